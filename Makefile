@@ -1,0 +1,151 @@
+# vigil — top-level build.
+#   make            build build/$(PLATFORM)-$(ARCH)/vigil.{elf,bin} and test guests
+#   make deps       install the Debian packages the project needs (idempotent)
+#   make run        boot the default guest under vigil in QEMU, interactively
+#   make test       unit tests (ASan/UBSan), format check, QEMU system tests
+ARCH ?= arm64
+PLATFORM ?= qemu-virt
+BUILD := build/$(PLATFORM)-$(ARCH)
+HOSTBUILD := build/host
+
+CROSS ?= aarch64-linux-gnu-
+CC := $(CROSS)gcc
+LD := $(CROSS)ld
+OBJCOPY := $(CROSS)objcopy
+OBJDUMP := $(CROSS)objdump
+
+PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
+LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
+LIBGCC_A = $(shell $(CC) -print-libgcc-file-name)
+
+PYTEST := /usr/bin/python3 -m pytest
+
+include platforms/$(PLATFORM)/platform.mk
+
+# libfdt's headers live in /usr/include beside glibc's; give the target build
+# only those three, so no host header leaks into EL2 code.
+FDT_INC := build/fdt-include
+
+TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin-printf -mgeneral-regs-only -mstrict-align \
+	-fno-pic -fno-pie -fno-common -fno-stack-protector -mcmodel=small \
+	-fno-omit-frame-pointer \
+	-Iinclude -Iarch/arm/include -Iarch/arm/$(ARCH)/include \
+	-Iplatforms/$(PLATFORM) -isystem $(PICOLIBC)/include -isystem $(FDT_INC) \
+	-DPICOLIBC_INTEGER_PRINTF_SCANF -DCONFIG_ARCH_$(ARCH) \
+	-DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -MMD -MP
+
+HV_SRCS := $(wildcard core/*.c gic/*.c vgic/*.c softirq/*.c sched/*.c \
+	arch/arm/*.c arch/arm/$(ARCH)/*.c arch/arm/$(ARCH)/*.S \
+	platforms/$(PLATFORM)/*.c)
+HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
+
+all: $(BUILD)/vigil.bin guests
+
+$(FDT_INC)/libfdt.h:
+	@mkdir -p $(FDT_INC)
+	@for h in fdt.h libfdt.h libfdt_env.h; do ln -sf /usr/include/$$h $(FDT_INC)/$$h; done
+
+$(BUILD)/obj/%.c.o: %.c | $(FDT_INC)/libfdt.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(TARGET_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/vigil.lds: arch/arm/$(ARCH)/vigil.lds.S
+	@mkdir -p $(dir $@)
+	$(CC) -E -P -x c -DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -Iinclude $< -o $@
+
+$(BUILD)/vigil.elf: $(HV_OBJS) $(BUILD)/vigil.lds
+	$(LD) -nostdlib -static --gc-sections -T $(BUILD)/vigil.lds \
+		--defsym=vfprintf=__i_vfprintf -o $@ $(HV_OBJS) \
+		$(LIBFDT_A) $(PICOLIBC)/lib/libc.a $(LIBGCC_A)
+	@tools/check-no-fp.sh $(OBJDUMP) $@
+
+$(BUILD)/vigil.bin: $(BUILD)/vigil.elf
+	$(OBJCOPY) -O binary $< $@
+
+-include $(HV_OBJS:.o=.d)
+
+# ---- test guests (bare metal, EL1) ----------------------------------------
+GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-nostdlib -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
+	-fno-stack-protector -Iinclude -Itests/guests/lib -MMD -MP
+GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
+GUESTS := $(notdir $(patsubst %/,%,$(dir $(wildcard tests/guests/*/guest.mk))))
+GUEST_LOAD_ADDR ?= 0x50000000
+
+define guest_rules
+$(1)_SRCS := $(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S) $(GUEST_LIB_SRCS)
+$(1)_OBJS := $$(patsubst %,$(BUILD)/guests/obj/$(1)/%.o,$$($(1)_SRCS))
+$(BUILD)/guests/obj/$(1)/%.c.o: %.c
+	@mkdir -p $$(dir $$@)
+	$(CC) $(GUEST_CFLAGS) -c $$< -o $$@
+$(BUILD)/guests/obj/$(1)/%.S.o: %.S
+	@mkdir -p $$(dir $$@)
+	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $$< -o $$@
+$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) tests/guests/lib/guest.lds
+	$(LD) -nostdlib -static -T tests/guests/lib/guest.lds \
+		--defsym=GUEST_LOAD_ADDR=$(GUEST_LOAD_ADDR) -o $$@ $$($(1)_OBJS) $(LIBGCC_A)
+$(BUILD)/guests/$(1).bin: $(BUILD)/guests/$(1).elf
+	$(OBJCOPY) -O binary $$< $$@
+-include $$($(1)_OBJS:.o=.d)
+endef
+$(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))
+
+guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
+
+# ---- host unit tests (ASan + UBSan) ----------------------------------------
+HOST_CC ?= gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Iinclude -Iarch/arm/include -Itests/unit \
+	-DVIGIL_HOST_TEST -MMD -MP -pthread
+UNIT_SRCS :=
+include tests/unit/unit.mk
+UNIT_ALL := $(sort $(UNIT_SRCS) $(wildcard tests/unit/*.c))
+UNIT_OBJS := $(patsubst %,$(HOSTBUILD)/obj/%.o,$(UNIT_ALL))
+
+$(HOSTBUILD)/obj/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOSTBUILD)/unit-tests: $(UNIT_OBJS)
+	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_LIBS)
+
+-include $(UNIT_OBJS:.o=.d)
+
+unit: $(HOSTBUILD)/unit-tests
+	$(HOSTBUILD)/unit-tests
+
+# ---- checks, run, test ------------------------------------------------------
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format-check:
+	@out=$$(clang-format --dry-run $(FORMAT_SRCS) 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out" | head -40; \
+		echo "format-check: run 'make format'"; exit 1; fi; \
+	echo "format-check: $(words $(FORMAT_SRCS)) files clean"
+
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+deps:
+	@tools/deps.sh
+
+run: deps
+	$(MAKE) all
+	tools/run-qemu.sh $(BUILD) hello
+
+test: deps
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) format-check
+	$(PYTEST) -q tests/system
+
+clean:
+	rm -rf build
+
+.PHONY: all guests unit format-check format deps run test clean
+-include tests/fuzz/fuzz.mk

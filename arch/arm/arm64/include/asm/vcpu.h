@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* AArch64 vCPU context: the register file saved on every exit and the EL1
+ * system registers switched when another vCPU takes the pCPU. */
+#ifndef VIGIL_ASM_VCPU_H
+#define VIGIL_ASM_VCPU_H
+
+#include "compiler.h"
+
+/* Layout shared with arch/arm/arm64/entry.S: keep offsets in step. */
+struct vcpu_regs {
+	uint64_t x[31];
+	uint64_t pc;	 /* ELR_EL2 */
+	uint64_t pstate; /* SPSR_EL2 */
+};
+#define VCPU_REGS_PC 248
+#define VCPU_REGS_PSTATE 256
+_Static_assert(offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "pc");
+_Static_assert(offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE, "ps");
+
+struct vcpu_sysregs {
+	uint64_t sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1;
+	uint64_t elr_el1, spsr_el1, esr, far, afsr0, afsr1, par;
+	uint64_t cpacr, cntkctl, csselr, mdscr;
+	uint64_t cntv_ctl, cntv_cval;
+};
+
+struct vcpu_arch {
+	struct vcpu_regs regs;
+	struct vcpu_sysregs sys;
+	uint64_t hcr; /* HCR_EL2 while this vCPU runs */
+};
+
+#endif

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* The scheduler as the rest of vigil sees it (DESIGN §5). */
+#ifndef VIGIL_SCHED_H
+#define VIGIL_SCHED_H
+
+struct vcpu;
+
+/* A vCPU got work (an injected IRQ, CPU_ON): if it is BLOCKED make it
+ * RUNNABLE, and kick its pCPU if that is not the calling one. */
+void sched_wake(struct vcpu *v);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual machines and their vCPUs. Generic state lives here; what the CPU
+ * profile needs (register file, EL1 system registers) is embedded as
+ * `struct vcpu_arch` from asm/vcpu.h, and the vGIC's per-vCPU and per-VM
+ * state as `struct vgic_vcpu` / `struct vgic_dist` from vgic.h.
+ */
+#ifndef VIGIL_VM_H
+#define VIGIL_VM_H
+
+#include "compiler.h"
+#include "spinlock.h"
+#include "asm/vcpu.h"
+#include "vgic.h"
+
+struct stage2;
+struct mmio_bus;
+
+#define VM_MAX_VCPUS 8
+#define VM_MAX_VMS 4
+#define VM_MAX_RAM 4
+#define VM_MAX_DEVS 16
+#define VM_MAX_NAME 32
+
+enum vcpu_state {
+	VCPU_OFFLINE,  /* before PSCI CPU_ON, after CPU_OFF */
+	VCPU_RUNNABLE, /* may run, waits for its pCPU */
+	VCPU_RUNNING,  /* executing (or about to) on its pCPU */
+	VCPU_BLOCKED,  /* in WFI with nothing pending */
+};
+
+struct vm;
+
+struct vcpu {
+	unsigned int id; /* index within the VM, also its Aff0 */
+	struct vm *vm;
+	unsigned int pcpu;   /* physical CPU it is pinned to */
+	uint64_t vmpidr;     /* MPIDR the guest reads */
+	/*
+	 * state and the PSCI CPU_ON request are guarded by power_lock; the
+	 * pCPU that owns the vCPU polls state in its idle loop.
+	 */
+	struct spinlock power_lock;
+	enum vcpu_state state;
+	bool on_pending; /* CPU_ON accepted, entry not yet taken */
+	uint64_t on_entry, on_context;
+	/* pCPU currently executing the vCPU, -1 when it is not in guest mode */
+	int running_on;
+	struct vgic_vcpu vgic;
+	struct vcpu_arch arch;
+};
+
+/* A guest-physical range backed by host-physical memory. */
+struct mem_region {
+	uint64_t ipa;
+	uint64_t pa;
+	uint64_t size;
+};
+
+/* A passthrough device: MMIO range (IPA == PA) and its physical SPIs. */
+struct vm_device {
+	char name[VM_MAX_NAME];
+	uint64_t base, size;
+	unsigned int nr_irqs;
+	unsigned int irqs[8];
+};
+
+struct vm {
+	unsigned int id;
+	char name[VM_MAX_NAME];
+	uint16_t vmid;
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[VM_MAX_VCPUS];
+	unsigned int nr_ram;
+	struct mem_region ram[VM_MAX_RAM];
+	unsigned int nr_devs;
+	struct vm_device devs[VM_MAX_DEVS];
+	uint64_t entry;	    /* IPA where vCPU 0 starts */
+	uint64_t dtb_ipa;   /* IPA of the guest's DTB, passed in x0 */
+	struct stage2 *s2;  /* stage-2 translation tables */
+	struct mmio_bus *mmio; /* emulated MMIO regions */
+	bool powered_off;
+	struct vgic_dist vgic;
+};
+
+/* Translate a guest IPA range lying wholly in the VM's RAM; NULL if not. */
+void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
+
+#endif

@@ -1,0 +1,2 @@
+# Portable sources linked into the host unit-test binary (tests/unit/*.c are
+# added automatically). One line per source, so parallel work merges cleanly.
