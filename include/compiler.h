@@ -29,10 +29,18 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
+#ifndef __unused
 #define __unused __attribute__((unused))
+#endif
+#ifndef __noreturn
 #define __noreturn __attribute__((noreturn))
+#endif
+#ifndef __aligned
 #define __aligned(n) __attribute__((aligned(n)))
+#endif
+#ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#endif
 
 #define barrier() __asm__ __volatile__("" ::: "memory")
 

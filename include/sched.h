@@ -9,4 +9,8 @@ struct vcpu;
  * RUNNABLE, and kick its pCPU if that is not the calling one. */
 void sched_wake(struct vcpu *v);
 
+/* This pCPU's scheduling loop: run the vCPUs placed here, idle in
+ * between. Never returns. */
+void sched_run(void) __attribute__((noreturn));
+
 #endif

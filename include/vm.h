@@ -13,7 +13,7 @@
 #include "asm/vcpu.h"
 #include "vgic.h"
 
-struct stage2;
+struct lpae_table;
 struct mmio_bus;
 
 #define VM_MAX_VCPUS 8
@@ -50,6 +50,8 @@ struct vcpu {
 	struct vcpu_arch arch;
 };
 
+#define MPIDR_HWID_MASK 0xff00ffffffULL
+
 /* A guest-physical range backed by host-physical memory. */
 struct mem_region {
 	uint64_t ipa;
@@ -77,13 +79,26 @@ struct vm {
 	struct vm_device devs[VM_MAX_DEVS];
 	uint64_t entry;	    /* IPA where vCPU 0 starts */
 	uint64_t dtb_ipa;   /* IPA of the guest's DTB, passed in x0 */
-	struct stage2 *s2;  /* stage-2 translation tables */
+	struct lpae_table *s2; /* stage-2 translation tables */
+	uint64_t vttbr;	       /* VTTBR_EL2: VMID and root table */
 	struct mmio_bus *mmio; /* emulated MMIO regions */
 	bool powered_off;
 	struct vgic_dist vgic;
 };
 
+extern struct vm vms[VM_MAX_VMS];
+extern unsigned int nr_vms;
+
 /* Translate a guest IPA range lying wholly in the VM's RAM; NULL if not. */
 void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
+
+struct vm_config;
+/* Build the next VM from @vc; on error one line in @err. */
+int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
+	      size_t errlen);
+/* Power on vCPU 0 of every VM. */
+void vms_start(void);
+/* Print vigil's counters (at power-off). */
+void vigil_print_stats(void);
 
 #endif

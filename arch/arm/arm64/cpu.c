@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-CPU data, the arch.h services and EL2 set-up common to every CPU. */
+#include "arch.h"
+#include "asm/entry.h"
+#include "asm/sysreg.h"
+#include "console.h"
+#include "percpu.h"
+#include "platform.h"
+#include "printk.h"
+#include "psci_fw.h"
+
+static struct pcpu pcpus[MAX_CPUS];
+unsigned int nr_pcpus = 1;
+
+_Static_assert(offsetof(struct pcpu, guest_regs) == PCPU_GUEST_REGS,
+	       "entry.S reads pcpu->guest_regs at this offset");
+
+struct pcpu *pcpu_get(unsigned int id)
+{
+	return id < MAX_CPUS ? &pcpus[id] : NULL;
+}
+
+struct pcpu *this_cpu(void)
+{
+	return (struct pcpu *)read_sysreg(tpidr_el2);
+}
+
+/* Make @id's per-CPU block the calling CPU's (TPIDR_EL2). */
+void arch_cpu_set_percpu(unsigned int id)
+{
+	struct pcpu *p = &pcpus[id];
+
+	p->self = p;
+	p->id = id;
+	p->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	write_sysreg(tpidr_el2, p);
+}
+
+unsigned int arch_cpu_id(void)
+{
+	struct pcpu *p = (struct pcpu *)read_sysreg(tpidr_el2);
+
+	/* Before per-CPU set-up (very early printk) TPIDR_EL2 is unknown. */
+	return p && p->self == p ? p->id : 0;
+}
+
+unsigned long arch_irq_save(void)
+{
+	unsigned long daif = read_sysreg(daif);
+
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+	return daif;
+}
+
+void arch_irq_restore(unsigned long flags)
+{
+	write_sysreg(daif, flags);
+}
+
+void arch_irq_enable(void)
+{
+	__asm__ __volatile__("msr daifclr, #2" ::: "memory");
+}
+
+void arch_irq_disable(void)
+{
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+}
+
+void arch_cpu_relax(void)
+{
+	__asm__ __volatile__("yield" ::: "memory");
+}
+
+void arch_tlb_flush_vmid(uint16_t vmid)
+{
+	/* VMID-scoped TLBI acts on the VMID in VTTBR_EL2: switch, flush, back. */
+	uint64_t old = read_sysreg(vttbr_el2);
+
+	write_sysreg(vttbr_el2, (uint64_t)vmid << 48);
+	isb();
+	__asm__ __volatile__("dsb ishst\n tlbi vmalls12e1is\n dsb ish" ::: "memory");
+	write_sysreg(vttbr_el2, old);
+	isb();
+}
+
+uint64_t arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+void arch_halt_all(void)
+{
+	/* A stopped hypervisor on QEMU should end the run: power off. */
+	psci_fw_system_off();
+}
+
+/* Entered at EL1 or EL3 instead of EL2: say so on the platform's UART. */
+void early_wrong_el(uint64_t el)
+{
+	console_init(platform.uart_kind, platform.uart);
+	printk(LOG_ERR, "not entered at EL2 (CurrentEL=%u): cannot run",
+	       (unsigned int)el);
+}
+
+static const char *const hyp_trap_names[] = { "synchronous", "IRQ", "SError",
+					      "unexpected" };
+
+void gic_handle_irq_el2(void) __attribute__((weak));
+
+void hyp_trap(uint64_t kind, struct hyp_frame *f)
+{
+	if (kind == HYP_TRAP_IRQ && gic_handle_irq_el2) {
+		gic_handle_irq_el2();
+		return;
+	}
+	panic("%s exception at EL2: ESR=0x%lx ELR=0x%lx FAR=0x%lx SPSR=0x%lx "
+	      "x0=0x%lx x1=0x%lx x29=0x%lx x30=0x%lx",
+	      hyp_trap_names[kind < 4 ? kind : 3],
+	      (unsigned long)read_sysreg(esr_el2), (unsigned long)f->elr,
+	      (unsigned long)read_sysreg(far_el2), (unsigned long)f->spsr,
+	      (unsigned long)f->x[0], (unsigned long)f->x[1],
+	      (unsigned long)f->x[29], (unsigned long)f->x[30]);
+}
+
+/* Stack-protector symbols libfdt.a expects (vigil builds without it). */
+uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ULL;
+void __stack_chk_fail(void)
+{
+	panic("stack smashing detected");
+}

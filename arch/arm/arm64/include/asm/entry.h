@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* Exit codes of guest_enter() and kinds of EL2-internal exceptions. */
+#ifndef VIGIL_ASM_ENTRY_H
+#define VIGIL_ASM_ENTRY_H
+
+#define EXIT_SYNC 0
+#define EXIT_IRQ 1
+#define EXIT_FIQ 2
+#define EXIT_SERROR 3
+
+#define HYP_TRAP_SYNC 0
+#define HYP_TRAP_IRQ 1
+#define HYP_TRAP_SERROR 2
+#define HYP_TRAP_BAD 3
+
+#ifndef __ASSEMBLY__
+#include "compiler.h"
+struct vcpu_regs;
+
+/* Enter the guest whose registers are @regs; returns an EXIT_* code. */
+uint64_t guest_enter(struct vcpu_regs *regs);
+
+/* The frame hyp_trap_common builds: x0-x30, ELR_EL2, SPSR_EL2. */
+struct hyp_frame {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+};
+void hyp_trap(uint64_t kind, struct hyp_frame *f);
+#endif
+
+#endif

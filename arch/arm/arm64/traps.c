@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest exits on AArch64: read the syndrome, decode it with the portable
+ * decoder (arch/arm/trap.c), and dispatch. Whatever the guest did, the
+ * outcome is an emulated access, an answered call, or an exception injected
+ * into the guest: never a hypervisor panic.
+ */
+#include "arch_vcpu.h"
+#include "asm/entry.h"
+#include "asm/sysreg.h"
+#include "hvcall.h"
+#include "mmio.h"
+#include "percpu.h"
+#include "printk.h"
+#include "trap.h"
+#include "vm.h"
+
+void gic_handle_irq_guest(void) __attribute__((weak));
+
+static void skip_insn(struct vcpu *v, const struct trap_info *ti)
+{
+	v->arch.regs.pc += ti->il ? 4 : 2;
+}
+
+/* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (ARM ARM D13.2.48). */
+static uint64_t fault_ipa(void)
+{
+	uint64_t hpfar = read_sysreg(hpfar_el2);
+
+	return ((hpfar >> 4) << 12) | (read_sysreg(far_el2) & 0xfff);
+}
+
+static void handle_dabt(struct vcpu *v, const struct trap_info *ti)
+{
+	uint64_t va = read_sysreg(far_el2);
+	uint64_t ipa, val = 0;
+	enum mmio_result res;
+
+	/* A fault on the guest's own table walk, or an access we cannot
+	 * decode (no valid syndrome): the guest touched what it may not. */
+	if (!ti->isv || ti->s1ptw) {
+		arch_inject_dabt(v, va, ti->write);
+		return;
+	}
+	ipa = fault_ipa();
+	if (ti->write)
+		val = mmio_store_value(vcpu_get_reg(v, ti->reg), ti->size);
+	res = mmio_dispatch(v->vm->mmio, v, ipa, ti->size, ti->write, &val);
+	if (res != MMIO_HANDLED) {
+		arch_inject_dabt(v, va, ti->write);
+		return;
+	}
+	if (!ti->write)
+		vcpu_set_reg(v, ti->reg,
+			     mmio_load_extend(val, ti->size, ti->sign_extend,
+					      ti->sf));
+	skip_insn(v, ti);
+}
+
+static void handle_sync(struct vcpu *v)
+{
+	uint64_t esr = read_sysreg(esr_el2);
+	struct trap_info ti;
+
+	trap_decode(esr, &ti);
+	switch (ti.cls) {
+	case TRAP_HVC:
+		/* ELR_EL2 already points past the HVC. */
+		hvcall_handle(v);
+		break;
+	case TRAP_SMC:
+		/* A trapped SMC leaves ELR_EL2 at the SMC itself. */
+		hvcall_handle(v);
+		skip_insn(v, &ti);
+		break;
+	case TRAP_DABT:
+		handle_dabt(v, &ti);
+		break;
+	case TRAP_IABT:
+		arch_inject_iabt(v, read_sysreg(far_el2));
+		break;
+	case TRAP_WFX:
+		skip_insn(v, &ti);
+		break;
+	default:
+		/* Trapped system registers vigil does not emulate, and any
+		 * exception class it does not expect: undefined. */
+		arch_inject_undef(v);
+		break;
+	}
+}
+
+void arch_handle_exit(struct vcpu *v, uint64_t code)
+{
+	switch (code) {
+	case EXIT_SYNC:
+		handle_sync(v);
+		break;
+	case EXIT_IRQ:
+		if (gic_handle_irq_guest)
+			gic_handle_irq_guest();
+		break;
+	case EXIT_SERROR:
+		/* Pass it on as a virtual SError: it was the guest's access. */
+		pr_warn("SError from VM '%s' vCPU %u (ESR 0x%lx)",
+			v->vm->name, v->id,
+			(unsigned long)read_sysreg(esr_el2));
+		v->arch.hcr |= HCR_VSE;
+		write_sysreg(hcr_el2, v->arch.hcr);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AArch64 guests: EL2 controls, the vCPU's EL1 state, world switch, and
+ * exception injection (ARM ARM D1.10: exception entry to EL1).
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "arch_vcpu.h"
+#include "asm/entry.h"
+#include "asm/sysreg.h"
+#include "lpae.h"
+#include "trap.h"
+#include "percpu.h"
+#include "psci_fw.h"
+#include "vm.h"
+
+/* Guest HCR_EL2: stage 2 on, physical IRQ/FIQ/SError to EL2, SMC trapped,
+ * implementation-defined sysregs and ACTLR trapped, EL1 is AArch64. WFI is
+ * left native: with one vCPU per pCPU it is the low-latency choice. */
+#define HCR_GUEST                                                       \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |     \
+	 HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
+
+/* SCTLR_EL1 at reset for a guest: MMU and caches off, RES1 bits set. */
+#define SCTLR_EL1_RESET 0x30d00800UL
+
+static unsigned int ipa_bits;
+static uint64_t vtcr;
+
+static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+unsigned int arch_ipa_bits(void)
+{
+	if (!ipa_bits) {
+		unsigned int f = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+		ipa_bits = parange_bits[f < 6 ? f : 5];
+		if (ipa_bits > 48)
+			ipa_bits = 48;
+	}
+	return ipa_bits;
+}
+
+void arch_el2_init_cpu(void)
+{
+	unsigned int f = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+
+	vtcr = lpae_vtcr_el2(arch_ipa_bits(), f > 5 ? 5 : f);
+	write_sysreg(vtcr_el2, vtcr);
+	write_sysreg(hcr_el2, HCR_RW);
+	/* FP/SIMD untrapped (vigil's code never uses it). */
+	write_sysreg(cptr_el2, CPTR_EL2_RES1);
+	/* EL1 owns the physical counter and timer; no offset. */
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cntvoff_el2, 0);
+	/* Guest sees all PMU counters (HPMN = PMCR_EL0.N), nothing trapped. */
+	write_sysreg(mdcr_el2, (read_sysreg(pmcr_el0) >> 11) & 0x1f);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vttbr_el2, 0);
+	isb();
+}
+
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	memset(a, 0, sizeof(*a));
+	a->regs.x[0] = arg;
+	a->regs.pc = entry;
+	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
+	a->sys.sctlr = SCTLR_EL1_RESET;
+	a->hcr = HCR_GUEST;
+}
+
+#define SAVE(r, f) (s->f = read_sysreg(r))
+#define LOAD(r, f) write_sysreg(r, s->f)
+
+void arch_vcpu_put(struct vcpu *v)
+{
+	struct vcpu_sysregs *s = &v->arch.sys;
+
+	SAVE(sctlr_el1, sctlr);
+	SAVE(ttbr0_el1, ttbr0);
+	SAVE(ttbr1_el1, ttbr1);
+	SAVE(tcr_el1, tcr);
+	SAVE(mair_el1, mair);
+	SAVE(amair_el1, amair);
+	SAVE(vbar_el1, vbar);
+	SAVE(contextidr_el1, contextidr);
+	SAVE(tpidr_el0, tpidr_el0);
+	SAVE(tpidrro_el0, tpidrro_el0);
+	SAVE(tpidr_el1, tpidr_el1);
+	SAVE(sp_el0, sp_el0);
+	SAVE(sp_el1, sp_el1);
+	SAVE(elr_el1, elr_el1);
+	SAVE(spsr_el1, spsr_el1);
+	SAVE(esr_el1, esr);
+	SAVE(far_el1, far);
+	SAVE(afsr0_el1, afsr0);
+	SAVE(afsr1_el1, afsr1);
+	SAVE(par_el1, par);
+	SAVE(cpacr_el1, cpacr);
+	SAVE(cntkctl_el1, cntkctl);
+	SAVE(csselr_el1, csselr);
+	SAVE(mdscr_el1, mdscr);
+	SAVE(cntv_ctl_el0, cntv_ctl);
+	SAVE(cntv_cval_el0, cntv_cval);
+	/* Stop the virtual timer so it cannot fire for the wrong vCPU. */
+	write_sysreg(cntv_ctl_el0, 0);
+	isb();
+}
+
+void arch_vcpu_load(struct vcpu *v)
+{
+	struct vcpu_sysregs *s = &v->arch.sys;
+
+	LOAD(sctlr_el1, sctlr);
+	LOAD(ttbr0_el1, ttbr0);
+	LOAD(ttbr1_el1, ttbr1);
+	LOAD(tcr_el1, tcr);
+	LOAD(mair_el1, mair);
+	LOAD(amair_el1, amair);
+	LOAD(vbar_el1, vbar);
+	LOAD(contextidr_el1, contextidr);
+	LOAD(tpidr_el0, tpidr_el0);
+	LOAD(tpidrro_el0, tpidrro_el0);
+	LOAD(tpidr_el1, tpidr_el1);
+	LOAD(sp_el0, sp_el0);
+	LOAD(sp_el1, sp_el1);
+	LOAD(elr_el1, elr_el1);
+	LOAD(spsr_el1, spsr_el1);
+	LOAD(esr_el1, esr);
+	LOAD(far_el1, far);
+	LOAD(afsr0_el1, afsr0);
+	LOAD(afsr1_el1, afsr1);
+	LOAD(par_el1, par);
+	LOAD(cpacr_el1, cpacr);
+	LOAD(cntkctl_el1, cntkctl);
+	LOAD(csselr_el1, csselr);
+	LOAD(mdscr_el1, mdscr);
+	LOAD(cntv_cval_el0, cntv_cval);
+	LOAD(cntv_ctl_el0, cntv_ctl);
+	write_sysreg(vmpidr_el2, v->vmpidr);
+	write_sysreg(vttbr_el2, v->vm->vttbr);
+	write_sysreg(hcr_el2, v->arch.hcr);
+	isb();
+	/* A new VMID's or a reset vCPU's stale translations must not be used. */
+	__asm__ __volatile__("tlbi vmalls12e1\n dsb nsh" ::: "memory");
+	/* Instruction cache: the guest image was written by the loader. */
+	__asm__ __volatile__("ic iallu\n dsb nsh\n isb" ::: "memory");
+}
+
+uint64_t vcpu_get_reg(struct vcpu *v, unsigned int n)
+{
+	return n < 31 ? v->arch.regs.x[n] : 0;
+}
+
+void vcpu_set_reg(struct vcpu *v, unsigned int n, uint64_t val)
+{
+	if (n < 31)
+		v->arch.regs.x[n] = val;
+}
+
+/*
+ * Take a synchronous exception to the guest's EL1 (ARM ARM D1.10.2): the
+ * vector offset depends on where the guest was: 0x000 EL1t, 0x200 EL1h,
+ * 0x400 EL0 AArch64, 0x600 EL0 AArch32. The vCPU's EL1 registers are live
+ * in this pCPU while its exit is handled.
+ */
+static void inject_sync(struct vcpu *v, uint64_t esr, uint64_t far)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint64_t mode = r->pstate & (PSR_MODE_MASK | PSR_MODE32);
+	uint64_t off;
+
+	if (r->pstate & PSR_MODE32)
+		off = 0x600;
+	else if (mode == PSR_MODE_EL1h)
+		off = 0x200;
+	else if (mode == PSR_MODE_EL1t)
+		off = 0x000;
+	else
+		off = 0x400;
+	write_sysreg(esr_el1, esr);
+	write_sysreg(far_el1, far);
+	write_sysreg(elr_el1, r->pc);
+	write_sysreg(spsr_el1, r->pstate);
+	r->pstate = PSR_MODE_EL1h | PSR_DAIF;
+	r->pc = read_sysreg(vbar_el1) + off;
+}
+
+static bool guest_at_el1(struct vcpu *v)
+{
+	uint64_t ps = v->arch.regs.pstate;
+
+	return !(ps & PSR_MODE32) && (ps & 0xc) == 0x4;
+}
+
+void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
+{
+	this_cpu()->aborts_injected++;
+	inject_sync(v, esr_for_injected_dabt(guest_at_el1(v), write, 0x10),
+		    va);
+}
+
+void arch_inject_iabt(struct vcpu *v, uint64_t va)
+{
+	this_cpu()->aborts_injected++;
+	inject_sync(v, esr_for_injected_iabt(guest_at_el1(v)), va);
+}
+
+void arch_inject_undef(struct vcpu *v)
+{
+	this_cpu()->undefs_injected++;
+	inject_sync(v, esr_for_undef(), 0);
+}
+
+void arch_system_off(void)
+{
+	psci_fw_system_off();
+}
+
+void arch_system_reset(void)
+{
+	psci_fw_system_reset();
+}
+
+void arch_idle(void)
+{
+	wfe();
+}
+
+void arch_kick_cpu(unsigned int cpu)
+{
+	(void)cpu;
+	dsb(ish);
+	sev();
+}
+
+void arch_handle_exit(struct vcpu *v, uint64_t code);
+
+void arch_vcpu_enter(struct vcpu *v)
+{
+	uint64_t code = guest_enter(&v->arch.regs);
+
+	this_cpu()->exits++;
+	arch_handle_exit(v, code);
+}

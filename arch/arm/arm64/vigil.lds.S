@@ -1,0 +1,31 @@
+/* vigil's link map: one image at VIGIL_LOAD_ADDR, loaded by QEMU -kernel or
+ * a boot loader as an arm64 Image (header in head.S). */
+OUTPUT_ARCH(aarch64)
+ENTRY(_start)
+
+SECTIONS
+{
+	. = VIGIL_LOAD_ADDR;
+	__image_start = .;
+	.text : {
+		KEEP(*(.text.head))
+		*(.text .text.*)
+	}
+	. = ALIGN(4096);
+	.rodata : { *(.rodata .rodata.*) }
+	. = ALIGN(8);
+	.data : { *(.data .data.*) }
+	__file_end = .;
+	. = ALIGN(64);
+	__bss_start = .;
+	.bss : { *(.bss .bss.*) *(COMMON) }
+	. = ALIGN(16);
+	__bss_end = .;
+	. = ALIGN(4096);
+	__stacks_start = .;
+	. += 8 * 16384;
+	__stacks_end = .;
+	__image_end = .;
+	__image_size = __image_end - __image_start;
+	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
+}

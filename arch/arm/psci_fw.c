@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch.h"
+#include "hypercall.h"
+#include "psci_fw.h"
+
+static enum psci_conduit conduit = PSCI_CONDUIT_SMC;
+
+void psci_fw_set_conduit(enum psci_conduit c)
+{
+	conduit = c;
+}
+
+enum psci_conduit psci_fw_conduit(void)
+{
+	return conduit;
+}
+
+int64_t psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
+{
+	if (conduit == PSCI_CONDUIT_NONE)
+		return PSCI_NOT_SUPPORTED;
+	return (int64_t)smccc_call(conduit, PSCI_0_2_CPU_ON_64, mpidr, entry,
+				   context);
+}
+
+void psci_fw_system_off(void)
+{
+	if (conduit != PSCI_CONDUIT_NONE)
+		smccc_call(conduit, PSCI_0_2_SYSTEM_OFF, 0, 0, 0);
+	for (;;)
+		arch_cpu_relax();
+}
+
+void psci_fw_system_reset(void)
+{
+	if (conduit != PSCI_CONDUIT_NONE)
+		smccc_call(conduit, PSCI_0_2_SYSTEM_RESET, 0, 0, 0);
+	for (;;)
+		arch_cpu_relax();
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* vigil's console: one UART, one lock, printk with levels and CPU prefix. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "arch.h"
+#include "console.h"
+#include "printk.h"
+#include "spinlock.h"
+
+/* PL011 (ARM DDI 0183): data register and flag register. */
+#define PL011_DR 0x00
+#define PL011_FR 0x18
+#define PL011_FR_TXFF BIT(5)
+/* 8250/16550 (the Pi's mini UART has the same THR/LSR layout, 32-bit). */
+#define UART8250_THR 0x00
+#define UART8250_LSR 0x14
+#define UART8250_LSR_THRE BIT(5)
+
+static enum uart_kind uart_kind;
+static volatile uint32_t *uart_base;
+static bool quiet;
+static int max_level = LOG_INFO;
+/* Serialises whole messages on the UART. */
+static struct spinlock console_lock = SPINLOCK_INIT;
+static bool panicking;
+
+void console_init(enum uart_kind kind, uint64_t base)
+{
+	uart_kind = kind;
+	uart_base = (volatile uint32_t *)(uintptr_t)base;
+}
+
+void console_set_quiet(bool q)
+{
+	quiet = q;
+}
+
+void console_set_level(int level)
+{
+	max_level = level;
+}
+
+static void uart_putc(char c)
+{
+	if (!uart_base)
+		return;
+	if (uart_kind == UART_PL011) {
+		while (uart_base[PL011_FR / 4] & PL011_FR_TXFF)
+			;
+		uart_base[PL011_DR / 4] = (uint8_t)c;
+	} else {
+		while (!(uart_base[UART8250_LSR / 4] & UART8250_LSR_THRE))
+			;
+		uart_base[UART8250_THR / 4] = (uint8_t)c;
+	}
+}
+
+static void uart_write(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			uart_putc('\r');
+		uart_putc(s[i]);
+	}
+}
+
+void console_write(const char *s, size_t len)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+
+	uart_write(s, len);
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+static void vprintk(enum log_level level, const char *fmt, va_list ap)
+{
+	char buf[256];
+	int n, m;
+
+	if ((int)level > max_level || (quiet && level != LOG_ERR))
+		return;
+	n = snprintf(buf, sizeof(buf), "[cpu%u] vigil: ", arch_cpu_id());
+	m = vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	if (m < 0)
+		m = 0;
+	n += m;
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	console_write(buf, (size_t)n);
+}
+
+void printk(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk(level, fmt, ap);
+	va_end(ap);
+}
+
+void arch_halt_all(void) __noreturn;
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+	char buf[256];
+	int n;
+
+	arch_irq_disable();
+	if (__atomic_exchange_n(&panicking, true, __ATOMIC_ACQ_REL))
+		arch_halt_all(); /* a second CPU panicking: stop quietly */
+	n = snprintf(buf, sizeof(buf), "[cpu%u] vigil: PANIC: ", arch_cpu_id());
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	/* The lock may be held by the CPU that broke: write without it. */
+	uart_write(buf, (size_t)n);
+	arch_halt_all();
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* The guest's device tree, derived from the host's with libfdt. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "guest_dtb.h"
+#include "mm.h"
+#include "vm.h"
+
+#define DTB_ERR(r, what)                                                    \
+	do {                                                                \
+		snprintf(err, errlen, "VM '%s': guest DTB: %s: %s", vm->name, \
+			 what, fdt_strerror(r));                            \
+		return -EINVAL;                                             \
+	} while (0)
+
+/* Delete every child of @parent whose name starts with @prefix and, if
+ * @keep is given, for which keep() says no. */
+static int del_children(void *fdt, const char *parent, const char *prefix)
+{
+	for (;;) {
+		int p = fdt_path_offset(fdt, parent), n, r;
+		bool found = false;
+
+		if (p < 0)
+			return 0;
+		fdt_for_each_subnode(n, fdt, p)
+		{
+			const char *name = fdt_get_name(fdt, n, NULL);
+
+			if (name && !strncmp(name, prefix, strlen(prefix))) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return 0;
+		r = fdt_del_node(fdt, n);
+		if (r)
+			return r;
+	}
+}
+
+static int set_memory(struct vm *vm, void *fdt)
+{
+	char name[32];
+	fdt32_t reg[4];
+	int root = 0, n, r;
+
+	/* Drop every memory node: they are named memory@<addr>. */
+	r = del_children(fdt, "/", "memory");
+	if (r)
+		return r;
+	snprintf(name, sizeof(name), "memory@%llx",
+		 (unsigned long long)vm->ram[0].ipa);
+	n = fdt_add_subnode(fdt, root, name);
+	if (n < 0)
+		return n;
+	r = fdt_setprop_string(fdt, n, "device_type", "memory");
+	if (r)
+		return r;
+	reg[0] = cpu_to_fdt32((uint32_t)(vm->ram[0].ipa >> 32));
+	reg[1] = cpu_to_fdt32((uint32_t)vm->ram[0].ipa);
+	reg[2] = cpu_to_fdt32((uint32_t)(vm->ram[0].size >> 32));
+	reg[3] = cpu_to_fdt32((uint32_t)vm->ram[0].size);
+	return fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
+}
+
+static int set_cpus(struct vm *vm, void *fdt)
+{
+	char compat[64] = "arm,armv8";
+	int cpus, n, r, len;
+	const char *c;
+
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0)
+		return cpus;
+	fdt_for_each_subnode(n, fdt, cpus)
+	{
+		c = fdt_getprop(fdt, n, "compatible", &len);
+		if (c && len > 0 && len <= (int)sizeof(compat)) {
+			memcpy(compat, c, (size_t)len);
+			break;
+		}
+	}
+	r = del_children(fdt, "/cpus", "cpu");
+	if (r)
+		return r;
+	/* Add in reverse: fdt_add_subnode puts new nodes first. */
+	for (int i = (int)vm->nr_vcpus - 1; i >= 0; i--) {
+		char name[16];
+
+		cpus = fdt_path_offset(fdt, "/cpus");
+		snprintf(name, sizeof(name), "cpu@%x", i);
+		n = fdt_add_subnode(fdt, cpus, name);
+		if (n < 0)
+			return n;
+		if ((r = fdt_setprop_string(fdt, n, "device_type", "cpu")) ||
+		    (r = fdt_setprop_string(fdt, n, "compatible", compat)) ||
+		    (r = fdt_setprop_u32(fdt, n, "reg",
+					 (uint32_t)(vm->vcpus[i].vmpidr &
+						    MPIDR_HWID_MASK))) ||
+		    (r = fdt_setprop_string(fdt, n, "enable-method", "psci")))
+			return r;
+	}
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if ((r = fdt_setprop_u32(fdt, cpus, "#address-cells", 1)) ||
+	    (r = fdt_setprop_u32(fdt, cpus, "#size-cells", 0)))
+		return r;
+	return 0;
+}
+
+static int set_psci(void *fdt)
+{
+	int n = fdt_path_offset(fdt, "/psci");
+
+	if (n < 0) {
+		n = fdt_add_subnode(fdt, 0, "psci");
+		if (n < 0)
+			return n;
+		int r = fdt_setprop_string(fdt, n, "compatible",
+					   "arm,psci-1.0");
+		if (r)
+			return r;
+	}
+	return fdt_setprop_string(fdt, n, "method", "hvc");
+}
+
+int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
+		    size_t errlen)
+{
+	const struct mem_region *ram = &vm->ram[0];
+	uint64_t ipa = ALIGN_DOWN(ram->ipa + ram->size - 1, 0x200000);
+	void *fdt;
+	int r, n;
+
+	if (ram->size < 2 * 0x200000) {
+		snprintf(err, errlen, "VM '%s': RAM too small for its DTB",
+			 vm->name);
+		return -EINVAL;
+	}
+	fdt = vm_ipa_to_host(vm, ipa, GUEST_DTB_MAX);
+	r = fdt_open_into(host_fdt, fdt, GUEST_DTB_MAX);
+	if (r)
+		DTB_ERR(r, "copy");
+	n = fdt_path_offset(fdt, "/hypervisor");
+	if (n >= 0 && (r = fdt_del_node(fdt, n)))
+		DTB_ERR(r, "/hypervisor");
+	if ((r = set_memory(vm, fdt)))
+		DTB_ERR(r, "/memory");
+	if ((r = set_cpus(vm, fdt)))
+		DTB_ERR(r, "/cpus");
+	if ((r = set_psci(fdt)))
+		DTB_ERR(r, "/psci");
+	if ((r = fdt_pack(fdt)))
+		DTB_ERR(r, "pack");
+	vm->dtb_ipa = ipa;
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+#include <string.h>
+
+#include "arch_vcpu.h"
+#include "console.h"
+#include "hvcall.h"
+#include "hypercall.h"
+#include "percpu.h"
+#include "vm.h"
+
+/* Write a guest's buffer to the console, each line prefixed "<vm>| ". */
+static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
+{
+	char out[VIGIL_CONSOLE_MAX * 2 + VM_MAX_NAME * 4];
+	const char *buf;
+	size_t n = 0, plen = strlen(v->vm->name);
+	bool at_line_start = true;
+
+	if (len > VIGIL_CONSOLE_MAX)
+		return SMCCC_INVALID;
+	buf = vm_ipa_to_host(v->vm, ipa, len);
+	if (!buf && len)
+		return SMCCC_INVALID;
+	for (uint64_t i = 0; i < len; i++) {
+		char c = buf[i];
+
+		if (at_line_start) {
+			memcpy(out + n, v->vm->name, plen);
+			n += plen;
+			out[n++] = '|';
+			out[n++] = ' ';
+			at_line_start = false;
+		}
+		/* Only printable bytes: a guest must not drive the terminal. */
+		if (c == '\n')
+			at_line_start = true;
+		else if (c < 0x20 || c > 0x7e)
+			c = '?';
+		out[n++] = c;
+		if (n > sizeof(out) - VM_MAX_NAME - 4)
+			break;
+	}
+	if (n)
+		console_write(out, n);
+	return (int64_t)len;
+}
+
+void hvcall_handle(struct vcpu *v)
+{
+	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
+	int64_t ret;
+
+	this_cpu()->hvc_calls++;
+	if (psci_handle(v, fn))
+		return;
+	switch (fn) {
+	case VIGIL_HC_VERSION:
+		ret = VIGIL_ABI_VERSION;
+		break;
+	case VIGIL_HC_CONSOLE_WRITE:
+		ret = hc_console_write(v, vcpu_get_reg(v, 1),
+				       vcpu_get_reg(v, 2));
+		break;
+	default:
+		ret = SMCCC_NOT_SUPPORTED;
+		break;
+	}
+	vcpu_set_reg(v, 0, (uint64_t)ret);
+}

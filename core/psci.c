@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PSCI 1.0 for guests (ARM DEN 0022D), answered by vigil through HVC or a
+ * trapped SMC. vCPU power state lives in struct vcpu under power_lock.
+ */
+#include "arch_vcpu.h"
+#include "hvcall.h"
+#include "hypercall.h"
+#include "printk.h"
+#include "sched.h"
+#include "vm.h"
+
+void vm_all_off_check(void);
+
+static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
+{
+	/* Only Aff0 is used; higher affinity fields must be zero. */
+	if ((mpidr & MPIDR_HWID_MASK) != (mpidr & 0xff))
+		return NULL;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if ((vm->vcpus[i].vmpidr & MPIDR_HWID_MASK) == mpidr)
+			return &vm->vcpus[i];
+	return NULL;
+}
+
+int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
+{
+	int ret = PSCI_SUCCESS;
+
+	if (!vm_ipa_to_host(t->vm, entry, 4) || (entry & 3))
+		return PSCI_INVALID_ADDRESS;
+	spin_lock(&t->power_lock);
+	if (t->on_pending)
+		ret = PSCI_ON_PENDING;
+	else if (t->state != VCPU_OFFLINE)
+		ret = PSCI_ALREADY_ON;
+	else {
+		t->on_pending = true;
+		t->on_entry = entry;
+		t->on_context = context;
+		t->state = VCPU_RUNNABLE;
+	}
+	spin_unlock(&t->power_lock);
+	if (ret == PSCI_SUCCESS)
+		sched_wake(t);
+	return ret;
+}
+
+static int64_t psci_cpu_off(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	unsigned int online = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (READ_ONCE(vm->vcpus[i].state) != VCPU_OFFLINE)
+			online++;
+	/* The last vCPU of a VM cannot go: the VM would be gone with no way
+	 * back. PSCI lets CPU_OFF fail with DENIED. */
+	if (online <= 1)
+		return PSCI_DENIED;
+	spin_lock(&v->power_lock);
+	v->state = VCPU_OFFLINE;
+	spin_unlock(&v->power_lock);
+	return PSCI_SUCCESS; /* not seen by the guest: the vCPU is off */
+}
+
+static int64_t psci_affinity_info(struct vcpu *v, uint64_t mpidr,
+				  uint64_t level)
+{
+	struct vcpu *t;
+
+	if (level != 0)
+		return PSCI_INVALID_PARAMETERS;
+	t = vcpu_by_mpidr(v->vm, mpidr);
+	if (!t)
+		return PSCI_INVALID_PARAMETERS;
+	if (READ_ONCE(t->on_pending))
+		return PSCI_AFF_ON_PENDING;
+	return READ_ONCE(t->state) == VCPU_OFFLINE ? PSCI_AFF_OFF
+						   : PSCI_AFF_ON;
+}
+
+static int64_t psci_features(uint32_t fn)
+{
+	switch (fn) {
+	case PSCI_0_2_VERSION:
+	case PSCI_0_2_CPU_OFF:
+	case PSCI_0_2_CPU_ON:
+	case PSCI_0_2_CPU_ON_64:
+	case PSCI_0_2_AFFINITY_INFO:
+	case PSCI_0_2_AFFINITY_INFO_64:
+	case PSCI_0_2_SYSTEM_OFF:
+	case PSCI_1_0_FEATURES:
+		return PSCI_SUCCESS;
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
+
+bool psci_handle(struct vcpu *v, uint32_t fn)
+{
+	uint64_t a1 = vcpu_get_reg(v, 1), a2 = vcpu_get_reg(v, 2);
+	uint64_t a3 = vcpu_get_reg(v, 3);
+	int64_t ret;
+	struct vcpu *t;
+
+	/* SMC32 calls take 32-bit arguments. */
+	if (!(fn & 0x40000000)) {
+		a1 = (uint32_t)a1;
+		a2 = (uint32_t)a2;
+		a3 = (uint32_t)a3;
+	}
+	switch (fn) {
+	case PSCI_0_2_VERSION:
+		ret = 0x10000; /* 1.0 */
+		break;
+	case PSCI_0_2_CPU_ON:
+	case PSCI_0_2_CPU_ON_64:
+		t = vcpu_by_mpidr(v->vm, a1);
+		ret = t ? vcpu_power_on(t, a2, a3) : PSCI_INVALID_PARAMETERS;
+		break;
+	case PSCI_0_2_CPU_OFF:
+		ret = psci_cpu_off(v);
+		break;
+	case PSCI_0_2_AFFINITY_INFO:
+	case PSCI_0_2_AFFINITY_INFO_64:
+		ret = psci_affinity_info(v, a1, a2);
+		break;
+	case PSCI_0_2_SYSTEM_OFF:
+		vm_power_off(v->vm);
+		ret = PSCI_SUCCESS;
+		break;
+	case PSCI_1_0_FEATURES:
+		ret = psci_features((uint32_t)a1);
+		break;
+	default:
+		if ((fn & 0xbf000000) != 0x84000000)
+			return false; /* not a PSCI (owner 4) call */
+		ret = PSCI_NOT_SUPPORTED;
+		break;
+	}
+	vcpu_set_reg(v, 0, (uint64_t)ret);
+	return true;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* Building VMs from the configuration: RAM, stage 2, vCPUs, guest DTB. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arch.h"
+#include "arch_vcpu.h"
+#include "config.h"
+#include "guest_dtb.h"
+#include "hvcall.h"
+#include "lpae.h"
+#include "mm.h"
+#include "mmio.h"
+#include "percpu.h"
+#include "printk.h"
+#include "sched.h"
+#include "vm.h"
+
+struct vm vms[VM_MAX_VMS];
+unsigned int nr_vms;
+static struct lpae_table s2_tables[VM_MAX_VMS];
+static struct mmio_bus mmio_buses[VM_MAX_VMS];
+
+void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
+{
+	for (unsigned int i = 0; i < vm->nr_ram; i++) {
+		const struct mem_region *r = &vm->ram[i];
+
+		if (ipa >= r->ipa && len <= r->size &&
+		    ipa - r->ipa <= r->size - len)
+			return mm_phys_to_virt(r->pa + (ipa - r->ipa));
+	}
+	return NULL;
+}
+
+static int vm_map_ram(struct vm *vm, const struct mem_region *r)
+{
+	return lpae_map(vm->s2, r->ipa, r->pa, r->size, S2_ATTR_NORMAL_RW);
+}
+
+int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
+	      size_t errlen)
+{
+	struct vm *vm = &vms[nr_vms];
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = nr_vms;
+	vm->vmid = (uint16_t)(nr_vms + 1);
+	snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
+	vm->s2 = &s2_tables[nr_vms];
+	vm->mmio = &mmio_buses[nr_vms];
+	spin_init(&vm->mmio->lock);
+	vm->ram[0] = (struct mem_region){ vc->ram_base, vc->ram_base,
+					  vc->ram_size };
+	vm->nr_ram = 1;
+	vm->entry = vc->entry;
+
+	r = lpae_init(vm->s2, arch_ipa_bits());
+	if (!r)
+		r = vm_map_ram(vm, &vm->ram[0]);
+	if (r) {
+		snprintf(err, errlen, "%s: stage-2 set-up failed (%d)",
+			 vc->node, r);
+		return r;
+	}
+	vm->vttbr = ((uint64_t)vm->vmid << 48) | vm->s2->root_pa;
+
+	vm->nr_vcpus = vc->nr_vcpus;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->id = i;
+		v->vm = vm;
+		v->pcpu = vc->affinity[i];
+		/* MPIDR_EL1 bit 31 is RES1; Aff0 is the vCPU index. */
+		v->vmpidr = BIT(31) | i;
+		spin_init(&v->power_lock);
+		v->state = VCPU_OFFLINE;
+		v->running_on = -1;
+		pcpu_get(v->pcpu)->vcpu = v;
+	}
+
+	r = guest_dtb_build(vm, host_fdt, err, errlen);
+	if (r)
+		return r;
+	nr_vms++;
+	pr_info("VM %u '%s': %u vCPUs, RAM 0x%lx-0x%lx, entry 0x%lx, "
+		"DTB at 0x%lx",
+		vm->id, vm->name, vm->nr_vcpus, (unsigned long)vc->ram_base,
+		(unsigned long)(vc->ram_base + vc->ram_size - 1),
+		(unsigned long)vm->entry, (unsigned long)vm->dtb_ipa);
+	return 0;
+}
+
+/* Start vCPU 0 of every VM at its entry with x0 = its DTB. */
+void vms_start(void)
+{
+	for (unsigned int i = 0; i < nr_vms; i++)
+		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
+}
+
+void vm_power_off(struct vm *vm)
+{
+	unsigned int all_off = 1;
+
+	WRITE_ONCE(vm->powered_off, true);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		spin_lock(&v->power_lock);
+		v->state = VCPU_OFFLINE;
+		v->on_pending = false;
+		spin_unlock(&v->power_lock);
+		if (v->running_on >= 0 &&
+		    (unsigned int)v->running_on != arch_cpu_id())
+			arch_kick_cpu((unsigned int)v->running_on);
+	}
+	pr_info("VM %u '%s' powered off", vm->id, vm->name);
+	for (unsigned int i = 0; i < nr_vms; i++)
+		if (!READ_ONCE(vms[i].powered_off))
+			all_off = 0;
+	if (all_off) {
+		vigil_print_stats();
+		pr_info("last VM off: powering off");
+		arch_system_off();
+	}
+}

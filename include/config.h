@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's configuration: the VMs to build, read from the DTB's
+ * /hypervisor node (docs/config.md) or made up as the built-in default.
+ * Parsing is portable and host-tested; it never touches hardware.
+ */
+#ifndef VIGIL_CONFIG_H
+#define VIGIL_CONFIG_H
+
+#include "compiler.h"
+#include "vm.h"
+
+#define CONFIG_MAX_MEM_BANKS 8
+
+/* What the boot CPU knows about the machine before any VM exists. */
+struct boot_info {
+	uint64_t image_start, image_end; /* vigil, [start, end) */
+	uint64_t dtb_start, dtb_end;
+	unsigned int nr_pcpus;
+	unsigned int nr_mem;
+	struct {
+		uint64_t base, size;
+	} mem[CONFIG_MAX_MEM_BANKS];
+};
+
+struct vm_config {
+	char node[64]; /* DTB path, for messages */
+	char name[VM_MAX_NAME];
+	unsigned int nr_vcpus;
+	unsigned int affinity[VM_MAX_VCPUS]; /* pCPU of each vCPU */
+	uint64_t ram_base, ram_size;	     /* IPA == PA */
+	uint64_t entry;
+};
+
+struct hv_config {
+	unsigned int nr_vms;
+	struct vm_config vms[VM_MAX_VMS];
+};
+
+/* Default guest RAM base on platforms that give no /hypervisor node. */
+#define CONFIG_DEFAULT_RAM_BASE 0x50000000ULL
+
+/*
+ * Fill @cfg from @fdt's /hypervisor node, or the default when there is none,
+ * and check it against the machine. On error return -EINVAL with one line in
+ * @err naming the node and the problem.
+ */
+int config_parse(const void *fdt, const struct boot_info *bi,
+		 struct hv_config *cfg, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* Portable handling of a guest's HVC (or trapped SMC): PSCI and vigil's own
+ * calls. The arch layer decodes the trap and calls hvcall_handle(). */
+#ifndef VIGIL_HVCALL_H
+#define VIGIL_HVCALL_H
+
+#include "compiler.h"
+
+struct vcpu;
+struct vm;
+
+/* Handle the call in the vCPU's x0..x3; the result goes into its x0. */
+void hvcall_handle(struct vcpu *v);
+
+/* PSCI for guests (core/psci.c); returns false if @fn is not PSCI. */
+bool psci_handle(struct vcpu *v, uint32_t fn);
+
+/* Power management shared by PSCI and the boot code. */
+int vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t context);
+void vm_power_off(struct vm *vm);
+
+#endif

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Per-physical-CPU data, reached through this_cpu() only. */
+#ifndef VIGIL_PERCPU_H
+#define VIGIL_PERCPU_H
+
+#include "compiler.h"
+
+#define MAX_CPUS 8
+
+struct vcpu;
+
+struct pcpu {
+	struct pcpu *self;	/* first: entry.S loads it from TPIDR_EL2 */
+	void *guest_regs;	/* struct vcpu_regs of the running vCPU */
+	unsigned int id;	/* logical index, boot CPU = 0 */
+	uint64_t mpidr;		/* hardware affinity, for PSCI CPU_ON */
+	bool online;
+	struct vcpu *vcpu;	/* vCPU pinned here (1:1 placement), or NULL */
+	struct vcpu *loaded;	/* vCPU whose EL1 state is in the registers */
+	uint64_t exits, hvc_calls, aborts_injected, undefs_injected;
+};
+
+#define PCPU_GUEST_REGS 8
+
+struct pcpu *this_cpu(void);
+struct pcpu *pcpu_get(unsigned int id);
+extern unsigned int nr_pcpus;
+
+#endif

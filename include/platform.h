@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A board as one data file (platforms/<name>/platform.c): the fallback
+ * addresses used when the DTB does not say, the early EL2 memory map, and
+ * quirks. The DTB is the authority at run time; this is the oracle.
+ */
+#ifndef VIGIL_PLATFORM_H
+#define VIGIL_PLATFORM_H
+
+#include "compiler.h"
+
+enum uart_kind { UART_PL011, UART_8250 };
+
+struct plat_region {
+	uint64_t base, size;
+	bool device; /* Device-nGnRE instead of Normal write-back */
+};
+
+struct platform {
+	const char *name;
+	uint64_t gicd, gicc, gich, gicv;
+	unsigned int maint_irq; /* INTID of the maintenance PPI */
+	enum uart_kind uart_kind;
+	uint64_t uart;
+	/* Coarse map (1 GiB granules) the boot CPU enables before it can parse
+	 * the DTB; the precise map replaces it. */
+	const struct plat_region *early_map;
+	unsigned int nr_early_map;
+	/* QEMU's GICv2 latches a pending edge SPI to its old target: re-latch
+	 * after every physical retarget (DESIGN §3). */
+	bool gic_relatch_on_retarget;
+};
+
+extern const struct platform platform;
+
+#endif

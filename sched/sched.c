@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vCPU scheduling (DESIGN §5). Placement is static, one vCPU per pCPU
+ * (pcpu->vcpu); a pCPU runs its vCPU while it is RUNNING and idles
+ * otherwise. State changes happen under the vCPU's power_lock; the pCPU
+ * that owns a vCPU is the only one that moves it to RUNNING.
+ */
+#include "arch.h"
+#include "arch_vcpu.h"
+#include "percpu.h"
+#include "sched.h"
+#include "vm.h"
+
+void arch_idle(void);
+
+void sched_wake(struct vcpu *v)
+{
+	spin_lock(&v->power_lock);
+	if (v->state == VCPU_BLOCKED)
+		v->state = VCPU_RUNNABLE;
+	spin_unlock(&v->power_lock);
+	if (v->pcpu != arch_cpu_id())
+		arch_kick_cpu(v->pcpu);
+}
+
+/* Take @v from RUNNABLE to RUNNING, applying a pending CPU_ON. */
+static bool sched_pick(struct pcpu *p, struct vcpu *v)
+{
+	bool run = false;
+
+	spin_lock(&v->power_lock);
+	if (v->state == VCPU_RUNNABLE) {
+		if (v->on_pending) {
+			arch_vcpu_reset(v, v->on_entry, v->on_context);
+			v->on_pending = false;
+			if (p->loaded == v)
+				p->loaded = NULL; /* reload the reset state */
+		}
+		v->state = VCPU_RUNNING;
+		run = true;
+	}
+	spin_unlock(&v->power_lock);
+	return run;
+}
+
+static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
+{
+	if (p->loaded != v) {
+		if (p->loaded)
+			arch_vcpu_put(p->loaded);
+		arch_vcpu_load(v);
+		p->loaded = v;
+	}
+	while (READ_ONCE(v->state) == VCPU_RUNNING) {
+		WRITE_ONCE(v->running_on, (int)p->id);
+		arch_vcpu_enter(v);
+		WRITE_ONCE(v->running_on, -1);
+	}
+}
+
+void sched_run(void)
+{
+	struct pcpu *p = this_cpu();
+
+	for (;;) {
+		struct vcpu *v = p->vcpu;
+
+		if (v && sched_pick(p, v))
+			sched_run_vcpu(p, v);
+		else
+			arch_idle();
+	}
+}

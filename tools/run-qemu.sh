@@ -1,0 +1,50 @@
+#!/bin/sh
+# Boot vigil with a test guest on QEMU virt (EL2, GICv2), interactively
+# (Ctrl-A X quits). The system tests start QEMU through this script too, so
+# `make run` and `make test` run the same machine.
+#
+#   tools/run-qemu.sh BUILD_DIR GUEST [extra qemu args, e.g. -dtb host.dtb]
+#   tools/run-qemu.sh --dumpdtb FILE   write the DTB QEMU generates for this
+#                                      machine (tools/mkdtb.sh edits it)
+#
+# Environment: VIGIL_SMP (default 4) and VIGIL_MEM (default 1G) size the
+# machine; QEMU (default qemu-system-aarch64).
+#
+# vigil.bin carries an arm64 Image header, so QEMU enters it at EL2 at
+# 0x40080000 with x0 = DTB (placed at RAM base + 128 MiB = 0x48000000 with
+# 1G). The guest image is loaded at 0x50000000, clear of both.
+set -eu
+
+QEMU=${QEMU:-qemu-system-aarch64}
+SMP=${VIGIL_SMP:-4}
+MEM=${VIGIL_MEM:-1G}
+GUEST_ADDR=0x50000000
+MACHINE=virt,virtualization=on,gic-version=2
+
+usage() {
+	echo "usage: $0 BUILD_DIR GUEST [qemu args...] | --dumpdtb FILE" >&2
+	exit 2
+}
+
+[ $# -ge 2 ] || usage
+
+if [ "$1" = "--dumpdtb" ]; then
+	exec "$QEMU" -machine "$MACHINE,dumpdtb=$2" -cpu cortex-a57 \
+		-smp "$SMP" -m "$MEM" -nographic -nic none
+fi
+
+build=$1
+guest=$2
+shift 2
+for f in "$build/vigil.bin" "$build/guests/$guest.bin"; do
+	if [ ! -f "$f" ]; then
+		echo "$0: $f not found (run make)" >&2
+		exit 1
+	fi
+done
+
+exec "$QEMU" -machine "$MACHINE" -cpu cortex-a57 -smp "$SMP" -m "$MEM" \
+	-nographic -nic none \
+	-kernel "$build/vigil.bin" \
+	-device "loader,file=$build/guests/$guest.bin,addr=$GUEST_ADDR" \
+	"$@"
