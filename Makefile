@@ -101,7 +101,8 @@ guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Iinclude -Iarch/arm/include -Itests/unit \
+	-fno-omit-frame-pointer -Iinclude -Iarch/arm/include \
+	-Iarch/arm/arm64/include -Itests/unit \
 	-DVIGIL_HOST_TEST -MMD -MP -pthread
 UNIT_SRCS :=
 include tests/unit/unit.mk

@@ -7,10 +7,10 @@
 
 #include "config.h"
 
-#define CFG_ERR(...)                               \
-	do {                                       \
+#define CFG_ERR(...)                                \
+	do {                                        \
 		snprintf(err, errlen, __VA_ARGS__); \
-		return -EINVAL;                    \
+		return -EINVAL;                     \
 	} while (0)
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
@@ -22,14 +22,12 @@ static uint64_t read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b,
-			   uint64_t blen)
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	return a < b + blen && b < a + alen;
 }
 
-static bool in_memory(const struct boot_info *bi, uint64_t base,
-		      uint64_t size)
+static bool in_memory(const struct boot_info *bi, uint64_t base, uint64_t size)
 {
 	for (unsigned int i = 0; i < bi->nr_mem; i++)
 		if (base >= bi->mem[i].base &&
@@ -69,8 +67,8 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 			vc->node);
 	vc->nr_vcpus = fdt32_to_cpu(*p);
 	if (vc->nr_vcpus == 0 || vc->nr_vcpus > VM_MAX_VCPUS)
-		CFG_ERR("config error: %s: vcpus = %u, must be 1..%u",
-			vc->node, vc->nr_vcpus, VM_MAX_VCPUS);
+		CFG_ERR("config error: %s: vcpus = %u, must be 1..%u", vc->node,
+			vc->nr_vcpus, VM_MAX_VCPUS);
 	if (vc->nr_vcpus > bi->nr_pcpus)
 		CFG_ERR("config error: %s: vcpus = %u but only %u pCPUs "
 			"(static pinning)",

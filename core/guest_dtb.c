@@ -10,11 +10,11 @@
 #include "mm.h"
 #include "vm.h"
 
-#define DTB_ERR(r, what)                                                    \
-	do {                                                                \
+#define DTB_ERR(r, what)                                                      \
+	do {                                                                  \
 		snprintf(err, errlen, "VM '%s': guest DTB: %s: %s", vm->name, \
-			 what, fdt_strerror(r));                            \
-		return -EINVAL;                                             \
+			 what, fdt_strerror(r));                              \
+		return -EINVAL;                                               \
 	} while (0)
 
 /* Delete every child of @parent whose name starts with @prefix and, if

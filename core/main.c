@@ -105,8 +105,7 @@ static void memory_from_dtb(const void *fdt)
 			if (boot.nr_mem == CONFIG_MAX_MEM_BANKS)
 				break;
 			boot.mem[boot.nr_mem].base = fdt_read_cells(p, ac);
-			boot.mem[boot.nr_mem].size =
-				fdt_read_cells(p + ac, sc);
+			boot.mem[boot.nr_mem].size = fdt_read_cells(p + ac, sc);
 			boot.nr_mem++;
 		}
 	}
@@ -178,9 +177,8 @@ static void cpus_start(void)
 {
 	for (unsigned int i = 1; i < nr_pcpus; i++) {
 		struct pcpu *p = pcpu_get(i);
-		int64_t r = psci_fw_cpu_on(p->mpidr,
-					   (uint64_t)(uintptr_t)secondary_entry,
-					   i);
+		int64_t r = psci_fw_cpu_on(
+			p->mpidr, (uint64_t)(uintptr_t)secondary_entry, i);
 
 		if (r != 0) {
 			pr_err("CPU %u (MPIDR 0x%lx): PSCI CPU_ON failed: %ld",
@@ -231,8 +229,7 @@ void boot_primary(uint64_t dtb_pa)
 			boot_stop(err);
 
 	cpus_start();
-	pr_info("%u CPUs online, %u VM(s); starting guests", nr_pcpus,
-		nr_vms);
+	pr_info("%u CPUs online, %u VM(s); starting guests", nr_pcpus, nr_vms);
 	vms_start();
 	sched_run();
 }
@@ -253,8 +250,7 @@ void vigil_print_stats(void)
 
 		pr_info("stats cpu%u: exits=%lu hvc=%lu aborts_injected=%lu "
 			"undefs_injected=%lu",
-			i, (unsigned long)p->exits,
-			(unsigned long)p->hvc_calls,
+			i, (unsigned long)p->exits, (unsigned long)p->hvc_calls,
 			(unsigned long)p->aborts_injected,
 			(unsigned long)p->undefs_injected);
 	}

@@ -76,8 +76,7 @@ static int64_t psci_affinity_info(struct vcpu *v, uint64_t mpidr,
 		return PSCI_INVALID_PARAMETERS;
 	if (READ_ONCE(t->on_pending))
 		return PSCI_AFF_ON_PENDING;
-	return READ_ONCE(t->state) == VCPU_OFFLINE ? PSCI_AFF_OFF
-						   : PSCI_AFF_ON;
+	return READ_ONCE(t->state) == VCPU_OFFLINE ? PSCI_AFF_OFF : PSCI_AFF_ON;
 }
 
 static int64_t psci_features(uint32_t fn)

@@ -36,7 +36,7 @@ void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
 
 static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 {
-	return lpae_map(vm->s2, r->ipa, r->pa, r->size, S2_ATTR_NORMAL_RW);
+	return lpae_map(vm->s2, r->ipa, r->pa, r->size, LPAE_S2_NORMAL_RWX);
 }
 
 int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
@@ -52,12 +52,12 @@ int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
 	vm->s2 = &s2_tables[nr_vms];
 	vm->mmio = &mmio_buses[nr_vms];
 	spin_init(&vm->mmio->lock);
-	vm->ram[0] = (struct mem_region){ vc->ram_base, vc->ram_base,
-					  vc->ram_size };
+	vm->ram[0] =
+		(struct mem_region){vc->ram_base, vc->ram_base, vc->ram_size};
 	vm->nr_ram = 1;
 	vm->entry = vc->entry;
 
-	r = lpae_init(vm->s2, arch_ipa_bits());
+	r = lpae_init_s2(vm->s2, arch_ipa_bits());
 	if (!r)
 		r = vm_map_ram(vm, &vm->ram[0]);
 	if (r) {
@@ -65,7 +65,7 @@ int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
 			 vc->node, r);
 		return r;
 	}
-	vm->vttbr = ((uint64_t)vm->vmid << 48) | vm->s2->root_pa;
+	vm->vttbr = lpae_vttbr_el2(vm->s2, vm->vmid);
 
 	vm->nr_vcpus = vc->nr_vcpus;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {

@@ -10,13 +10,13 @@
 struct vcpu;
 
 struct pcpu {
-	struct pcpu *self;	/* first: entry.S loads it from TPIDR_EL2 */
-	void *guest_regs;	/* struct vcpu_regs of the running vCPU */
-	unsigned int id;	/* logical index, boot CPU = 0 */
-	uint64_t mpidr;		/* hardware affinity, for PSCI CPU_ON */
+	struct pcpu *self; /* first: entry.S loads it from TPIDR_EL2 */
+	void *guest_regs;  /* struct vcpu_regs of the running vCPU */
+	unsigned int id;   /* logical index, boot CPU = 0 */
+	uint64_t mpidr;	   /* hardware affinity, for PSCI CPU_ON */
 	bool online;
-	struct vcpu *vcpu;	/* vCPU pinned here (1:1 placement), or NULL */
-	struct vcpu *loaded;	/* vCPU whose EL1 state is in the registers */
+	struct vcpu *vcpu;   /* vCPU pinned here (1:1 placement), or NULL */
+	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
 	uint64_t exits, hvc_calls, aborts_injected, undefs_injected;
 };
 

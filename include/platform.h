@@ -9,7 +9,10 @@
 
 #include "compiler.h"
 
-enum uart_kind { UART_PL011, UART_8250 };
+enum uart_kind {
+	UART_PL011,
+	UART_8250
+};
 
 struct plat_region {
 	uint64_t base, size;

@@ -34,8 +34,8 @@ struct vm;
 struct vcpu {
 	unsigned int id; /* index within the VM, also its Aff0 */
 	struct vm *vm;
-	unsigned int pcpu;   /* physical CPU it is pinned to */
-	uint64_t vmpidr;     /* MPIDR the guest reads */
+	unsigned int pcpu; /* physical CPU it is pinned to */
+	uint64_t vmpidr;   /* MPIDR the guest reads */
 	/*
 	 * state and the PSCI CPU_ON request are guarded by power_lock; the
 	 * pCPU that owns the vCPU polls state in its idle loop.
@@ -77,8 +77,8 @@ struct vm {
 	struct mem_region ram[VM_MAX_RAM];
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
-	uint64_t entry;	    /* IPA where vCPU 0 starts */
-	uint64_t dtb_ipa;   /* IPA of the guest's DTB, passed in x0 */
+	uint64_t entry;	       /* IPA where vCPU 0 starts */
+	uint64_t dtb_ipa;      /* IPA of the guest's DTB, passed in x0 */
 	struct lpae_table *s2; /* stage-2 translation tables */
 	uint64_t vttbr;	       /* VTTBR_EL2: VMID and root table */
 	struct mmio_bus *mmio; /* emulated MMIO regions */

@@ -3,8 +3,8 @@
 #include "platform.h"
 
 static const struct plat_region qemu_virt_early_map[] = {
-	{ 0x00000000, 0x40000000, true },      /* flash, GIC, UART, virtio */
-	{ 0x40000000, 0x3fc0000000ULL, false }, /* RAM (up to 255 GiB) */
+	{0x00000000, 0x40000000, true},	      /* flash, GIC, UART, virtio */
+	{0x40000000, 0x3fc0000000ULL, false}, /* RAM (up to 255 GiB) */
 };
 
 const struct platform platform = {

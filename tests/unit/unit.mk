@@ -1,3 +1,6 @@
 # Portable sources linked into the host unit-test binary (tests/unit/*.c are
 # added automatically). One line per source, so parallel work merges cleanly.
 UNIT_SRCS += core/mm.c
+UNIT_SRCS += arch/arm/lpae.c
+UNIT_SRCS += core/config.c
+UNIT_LIBS += -l:libfdt.a

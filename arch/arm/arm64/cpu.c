@@ -79,7 +79,8 @@ void arch_tlb_flush_vmid(uint16_t vmid)
 
 	write_sysreg(vttbr_el2, (uint64_t)vmid << 48);
 	isb();
-	__asm__ __volatile__("dsb ishst\n tlbi vmalls12e1is\n dsb ish" ::: "memory");
+	__asm__ __volatile__("dsb ishst\n tlbi vmalls12e1is\n dsb ish" ::
+				     : "memory");
 	write_sysreg(vttbr_el2, old);
 	isb();
 }
@@ -109,8 +110,8 @@ void early_wrong_el(uint64_t el)
 	       (unsigned int)el);
 }
 
-static const char *const hyp_trap_names[] = { "synchronous", "IRQ", "SError",
-					      "unexpected" };
+static const char *const hyp_trap_names[] = {"synchronous", "IRQ", "SError",
+					     "unexpected"};
 
 void gic_handle_irq_el2(void) __attribute__((weak));
 

@@ -102,9 +102,8 @@ void arch_handle_exit(struct vcpu *v, uint64_t code)
 		break;
 	case EXIT_SERROR:
 		/* Pass it on as a virtual SError: it was the guest's access. */
-		pr_warn("SError from VM '%s' vCPU %u (ESR 0x%lx)",
-			v->vm->name, v->id,
-			(unsigned long)read_sysreg(esr_el2));
+		pr_warn("SError from VM '%s' vCPU %u (ESR 0x%lx)", v->vm->name,
+			v->id, (unsigned long)read_sysreg(esr_el2));
 		v->arch.hcr |= HCR_VSE;
 		write_sysreg(hcr_el2, v->arch.hcr);
 		break;

@@ -18,8 +18,8 @@
 /* Guest HCR_EL2: stage 2 on, physical IRQ/FIQ/SError to EL2, SMC trapped,
  * implementation-defined sysregs and ACTLR trapped, EL1 is AArch64. WFI is
  * left native: with one vCPU per pCPU it is the low-latency choice. */
-#define HCR_GUEST                                                       \
-	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB |     \
+#define HCR_GUEST                                                   \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
 	 HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TACR | HCR_RW)
 
 /* SCTLR_EL1 at reset for a guest: MMU and caches off, RES1 bits set. */
@@ -28,7 +28,7 @@
 static unsigned int ipa_bits;
 static uint64_t vtcr;
 
-static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+static const unsigned int parange_bits[] = {32, 36, 40, 42, 44, 48, 52};
 
 unsigned int arch_ipa_bits(void)
 {
@@ -200,8 +200,7 @@ static bool guest_at_el1(struct vcpu *v)
 void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
 {
 	this_cpu()->aborts_injected++;
-	inject_sync(v, esr_for_injected_dabt(guest_at_el1(v), write, 0x10),
-		    va);
+	inject_sync(v, esr_for_injected_dabt(guest_at_el1(v), write, 0x10), va);
 }
 
 void arch_inject_iabt(struct vcpu *v, uint64_t va)

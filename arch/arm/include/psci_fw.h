@@ -5,7 +5,11 @@
 
 #include "compiler.h"
 
-enum psci_conduit { PSCI_CONDUIT_NONE, PSCI_CONDUIT_SMC, PSCI_CONDUIT_HVC };
+enum psci_conduit {
+	PSCI_CONDUIT_NONE,
+	PSCI_CONDUIT_SMC,
+	PSCI_CONDUIT_HVC
+};
 
 void psci_fw_set_conduit(enum psci_conduit c);
 enum psci_conduit psci_fw_conduit(void);

@@ -5,17 +5,17 @@
 
 #include "compiler.h"
 
-#define read_sysreg(r)                                             \
-	({                                                         \
-		uint64_t __v;                                      \
-		__asm__ __volatile__("mrs %0, " #r : "=r"(__v));   \
-		__v;                                               \
+#define read_sysreg(r)                                           \
+	({                                                       \
+		uint64_t __v;                                    \
+		__asm__ __volatile__("mrs %0, " #r : "=r"(__v)); \
+		__v;                                             \
 	})
 
-#define write_sysreg(r, v)                                              \
-	do {                                                            \
-		uint64_t __v = (uint64_t)(v);                           \
-		__asm__ __volatile__("msr " #r ", %x0" : : "rZ"(__v));  \
+#define write_sysreg(r, v)                                             \
+	do {                                                           \
+		uint64_t __v = (uint64_t)(v);                          \
+		__asm__ __volatile__("msr " #r ", %x0" : : "rZ"(__v)); \
 	} while (0)
 
 #define isb() __asm__ __volatile__("isb" ::: "memory")
@@ -57,8 +57,9 @@
 #define SCTLR_WXN BIT(19)
 #define SCTLR_EE BIT(25)
 /* RES1 bits of SCTLR_EL2 when HCR_EL2.E2H == 0 */
-#define SCTLR_EL2_RES1 (BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | \
-			BIT(22) | BIT(23) | BIT(28) | BIT(29))
+#define SCTLR_EL2_RES1                                                       \
+	(BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
+	 BIT(28) | BIT(29))
 
 /* SPSR / PSTATE */
 #define PSR_MODE_EL0t 0x0

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/* The /hypervisor configuration: parsing, defaults, and every refusal. */
+#include <errno.h>
+#include <libfdt.h>
+#include <string.h>
+
+#include "config.h"
+#include "test.h"
+
+static char dtb[8192];
+static struct hv_config cfg;
+static char err[256];
+
+/* A machine like QEMU virt -m 1G -smp 4, vigil at 0x40080000. */
+static const struct boot_info machine = {
+	.image_start = 0x40080000,
+	.image_end = 0x40200000,
+	.dtb_start = 0x48000000,
+	.dtb_end = 0x48100000,
+	.nr_pcpus = 4,
+	.nr_mem = 1,
+	.mem = {{0x40000000, 0x40000000}},
+};
+
+struct vm_desc {
+	const char *node;
+	int vcpus;		  /* < 0: leave out */
+	const uint32_t *affinity; /* NULL: leave out */
+	int nr_affinity;
+	uint64_t mem_base, mem_size; /* size 0: leave out */
+	uint64_t entry;		     /* 0: leave out */
+	const char *label;
+};
+
+static void prop_u64s(void *fdt, const char *name, uint64_t a, uint64_t b,
+		      int n)
+{
+	fdt32_t c[4] = {cpu_to_fdt32(a >> 32), cpu_to_fdt32((uint32_t)a),
+			cpu_to_fdt32(b >> 32), cpu_to_fdt32((uint32_t)b)};
+
+	fdt_property(fdt, name, c, 8 * n);
+}
+
+/* Build a DTB whose /hypervisor holds @n VMs (n < 0: no /hypervisor). */
+static const void *make_dtb(const struct vm_desc *vms, int n)
+{
+	void *fdt = dtb;
+
+	fdt_create(fdt, sizeof(dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	if (n >= 0) {
+		fdt_begin_node(fdt, "hypervisor");
+		fdt_property_string(fdt, "compatible", "vigil,hypervisor");
+		for (int i = 0; i < n; i++) {
+			const struct vm_desc *d = &vms[i];
+
+			fdt_begin_node(fdt, d->node);
+			fdt_property_string(fdt, "compatible", "vigil,vm");
+			if (d->label)
+				fdt_property_string(fdt, "label", d->label);
+			if (d->vcpus >= 0)
+				fdt_property_u32(fdt, "vcpus",
+						 (uint32_t)d->vcpus);
+			if (d->affinity) {
+				fdt32_t a[8];
+
+				for (int j = 0; j < d->nr_affinity; j++)
+					a[j] = cpu_to_fdt32(d->affinity[j]);
+				fdt_property(fdt, "cpu-affinity", a,
+					     4 * d->nr_affinity);
+			}
+			if (d->mem_size)
+				prop_u64s(fdt, "memory", d->mem_base,
+					  d->mem_size, 2);
+			if (d->entry)
+				prop_u64s(fdt, "entry", d->entry, 0, 1);
+			fdt_end_node(fdt);
+		}
+		fdt_end_node(fdt);
+	}
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+static int parse(const struct vm_desc *vms, int n)
+{
+	return config_parse(make_dtb(vms, n), &machine, &cfg, err, sizeof(err));
+}
+
+TEST(config_default_vm_takes_every_cpu_and_ram_above_0x50000000)
+{
+	ASSERT_EQ(parse(NULL, -1), 0);
+	EXPECT_EQ(cfg.nr_vms, 1);
+	EXPECT_EQ(cfg.vms[0].nr_vcpus, 4);
+	for (unsigned int i = 0; i < 4; i++)
+		EXPECT_EQ(cfg.vms[0].affinity[i], i);
+	EXPECT_EQ(cfg.vms[0].ram_base, 0x50000000);
+	EXPECT_EQ(cfg.vms[0].ram_size, 0x30000000);
+	EXPECT_EQ(cfg.vms[0].entry, 0x50000000);
+	EXPECT_STREQ(cfg.vms[0].name, "vm0");
+}
+
+TEST(config_vm_node_is_parsed_field_by_field)
+{
+	static const uint32_t aff[] = {3, 1};
+	struct vm_desc d = {"vm@0",	2,	    aff,	2,
+			    0x50000000, 0x10000000, 0x50080000, "hello"};
+
+	ASSERT_EQ(parse(&d, 1), 0);
+	EXPECT_EQ(cfg.nr_vms, 1);
+	EXPECT_EQ(cfg.vms[0].nr_vcpus, 2);
+	EXPECT_EQ(cfg.vms[0].affinity[0], 3);
+	EXPECT_EQ(cfg.vms[0].affinity[1], 1);
+	EXPECT_EQ(cfg.vms[0].ram_base, 0x50000000);
+	EXPECT_EQ(cfg.vms[0].ram_size, 0x10000000);
+	EXPECT_EQ(cfg.vms[0].entry, 0x50080000);
+	EXPECT_STREQ(cfg.vms[0].name, "hello");
+	EXPECT_STREQ(cfg.vms[0].node, "/hypervisor/vm@0");
+}
+
+TEST(config_vm_memory_overlapping_vigil_is_refused_naming_the_node)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x40000000, 0x1000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: memory "
+			  "0x40000000-0x40ffffff overlaps vigil's image "
+			  "0x40080000-0x401fffff");
+}
+
+TEST(config_vm_memory_overlapping_the_dtb_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x47e00000, 0x400000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: memory") != NULL);
+	EXPECT_TRUE(strstr(err, "overlaps the DTB") != NULL);
+}
+
+TEST(config_vm_memory_outside_ram_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x90000000, 0x200000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "is not inside one /memory bank") != NULL);
+}
+
+TEST(config_two_vms_with_overlapping_memory_are_refused)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, 0},
+		{"vm@1", 1, a1, 1, 0x58000000, 0x10000000, 0, 0},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: memory overlaps "
+			  "/hypervisor/vm@0's");
+}
+
+TEST(config_two_vms_on_one_pcpu_are_refused)
+{
+	static const uint32_t a0[] = {0, 1}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 2, a0, 2, 0x50000000, 0x10000000, 0, 0},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, 0},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: pCPU 1 already "
+			  "runs a vCPU of /hypervisor/vm@0 (static pinning)");
+}
+
+TEST(config_two_disjoint_vms_are_accepted)
+{
+	static const uint32_t a0[] = {0, 1}, a1[] = {2, 3};
+	struct vm_desc d[2] = {
+		{"vm@0", 2, a0, 2, 0x50000000, 0x10000000, 0, "a"},
+		{"vm@1", 2, a1, 2, 0x60000000, 0x10000000, 0, "b"},
+	};
+
+	ASSERT_EQ(parse(d, 2), 0);
+	EXPECT_EQ(cfg.nr_vms, 2);
+	EXPECT_STREQ(cfg.vms[1].name, "b");
+	EXPECT_EQ(cfg.vms[1].affinity[1], 3);
+}
+
+TEST(config_more_vcpus_than_pcpus_is_refused)
+{
+	struct vm_desc d = {"vm@0", 5, NULL, 0, 0x50000000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: vcpus = 5 but only "
+			  "4 pCPUs (static pinning)");
+}
+
+TEST(config_zero_vcpus_is_refused)
+{
+	struct vm_desc d = {"vm@0", 0, NULL, 0, 0x50000000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "vcpus = 0, must be 1..") != NULL);
+}
+
+TEST(config_missing_vcpus_is_refused)
+{
+	struct vm_desc d = {"vm@0", -1, NULL, 0, 0x50000000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: vcpus missing or "
+			  "not one cell");
+}
+
+TEST(config_affinity_naming_a_missing_pcpu_is_refused)
+{
+	static const uint32_t aff[] = {0, 7};
+	struct vm_desc d = {"vm@0", 2, aff, 2, 0x50000000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: cpu-affinity names "
+			  "pCPU 7, only 4 exist");
+}
+
+TEST(config_affinity_with_wrong_length_is_refused)
+{
+	static const uint32_t aff[] = {0};
+	struct vm_desc d = {"vm@0", 2, aff, 1, 0x50000000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "cpu-affinity has 1 cells, vcpus = 2") != NULL);
+}
+
+TEST(config_affinity_naming_a_pcpu_twice_is_refused)
+{
+	static const uint32_t aff[] = {2, 2};
+	struct vm_desc d = {"vm@0", 2, aff, 2, 0x50000000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "names pCPU 2 twice") != NULL);
+}
+
+TEST(config_missing_memory_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0, 0, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: memory missing") != NULL);
+}
+
+TEST(config_unaligned_memory_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50001000, 0x10000000, 0, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "2 MiB aligned") != NULL);
+}
+
+TEST(config_entry_outside_memory_is_refused)
+{
+	struct vm_desc d = {"vm@0",	1,	    NULL,	0,
+			    0x50000000, 0x10000000, 0x70000000, 0};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: entry 0x70000000 "
+			  "lies outside its memory");
+}
+
+TEST(config_hypervisor_node_without_vms_is_refused)
+{
+	EXPECT_EQ(parse(NULL, 0), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor: no vm@N node");
+}
