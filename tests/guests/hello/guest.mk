@@ -1,0 +1,1 @@
+# hello: boots every vCPU, checks faults on unmapped and hypervisor memory.

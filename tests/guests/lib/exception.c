@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/* Exception handling: expected faults are recorded and skipped, anything
+ * else is reported and powers the system off so a test fails fast. */
+#include "guest.h"
+
+/* Per vCPU; written by the vCPU itself (and its own exception handler). */
+static struct fault_slot {
+	volatile bool armed;
+	volatile bool taken;
+	struct fault fault;
+} fault_slots[GUEST_MAX_VCPUS];
+
+void fault_expect(void)
+{
+	struct fault_slot *slot = &fault_slots[this_vcpu()];
+
+	slot->taken = false;
+	slot->armed = true;
+	dsb_sy();
+}
+
+bool fault_take(struct fault *f)
+{
+	struct fault_slot *slot = &fault_slots[this_vcpu()];
+	bool taken;
+
+	dsb_sy();
+	slot->armed = false;
+	taken = slot->taken;
+	slot->taken = false;
+	if (taken && f)
+		*f = slot->fault;
+	return taken;
+}
+
+static __noreturn void exception_unexpected(struct exc_frame *frame,
+					    unsigned int type)
+{
+	gprintf("UNEXPECTED exception on vcpu %u: type=%u esr=0x%lx "
+		"far=0x%lx elr=0x%lx spsr=0x%lx\n",
+		this_vcpu(), type, read_sysreg(esr_el1), read_sysreg(far_el1),
+		frame->elr, frame->spsr);
+	psci_system_off();
+}
+
+__attribute__((weak)) void guest_irq(struct exc_frame *frame)
+{
+	exception_unexpected(frame, EXC_IRQ_SPX);
+}
+
+void guest_exception(struct exc_frame *frame, unsigned int type)
+{
+	struct fault_slot *slot = &fault_slots[this_vcpu()];
+
+	if (type == EXC_IRQ_SPX) {
+		guest_irq(frame);
+		return;
+	}
+	if (type != EXC_SYNC_SPX || !slot->armed || slot->taken)
+		exception_unexpected(frame, type);
+
+	slot->fault.esr = read_sysreg(esr_el1);
+	slot->fault.far = read_sysreg(far_el1);
+	slot->fault.elr = frame->elr;
+	slot->taken = true;
+	/* Every A64 instruction is 4 bytes: resume after the faulting one. */
+	frame->elr += 4;
+}

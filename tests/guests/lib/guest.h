@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The bare-metal guest library: start-up (start.S), console output through
+ * vigil's hypercall, a small printf, PSCI calls and exception capture.
+ *
+ * Guests run at EL1 with the MMU off, so every data access is
+ * Device-nGnRnE: no unaligned accesses (-mstrict-align) and no exclusives.
+ * vCPUs share state through plain volatile stores, one slot per vCPU.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+/* Per-vCPU stacks live in .stacks, one GUEST_STACK_SIZE slot per index. */
+#define GUEST_MAX_VCPUS 8
+#define GUEST_STACK_SIZE 0x4000
+
+/* Exception types passed to guest_exception(): VBAR_EL1 offset / 0x80. */
+#define EXC_SYNC_SP0 0
+#define EXC_SYNC_SPX 4
+#define EXC_IRQ_SPX 5
+#define EXC_FIQ_SPX 6
+#define EXC_SERROR_SPX 7
+
+#ifndef __ASSEMBLY__
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hypercall.h"
+
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __noreturn __attribute__((noreturn))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+#define read_sysreg(r)                                           \
+	({                                                       \
+		uint64_t __v;                                    \
+		__asm__ __volatile__("mrs %0, " #r : "=r"(__v)); \
+		__v;                                             \
+	})
+#define write_sysreg(v, r) \
+	__asm__ __volatile__("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
+
+#define dsb_sy() __asm__ __volatile__("dsb sy" ::: "memory")
+#define dmb_sy() __asm__ __volatile__("dmb sy" ::: "memory")
+#define isb() __asm__ __volatile__("isb" ::: "memory")
+#define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
+
+/* Saved by the exception vectors (start.S); the layout is fixed there. */
+struct exc_frame {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t pad;
+};
+
+/* What one synchronous exception looked like. */
+struct fault {
+	uint64_t esr;
+	uint64_t far;
+	uint64_t elr;
+};
+
+/* ESR_ELx fields used by tests (ARM ARM D17.2.37). */
+#define ESR_EC(esr) (((esr) >> 26) & 0x3f)
+#define ESR_IL (1UL << 25)
+#define ESR_EC_DABT_CUR 0x25
+#define ESR_DABT_WNR (1UL << 6)
+#define ESR_DABT_DFSC(esr) ((esr)&0x3f)
+#define DFSC_SYNC_EXT_ABORT 0x10
+
+/* ---- provided by the guest program ---- */
+
+/* Runs on vCPU 0 with x0 from entry (the guest DTB IPA). Returning powers
+ * the system off. */
+int main(uint64_t dtb);
+
+/* ---- start-up and vCPUs ---- */
+
+/* Index of the calling vCPU (0 = boot vCPU), kept in TPIDR_EL1. */
+static inline unsigned int this_vcpu(void)
+{
+	return (unsigned int)read_sysreg(tpidr_el1);
+}
+
+/* MPIDR that vigil gives vCPU @idx: Aff0 = idx. */
+static inline uint64_t vcpu_mpidr(unsigned int idx)
+{
+	return idx;
+}
+
+/* PSCI CPU_ON of vCPU @idx; it runs @fn(idx) on its own stack and is turned
+ * off by CPU_OFF when @fn returns. Returns the PSCI result. */
+int vcpu_start(unsigned int idx, void (*fn)(unsigned int idx));
+
+/* Virtual counter (always readable at EL1) for bounded waits. */
+static inline uint64_t counter_read(void)
+{
+	isb();
+	return read_sysreg(cntvct_el0);
+}
+
+/* Counter value @ms milliseconds from now. */
+uint64_t deadline_ms(unsigned int ms);
+static inline bool deadline_passed(uint64_t deadline)
+{
+	return counter_read() >= deadline;
+}
+
+/* ---- console ---- */
+
+/* One VIGIL_HC_CONSOLE_WRITE: at most VIGIL_CONSOLE_MAX bytes printed as one
+ * unit. Returns the hypercall's result. */
+long console_write(const char *buf, size_t len);
+/* Formats into one buffer and writes it with a single hypercall, so one call
+ * with one line is one atomic line on vigil's console. Output longer than
+ * VIGIL_CONSOLE_MAX is truncated. Supports %d %i %u %x %X %p %s %c %% with
+ * flags '0' and '-', a field width, and the l/ll/z length modifiers. */
+int gprintf(const char *fmt, ...) __printf(1, 2);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+/* ---- hypercalls and PSCI ---- */
+
+/* SMCCC call through HVC #0: function id in x0, arguments in x1..x3. */
+long hvc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+uint32_t psci_version(void);
+int psci_features(uint32_t fid);
+int psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context_id);
+int psci_cpu_off(void);
+int psci_affinity_info(uint64_t mpidr, unsigned int lowest_level);
+__noreturn void psci_system_off(void);
+/* "SUCCESS", "INVALID_PARAMETERS", ... for printing PSCI results. */
+const char *psci_strerror(int ret);
+
+/* ---- exceptions ---- */
+
+/* Arms fault capture on this vCPU: the next synchronous exception is
+ * recorded and its instruction skipped (ELR_EL1 += 4) instead of being
+ * reported as unexpected. */
+void fault_expect(void);
+/* Disarms capture. Returns true and fills @f if a fault was taken since
+ * fault_expect(). */
+bool fault_take(struct fault *f);
+
+/* Called from the vectors for every exception; may edit @frame. */
+void guest_exception(struct exc_frame *frame, unsigned int type);
+/* Hook for IRQs (weak; the default reports an unexpected exception). */
+void guest_irq(struct exc_frame *frame);
+
+__noreturn void guest_halt(void);
+
+/* ---- freestanding string functions (GCC may emit calls to these) ---- */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#endif /* !__ASSEMBLY__ */
+#endif

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* C side of the start-up: the boot vCPU's main and secondary vCPUs. */
+#include "guest.h"
+
+extern char guest_secondary_start[];
+
+/* What each secondary runs; written by vCPU 0 before its CPU_ON. */
+static void (*volatile secondary_fn[GUEST_MAX_VCPUS])(unsigned int idx);
+
+uint64_t deadline_ms(unsigned int ms)
+{
+	uint64_t freq = read_sysreg(cntfrq_el0);
+
+	if (!freq)
+		freq = 62500000; /* QEMU's default if firmware left it 0 */
+	return counter_read() + freq / 1000 * ms;
+}
+
+int vcpu_start(unsigned int idx, void (*fn)(unsigned int idx))
+{
+	if (idx < GUEST_MAX_VCPUS) {
+		secondary_fn[idx] = fn;
+		dsb_sy();
+	}
+	return psci_cpu_on(vcpu_mpidr(idx), (uintptr_t)guest_secondary_start,
+			   idx);
+}
+
+void guest_boot_main(uint64_t dtb);
+void guest_boot_main(uint64_t dtb)
+{
+	main(dtb);
+	psci_system_off();
+}
+
+void guest_secondary_main(unsigned int idx);
+void guest_secondary_main(unsigned int idx)
+{
+	void (*fn)(unsigned int) = secondary_fn[idx];
+
+	if (fn)
+		fn(idx);
+	else
+		gprintf("vcpu %u: started with no function\n", idx);
+	psci_cpu_off();
+	gprintf("vcpu %u: CPU_OFF returned\n", idx);
+	guest_halt();
+}

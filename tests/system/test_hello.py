@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: MIT
+"""The hello guest under vigil: vCPU bring-up through PSCI, stage-2 faults,
+the guest DTB, and power-off.
+
+Each configuration boots once (module-scoped fixture); the tests below read
+its console. Guest lines look like `<vm>| vcpu 1 up mpidr=0x80000001`.
+"""
+from dataclasses import dataclass
+
+import pytest
+
+import vigil_qemu
+
+UNMAPPED_IPA = 0x30000000  # tests/guests/hello/hello.c: HELLO_UNMAPPED_IPA
+VIGIL_PA = 0x40080000  # where QEMU loads vigil.bin (platform LOAD_ADDR)
+
+# ESR_EL1 of a synchronous external abort on a data access at EL1
+# (ARM ARM D17.2.37): EC=0x25 (data abort, same EL) in bits [31:26], IL=1
+# (32-bit instruction), ISV=0, DFSC=0x10; WnR (bit 6) set for a write.
+ESR_DABT_EXT_READ = 0x96000010
+ESR_DABT_EXT_WRITE = 0x96000050
+
+VCPU_UP = r"\| vcpu (\d+) up mpidr=(0x[0-9a-f]+)\s*$"
+
+
+@dataclass
+class Config:
+    name: str
+    vcpus: int
+    fragment: str | None = None  # /hypervisor node merged into QEMU's DTB
+    label: str | None = None
+
+
+CONFIGS = [
+    # No /hypervisor node: vigil's default VM gets every CPU.
+    Config(name="default", vcpus=4),
+    Config(name="two-vcpus", vcpus=2, label="duo", fragment="""
+/ {
+	hypervisor {
+		compatible = "vigil,hypervisor";
+		vm@0 {
+			compatible = "vigil,vm";
+			label = "duo";
+			vcpus = <2>;
+			memory = <0x0 0x50000000 0x0 0x10000000>;
+			entry = <0x0 0x50000000>;
+		};
+	};
+};
+"""),
+]
+
+
+@pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c.name)
+def hello(request):
+    cfg = request.param
+    name = f"test_hello-{cfg.name}"
+    dtb = vigil_qemu.make_dtb(name, cfg.fragment) if cfg.fragment else None
+    return cfg, vigil_qemu.run_vigil(name, guest="hello", dtb=dtb, smp=4)
+
+
+def test_every_vcpu_prints_up_exactly_once(hello):
+    cfg, run = hello
+    ids = sorted(int(m.group(1)) for m in run.matching(VCPU_UP))
+    assert ids == list(range(cfg.vcpus)), run.describe()
+
+
+def test_each_vcpu_has_a_distinct_mpidr_with_aff0_equal_to_its_index(hello):
+    cfg, run = hello
+    ups = {int(m.group(1)): int(m.group(2), 16)
+           for m in run.matching(VCPU_UP)}
+    assert len(set(ups.values())) == cfg.vcpus, run.describe()
+    for vcpu, mpidr in ups.items():
+        assert mpidr & 0xFF == vcpu, run.describe()
+        assert mpidr & (1 << 31), f"MPIDR_EL1 bit 31 is RES1{run.describe()}"
+
+
+def test_cpu_on_succeeds_for_each_configured_vcpu(hello):
+    cfg, run = hello
+    for vcpu in range(1, cfg.vcpus):
+        pattern = rf"\| cpu_on mpidr=0x{vcpu:x} -> 0 \(SUCCESS\)"
+        assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_cpu_on_of_a_vcpu_beyond_the_vm_fails_with_invalid_parameters(hello):
+    cfg, run = hello
+    pattern = rf"\| cpu_on mpidr=0x{cfg.vcpus:x} -> -2 \(INVALID_PARAMETERS\)"
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_psci_version_is_1_0(hello):
+    _, run = hello
+    assert run.matching(r"\| psci version 1\.0\s*$"), run.describe()
+
+
+def test_unmapped_ipa_read_gets_a_synchronous_external_abort(hello):
+    _, run = hello
+    pattern = (rf"\| unmapped read: fault esr=0x{ESR_DABT_EXT_READ:x} "
+               rf"far=0x{UNMAPPED_IPA:x}\s*$")
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_write_to_vigil_memory_gets_a_synchronous_external_abort(hello):
+    _, run = hello
+    pattern = (rf"\| vigil write: fault esr=0x{ESR_DABT_EXT_WRITE:x} "
+               rf"far=0x{VIGIL_PA:x}\s*$")
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_x0_at_entry_points_at_the_guest_dtb(hello):
+    _, run = hello
+    assert len(run.matching(r"\| dtb ok at 0x[0-9a-f]+")) == 1, run.describe()
+
+
+def test_secondaries_are_off_after_cpu_off(hello):
+    cfg, run = hello
+    for vcpu in range(1, cfg.vcpus):
+        assert len(run.matching(rf"\| vcpu {vcpu} off\s*$")) == 1, \
+            run.describe()
+
+
+def test_guest_sees_no_unexpected_exception_or_timeout(hello):
+    _, run = hello
+    bad = [t for t in run.guest_texts()
+           if "UNEXPECTED" in t or "TIMEOUT" in t or "returned" in t]
+    assert not bad, run.describe()
+
+
+def test_guest_output_carries_the_vm_name(hello):
+    cfg, run = hello
+    names = {vm for vm, _ in run.guest_lines()}
+    assert len(names) == 1, run.describe()
+    if cfg.label is not None:
+        assert names == {cfg.label}, run.describe()
+
+
+def test_system_off_ends_qemu_with_status_0(hello):
+    _, run = hello
+    assert run.matching(r"\| hello: done\s*$"), run.describe()
+    assert not run.timed_out and not run.panicked, run.describe()
+    assert run.exitstatus == 0, run.describe()
