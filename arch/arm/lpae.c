@@ -105,8 +105,7 @@ int lpae_init_s2(struct lpae_table *t, unsigned int ipa_bits)
 	return table_init(t, ipa_bits, lpae_s2_start_level(ipa_bits));
 }
 
-static int check_range(const struct lpae_table *t, uint64_t va,
-		       uint64_t size)
+static int check_range(const struct lpae_table *t, uint64_t va, uint64_t size)
 {
 	if (!size || !IS_ALIGNED(va, LPAE_L3_PAGE) ||
 	    !IS_ALIGNED(size, LPAE_L3_PAGE) || va + size < va ||
@@ -146,8 +145,8 @@ static uint64_t table_alloc(void)
 }
 
 static int map_range(const struct lpae_table *t, uint64_t table_pa,
-		     unsigned int level, uint64_t va, uint64_t end,
-		     uint64_t pa, uint64_t attrs)
+		     unsigned int level, uint64_t va, uint64_t end, uint64_t pa,
+		     uint64_t attrs)
 {
 	uint64_t *table = table_virt(table_pa);
 	uint64_t size = level_size(level);
@@ -175,8 +174,8 @@ static int map_range(const struct lpae_table *t, uint64_t table_pa,
 			} else if (!desc_is_table(d, level)) {
 				return -EEXIST;
 			}
-			ret = map_range(t, d & LPAE_OA_MASK, level + 1, va, next,
-					pa, attrs);
+			ret = map_range(t, d & LPAE_OA_MASK, level + 1, va,
+					next, pa, attrs);
 			if (ret)
 				return ret;
 		}
@@ -320,8 +319,7 @@ int lpae_walk(const struct lpae_table *t, uint64_t va, uint64_t *pa,
 	return 0;
 }
 
-static void free_tables(uint64_t table_pa, unsigned int level,
-			uint64_t entries)
+static void free_tables(uint64_t table_pa, unsigned int level, uint64_t entries)
 {
 	const uint64_t *table = table_virt(table_pa);
 
@@ -364,8 +362,8 @@ uint64_t lpae_vtcr_el2(unsigned int ipa_bits, unsigned int pa_range_field)
 		return 0;
 	/* SL0 with TG0 = 4 KiB: 0 starts at level 2, 1 at 1, 2 at 0. */
 	sl0 = 2 - lpae_s2_start_level(ipa_bits);
-	return tcr_common(ipa_bits, pa_range_field) |
-	       (sl0 << VTCR_SL0_SHIFT) | VTCR_EL2_RES1;
+	return tcr_common(ipa_bits, pa_range_field) | (sl0 << VTCR_SL0_SHIFT) |
+	       VTCR_EL2_RES1;
 }
 
 uint64_t lpae_tcr_el2(unsigned int va_bits, unsigned int pa_range_field)

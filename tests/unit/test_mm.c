@@ -8,6 +8,13 @@
 #include "mm.h"
 #include "test.h"
 
+/* test.h's ASSERT_EQ evaluates its arguments twice: call once here. */
+#define ASSERT_OK(expr)                             \
+	do {                                        \
+		long long ret_ = (long long)(expr); \
+		ASSERT_EQ(ret_, 0);                 \
+	} while (0)
+
 #define PA(page) (FAKE_RAM_PA + (uint64_t)(page)*PAGE_SIZE)
 
 static uint8_t *ram_at(uint64_t pa)
@@ -69,7 +76,7 @@ TEST(mm_alloc_alignment_is_of_the_physical_address)
 {
 	/* A region starting at an odd page: alignment counts from PA 0. */
 	fake_ram_reset_at(FAKE_RAM_PA);
-	ASSERT_EQ(mm_add_region(PA(3), 64 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_add_region(PA(3), 64 * PAGE_SIZE));
 	/* Bitmap at page 3; 8-page alignment gives page 8. */
 	EXPECT_EQ(mm_alloc_pages(2, 8), PA(8));
 }
@@ -124,7 +131,7 @@ TEST(mm_reserve_then_alloc_never_returns_reserved_pages)
 	uint64_t pa, got = 0;
 
 	fake_ram_reset();
-	ASSERT_EQ(mm_reserve(PA(1), 255 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_reserve(PA(1), 255 * PAGE_SIZE));
 	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 256);
 	while ((pa = mm_alloc_pages(1, 0)) != 0) {
 		if (pa >= PA(1) && pa < PA(256))
@@ -139,7 +146,7 @@ TEST(mm_bitmap_is_not_placed_over_an_early_reservation)
 	/* vigil's image at the start of RAM, reserved before any allocation. */
 	memset(fake_ram, 0xa5, 3 * PAGE_SIZE);
 	fake_ram_reset();
-	ASSERT_EQ(mm_reserve(PA(0), 3 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_reserve(PA(0), 3 * PAGE_SIZE));
 	/* The bitmap goes to page 3, the first allocation to page 4. */
 	EXPECT_EQ(mm_alloc_pages(1, 0), PA(4));
 	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 5);
@@ -150,7 +157,7 @@ TEST(mm_bitmap_is_not_placed_over_an_early_reservation)
 TEST(mm_region_fully_reserved_gives_nothing)
 {
 	fake_ram_reset();
-	ASSERT_EQ(mm_reserve(FAKE_RAM_PA, FAKE_RAM_SIZE), 0);
+	ASSERT_OK(mm_reserve(FAKE_RAM_PA, FAKE_RAM_SIZE));
 	EXPECT_EQ(mm_free_count(), 0);
 	EXPECT_EQ(mm_alloc_pages(1, 0), 0);
 }
@@ -159,7 +166,7 @@ TEST(mm_reserve_unaligned_grows_outward)
 {
 	fake_ram_reset();
 	/* 0x1800..0x2800 touches pages 1 and 2. */
-	ASSERT_EQ(mm_reserve(PA(1) + 0x800, PAGE_SIZE), 0);
+	ASSERT_OK(mm_reserve(PA(1) + 0x800, PAGE_SIZE));
 	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 3);
 	EXPECT_EQ(mm_alloc_pages(1, 0), PA(3));
 }
@@ -168,7 +175,7 @@ TEST(mm_add_region_unaligned_shrinks_inward)
 {
 	fake_ram_reset_at(FAKE_RAM_PA);
 	/* 0x800..0x3800: whole pages 1 and 2 only. */
-	ASSERT_EQ(mm_add_region(PA(0) + 0x800, 3 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_add_region(PA(0) + 0x800, 3 * PAGE_SIZE));
 	EXPECT_EQ(mm_free_count(), 1);
 	EXPECT_EQ(mm_alloc_pages(1, 0), PA(2));
 	EXPECT_EQ(mm_alloc_pages(1, 0), 0);
@@ -185,7 +192,7 @@ TEST(mm_add_region_rejects_less_than_a_page)
 TEST(mm_add_region_overlap_is_eexist)
 {
 	fake_ram_reset_at(FAKE_RAM_PA);
-	ASSERT_EQ(mm_add_region(PA(0), 16 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_add_region(PA(0), 16 * PAGE_SIZE));
 	EXPECT_EQ(mm_add_region(PA(15), 16 * PAGE_SIZE), -EEXIST);
 	EXPECT_EQ(mm_add_region(PA(16), 16 * PAGE_SIZE), 0);
 }
@@ -194,7 +201,7 @@ TEST(mm_add_region_past_the_limit_is_enospc)
 {
 	fake_ram_reset_at(FAKE_RAM_PA);
 	for (unsigned int i = 0; i < MM_MAX_REGIONS; i++)
-		ASSERT_EQ(mm_add_region(PA(4 * i), 4 * PAGE_SIZE), 0);
+		ASSERT_OK(mm_add_region(PA(4 * i), 4 * PAGE_SIZE));
 	EXPECT_EQ(mm_add_region(PA(4 * MM_MAX_REGIONS), 4 * PAGE_SIZE),
 		  -ENOSPC);
 	EXPECT_EQ(mm_free_count(), 3 * MM_MAX_REGIONS);
@@ -203,7 +210,7 @@ TEST(mm_add_region_past_the_limit_is_enospc)
 TEST(mm_physical_page_zero_is_never_allocated)
 {
 	fake_ram_reset_at(0);
-	ASSERT_EQ(mm_add_region(0, 8 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_add_region(0, 8 * PAGE_SIZE));
 	/* Page 0 dropped, bitmap at page 1, first allocation page 2. */
 	EXPECT_EQ(mm_free_count(), 6);
 	EXPECT_EQ(mm_alloc_pages(1, 0), 2 * PAGE_SIZE);
@@ -244,7 +251,7 @@ TEST(mm_reserve_after_allocation_takes_free_pages_away)
 
 	fake_ram_reset();
 	EXPECT_EQ(mm_alloc_pages(1, 0), PA(1));
-	ASSERT_EQ(mm_reserve(PA(2), 510 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_reserve(PA(2), 510 * PAGE_SIZE));
 	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 512);
 	pa = mm_alloc_pages(1, 0);
 	EXPECT_EQ(pa, PA(512));
@@ -260,8 +267,8 @@ TEST(mm_reserve_outside_every_region_is_ignored)
 TEST(mm_reservation_applies_to_a_region_added_later)
 {
 	fake_ram_reset_at(FAKE_RAM_PA);
-	ASSERT_EQ(mm_reserve(PA(0), 4 * PAGE_SIZE), 0);
-	ASSERT_EQ(mm_add_region(PA(0), 16 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_reserve(PA(0), 4 * PAGE_SIZE));
+	ASSERT_OK(mm_add_region(PA(0), 16 * PAGE_SIZE));
 	EXPECT_EQ(mm_free_count(), 11);
 	EXPECT_EQ(mm_alloc_pages(1, 0), PA(5));
 }
@@ -269,8 +276,8 @@ TEST(mm_reservation_applies_to_a_region_added_later)
 TEST(mm_alloc_moves_to_the_next_region_when_one_is_full)
 {
 	fake_ram_reset_at(FAKE_RAM_PA);
-	ASSERT_EQ(mm_add_region(PA(0), 4 * PAGE_SIZE), 0);
-	ASSERT_EQ(mm_add_region(PA(100), 4 * PAGE_SIZE), 0);
+	ASSERT_OK(mm_add_region(PA(0), 4 * PAGE_SIZE));
+	ASSERT_OK(mm_add_region(PA(100), 4 * PAGE_SIZE));
 	EXPECT_EQ(mm_alloc_pages(3, 0), PA(1));
 	EXPECT_EQ(mm_alloc_pages(2, 0), PA(101));
 	EXPECT_EQ(mm_alloc_pages(2, 0), 0);
@@ -294,7 +301,7 @@ TEST(mm_double_free_is_refused)
 TEST(mm_free_of_a_reserved_page_is_refused)
 {
 	fake_ram_reset();
-	ASSERT_EQ(mm_reserve(PA(10), PAGE_SIZE), 0);
+	ASSERT_OK(mm_reserve(PA(10), PAGE_SIZE));
 	EXPECT_EQ(mm_try_free_pages(PA(10), 1), -EINVAL);
 	EXPECT_EQ(mm_try_free_pages(PA(0), 1), -EINVAL); /* the bitmap */
 	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 2);

@@ -75,19 +75,19 @@
 #define MAIR_ATTR_DEVICE_nGnRE LPAE_U64(0x04)
 #define MAIR_ATTR_NORMAL_NC LPAE_U64(0x44)
 #define MAIR_ATTR_NORMAL_WB LPAE_U64(0xff) /* inner/outer WB RA WA */
-#define MAIR_EL2_VALUE                                        \
+#define MAIR_EL2_VALUE                                               \
 	((MAIR_ATTR_DEVICE_nGnRnE << (8 * MAIR_IDX_DEVICE_nGnRnE)) | \
 	 (MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE_nGnRE)) |   \
 	 (MAIR_ATTR_NORMAL_NC << (8 * MAIR_IDX_NORMAL_NC)) |         \
 	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL_WB)))
 
 /* vigil's own RAM (code and data) and MMIO at EL2. */
-#define LPAE_S1_NORMAL                                                   \
+#define LPAE_S1_NORMAL                                                    \
 	(LPAE_S1_ATTRINDX(MAIR_IDX_NORMAL_WB) | LPAE_SH_INNER | LPAE_AF | \
 	 LPAE_S1_AP_RW_EL2)
 #define LPAE_S1_NORMAL_XN (LPAE_S1_NORMAL | LPAE_S1_XN)
-#define LPAE_S1_DEVICE                                               \
-	(LPAE_S1_ATTRINDX(MAIR_IDX_DEVICE_nGnRE) | LPAE_AF |          \
+#define LPAE_S1_DEVICE                                       \
+	(LPAE_S1_ATTRINDX(MAIR_IDX_DEVICE_nGnRE) | LPAE_AF | \
 	 LPAE_S1_AP_RW_EL2 | LPAE_S1_XN)
 
 /*
@@ -105,12 +105,10 @@
 #define LPAE_S2_XN (LPAE_U64(1) << 54)
 
 /* Guest RAM and passthrough MMIO. */
-#define LPAE_S2_NORMAL_RWX                                           \
-	(LPAE_S2_MEMATTR_NORMAL_WB | LPAE_S2_AP_RW | LPAE_SH_INNER | \
-	 LPAE_AF)
-#define LPAE_S2_DEVICE_RW                                           \
-	(LPAE_S2_MEMATTR_DEVICE_nGnRE | LPAE_S2_AP_RW | LPAE_AF | \
-	 LPAE_S2_XN)
+#define LPAE_S2_NORMAL_RWX \
+	(LPAE_S2_MEMATTR_NORMAL_WB | LPAE_S2_AP_RW | LPAE_SH_INNER | LPAE_AF)
+#define LPAE_S2_DEVICE_RW \
+	(LPAE_S2_MEMATTR_DEVICE_nGnRE | LPAE_S2_AP_RW | LPAE_AF | LPAE_S2_XN)
 
 /*
  * VTCR_EL2 / TCR_EL2 (non-VHE) fields, D17.2. Both: T0SZ [5:0], IRGN0 [9:8],
