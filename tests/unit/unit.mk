@@ -4,3 +4,4 @@ UNIT_SRCS += core/mm.c
 UNIT_SRCS += arch/arm/lpae.c
 UNIT_SRCS += core/config.c
 UNIT_LIBS += -l:libfdt.a
+UNIT_SRCS += arch/arm/trap.c
