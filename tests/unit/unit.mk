@@ -5,3 +5,4 @@ UNIT_SRCS += arch/arm/lpae.c
 UNIT_SRCS += core/config.c
 UNIT_LIBS += -l:libfdt.a
 UNIT_SRCS += arch/arm/trap.c
+UNIT_SRCS += core/mmio.c
