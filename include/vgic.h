@@ -1,14 +1,199 @@
 /* SPDX-License-Identifier: MIT */
-/* Placeholder until the vGIC lands (issue 3): per-vCPU and per-VM state. */
+/*
+ * The emulated GICv2 (DESIGN §3): per-IRQ state, per-vCPU list-register
+ * management, distributor MMIO emulation, SGIs, ITARGETSR migration and
+ * passthrough of physical SPIs. docs/vgic.md describes it as built.
+ */
 #ifndef VIGIL_VGIC_H
 #define VIGIL_VGIC_H
 
-struct vgic_vcpu {
-	int unused;
+#include "compiler.h"
+#include "list.h"
+#include "spinlock.h"
+
+struct vcpu;
+struct vm;
+
+#define VGIC_NR_SGIS 16
+#define VGIC_NR_PRIVATE 32 /* SGIs and PPIs, banked per vCPU */
+#define VGIC_MAX_IRQS 512  /* a VM's IRQ count is a multiple of 32 up to this */
+#define VGIC_MAX_SPIS (VGIC_MAX_IRQS - VGIC_NR_PRIVATE)
+#define VGIC_MAX_LRS 64	 /* GICH_VTR.ListRegs is 6 bits */
+#define VGIC_MAX_VCPUS 8 /* GICv2: CPU masks are 8 bits */
+
+/* vgic_irq.flags: see the comment on struct vgic_irq. */
+#define VGIC_IRQ_ENABLED BIT(0)
+#define VGIC_IRQ_PENDING BIT(1)
+#define VGIC_IRQ_ACTIVE BIT(2)
+#define VGIC_IRQ_EDGE BIT(3)
+#define VGIC_IRQ_GROUP1 BIT(4)
+#define VGIC_IRQ_LINE BIT(5)
+#define VGIC_IRQ_HW BIT(6)
+#define VGIC_IRQ_HW_ACTIVE BIT(7)
+#define VGIC_IRQ_MIGRATING BIT(8)
+
+/*
+ * One interrupt as one guest sees it: SGIs and PPIs exist once per vCPU,
+ * SPIs once per VM.
+ *
+ * Who guards it. Every field that can change is guarded by the vgic lock of
+ * the vCPU that vgic_irq_dest() names: `owner` when the IRQ sits on a vCPU's
+ * lists, otherwise vcpus[`target`]. Both fields are written only with that
+ * lock held, so whoever locks vCPU d and then sees dest(irq) == d owns the
+ * IRQ (vgic_irq_lock() retries otherwise). For SGIs/PPIs dest is always
+ * their own vCPU. The invariant `owner != NULL => target == owner->id`
+ * holds outside a single critical section: a move first sets `target`, then
+ * clears `owner`.
+ *
+ * flags:
+ *  ENABLED    GICD_ISENABLER. SGIs are always enabled (RAO/WI, as GIC-400).
+ *  PENDING    a pending instance NOT held in a list register (the latch of
+ *             an edge IRQ, or an ISPENDR write). Filling an LR moves it
+ *             into the LR; eviction and retire move it back.
+ *  ACTIVE     set through ISACTIVER while the IRQ is in no LR; folded into
+ *             the next LR (HW = 0, pending+active).
+ *  EDGE       GICD_ICFGR: edge-triggered (SGIs always), else level.
+ *  GROUP1     GICD_IGROUPR.
+ *  LINE       level IRQs: the input line (vgic_set_level()); a level IRQ
+ *             is pending while its line is high, even when disabled.
+ *  HW         backed by physical IRQ `pirq` (passthrough).
+ *  HW_ACTIVE  the physical IRQ is active and vigil owes its deactivation
+ *             to the guest's EOI (HW = 1 LR) or to GICC_DIR of its own.
+ *  MIGRATING  ITARGETSR moved the IRQ while it sat in an LR of `owner`;
+ *             `migrate_to` is the new vCPU (the last write wins). The LR
+ *             carries the EOI bit (HW rewritten to 0); its retire completes
+ *             the move (DESIGN §3.1). A MIGRATING IRQ never enters
+ *             lr_pending: a re-pend only sets PENDING.
+ *
+ * Derived state (the design's QUEUED / INFLIGHT): the IRQ is on its owner's
+ * `lr_pending` list iff it wants an LR, and on `inflight` iff it wants one
+ * or is in one (vgic_irq_update() decides, in one place).
+ */
+struct vgic_irq {
+	struct list_head inflight;   /* owner's inflight, by priority */
+	struct list_head lr_pending; /* owner's lr_pending, by priority */
+	struct vcpu *owner;	     /* whose lists hold it, or NULL */
+	uint16_t intid;
+	uint16_t pirq;	/* physical INTID when HW */
+	uint16_t flags; /* VGIC_IRQ_* */
+	uint8_t priority;
+	uint8_t targets;    /* SPIs: GICD_ITARGETSR byte (valid vCPUs only) */
+	uint8_t target;	    /* vCPU id delivered to (lowest bit of targets) */
+	uint8_t migrate_to; /* new target while MIGRATING */
+	uint8_t sgi_src_pending; /* SGIs: sources pending outside an LR */
+	uint8_t sgi_src_in_lr;	 /* SGIs: sources held in an LR (one LR each) */
+	uint8_t nr_lrs;		 /* LRs holding it (<= 1 unless an SGI) */
+	uint8_t lr;		 /* the LR index when nr_lrs and not an SGI */
 };
 
-struct vgic_dist {
-	int unused;
+/*
+ * Per vCPU. `lock` guards both lists, the LR shadow, loaded_on and the
+ * vgic_irqs whose dest is this vCPU. Lock order: at most one vCPU vgic lock
+ * at a time; gic_* and gich_* calls are made under it; sched_wake() and
+ * arch_kick_cpu() are called only after it is released.
+ */
+struct vgic_vcpu {
+	struct spinlock lock;
+	struct list_head inflight;   /* pending or active IRQs it owns */
+	struct list_head lr_pending; /* the subset waiting for a free LR */
+	/* pCPU whose GICH holds this vCPU's LRs (vgic_flush_lrs() ..
+	 * vgic_sync_lrs()), -1 when the shadow below is authoritative. */
+	int loaded_on;
+	unsigned int nr_lrs;
+	uint64_t lr_used; /* bit n: lr[n] holds lr_irq[n] */
+	uint32_t lr[VGIC_MAX_LRS];
+	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
+	uint32_t hcr, vmcr, apr;
+	struct vgic_irq priv[VGIC_NR_PRIVATE];
 };
+
+/* Rare-path counters (DESIGN §3.1), printed at power-off. */
+struct vgic_stats {
+	unsigned long moves_requested;	/* in-flight SPI retargeted */
+	unsigned long moves_lr_pending; /* completed at once (no LR yet) */
+	unsigned long moves_maint;	/* completed by the EOI maintenance */
+	unsigned long moves_exit;	/* completed at exit (HW EOI first) */
+	unsigned long moves_lost;	/* pending IRQ with nowhere to go */
+	unsigned long moves_superseded; /* extra writes while MIGRATING */
+	unsigned long lr_overflows;	/* entries with lr_pending left */
+	unsigned long lr_evictions;	/* pending LR pushed back */
+};
+
+/* Per VM. `lock` guards ctlr writes only (reads are lock-free). */
+struct vgic_dist {
+	struct spinlock lock;
+	unsigned int nr_irqs; /* multiple of 32, <= VGIC_MAX_IRQS */
+	uint32_t ctlr;	      /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
+	struct vgic_stats stats;
+	struct vgic_irq spis[VGIC_MAX_SPIS];
+};
+
+/* ---- setup ---------------------------------------------------------- */
+
+/* Initialise the VM's distributor and every vCPU's interface. vm->nr_vcpus
+ * and vcpus[i].id / .vm / .pcpu must be set. @nr_irqs: multiple of 32 in
+ * 32..VGIC_MAX_IRQS. Returns 0 or -EINVAL. */
+int vgic_vm_init(struct vm *vm, unsigned int nr_irqs);
+
+/* ---- guest entry / exit (on the vCPU's pCPU, IRQs masked) ------------ */
+
+/* Just before entering the guest: restore the LRs, fill free ones from
+ * lr_pending (evicting lower-priority pending LRs), arm UIE on overflow. */
+void vgic_flush_lrs(struct vcpu *v);
+/* On every exit: read the LRs back, retire the ones that went invalid,
+ * complete migrations, disable the virtual interface (HCR = 0). */
+void vgic_sync_lrs(struct vcpu *v);
+/* The maintenance IRQ (PPI 9) on this pCPU; @cur is the vCPU whose LRs are
+ * loaded here, or NULL. Retires, completes migrations, refills. */
+void vgic_maintenance(struct vcpu *cur);
+/* True when @v has an interrupt to take (for WFI: do not block). */
+bool vgic_vcpu_has_pending(struct vcpu *v);
+
+/* ---- injection -------------------------------------------------------- */
+
+/* Make PPI or SPI @intid pending (edge semantics; SPIs go to their
+ * target, @v names the VM). -EINVAL for an SGI or an INTID out of range. */
+int vgic_inject(struct vcpu *v, unsigned int intid);
+/* Set the input line of a level-sensitive PPI or SPI. */
+int vgic_set_level(struct vcpu *v, unsigned int intid, bool level);
+/* SGI @sgi from vCPU @src to vCPU @dst (the guest's GICD_SGIR). */
+int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi);
+
+/* ---- distributor MMIO ------------------------------------------------- */
+
+#define VGIC_DIST_SIZE 0x1000
+/* One guest access to the distributor at @offset, @size 1, 2 or 4 bytes.
+ * Returns 0, or -EINVAL for an access the spec forbids (the caller injects
+ * a data abort). Reserved offsets are RAZ/WI. */
+int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
+		     bool write, uint64_t *val);
+
+/* ---- passthrough ------------------------------------------------------ */
+
+/* Back SPI @virq of @vm by physical SPI @pirq: routed to the pCPU of the
+ * virq's target vCPU, enabled when the guest enables the virq. -EBUSY if
+ * @pirq is bound already, -EINVAL for a bad number. */
+int vgic_bind_passthrough(struct vm *vm, unsigned int virq, unsigned int pirq);
+/* Undo it; -EAGAIN while its softirq is scheduled or running (run pending
+ * softirqs and retry; never spin under a lock). */
+int vgic_unbind_passthrough(struct vm *vm, unsigned int virq);
+/* Hard-IRQ path (gic/, after IAR and EOIR): hand @pirq to the per-CPU
+ * passthrough softirq. Returns false if @pirq is bound to no VM: the
+ * caller must deactivate it. Takes no lock. */
+bool vgic_passthrough_irq(unsigned int pirq);
+/* Softirq path: the physical IRQ backing @virq fired (it is active and
+ * priority-dropped); inject it with an HW = 1 LR. */
+int vgic_inject_hw(struct vm *vm, unsigned int virq);
+
+/* ---- introspection ---------------------------------------------------- */
+
+/* The IRQ @intid as seen by vCPU @v (banked for < 32); NULL if none. */
+struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *v,
+			      unsigned int intid);
+/* Check the DESIGN §3.1 invariants over the whole VM (no IRQ on two
+ * vCPUs' lists, lists sorted, inflight ⊇ lr_pending, LR bookkeeping).
+ * Call when quiescent. Returns 0 or -EINVAL after printing the problem. */
+int vgic_check_invariants(struct vm *vm);
+void vgic_print_stats(struct vm *vm);
 
 #endif

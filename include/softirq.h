@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU softirqs and per-CPU passthrough work lists (DESIGN §4).
+ *
+ * The hard-IRQ handler of a passthrough IRQ calls softirq_pt_raise() with
+ * IRQs masked: if the descriptor is SCHEDULED already it returns (one
+ * injection in flight is enough: it re-reads state when it runs), else it
+ * sets SCHEDULED, appends the descriptor to this pCPU's list and raises
+ * SOFTIRQ_PASSTHROUGH. No lock is taken: the list is touched only by its own
+ * pCPU with IRQs masked; the descriptor state is one atomic word.
+ *
+ * softirq_run() runs with IRQs enabled before returning to a guest and in
+ * the idle loop. It splices the list with IRQs masked, then for each
+ * descriptor: SCHEDULED -> RUNNING, call its handler, clear RUNNING. A raise
+ * that finds it RUNNING (on any pCPU) only sets SCHEDULED; the runner sees
+ * that when it finishes and runs the handler again, so one descriptor never
+ * runs on two pCPUs at once and no raise is lost.
+ */
+#ifndef VIGIL_SOFTIRQ_H
+#define VIGIL_SOFTIRQ_H
+
+#include "compiler.h"
+#include "list.h"
+
+#define SOFTIRQ_MAX_CPUS 8
+
+enum softirq_nr {
+	SOFTIRQ_TIMER,
+	SOFTIRQ_SCHEDULE,
+	SOFTIRQ_PASSTHROUGH,
+	NR_SOFTIRQS,
+};
+
+typedef void (*softirq_fn)(void);
+
+/* Handler for softirq @nr (TIMER, SCHEDULE; PASSTHROUGH is built in). */
+void softirq_register(enum softirq_nr nr, softirq_fn fn);
+/* Mark @nr pending on the calling pCPU. Safe from hard-IRQ context. */
+void softirq_raise(enum softirq_nr nr);
+/* Whether the calling pCPU has a softirq pending. */
+bool softirq_pending(void);
+/* Run the calling pCPU's pending softirqs until none is left. */
+void softirq_run(void);
+
+/* softirq_pt.state bits */
+#define SOFTIRQ_PT_BOUND BIT(0)
+#define SOFTIRQ_PT_SCHEDULED BIT(1)
+#define SOFTIRQ_PT_RUNNING BIT(2)
+
+struct softirq_pt {
+	struct list_head node; /* on one pCPU's list while queued */
+	unsigned long state;   /* SOFTIRQ_PT_*, atomic */
+	void (*fn)(struct softirq_pt *pt);
+	void *data;
+	unsigned int arg;
+};
+
+/* Bind: set the handler and mark the descriptor BOUND. */
+void softirq_pt_bind(struct softirq_pt *pt, void (*fn)(struct softirq_pt *),
+		     void *data, unsigned int arg);
+/* Hard-IRQ path, IRQs masked. Returns false if @pt is not bound. */
+bool softirq_pt_raise(struct softirq_pt *pt);
+/* Clear BOUND (no raise succeeds afterwards); 0 once the descriptor is
+ * neither SCHEDULED nor RUNNING, else -EAGAIN: run softirqs and retry. */
+int softirq_pt_unbind(struct softirq_pt *pt);
+
+#endif

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/* GICH / GICV / GICD model: see gich_model.h. */
+#include <string.h>
+
+#include "arch.h"
+#include "gic.h"
+#include "gich.h"
+#include "gich_model.h"
+
+struct gm_cpu gm_cpus[GM_MAX_CPUS];
+struct gm_pirq gm_pirqs[GM_NR_PIRQS];
+
+void gm_reset(unsigned int nr_lrs)
+{
+	memset(gm_cpus, 0, sizeof(gm_cpus));
+	memset(gm_pirqs, 0, sizeof(gm_pirqs));
+	for (unsigned int c = 0; c < GM_MAX_CPUS; c++)
+		gm_cpus[c].nr_lrs = nr_lrs;
+}
+
+static struct gm_cpu *me(void)
+{
+	return &gm_cpus[arch_cpu_id()];
+}
+
+static uint32_t lr_state(uint32_t lr)
+{
+	return lr & GICH_LR_STATE_MASK;
+}
+
+static unsigned int lr_prio(uint32_t lr)
+{
+	return (lr & GICH_LR_PRIORITY_MASK) >> GICH_LR_PRIORITY_SHIFT;
+}
+
+unsigned int gich_nr_lrs(void)
+{
+	return me()->nr_lrs;
+}
+
+uint32_t gich_read_lr(unsigned int n)
+{
+	return me()->lr[n];
+}
+
+void gich_write_lr(unsigned int n, uint32_t val)
+{
+	me()->lr[n] = val;
+}
+
+static uint64_t elrsr_of(struct gm_cpu *c)
+{
+	uint64_t r = 0;
+
+	for (unsigned int n = 0; n < c->nr_lrs; n++)
+		if (!lr_state(c->lr[n]))
+			r |= 1ULL << n;
+	return r;
+}
+
+static uint64_t eisr_of(struct gm_cpu *c)
+{
+	uint64_t r = 0;
+
+	for (unsigned int n = 0; n < c->nr_lrs; n++) {
+		uint32_t lr = c->lr[n];
+
+		if (!lr_state(lr) && !(lr & GICH_LR_HW) && (lr & GICH_LR_EOI))
+			r |= 1ULL << n;
+	}
+	return r;
+}
+
+uint64_t gich_elrsr(void)
+{
+	return elrsr_of(me());
+}
+
+uint64_t gich_eisr(void)
+{
+	return eisr_of(me());
+}
+
+unsigned int gm_valid_lrs(unsigned int cpu)
+{
+	struct gm_cpu *c = &gm_cpus[cpu];
+	unsigned int v = 0;
+
+	for (unsigned int n = 0; n < c->nr_lrs; n++)
+		if (lr_state(c->lr[n]))
+			v++;
+	return v;
+}
+
+static uint32_t misr_of(unsigned int cpu)
+{
+	struct gm_cpu *c = &gm_cpus[cpu];
+	uint32_t m = 0;
+	bool any_pending = false;
+
+	for (unsigned int n = 0; n < c->nr_lrs; n++)
+		if (c->lr[n] & GICH_LR_PENDING)
+			any_pending = true;
+	if (eisr_of(c))
+		m |= GICH_MISR_EOI;
+	if ((c->hcr & GICH_HCR_UIE) && gm_valid_lrs(cpu) <= 1)
+		m |= GICH_MISR_U;
+	if ((c->hcr & GICH_HCR_LRENPIE) && c->eoicount)
+		m |= GICH_MISR_LRENP;
+	if ((c->hcr & GICH_HCR_NPIE) && !any_pending)
+		m |= GICH_MISR_NP;
+	return m;
+}
+
+uint32_t gich_misr(void)
+{
+	return misr_of(arch_cpu_id());
+}
+
+bool gm_maint_asserted(unsigned int cpu)
+{
+	return (gm_cpus[cpu].hcr & GICH_HCR_EN) && misr_of(cpu);
+}
+
+uint32_t gich_read_hcr(void)
+{
+	return me()->hcr | (me()->eoicount << GICH_HCR_EOICOUNT_SHIFT);
+}
+
+void gich_write_hcr(uint32_t val)
+{
+	me()->hcr = val & ~GICH_HCR_EOICOUNT_MASK;
+	me()->eoicount = val >> GICH_HCR_EOICOUNT_SHIFT;
+}
+
+uint32_t gich_read_vmcr(void)
+{
+	return me()->vmcr;
+}
+
+void gich_write_vmcr(uint32_t val)
+{
+	me()->vmcr = val;
+}
+
+uint32_t gich_read_apr(void)
+{
+	return me()->apr;
+}
+
+void gich_write_apr(uint32_t val)
+{
+	me()->apr = val;
+}
+
+uint32_t gm_guest_ack(unsigned int cpu)
+{
+	struct gm_cpu *c = &gm_cpus[cpu];
+	int best = -1;
+	unsigned int running = 32; /* idle priority */
+
+	for (unsigned int n = 0; n < c->nr_lrs; n++)
+		if ((c->lr[n] & GICH_LR_ACTIVE) && lr_prio(c->lr[n]) < running)
+			running = lr_prio(c->lr[n]);
+	for (unsigned int n = 0; n < c->nr_lrs; n++) {
+		uint32_t lr = c->lr[n];
+
+		if (lr_state(lr) != GICH_LR_PENDING)
+			continue;
+		if (best < 0 || lr_prio(lr) < lr_prio(c->lr[best]))
+			best = (int)n;
+	}
+	if (best < 0 || lr_prio(c->lr[best]) >= running)
+		return 1023;
+	c->lr[best] = (c->lr[best] & ~GICH_LR_STATE_MASK) | GICH_LR_ACTIVE;
+	if (c->lr[best] & GICH_LR_HW)
+		return c->lr[best] & GICH_LR_VIRTUALID_MASK;
+	return c->lr[best] & (GICH_LR_VIRTUALID_MASK | GICH_LR_CPUID_MASK);
+}
+
+static void phys_deactivate(unsigned int pirq)
+{
+	struct gm_pirq *p = &gm_pirqs[pirq];
+
+	if (!p->active)
+		p->bad_dirs++;
+	p->active = false;
+	p->deactivations++;
+}
+
+void gm_guest_eoi(unsigned int cpu, uint32_t iar)
+{
+	struct gm_cpu *c = &gm_cpus[cpu];
+
+	for (unsigned int n = 0; n < c->nr_lrs; n++) {
+		uint32_t lr = c->lr[n];
+		uint32_t id = lr & GICH_LR_VIRTUALID_MASK;
+
+		if (!(lr & GICH_LR_ACTIVE) ||
+		    id != (iar & GICH_LR_VIRTUALID_MASK))
+			continue;
+		if (!(lr & GICH_LR_HW) && id < 16 &&
+		    (lr & GICH_LR_CPUID_MASK) != (iar & GICH_LR_CPUID_MASK))
+			continue;
+		c->lr[n] = lr & ~GICH_LR_ACTIVE;
+		if (lr & GICH_LR_HW)
+			phys_deactivate((lr & GICH_LR_PHYSID_MASK) >>
+					GICH_LR_PHYSID_SHIFT);
+		return;
+	}
+	c->eoicount++; /* EOI of an interrupt in no LR */
+}
+
+/* ---- physical distributor ------------------------------------------------ */
+
+void gic_irq_enable(unsigned int irq)
+{
+	gm_pirqs[irq].enabled = true;
+}
+
+void gic_irq_disable(unsigned int irq)
+{
+	gm_pirqs[irq].enabled = false;
+}
+
+void gic_irq_set_target(unsigned int irq, unsigned int pcpu)
+{
+	gm_pirqs[irq].target = pcpu;
+}
+
+void gic_irq_set_priority(unsigned int irq, uint8_t prio)
+{
+	gm_pirqs[irq].prio = prio;
+}
+
+void gic_irq_set_config(unsigned int irq, bool edge)
+{
+	gm_pirqs[irq].edge = edge;
+}
+
+static unsigned int sgis_sent[GM_MAX_CPUS];
+
+void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
+{
+	(void)sgi;
+	sgis_sent[pcpu]++;
+}
+
+void gic_eoi(unsigned int irq)
+{
+	gm_pirqs[irq].eois++;
+}
+
+void gic_deactivate(unsigned int irq)
+{
+	gm_pirqs[irq].dirs++;
+	phys_deactivate(irq);
+}
+
+bool gic_irq_is_pending(unsigned int irq)
+{
+	return gm_pirqs[irq].pending;
+}
+
+/* Like QEMU 7.2: the pending state is latched to the target of the time. */
+void gic_irq_set_pending(unsigned int irq)
+{
+	gm_pirqs[irq].pending = true;
+	gm_pirqs[irq].latched_to = gm_pirqs[irq].target;
+}
+
+void gic_irq_clear_pending(unsigned int irq)
+{
+	gm_pirqs[irq].pending = false;
+}
+
+bool gic_irq_is_active(unsigned int irq)
+{
+	return gm_pirqs[irq].active;
+}
+
+void gm_phys_assert(unsigned int pirq)
+{
+	gic_irq_set_pending(pirq);
+}
+
+bool gm_phys_ack(unsigned int cpu, unsigned int pirq)
+{
+	struct gm_pirq *p = &gm_pirqs[pirq];
+
+	if (!p->enabled || p->active || !p->pending || p->latched_to != cpu)
+		return false;
+	p->pending = false;
+	p->active = true;
+	gic_eoi(pirq);
+	return true;
+}
+
+/* ---- helpers for vGIC tests ---------------------------------------------- */
+#include "host_arch.h"
+#include "host_sched.h"
+#include "test.h"
+#include "vgic.h"
+#include "vm.h"
+
+void gm_vm_setup(struct vm *vm, unsigned int nr_vcpus, unsigned int nr_irqs,
+		 unsigned int nr_lrs)
+{
+	host_set_cpu(0);
+	gm_reset(nr_lrs);
+	memset(vm, 0, sizeof(*vm));
+	vm->nr_vcpus = nr_vcpus;
+	for (unsigned int i = 0; i < nr_vcpus; i++) {
+		vm->vcpus[i].id = i;
+		vm->vcpus[i].vm = vm;
+		vm->vcpus[i].pcpu = i;
+		vm->vcpus[i].running_on = -1;
+	}
+	if (vgic_vm_init(vm, nr_irqs))
+		test_fail(__FILE__, __LINE__, "vgic_vm_init failed");
+	host_reset_kicks();
+	host_reset_wakes();
+}
+
+uint32_t gm_rd(struct vcpu *v, unsigned int off, unsigned int size)
+{
+	uint64_t val = 0xdeadbeef;
+	unsigned int cpu = arch_cpu_id();
+
+	host_set_cpu(v->pcpu);
+	if (vgic_dist_access(v, off, size, false, &val))
+		test_fail(__FILE__, __LINE__, "distributor read failed");
+	host_set_cpu(cpu);
+	return (uint32_t)val;
+}
+
+void gm_wr(struct vcpu *v, unsigned int off, unsigned int size, uint32_t val)
+{
+	uint64_t v64 = val;
+	unsigned int cpu = arch_cpu_id();
+
+	host_set_cpu(v->pcpu);
+	if (vgic_dist_access(v, off, size, true, &v64))
+		test_fail(__FILE__, __LINE__, "distributor write failed");
+	host_set_cpu(cpu);
+}
+
+void gm_enter(struct vcpu *v)
+{
+	host_set_cpu(v->pcpu);
+	v->running_on = (int)v->pcpu;
+	vgic_flush_lrs(v);
+}
+
+void gm_exit(struct vcpu *v)
+{
+	host_set_cpu(v->pcpu);
+	vgic_sync_lrs(v);
+	v->running_on = -1;
+}
+
+bool gm_maint(struct vcpu *v)
+{
+	if (!gm_maint_asserted(v->pcpu))
+		return false;
+	host_set_cpu(v->pcpu);
+	vgic_maintenance(v);
+	return true;
+}
+
+void gm_irq_setup(struct vcpu *v, unsigned int intid, uint8_t prio,
+		  uint8_t targets, bool edge)
+{
+	gm_wr(v, 0x000, 4, gm_rd(v, 0x000, 4) | 1);
+	gm_wr(v, 0x400 + intid, 1, prio);
+	if (intid >= 32) {
+		unsigned int sh = (intid % 16) * 2;
+		uint32_t cfg = gm_rd(v, 0xc00 + intid / 16 * 4, 4);
+
+		cfg = (cfg & ~(3u << sh)) | ((edge ? 2u : 0u) << sh);
+		gm_wr(v, 0xc00 + intid / 16 * 4, 4, cfg);
+		gm_wr(v, 0x800 + intid, 1, targets);
+	}
+	gm_wr(v, 0x100 + intid / 32 * 4, 4, 1u << (intid % 32));
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A model of the GICv2 virtual interface (GICH + what the guest does through
+ * GICV) per simulated pCPU, and of the physical distributor, implementing
+ * include/gich.h and include/gic.h for host tests. It behaves as IHI 0048B
+ * says: an LR in the pending state goes active on the guest's acknowledge,
+ * invalid (or pending, from pending+active) on its EOI; an EOI of a HW = 1
+ * LR deactivates the physical IRQ; ELRSR, EISR and MISR are computed from
+ * the LRs and HCR. All state is global; tests call gm_reset() first.
+ */
+#ifndef VIGIL_GICH_MODEL_H
+#define VIGIL_GICH_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GM_MAX_CPUS 8
+#define GM_MAX_LRS 64
+#define GM_NR_PIRQS 1024
+
+struct gm_cpu {
+	unsigned int nr_lrs;
+	uint32_t lr[GM_MAX_LRS];
+	uint32_t hcr, vmcr, apr;
+	unsigned int eoicount;
+};
+
+struct gm_pirq {
+	bool enabled, pending, active, edge;
+	uint8_t prio;
+	unsigned int target;	    /* pCPU */
+	unsigned int latched_to;    /* pCPU the pending state is visible to */
+	unsigned int deactivations; /* by DIR or by an HW = 1 LR */
+	unsigned int dirs;	    /* GICC_DIR writes */
+	unsigned int eois;	    /* GICC_EOIR writes */
+	unsigned int bad_dirs;	    /* DIR of an inactive IRQ */
+};
+
+extern struct gm_cpu gm_cpus[GM_MAX_CPUS];
+extern struct gm_pirq gm_pirqs[GM_NR_PIRQS];
+
+/* Reset every model; each pCPU gets @nr_lrs list registers. */
+void gm_reset(unsigned int nr_lrs);
+
+/* The guest running on pCPU @cpu acknowledges its highest-priority pending
+ * LR (GICV_IAR): returns INTID | CPUID << 10, or 1023 if none may be taken
+ * (nothing pending, or an active LR of equal or higher priority). */
+uint32_t gm_guest_ack(unsigned int cpu);
+/* The guest writes GICV_EOIR with @iar (priority drop + deactivate). */
+void gm_guest_eoi(unsigned int cpu, uint32_t iar);
+/* GICH_MISR != 0 with HCR.En: the maintenance IRQ is asserted. */
+bool gm_maint_asserted(unsigned int cpu);
+/* Number of valid LRs on @cpu, and LR @n's state bits. */
+unsigned int gm_valid_lrs(unsigned int cpu);
+
+/* Physical side: a device asserts SPI @pirq (edge: latch pending). */
+void gm_phys_assert(unsigned int pirq);
+/* The hypervisor's IRQ handler on pCPU @cpu takes @pirq: IAR (pending ->
+ * active), EOIR (drop). Returns false if @pirq is not deliverable there
+ * (disabled, active, not pending, or latched to another pCPU). */
+bool gm_phys_ack(unsigned int cpu, unsigned int pirq);
+
+#endif
+
+/* ---- helpers for vGIC tests ---------------------------------------------- */
+struct vm;
+struct vcpu;
+
+/* Zero @vm, give it @nr_vcpus vCPUs (vCPU i on pCPU i) and @nr_irqs IRQs,
+ * reset the models (@nr_lrs LRs per pCPU), kicks and wakes; CPU 0 calls. */
+void gm_vm_setup(struct vm *vm, unsigned int nr_vcpus, unsigned int nr_irqs,
+		 unsigned int nr_lrs);
+/* A distributor access by @v that must succeed. */
+uint32_t gm_rd(struct vcpu *v, unsigned int off, unsigned int size);
+void gm_wr(struct vcpu *v, unsigned int off, unsigned int size, uint32_t val);
+/* Guest entry / exit of @v on its pCPU (the caller becomes that pCPU). */
+void gm_enter(struct vcpu *v);
+void gm_exit(struct vcpu *v);
+/* If the maintenance IRQ is asserted on @v's pCPU, run the handler. */
+bool gm_maint(struct vcpu *v);
+/* Enable SPI/PPI @intid with @prio targeting vCPU mask @targets (SPIs),
+ * as edge (true) or level, and GICD_CTLR = 1 if not yet. */
+void gm_irq_setup(struct vcpu *v, unsigned int intid, uint8_t prio,
+		  uint8_t targets, bool edge);

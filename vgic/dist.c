@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Distributor MMIO emulation, table-driven (GICv2 §4.3). Each register
+ * group is one descriptor: offset range, bits per IRQ (0 for a plain
+ * register), the access widths the spec allows, and read / write functions
+ * of one field. The dispatcher splits an access into fields, bounds-checks
+ * the INTID and leaves reserved space RAZ/WI.
+ */
+#include <errno.h>
+
+#include "gic.h"
+#include "internal.h"
+
+#define GICD_CTLR 0x000
+#define GICD_TYPER 0x004
+#define GICD_IIDR 0x008
+#define GICD_IGROUPR 0x080
+#define GICD_ISENABLER 0x100
+#define GICD_ICENABLER 0x180
+#define GICD_ISPENDR 0x200
+#define GICD_ICPENDR 0x280
+#define GICD_ISACTIVER 0x300
+#define GICD_ICACTIVER 0x380
+#define GICD_IPRIORITYR 0x400
+#define GICD_ITARGETSR 0x800
+#define GICD_ICFGR 0xc00
+#define GICD_SGIR 0xf00
+#define GICD_CPENDSGIR 0xf10
+#define GICD_SPENDSGIR 0xf20
+#define GICD_PIDR4 0xfd0
+#define GICD_CIDR3 0xffc
+
+#define GICD_SGIR_INTID_MASK 0xfU
+#define GICD_SGIR_TARGETS_SHIFT 16
+#define GICD_SGIR_FILTER_SHIFT 24
+#define GICD_SGIR_FILTER_LIST 0
+#define GICD_SGIR_FILTER_OTHERS 1
+#define GICD_SGIR_FILTER_SELF 2
+
+/* ARM's JEP106 code; vigil's own product id 0x56 ('V'). */
+#define VGIC_IIDR 0x5600043bU
+
+#define W1 BIT(1) /* byte access allowed */
+#define W4 BIT(4) /* word access allowed */
+
+struct vgic_reg {
+	uint16_t base, end; /* [base, end) */
+	uint8_t bits;	    /* per IRQ (or per SGI for C/SPENDSGIR); 0: plain */
+	uint8_t widths;
+	/* bits != 0: field of IRQ/SGI @n; bits == 0: register at @n (offset) */
+	uint32_t (*read)(struct vcpu *v, unsigned int n);
+	void (*write)(struct vcpu *v, unsigned int n, uint32_t val);
+};
+
+/* ---- per-IRQ fields: lock dest, act, unlock ----------------------------- */
+
+struct vgic_field_ctx {
+	struct vgic_irq *irq;
+	struct vcpu *d;
+	unsigned long flags;
+	struct vgic_deferred def;
+};
+
+static void field_lock(struct vcpu *v, unsigned int intid,
+		       struct vgic_field_ctx *c)
+{
+	c->irq = vgic_get_irq(v->vm, v, intid);
+	c->d = vgic_irq_lock(v->vm, c->irq, &c->flags);
+	c->def.n = 0;
+}
+
+static void field_unlock(struct vgic_field_ctx *c)
+{
+	vgic_irq_unlock(c->d, c->irq, c->flags);
+	vgic_deferred_run(c->d->vm, &c->def);
+}
+
+static uint32_t flag_read(struct vcpu *v, unsigned int intid, uint16_t flag)
+{
+	struct vgic_irq *irq = vgic_get_irq(v->vm, v, intid);
+
+	return (READ_ONCE(irq->flags) & flag) ? 1 : 0;
+}
+
+static uint32_t igroupr_read(struct vcpu *v, unsigned int intid)
+{
+	return flag_read(v, intid, VGIC_IRQ_GROUP1);
+}
+
+static void igroupr_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	field_lock(v, intid, &c);
+	if (val)
+		c.irq->flags |= VGIC_IRQ_GROUP1;
+	else
+		c.irq->flags &= (uint16_t)~VGIC_IRQ_GROUP1;
+	vgic_irq_update(c.d, c.irq);
+	field_unlock(&c);
+}
+
+static uint32_t enabler_read(struct vcpu *v, unsigned int intid)
+{
+	return flag_read(v, intid, VGIC_IRQ_ENABLED);
+}
+
+static void enable_write(struct vcpu *v, unsigned int intid, bool on)
+{
+	struct vgic_field_ctx c;
+
+	if (intid < VGIC_NR_SGIS)
+		return; /* SGIs are always enabled */
+	field_lock(v, intid, &c);
+	if (on)
+		c.irq->flags |= VGIC_IRQ_ENABLED;
+	else
+		c.irq->flags &= (uint16_t)~VGIC_IRQ_ENABLED;
+	/* An active IRQ's LR stays: its EOI still deactivates (HW = 1
+	 * included), so disabling it cannot orphan it. */
+	if (c.irq->flags & VGIC_IRQ_HW) {
+		if (on)
+			gic_irq_enable(c.irq->pirq);
+		else
+			gic_irq_disable(c.irq->pirq);
+	}
+	vgic_irq_update(c.d, c.irq);
+	field_unlock(&c);
+}
+
+static void isenabler_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	if (val)
+		enable_write(v, intid, true);
+}
+
+static void icenabler_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	if (val)
+		enable_write(v, intid, false);
+}
+
+static uint32_t pendr_read(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_field_ctx c;
+	uint32_t ret;
+
+	field_lock(v, intid, &c);
+	ret = vgic_irq_is_pending(c.d, c.irq);
+	field_unlock(&c);
+	return ret;
+}
+
+static void ispendr_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	if (!val || intid < VGIC_NR_SGIS)
+		return; /* SGIs: use SPENDSGIR */
+	/* Pends on the IRQ's target, whichever vCPU writes. */
+	field_lock(v, intid, &c);
+	c.irq->flags |= VGIC_IRQ_PENDING;
+	vgic_irq_update(c.d, c.irq);
+	field_unlock(&c);
+}
+
+static void icpendr_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	if (!val || intid < VGIC_NR_SGIS)
+		return;
+	field_lock(v, intid, &c);
+	vgic_irq_clear_pending(c.d, c.irq, 0, &c.def);
+	field_unlock(&c);
+}
+
+static uint32_t activer_read(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_field_ctx c;
+	uint32_t ret;
+
+	field_lock(v, intid, &c);
+	ret = vgic_irq_is_active(c.d, c.irq);
+	field_unlock(&c);
+	return ret;
+}
+
+static void isactiver_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	if (!val)
+		return;
+	field_lock(v, intid, &c);
+	vgic_irq_set_active(c.d, c.irq);
+	field_unlock(&c);
+}
+
+static void icactiver_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	if (!val)
+		return;
+	field_lock(v, intid, &c);
+	vgic_irq_clear_active(c.d, c.irq, &c.def);
+	field_unlock(&c);
+}
+
+static uint32_t ipriorityr_read(struct vcpu *v, unsigned int intid)
+{
+	return READ_ONCE(vgic_get_irq(v->vm, v, intid)->priority);
+}
+
+static void ipriorityr_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	field_lock(v, intid, &c);
+	/* Five priority bits, as the LR holds (GICH_LR priority[7:3]). */
+	c.irq->priority = (uint8_t)(val & 0xf8);
+	vgic_irq_resort(c.d, c.irq);
+	field_unlock(&c);
+}
+
+static uint32_t itargetsr_read(struct vcpu *v, unsigned int intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return (uint32_t)BIT(v->id); /* ITARGETSR0-7: RO, own CPU */
+	return READ_ONCE(vgic_get_irq(v->vm, v, intid)->targets);
+}
+
+static void itargetsr_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return;
+	vgic_irq_set_targets(v->vm, vgic_get_irq(v->vm, v, intid),
+			     (uint8_t)val);
+}
+
+static uint32_t icfgr_read(struct vcpu *v, unsigned int intid)
+{
+	return flag_read(v, intid, VGIC_IRQ_EDGE) ? 2 : 0;
+}
+
+static void icfgr_write(struct vcpu *v, unsigned int intid, uint32_t val)
+{
+	struct vgic_field_ctx c;
+
+	if (intid < VGIC_NR_PRIVATE)
+		return; /* SGIs edge, PPIs fixed: read-only */
+	field_lock(v, intid, &c);
+	if (val & 2)
+		c.irq->flags |= VGIC_IRQ_EDGE;
+	else
+		c.irq->flags &= (uint16_t)~VGIC_IRQ_EDGE;
+	if (c.irq->flags & VGIC_IRQ_HW)
+		gic_irq_set_config(c.irq->pirq, val & 2);
+	vgic_irq_update(c.d, c.irq);
+	field_unlock(&c);
+}
+
+/* C/SPENDSGIR: field n is SGI n of the accessing vCPU, a bit per source. */
+static uint32_t pendsgir_read(struct vcpu *v, unsigned int sgi)
+{
+	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
+	uint32_t ret = vgic_sgi_sources(v, &v->vgic.priv[sgi]);
+
+	spin_unlock_irqrestore(&v->vgic.lock, flags);
+	return ret;
+}
+
+static void spendsgir_write(struct vcpu *v, unsigned int sgi, uint32_t val)
+{
+	struct vgic_irq *irq = &v->vgic.priv[sgi];
+	unsigned long flags;
+
+	val &= vgic_vcpu_mask(v->vm);
+	if (!val)
+		return;
+	flags = spin_lock_irqsave(&v->vgic.lock);
+	irq->sgi_src_pending |= (uint8_t)val;
+	vgic_irq_update(v, irq);
+	vgic_irq_unlock(v, irq, flags);
+}
+
+static void cpendsgir_write(struct vcpu *v, unsigned int sgi, uint32_t val)
+{
+	struct vgic_irq *irq = &v->vgic.priv[sgi];
+	struct vgic_deferred def = {0};
+	unsigned long flags;
+
+	val &= vgic_vcpu_mask(v->vm);
+	if (!val)
+		return;
+	flags = spin_lock_irqsave(&v->vgic.lock);
+	vgic_irq_clear_pending(v, irq, (uint8_t)val, &def);
+	vgic_irq_unlock(v, irq, flags);
+}
+
+/* ---- plain registers ------------------------------------------------------ */
+
+static void vgic_requeue_all(struct vm *vm)
+{
+	for (unsigned int c = 0; c < vm->nr_vcpus; c++)
+		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
+			vgic_irq_queue(vm, &vm->vcpus[c].vgic.priv[i]);
+	for (unsigned int i = VGIC_NR_PRIVATE; i < vm->vgic.nr_irqs; i++)
+		vgic_irq_queue(vm, vgic_get_irq(vm, NULL, i));
+}
+
+static uint32_t ctlr_read(struct vcpu *v, unsigned int off)
+{
+	return READ_ONCE(v->vm->vgic.ctlr);
+}
+
+static void ctlr_write(struct vcpu *v, unsigned int off, uint32_t val)
+{
+	struct vm *vm = v->vm;
+	unsigned long flags = spin_lock_irqsave(&vm->vgic.lock);
+
+	WRITE_ONCE(vm->vgic.ctlr, val & 3);
+	spin_unlock_irqrestore(&vm->vgic.lock, flags);
+	/* Forwarding changed for every IRQ: let each find its place. */
+	vgic_requeue_all(vm);
+}
+
+static uint32_t typer_read(struct vcpu *v, unsigned int off)
+{
+	struct vm *vm = v->vm;
+
+	return (vm->vgic.nr_irqs / 32 - 1) | ((vm->nr_vcpus - 1) << 5);
+}
+
+static uint32_t iidr_read(struct vcpu *v, unsigned int off)
+{
+	return VGIC_IIDR;
+}
+
+static void sgir_write(struct vcpu *v, unsigned int off, uint32_t val)
+{
+	struct vm *vm = v->vm;
+	unsigned int sgi = val & GICD_SGIR_INTID_MASK;
+	uint32_t targets;
+
+	switch ((val >> GICD_SGIR_FILTER_SHIFT) & 3) {
+	case GICD_SGIR_FILTER_LIST:
+		targets = (val >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
+		break;
+	case GICD_SGIR_FILTER_OTHERS:
+		targets = ~BIT(v->id);
+		break;
+	case GICD_SGIR_FILTER_SELF:
+		targets = BIT(v->id);
+		break;
+	default:
+		return; /* reserved filter: no SGI */
+	}
+	targets &= vgic_vcpu_mask(vm);
+	for (unsigned int t = 0; t < vm->nr_vcpus; t++)
+		if (targets & BIT(t))
+			vgic_send_sgi(v, &vm->vcpus[t], sgi);
+}
+
+/* PIDR4..7, PIDR0..3, CIDR0..3 of a GICv2 (PIDR2.ArchRev = 2), as GIC-400. */
+static const uint8_t vgic_id_regs[12] = {
+	0x04, 0x00, 0x00, 0x00, 0x90, 0xb4, 0x2b, 0x00, 0x0d, 0xf0, 0x05, 0xb1,
+};
+
+static uint32_t idreg_read(struct vcpu *v, unsigned int off)
+{
+	return vgic_id_regs[(off - GICD_PIDR4) / 4];
+}
+
+static const struct vgic_reg vgic_regs[] = {
+	{GICD_CTLR, GICD_CTLR + 4, 0, W4, ctlr_read, ctlr_write},
+	{GICD_TYPER, GICD_TYPER + 4, 0, W4, typer_read, NULL},
+	{GICD_IIDR, GICD_IIDR + 4, 0, W4, iidr_read, NULL},
+	{GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, W4, igroupr_read, igroupr_write},
+	{GICD_ISENABLER, GICD_ISENABLER + 0x80, 1, W4, enabler_read,
+	 isenabler_write},
+	{GICD_ICENABLER, GICD_ICENABLER + 0x80, 1, W4, enabler_read,
+	 icenabler_write},
+	{GICD_ISPENDR, GICD_ISPENDR + 0x80, 1, W4, pendr_read, ispendr_write},
+	{GICD_ICPENDR, GICD_ICPENDR + 0x80, 1, W4, pendr_read, icpendr_write},
+	{GICD_ISACTIVER, GICD_ISACTIVER + 0x80, 1, W4, activer_read,
+	 isactiver_write},
+	{GICD_ICACTIVER, GICD_ICACTIVER + 0x80, 1, W4, activer_read,
+	 icactiver_write},
+	{GICD_IPRIORITYR, GICD_IPRIORITYR + 0x3fc, 8, W1 | W4, ipriorityr_read,
+	 ipriorityr_write},
+	{GICD_ITARGETSR, GICD_ITARGETSR + 0x3fc, 8, W1 | W4, itargetsr_read,
+	 itargetsr_write},
+	{GICD_ICFGR, GICD_ICFGR + 0x100, 2, W4, icfgr_read, icfgr_write},
+	{GICD_SGIR, GICD_SGIR + 4, 0, W4, NULL, sgir_write},
+	{GICD_CPENDSGIR, GICD_CPENDSGIR + 0x10, 8, W1 | W4, pendsgir_read,
+	 cpendsgir_write},
+	{GICD_SPENDSGIR, GICD_SPENDSGIR + 0x10, 8, W1 | W4, pendsgir_read,
+	 spendsgir_write},
+	{GICD_PIDR4, GICD_CIDR3 + 4, 0, W4, idreg_read, NULL},
+};
+
+static const struct vgic_reg *vgic_reg_find(unsigned int off)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(vgic_regs); i++)
+		if (off >= vgic_regs[i].base && off < vgic_regs[i].end)
+			return &vgic_regs[i];
+	return NULL;
+}
+
+/* Number of fields a per-IRQ register has for this VM (INTIDs, or SGIs). */
+static unsigned int vgic_reg_nr_fields(const struct vgic_reg *r, struct vm *vm)
+{
+	if (r->base == GICD_CPENDSGIR || r->base == GICD_SPENDSGIR)
+		return VGIC_NR_SGIS;
+	return vm->vgic.nr_irqs;
+}
+
+int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
+		     bool write, uint64_t *val)
+{
+	const struct vgic_reg *r;
+	unsigned int off = (unsigned int)offset;
+	uint32_t out = 0, in = write ? (uint32_t)*val : 0;
+
+	if ((size != 1 && size != 4) || offset >= VGIC_DIST_SIZE ||
+	    (off & (size - 1)))
+		return -EINVAL;
+	r = vgic_reg_find(off);
+	if (r && !(r->widths & BIT(size)))
+		return -EINVAL;
+	if (!r) {
+		/* reserved: RAZ/WI */
+	} else if (!r->bits) {
+		if (write && r->write)
+			r->write(v, off, in);
+		else if (!write && r->read)
+			out = r->read(v, off);
+	} else {
+		unsigned int per = 8 / r->bits; /* fields per byte */
+		unsigned int first = (off - r->base) * per;
+		unsigned int n = size * per;
+		unsigned int limit = vgic_reg_nr_fields(r, v->vm);
+		uint32_t mask = (uint32_t)BIT(r->bits) - 1;
+
+		for (unsigned int i = 0; i < n && first + i < limit; i++) {
+			unsigned int sh = i * r->bits;
+
+			if (write)
+				r->write(v, first + i, (in >> sh) & mask);
+			else
+				out |= (r->read(v, first + i) & mask) << sh;
+		}
+	}
+	if (!write)
+		*val = out;
+	return 0;
+}

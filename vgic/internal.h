@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between the files of vgic/ only. */
+#ifndef VIGIL_VGIC_INTERNAL_H
+#define VIGIL_VGIC_INTERNAL_H
+
+#include "vgic.h"
+#include "vm.h"
+#include "printk.h"
+
+#define VGIC_DEFAULT_PRIO 0xa0 /* physical priority of passthrough SPIs */
+
+static inline bool vgic_is_sgi(const struct vgic_irq *irq)
+{
+	return irq->intid < VGIC_NR_SGIS;
+}
+
+static inline bool vgic_is_spi(const struct vgic_irq *irq)
+{
+	return irq->intid >= VGIC_NR_PRIVATE;
+}
+
+static inline bool vgic_irq_queued(struct vgic_irq *irq)
+{
+	return !list_unlinked(&irq->lr_pending);
+}
+
+static inline bool vgic_irq_inflight(struct vgic_irq *irq)
+{
+	return !list_unlinked(&irq->inflight);
+}
+
+static inline uint8_t vgic_vcpu_mask(struct vm *vm)
+{
+	return (uint8_t)(BIT(vm->nr_vcpus) - 1);
+}
+
+/* Whether d's lock guards @irq (dest(irq) == d); call with d locked. */
+static inline bool vgic_irq_guarded_by(struct vcpu *d, struct vgic_irq *irq)
+{
+	return irq->owner ? irq->owner == d : irq->target == d->id;
+}
+
+#define VGIC_ASSERT_LOCKED(v) ASSERT(spin_is_locked_by_me(&(v)->vgic.lock))
+
+/* IRQs whose fate must be settled on another vCPU once the current vCPU's
+ * lock is released (completed migrations). */
+struct vgic_deferred {
+	unsigned int n;
+	struct vgic_irq *irq[VGIC_MAX_LRS];
+};
+
+/* Lock the vCPU that guards @irq; returns it. */
+struct vcpu *vgic_irq_lock(struct vm *vm, struct vgic_irq *irq,
+			   unsigned long *flags);
+/* Unlock; if @irq (may be NULL) now waits for an LR, kick or wake d. */
+void vgic_irq_unlock(struct vcpu *d, struct vgic_irq *irq, unsigned long flags);
+/* Put @irq on / take it off d's lists as its state says. d locked, d is
+ * dest(irq). Returns true if it waits in lr_pending. */
+bool vgic_irq_update(struct vcpu *d, struct vgic_irq *irq);
+/* Re-sort @irq after a priority change. */
+void vgic_irq_resort(struct vcpu *d, struct vgic_irq *irq);
+/* Lock dest, update, unlock and notify. */
+void vgic_irq_queue(struct vm *vm, struct vgic_irq *irq);
+void vgic_deferred_run(struct vm *vm, struct vgic_deferred *def);
+
+/* lr.c */
+/* LR @idx of d stopped holding its IRQ (state invalid). @guest_hw: the
+ * guest's EOI deactivated the physical IRQ (HW = 1 LR). @eoi_maint: it
+ * retired through an EOI maintenance (EOI bit). */
+void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
+		    bool guest_hw, bool eoi_maint, struct vgic_deferred *def);
+/* Give a MIGRATING IRQ's LR the EOI bit (and HW = 0). */
+void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx);
+/* Pending / active as the guest sees them: flags plus d's LR shadow. */
+bool vgic_irq_is_pending(struct vcpu *d, struct vgic_irq *irq);
+bool vgic_irq_is_active(struct vcpu *d, struct vgic_irq *irq);
+uint8_t vgic_sgi_sources(struct vcpu *d, struct vgic_irq *irq);
+void vgic_irq_clear_pending(struct vcpu *d, struct vgic_irq *irq,
+			    uint8_t sgi_srcs, struct vgic_deferred *def);
+void vgic_irq_set_active(struct vcpu *d, struct vgic_irq *irq);
+void vgic_irq_clear_active(struct vcpu *d, struct vgic_irq *irq,
+			   struct vgic_deferred *def);
+
+/* migrate.c */
+void vgic_irq_set_targets(struct vm *vm, struct vgic_irq *irq, uint8_t mask);
+void vgic_migrate_complete(struct vcpu *o, struct vgic_irq *irq, bool eoi_maint,
+			   bool need_dir, struct vgic_deferred *def);
+
+/* passthrough.c */
+/* Route physical @pirq to @pcpu and re-latch a pending edge (DESIGN §3). */
+void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge);
+
+static inline void vgic_stat_inc(unsigned long *c)
+{
+	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+#endif

@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * List registers: fill on entry, retire on exit and on the maintenance IRQ,
+ * overflow with eviction, and the guest-visible pending / active state of
+ * an IRQ held in an LR.
+ *
+ * A vCPU's LRs live in its shadow (vgic_vcpu.lr) while loaded_on == -1 and
+ * in the GICH of pCPU loaded_on between vgic_flush_lrs() and
+ * vgic_sync_lrs(). Only that pCPU touches them then; another pCPU leaves a
+ * request (MIGRATING) and kicks it. The shadow of a loaded vCPU may lag
+ * behind the guest's acks and EOIs but never holds an LR the hardware does
+ * not: an invalid LR cannot become valid without vigil writing it.
+ */
+#include "arch.h"
+#include "gic.h"
+#include "gich.h"
+#include "internal.h"
+
+static inline bool lr_is_used(struct vgic_vcpu *vv, unsigned int n)
+{
+	return vv->lr_used & BIT_ULL(n);
+}
+
+static void lr_clear(struct vgic_vcpu *vv, unsigned int n)
+{
+	vv->lr[n] = 0;
+	vv->lr_irq[n] = NULL;
+	vv->lr_used &= ~BIT_ULL(n);
+}
+
+static unsigned int lr_src(uint32_t lr)
+{
+	return (lr & GICH_LR_CPUID_MASK) >> GICH_LR_CPUID_SHIFT;
+}
+
+void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
+		    bool guest_hw, bool eoi_maint, struct vgic_deferred *def)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	struct vgic_irq *irq = vv->lr_irq[idx];
+	bool need_dir = false;
+
+	VGIC_ASSERT_LOCKED(d);
+	lr_clear(vv, idx);
+	irq->nr_lrs--;
+	if (vgic_is_sgi(irq)) {
+		irq->sgi_src_in_lr &= (uint8_t)~BIT(lr_src(val));
+		vgic_irq_update(d, irq);
+		return;
+	}
+	irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
+	if (irq->flags & VGIC_IRQ_HW_ACTIVE) {
+		/* A HW = 1 LR the guest EOId deactivated the physical IRQ;
+		 * any other end of the LR leaves that to vigil. */
+		need_dir = !guest_hw;
+		irq->flags &= (uint16_t)~VGIC_IRQ_HW_ACTIVE;
+	}
+	if (irq->flags & VGIC_IRQ_MIGRATING) {
+		vgic_migrate_complete(d, irq, eoi_maint, need_dir, def);
+		return;
+	}
+	if (need_dir)
+		gic_deactivate(irq->pirq);
+	vgic_irq_update(d, irq);
+}
+
+void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx)
+{
+	uint32_t lr = d->vgic.lr[idx];
+
+	VGIC_ASSERT_LOCKED(d);
+	/* GICH_LR bit 19 is PhysicalID[9] when HW = 1: a HW LR cannot ask
+	 * for an EOI maintenance IRQ, so it becomes a virtual one and vigil
+	 * deactivates the physical IRQ itself (DESIGN §3.1 step 3). */
+	if (lr & GICH_LR_HW)
+		lr &= ~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
+	d->vgic.lr[idx] = lr | GICH_LR_EOI;
+}
+
+static uint32_t lr_build(struct vgic_irq *irq, unsigned int *srcp)
+{
+	uint32_t lr = irq->intid | ((uint32_t)(irq->priority >> 3)
+				    << GICH_LR_PRIORITY_SHIFT);
+
+	if (irq->flags & VGIC_IRQ_GROUP1)
+		lr |= GICH_LR_GRP1;
+	if (vgic_is_sgi(irq)) {
+		unsigned int src = (unsigned int)__builtin_ctz(
+			irq->sgi_src_pending & ~irq->sgi_src_in_lr);
+
+		*srcp = src;
+		return lr | GICH_LR_PENDING | (src << GICH_LR_CPUID_SHIFT);
+	}
+	lr |= GICH_LR_PENDING;
+	if (irq->flags & VGIC_IRQ_ACTIVE)
+		lr |= GICH_LR_ACTIVE; /* pending+active is HW = 0 only */
+	if ((irq->flags & VGIC_IRQ_HW_ACTIVE) && !(lr & GICH_LR_ACTIVE))
+		lr |= GICH_LR_HW |
+		      ((uint32_t)irq->pirq << GICH_LR_PHYSID_SHIFT);
+	else if (!(irq->flags & VGIC_IRQ_EDGE) ||
+		 (irq->flags & VGIC_IRQ_HW_ACTIVE))
+		lr |= GICH_LR_EOI; /* resample the line / owe a DIR */
+	return lr;
+}
+
+static void lr_fill_one(struct vcpu *d, struct vgic_irq *irq, unsigned int n)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	unsigned int src = 0;
+	uint32_t lr = lr_build(irq, &src);
+
+	if (vgic_is_sgi(irq)) {
+		irq->sgi_src_pending &= (uint8_t)~BIT(src);
+		irq->sgi_src_in_lr |= (uint8_t)BIT(src);
+	} else {
+		irq->flags &= (uint16_t) ~(VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE);
+		irq->lr = (uint8_t)n;
+	}
+	irq->nr_lrs++;
+	vv->lr[n] = lr;
+	vv->lr_irq[n] = irq;
+	vv->lr_used |= BIT_ULL(n);
+	vgic_irq_update(d, irq);
+}
+
+/* Push a pending (not active) LR back to lr_pending. Guest not running. */
+static void lr_evict(struct vcpu *d, unsigned int n)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	struct vgic_irq *irq = vv->lr_irq[n];
+	uint32_t lr = vv->lr[n];
+
+	lr_clear(vv, n);
+	irq->nr_lrs--;
+	if (vgic_is_sgi(irq)) {
+		irq->sgi_src_in_lr &= (uint8_t)~BIT(lr_src(lr));
+		irq->sgi_src_pending |= (uint8_t)BIT(lr_src(lr));
+	} else if ((irq->flags & VGIC_IRQ_EDGE) ||
+		   !(irq->flags & VGIC_IRQ_LINE)) {
+		/* A high line stands for a level IRQ's pending state. */
+		irq->flags |= VGIC_IRQ_PENDING;
+	}
+	vgic_irq_update(d, irq);
+	vgic_stat_inc(&d->vm->vgic.stats.lr_evictions);
+}
+
+/* The pending-only, non-migrating LR of lowest priority below @prio. */
+static int lr_evict_candidate(struct vgic_vcpu *vv, uint8_t prio)
+{
+	int best = -1;
+	uint8_t best_prio = prio;
+
+	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+		struct vgic_irq *irq = vv->lr_irq[n];
+
+		if (!lr_is_used(vv, n) ||
+		    (vv->lr[n] & GICH_LR_STATE_MASK) != GICH_LR_PENDING ||
+		    (irq->flags & VGIC_IRQ_MIGRATING))
+			continue;
+		if (irq->priority > best_prio) {
+			best_prio = irq->priority;
+			best = (int)n;
+		}
+	}
+	return best;
+}
+
+static int lr_free_slot(struct vgic_vcpu *vv)
+{
+	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
+	uint64_t free = ~vv->lr_used & all;
+
+	return free ? __builtin_ctzll(free) : -1;
+}
+
+/* Fill free LRs from lr_pending in priority order; the guest is not
+ * running and the shadow is current. */
+static void lrs_fill(struct vcpu *d)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	while (!list_empty(&vv->lr_pending)) {
+		struct vgic_irq *irq = list_first_entry(
+			&vv->lr_pending, struct vgic_irq, lr_pending);
+		int n = lr_free_slot(vv);
+
+		if (n < 0) {
+			n = lr_evict_candidate(vv, irq->priority);
+			if (n < 0)
+				break;
+			lr_evict(d, (unsigned int)n);
+		}
+		lr_fill_one(d, irq, (unsigned int)n);
+	}
+	vv->hcr = GICH_HCR_EN;
+	if (!list_empty(&vv->lr_pending)) {
+		/*
+		 * Overflow: ask for a maintenance IRQ once at most one LR is
+		 * valid. NPIE is not armed: with every LR active and nothing
+		 * pending it would fire on every entry while no LR can be
+		 * freed until the guest EOIs.
+		 */
+		vv->hcr |= GICH_HCR_UIE;
+		vgic_stat_inc(&d->vm->vgic.stats.lr_overflows);
+	}
+}
+
+/* GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs. */
+static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	uint64_t elrsr, eisr;
+
+	if (!vv->lr_used)
+		return;
+	elrsr = gich_elrsr();
+	eisr = gich_eisr();
+	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+		uint32_t val;
+
+		if (!lr_is_used(vv, n))
+			continue;
+		if (elrsr & BIT_ULL(n))
+			val = vv->lr[n] & ~GICH_LR_STATE_MASK;
+		else
+			val = gich_read_lr(n);
+		if (val & GICH_LR_STATE_MASK) {
+			vv->lr[n] = val;
+			continue;
+		}
+		gich_write_lr(n, 0); /* drops the EISR bit */
+		vgic_lr_retire(d, n, val, val & GICH_LR_HW,
+			       (eisr & BIT_ULL(n)) != 0, def);
+	}
+}
+
+static void lrs_rewrite_migrating(struct vcpu *d)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+		if (lr_is_used(vv, n) &&
+		    (vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING))
+			vgic_lr_mark_migrating(d, n);
+	}
+}
+
+static void lrs_load(struct vcpu *d)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	for (unsigned int n = 0; n < vv->nr_lrs; n++)
+		gich_write_lr(n, vv->lr[n]);
+	gich_write_vmcr(vv->vmcr);
+	gich_write_apr(vv->apr);
+	gich_write_hcr(vv->hcr);
+}
+
+void vgic_flush_lrs(struct vcpu *v)
+{
+	struct vgic_deferred def = {0};
+	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
+	int me = (int)arch_cpu_id();
+
+	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
+	if (v->vgic.loaded_on == me)
+		lrs_read_back(v, &def);
+	lrs_rewrite_migrating(v);
+	lrs_fill(v);
+	lrs_load(v);
+	v->vgic.loaded_on = me;
+	spin_unlock_irqrestore(&v->vgic.lock, flags);
+	vgic_deferred_run(v->vm, &def);
+}
+
+void vgic_sync_lrs(struct vcpu *v)
+{
+	struct vgic_deferred def = {0};
+	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
+
+	if (v->vgic.loaded_on != (int)arch_cpu_id()) {
+		spin_unlock_irqrestore(&v->vgic.lock, flags);
+		return;
+	}
+	lrs_read_back(v, &def);
+	v->vgic.vmcr = gich_read_vmcr();
+	v->vgic.apr = gich_read_apr();
+	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
+	v->vgic.loaded_on = -1;
+	spin_unlock_irqrestore(&v->vgic.lock, flags);
+	vgic_deferred_run(v->vm, &def);
+}
+
+void vgic_maintenance(struct vcpu *cur)
+{
+	struct vgic_deferred def = {0};
+	unsigned long flags;
+
+	if (!cur) {
+		gich_write_hcr(0);
+		return;
+	}
+	flags = spin_lock_irqsave(&cur->vgic.lock);
+	if (cur->vgic.loaded_on != (int)arch_cpu_id()) {
+		spin_unlock_irqrestore(&cur->vgic.lock, flags);
+		return; /* synced already: HCR is 0 */
+	}
+	lrs_read_back(cur, &def);
+	lrs_rewrite_migrating(cur);
+	lrs_fill(cur);
+	lrs_load(cur);
+	spin_unlock_irqrestore(&cur->vgic.lock, flags);
+	vgic_deferred_run(cur->vm, &def);
+}
+
+/* ---- guest-visible state of an IRQ in an LR ------------------------------ */
+
+uint8_t vgic_sgi_sources(struct vcpu *d, struct vgic_irq *irq)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	uint8_t srcs = irq->sgi_src_pending;
+
+	for (unsigned int n = 0; n < vv->nr_lrs; n++)
+		if (lr_is_used(vv, n) && vv->lr_irq[n] == irq &&
+		    (vv->lr[n] & GICH_LR_PENDING))
+			srcs |= (uint8_t)BIT(lr_src(vv->lr[n]));
+	return srcs;
+}
+
+bool vgic_irq_is_pending(struct vcpu *d, struct vgic_irq *irq)
+{
+	VGIC_ASSERT_LOCKED(d);
+	if (vgic_is_sgi(irq))
+		return vgic_sgi_sources(d, irq) != 0;
+	if ((irq->flags & VGIC_IRQ_PENDING) ||
+	    (!(irq->flags & VGIC_IRQ_EDGE) && (irq->flags & VGIC_IRQ_LINE)))
+		return true;
+	return irq->nr_lrs && (d->vgic.lr[irq->lr] & GICH_LR_PENDING);
+}
+
+bool vgic_irq_is_active(struct vcpu *d, struct vgic_irq *irq)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	VGIC_ASSERT_LOCKED(d);
+	if (irq->flags & VGIC_IRQ_ACTIVE)
+		return true;
+	for (unsigned int n = 0; irq->nr_lrs && n < vv->nr_lrs; n++)
+		if (lr_is_used(vv, n) && vv->lr_irq[n] == irq &&
+		    (vv->lr[n] & GICH_LR_ACTIVE))
+			return true;
+	return false;
+}
+
+/* Edit the LRs of @irq in d's shadow: clear @bits of their state where
+ * @srcs matches (SGIs); retire the ones left invalid. d not loaded. */
+static void lrs_clear_state(struct vcpu *d, struct vgic_irq *irq, uint32_t bits,
+			    uint8_t srcs, struct vgic_deferred *def)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	for (unsigned int n = 0; irq->nr_lrs && n < vv->nr_lrs; n++) {
+		uint32_t lr = vv->lr[n];
+
+		if (!lr_is_used(vv, n) || vv->lr_irq[n] != irq)
+			continue;
+		if (vgic_is_sgi(irq) && !(srcs & BIT(lr_src(lr))))
+			continue;
+		lr &= ~bits;
+		vv->lr[n] = lr;
+		if (!(lr & GICH_LR_STATE_MASK))
+			vgic_lr_retire(d, n, lr, false, false, def);
+	}
+}
+
+void vgic_irq_clear_pending(struct vcpu *d, struct vgic_irq *irq,
+			    uint8_t sgi_srcs, struct vgic_deferred *def)
+{
+	VGIC_ASSERT_LOCKED(d);
+	if (vgic_is_sgi(irq))
+		irq->sgi_src_pending &= (uint8_t)~sgi_srcs;
+	else
+		irq->flags &= (uint16_t)~VGIC_IRQ_PENDING;
+	/* A loaded vCPU's LRs belong to its pCPU: its guest may take the
+	 * interrupt meanwhile, as it could on hardware. */
+	if (d->vgic.loaded_on < 0)
+		lrs_clear_state(d, irq, GICH_LR_PENDING, sgi_srcs, def);
+	if (vgic_irq_guarded_by(d, irq)) /* a completed move leaves d */
+		vgic_irq_update(d, irq);
+}
+
+void vgic_irq_set_active(struct vcpu *d, struct vgic_irq *irq)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	VGIC_ASSERT_LOCKED(d);
+	if (irq->nr_lrs && !vgic_is_sgi(irq) && d->vgic.loaded_on < 0 &&
+	    !(vv->lr[irq->lr] & GICH_LR_HW)) {
+		vv->lr[irq->lr] |= GICH_LR_ACTIVE;
+		return;
+	}
+	if (!vgic_irq_is_active(d, irq))
+		irq->flags |= VGIC_IRQ_ACTIVE;
+}
+
+void vgic_irq_clear_active(struct vcpu *d, struct vgic_irq *irq,
+			   struct vgic_deferred *def)
+{
+	VGIC_ASSERT_LOCKED(d);
+	irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
+	if (d->vgic.loaded_on < 0)
+		lrs_clear_state(d, irq, GICH_LR_ACTIVE, 0xff, def);
+	if (vgic_irq_guarded_by(d, irq))
+		vgic_irq_update(d, irq);
+}

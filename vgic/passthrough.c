@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Passthrough SPIs (DESIGN §3, §4): a physical SPI bound to a VM's virtual
+ * SPI. The hard-IRQ path (gic/: IAR, EOIR) calls vgic_passthrough_irq(),
+ * which queues the descriptor on this pCPU's softirq list without a lock;
+ * the softirq injects with an HW = 1 LR so the guest's EOI deactivates the
+ * physical IRQ.
+ */
+#include <errno.h>
+
+#include "gic.h"
+#include "gich.h"
+#include "internal.h"
+#include "softirq.h"
+
+/* Indexed by physical INTID; a descriptor is bound to one VM at a time. */
+static struct softirq_pt vgic_pt[GIC_MAX_IRQS];
+
+void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge)
+{
+	gic_irq_set_target(pirq, pcpu);
+	/* QEMU's GICv2 keeps a pending edge latched to the old target: pend
+	 * it again so the new target sees it (harmless on GIC-400). */
+	if (edge && gic_irq_is_pending(pirq)) {
+		gic_irq_clear_pending(pirq);
+		gic_irq_set_pending(pirq);
+	}
+}
+
+static void vgic_pt_softirq(struct softirq_pt *pt)
+{
+	vgic_inject_hw(pt->data, pt->arg);
+}
+
+int vgic_inject_hw(struct vm *vm, unsigned int virq)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
+	unsigned long flags;
+	struct vcpu *d;
+
+	if (!irq || virq < VGIC_NR_PRIVATE)
+		return -EINVAL;
+	d = vgic_irq_lock(vm, irq, &flags);
+	if (!(irq->flags & VGIC_IRQ_HW)) {
+		vgic_irq_unlock(d, NULL, flags);
+		return -EINVAL;
+	}
+	irq->flags |= VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
+	vgic_irq_update(d, irq);
+	vgic_irq_unlock(d, irq, flags);
+	return 0;
+}
+
+int vgic_bind_passthrough(struct vm *vm, unsigned int virq, unsigned int pirq)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
+	unsigned long flags;
+	struct vcpu *d;
+	bool enabled, edge;
+
+	if (!irq || virq < VGIC_NR_PRIVATE || pirq < VGIC_NR_PRIVATE ||
+	    pirq >= GIC_MAX_IRQS)
+		return -EINVAL;
+	if (__atomic_load_n(&vgic_pt[pirq].state, __ATOMIC_ACQUIRE) &
+	    (SOFTIRQ_PT_BOUND | SOFTIRQ_PT_SCHEDULED | SOFTIRQ_PT_RUNNING))
+		return -EBUSY;
+	d = vgic_irq_lock(vm, irq, &flags);
+	if (irq->flags & VGIC_IRQ_HW) {
+		vgic_irq_unlock(d, NULL, flags);
+		return -EBUSY;
+	}
+	irq->flags |= VGIC_IRQ_HW;
+	irq->flags &= (uint16_t)~VGIC_IRQ_HW_ACTIVE;
+	irq->pirq = (uint16_t)pirq;
+	enabled = irq->flags & VGIC_IRQ_ENABLED;
+	edge = irq->flags & VGIC_IRQ_EDGE;
+	gic_irq_disable(pirq);
+	gic_irq_set_config(pirq, edge);
+	gic_irq_set_priority(pirq, VGIC_DEFAULT_PRIO);
+	vgic_pirq_route(pirq, vm->vcpus[irq->target].pcpu, edge);
+	softirq_pt_bind(&vgic_pt[pirq], vgic_pt_softirq, vm, virq);
+	if (enabled)
+		gic_irq_enable(pirq);
+	vgic_irq_unlock(d, NULL, flags);
+	return 0;
+}
+
+int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
+	unsigned long flags;
+	struct vcpu *d;
+	unsigned int pirq;
+	int ret;
+
+	if (!irq || virq < VGIC_NR_PRIVATE)
+		return -EINVAL;
+	d = vgic_irq_lock(vm, irq, &flags);
+	if (!(irq->flags & VGIC_IRQ_HW)) {
+		vgic_irq_unlock(d, NULL, flags);
+		return -EINVAL;
+	}
+	pirq = irq->pirq;
+	gic_irq_disable(pirq);
+	ret = softirq_pt_unbind(&vgic_pt[pirq]);
+	if (ret) {
+		vgic_irq_unlock(d, NULL, flags);
+		return ret; /* a softirq still holds it: run them, retry */
+	}
+	/* No guest EOI will come for it any more: deactivate it here. An
+	 * HW = 1 LR still naming it is turned into a virtual one. */
+	if (irq->flags & VGIC_IRQ_HW_ACTIVE)
+		gic_deactivate(pirq);
+	if (irq->nr_lrs) {
+		if (d->vgic.loaded_on < 0)
+			d->vgic.lr[irq->lr] &=
+				~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
+	}
+	irq->flags &= (uint16_t) ~(VGIC_IRQ_HW | VGIC_IRQ_HW_ACTIVE);
+	vgic_irq_unlock(d, NULL, flags);
+	return 0;
+}
+
+bool vgic_passthrough_irq(unsigned int pirq)
+{
+	if (pirq >= GIC_MAX_IRQS)
+		return false;
+	return softirq_pt_raise(&vgic_pt[pirq]);
+}

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vGIC core: per-IRQ state, the inflight / lr_pending lists, injection.
+ *
+ * Lock order (written once, asserted in helpers): a vCPU's vgic lock is the
+ * only vgic lock held at any time. An IRQ is guarded by the lock of its
+ * dest vCPU (see struct vgic_irq); moving it between vCPUs takes the old
+ * vCPU's lock, unlinks, releases, then takes the new one's. gic_* and
+ * gich_* are called under the lock; sched_wake() and arch_kick_cpu() only
+ * after it is released.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "arch.h"
+#include "gic.h"
+#include "gich.h"
+#include "internal.h"
+#include "sched.h"
+
+_Static_assert(VM_MAX_VCPUS <= VGIC_MAX_VCPUS, "GICv2 has 8 CPU bits");
+_Static_assert(VGIC_MAX_LRS <= 64, "lr_used is a u64");
+
+static void vgic_irq_init(struct vgic_irq *irq, unsigned int intid,
+			  uint8_t target)
+{
+	memset(irq, 0, sizeof(*irq));
+	list_init(&irq->inflight);
+	list_init(&irq->lr_pending);
+	irq->intid = (uint16_t)intid;
+	irq->target = target;
+	if (intid < VGIC_NR_SGIS)
+		irq->flags = VGIC_IRQ_ENABLED | VGIC_IRQ_EDGE;
+}
+
+int vgic_vm_init(struct vm *vm, unsigned int nr_irqs)
+{
+	unsigned int nr_lrs = gich_nr_lrs();
+
+	if (nr_irqs < VGIC_NR_PRIVATE || nr_irqs > VGIC_MAX_IRQS ||
+	    nr_irqs % 32 || vm->nr_vcpus == 0 || vm->nr_vcpus > VGIC_MAX_VCPUS)
+		return -EINVAL;
+	if (nr_lrs > VGIC_MAX_LRS)
+		nr_lrs = VGIC_MAX_LRS;
+
+	spin_init(&vm->vgic.lock);
+	vm->vgic.nr_irqs = nr_irqs;
+	vm->vgic.ctlr = 0;
+	memset(&vm->vgic.stats, 0, sizeof(vm->vgic.stats));
+	for (unsigned int i = 0; i < VGIC_MAX_SPIS; i++)
+		vgic_irq_init(&vm->vgic.spis[i], i + VGIC_NR_PRIVATE, 0);
+
+	for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
+		struct vcpu *v = &vm->vcpus[c];
+		struct vgic_vcpu *vv = &v->vgic;
+
+		spin_init(&vv->lock);
+		list_init(&vv->inflight);
+		list_init(&vv->lr_pending);
+		vv->loaded_on = -1;
+		vv->nr_lrs = nr_lrs;
+		vv->lr_used = 0;
+		memset(vv->lr, 0, sizeof(vv->lr));
+		memset(vv->lr_irq, 0, sizeof(vv->lr_irq));
+		vv->hcr = vv->vmcr = vv->apr = 0;
+		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
+			vgic_irq_init(&vv->priv[i], i, (uint8_t)v->id);
+	}
+	return 0;
+}
+
+struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *v, unsigned int intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return v ? &v->vgic.priv[intid] : NULL;
+	if (intid >= vm->vgic.nr_irqs)
+		return NULL;
+	return &vm->vgic.spis[intid - VGIC_NR_PRIVATE];
+}
+
+/* The vCPU whose lock guards @irq (racy read; vgic_irq_lock() rechecks). */
+static struct vcpu *vgic_irq_dest(struct vm *vm, struct vgic_irq *irq)
+{
+	struct vcpu *o = __atomic_load_n(&irq->owner, __ATOMIC_ACQUIRE);
+
+	if (o)
+		return o;
+	return &vm->vcpus[__atomic_load_n(&irq->target, __ATOMIC_ACQUIRE)];
+}
+
+struct vcpu *vgic_irq_lock(struct vm *vm, struct vgic_irq *irq,
+			   unsigned long *flags)
+{
+	for (;;) {
+		struct vcpu *d = vgic_irq_dest(vm, irq);
+
+		*flags = spin_lock_irqsave(&d->vgic.lock);
+		if (vgic_irq_dest(vm, irq) == d)
+			return d;
+		spin_unlock_irqrestore(&d->vgic.lock, *flags);
+	}
+}
+
+/* After queueing on d: make d look at lr_pending. */
+static void vgic_notify(struct vcpu *d, int loaded_on)
+{
+	if (loaded_on < 0)
+		sched_wake(d); /* not in guest mode: maybe blocked in WFI */
+	else if ((unsigned int)loaded_on != arch_cpu_id())
+		arch_kick_cpu((unsigned int)loaded_on);
+	/* else: loaded here, vgic_flush_lrs() runs before the next entry */
+}
+
+void vgic_irq_unlock(struct vcpu *d, struct vgic_irq *irq, unsigned long flags)
+{
+	bool notify = irq && vgic_irq_queued(irq) && irq->owner == d;
+	int loaded_on = d->vgic.loaded_on;
+
+	spin_unlock_irqrestore(&d->vgic.lock, flags);
+	if (notify)
+		vgic_notify(d, loaded_on);
+}
+
+/* Whether @irq should wait in an LR queue: the one place that decides. */
+static bool vgic_irq_wants_lr(struct vm *vm, struct vgic_irq *irq)
+{
+	uint32_t ctlr = READ_ONCE(vm->vgic.ctlr);
+
+	if (!(irq->flags & VGIC_IRQ_ENABLED) ||
+	    (irq->flags & VGIC_IRQ_MIGRATING))
+		return false;
+	if (!(ctlr & ((irq->flags & VGIC_IRQ_GROUP1) ? BIT(1) : BIT(0))))
+		return false;
+	if (vgic_is_spi(irq) && !irq->targets)
+		return false;
+	if (vgic_is_sgi(irq))
+		return (irq->sgi_src_pending & ~irq->sgi_src_in_lr) != 0;
+	if (irq->nr_lrs)
+		return false; /* a re-pend waits for the LR to retire */
+	return (irq->flags & VGIC_IRQ_PENDING) ||
+	       (!(irq->flags & VGIC_IRQ_EDGE) && (irq->flags & VGIC_IRQ_LINE));
+}
+
+#define VGIC_INSERT_SORTED(head, irq, member)                              \
+	do {                                                               \
+		struct list_head *pos_;                                    \
+		list_for_each (pos_, head) {                               \
+			struct vgic_irq *o_ =                              \
+				list_entry(pos_, struct vgic_irq, member); \
+			if (o_->priority > (irq)->priority)                \
+				break;                                     \
+		}                                                          \
+		list_add_before(&(irq)->member, pos_);                     \
+	} while (0)
+
+bool vgic_irq_update(struct vcpu *d, struct vgic_irq *irq)
+{
+	bool q, inf;
+
+	VGIC_ASSERT_LOCKED(d);
+	q = vgic_irq_wants_lr(d->vm, irq);
+	inf = q || irq->nr_lrs;
+
+	if (inf && !vgic_irq_inflight(irq)) {
+		ASSERT(!irq->owner || irq->owner == d);
+		VGIC_INSERT_SORTED(&d->vgic.inflight, irq, inflight);
+		__atomic_store_n(&irq->owner, d, __ATOMIC_RELEASE);
+	} else if (!inf && vgic_irq_inflight(irq)) {
+		list_del(&irq->inflight);
+		__atomic_store_n(&irq->owner, NULL, __ATOMIC_RELEASE);
+	}
+	if (q && !vgic_irq_queued(irq))
+		VGIC_INSERT_SORTED(&d->vgic.lr_pending, irq, lr_pending);
+	else if (!q && vgic_irq_queued(irq))
+		list_del(&irq->lr_pending);
+	return q;
+}
+
+void vgic_irq_resort(struct vcpu *d, struct vgic_irq *irq)
+{
+	VGIC_ASSERT_LOCKED(d);
+	if (vgic_irq_inflight(irq)) {
+		list_del(&irq->inflight);
+		VGIC_INSERT_SORTED(&d->vgic.inflight, irq, inflight);
+	}
+	if (vgic_irq_queued(irq)) {
+		list_del(&irq->lr_pending);
+		VGIC_INSERT_SORTED(&d->vgic.lr_pending, irq, lr_pending);
+	}
+}
+
+void vgic_irq_queue(struct vm *vm, struct vgic_irq *irq)
+{
+	unsigned long flags;
+	struct vcpu *d = vgic_irq_lock(vm, irq, &flags);
+
+	vgic_irq_update(d, irq);
+	vgic_irq_unlock(d, irq, flags);
+}
+
+void vgic_deferred_run(struct vm *vm, struct vgic_deferred *def)
+{
+	for (unsigned int i = 0; i < def->n; i++)
+		vgic_irq_queue(vm, def->irq[i]);
+	def->n = 0;
+}
+
+int vgic_inject(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_irq *irq = vgic_get_irq(v->vm, v, intid);
+	unsigned long flags;
+	struct vcpu *d;
+
+	if (!irq || intid < VGIC_NR_SGIS)
+		return -EINVAL;
+	d = vgic_irq_lock(v->vm, irq, &flags);
+	irq->flags |= VGIC_IRQ_PENDING;
+	vgic_irq_update(d, irq);
+	vgic_irq_unlock(d, irq, flags);
+	return 0;
+}
+
+int vgic_set_level(struct vcpu *v, unsigned int intid, bool level)
+{
+	struct vgic_irq *irq = vgic_get_irq(v->vm, v, intid);
+	unsigned long flags;
+	struct vcpu *d;
+
+	if (!irq || intid < VGIC_NR_SGIS)
+		return -EINVAL;
+	d = vgic_irq_lock(v->vm, irq, &flags);
+	if (level)
+		irq->flags |= VGIC_IRQ_LINE;
+	else
+		irq->flags &= (uint16_t)~VGIC_IRQ_LINE;
+	vgic_irq_update(d, irq);
+	vgic_irq_unlock(d, irq, flags);
+	return 0;
+}
+
+int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
+{
+	struct vgic_irq *irq;
+	unsigned long flags;
+
+	if (sgi >= VGIC_NR_SGIS || src->vm != dst->vm)
+		return -EINVAL;
+	irq = &dst->vgic.priv[sgi];
+	flags = spin_lock_irqsave(&dst->vgic.lock);
+	irq->sgi_src_pending |= (uint8_t)BIT(src->id);
+	vgic_irq_update(dst, irq);
+	vgic_irq_unlock(dst, irq, flags);
+	return 0;
+}
+
+bool vgic_vcpu_has_pending(struct vcpu *v)
+{
+	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
+	bool ret = !list_empty(&v->vgic.lr_pending);
+
+	for (unsigned int n = 0; !ret && n < v->vgic.nr_lrs; n++)
+		if ((v->vgic.lr_used & BIT_ULL(n)) &&
+		    (v->vgic.lr[n] & GICH_LR_PENDING))
+			ret = true;
+	spin_unlock_irqrestore(&v->vgic.lock, flags);
+	return ret;
+}
+
+/* ---- invariants --------------------------------------------------------- */
+
+#define INV(cond, ...)                       \
+	do {                                 \
+		if (!(cond)) {               \
+			pr_err(__VA_ARGS__); \
+			ret = -EINVAL;       \
+			goto out;            \
+		}                            \
+	} while (0)
+
+static int vgic_check_vcpu(struct vcpu *v)
+{
+	struct vgic_vcpu *vv = &v->vgic;
+	struct vgic_irq *irq, *prev = NULL;
+	unsigned int lrs_seen[VGIC_NR_PRIVATE + VGIC_MAX_SPIS] = {0};
+	int ret = 0;
+	unsigned long flags = spin_lock_irqsave(&vv->lock);
+
+	list_for_each_entry (irq, &vv->inflight, inflight) {
+		INV(irq->owner == v, "vcpu%u: irq %u inflight, owner differs",
+		    v->id, irq->intid);
+		INV(!prev || prev->priority <= irq->priority,
+		    "vcpu%u: inflight unsorted at %u", v->id, irq->intid);
+		INV(!vgic_is_spi(irq) || irq->target == v->id,
+		    "vcpu%u: irq %u target %u", v->id, irq->intid, irq->target);
+		INV(irq->nr_lrs || vgic_irq_queued(irq),
+		    "vcpu%u: irq %u inflight but in no LR and not queued",
+		    v->id, irq->intid);
+		prev = irq;
+	}
+	prev = NULL;
+	list_for_each_entry (irq, &vv->lr_pending, lr_pending) {
+		INV(vgic_irq_inflight(irq) && irq->owner == v,
+		    "vcpu%u: irq %u queued, not inflight", v->id, irq->intid);
+		INV(!prev || prev->priority <= irq->priority,
+		    "vcpu%u: lr_pending unsorted at %u", v->id, irq->intid);
+		INV(!(irq->flags & VGIC_IRQ_MIGRATING),
+		    "vcpu%u: migrating irq %u queued", v->id, irq->intid);
+		prev = irq;
+	}
+	for (unsigned int n = 0; n < VGIC_MAX_LRS; n++) {
+		struct vgic_irq *li = vv->lr_irq[n];
+		uint32_t lr = vv->lr[n];
+
+		if (!(vv->lr_used & BIT_ULL(n))) {
+			INV(!li, "vcpu%u: free LR%u has an irq", v->id, n);
+			continue;
+		}
+		INV(n < vv->nr_lrs && li, "vcpu%u: LR%u bad", v->id, n);
+		INV((lr & GICH_LR_VIRTUALID_MASK) == li->intid,
+		    "vcpu%u: LR%u holds %u, expected %u", v->id, n,
+		    lr & GICH_LR_VIRTUALID_MASK, li->intid);
+		INV(li->owner == v && vgic_irq_inflight(li),
+		    "vcpu%u: LR%u irq %u not owned", v->id, n, li->intid);
+		if (vgic_is_sgi(li)) {
+			unsigned int src = (lr & GICH_LR_CPUID_MASK) >>
+					   GICH_LR_CPUID_SHIFT;
+			INV(li->sgi_src_in_lr & BIT(src),
+			    "vcpu%u: LR%u sgi %u src %u not recorded", v->id, n,
+			    li->intid, src);
+		} else {
+			INV(li->lr == n, "vcpu%u: LR%u irq %u says LR%u", v->id,
+			    n, li->intid, li->lr);
+		}
+		lrs_seen[li->intid]++;
+	}
+	for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++) {
+		struct vgic_irq *p = &vv->priv[i];
+
+		INV(lrs_seen[i] == p->nr_lrs, "vcpu%u: irq %u nr_lrs %u != %u",
+		    v->id, i, p->nr_lrs, lrs_seen[i]);
+		INV(!vgic_is_sgi(p) ||
+			    __builtin_popcount(p->sgi_src_in_lr) == p->nr_lrs,
+		    "vcpu%u: sgi %u srcs", v->id, i);
+		INV(!p->owner || p->owner == v, "vcpu%u: priv %u foreign",
+		    v->id, i);
+		INV(vgic_irq_inflight(p) == (p->owner != NULL),
+		    "vcpu%u: priv %u owner/inflight", v->id, i);
+	}
+	for (unsigned int i = 0; i < VGIC_MAX_SPIS; i++) {
+		struct vgic_irq *s = &v->vm->vgic.spis[i];
+
+		if (s->owner == v)
+			INV(lrs_seen[s->intid] == s->nr_lrs && s->nr_lrs <= 1,
+			    "vcpu%u: spi %u nr_lrs %u, %u LRs", v->id, s->intid,
+			    s->nr_lrs, lrs_seen[s->intid]);
+		else
+			INV(lrs_seen[s->intid] == 0,
+			    "vcpu%u: spi %u in LR, owner elsewhere", v->id,
+			    s->intid);
+	}
+out:
+	spin_unlock_irqrestore(&vv->lock, flags);
+	return ret;
+}
+
+int vgic_check_invariants(struct vm *vm)
+{
+	int ret = 0;
+
+	for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
+		ret = vgic_check_vcpu(&vm->vcpus[c]);
+		if (ret)
+			return ret;
+	}
+	/* Each SPI on at most one vCPU's lists, and owned consistently. */
+	for (unsigned int i = 0; i < VGIC_MAX_SPIS; i++) {
+		struct vgic_irq *s = &vm->vgic.spis[i];
+		unsigned int found = 0;
+
+		for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
+			struct vgic_irq *irq;
+
+			list_for_each_entry (irq, &vm->vcpus[c].vgic.inflight,
+					     inflight) {
+				if (irq == s)
+					found++;
+			}
+		}
+		INV(found == (s->owner ? 1u : 0u),
+		    "spi %u on %u lists (owner %s)", s->intid, found,
+		    s->owner ? "set" : "none");
+		INV(!(s->flags & VGIC_IRQ_MIGRATING) || s->nr_lrs == 1,
+		    "spi %u migrating in %u LRs", s->intid, s->nr_lrs);
+	}
+out:
+	return ret;
+}
+
+void vgic_print_stats(struct vm *vm)
+{
+	struct vgic_stats *s = &vm->vgic.stats;
+
+	pr_info("vm%u vgic: moves %lu (lr_pending %lu, maint %lu, exit %lu, "
+		"lost %lu, superseded %lu), lr overflows %lu, evictions %lu",
+		vm->id, s->moves_requested, s->moves_lr_pending, s->moves_maint,
+		s->moves_exit, s->moves_lost, s->moves_superseded,
+		s->lr_overflows, s->lr_evictions);
+}
