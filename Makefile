@@ -15,7 +15,10 @@ OBJCOPY := $(CROSS)objcopy
 OBJDUMP := $(CROSS)objdump
 
 PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
-LIBFDT_A := /usr/lib/aarch64-linux-gnu/libfdt.a
+# libfdt-dev:arm64 cannot be installed beside the host's libfdt-dev (the unit
+# tests link that one), so the target's copy is unpacked under build/.
+LIBFDT_DIR := build/deps/libfdt-arm64
+LIBFDT_A := $(LIBFDT_DIR)/usr/lib/aarch64-linux-gnu/libfdt.a
 LIBGCC_A = $(shell $(CC) -print-libgcc-file-name)
 
 PYTEST := /usr/bin/python3 -m pytest
@@ -35,16 +38,20 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-DPICOLIBC_INTEGER_PRINTF_SCANF -DCONFIG_ARCH_$(ARCH) \
 	-DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -MMD -MP
 
-HV_SRCS := $(wildcard core/*.c gic/*.c vgic/*.c softirq/*.c sched/*.c \
+HV_SRCS := $(filter-out %.lds.S,$(wildcard core/*.c gic/*.c vgic/*.c softirq/*.c sched/*.c \
 	arch/arm/*.c arch/arm/$(ARCH)/*.c arch/arm/$(ARCH)/*.S \
-	platforms/$(PLATFORM)/*.c)
+	platforms/$(PLATFORM)/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 all: $(BUILD)/vigil.bin guests
 
-$(FDT_INC)/libfdt.h:
+$(LIBFDT_A):
+	tools/fetch-deb.sh libfdt-dev:arm64 $(LIBFDT_DIR)
+
+$(FDT_INC)/libfdt.h: | $(LIBFDT_A)
 	@mkdir -p $(FDT_INC)
-	@for h in fdt.h libfdt.h libfdt_env.h; do ln -sf /usr/include/$$h $(FDT_INC)/$$h; done
+	@for h in fdt.h libfdt.h libfdt_env.h; do \
+		ln -sf $(CURDIR)/$(LIBFDT_DIR)/usr/include/$$h $(FDT_INC)/$$h; done
 
 $(BUILD)/obj/%.c.o: %.c | $(FDT_INC)/libfdt.h
 	@mkdir -p $(dir $@)
@@ -58,7 +65,7 @@ $(BUILD)/vigil.lds: arch/arm/$(ARCH)/vigil.lds.S
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -Iinclude $< -o $@
 
-$(BUILD)/vigil.elf: $(HV_OBJS) $(BUILD)/vigil.lds
+$(BUILD)/vigil.elf: $(HV_OBJS) $(BUILD)/vigil.lds $(LIBFDT_A)
 	$(LD) -nostdlib -static --gc-sections -T $(BUILD)/vigil.lds \
 		--defsym=vfprintf=__i_vfprintf -o $@ $(HV_OBJS) \
 		$(LIBFDT_A) $(PICOLIBC)/lib/libc.a $(LIBGCC_A)

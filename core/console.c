@@ -2,6 +2,7 @@
 /* vigil's console: one UART, one lock, printk with levels and CPU prefix. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "arch.h"
 #include "console.h"
@@ -16,6 +17,27 @@
 #define UART8250_THR 0x00
 #define UART8250_LSR 0x14
 #define UART8250_LSR_THRE BIT(5)
+
+/* Formatting with picolibc at run time must not disturb the guest's FP
+ * registers: arch code provides a call that preserves them. */
+long fpsimd_guard_call(long (*fn)(), long a0, long a1, long a2, long a3);
+
+static long vsnprintf_ptr(char *buf, size_t n, const char *fmt, va_list *ap)
+{
+	return vsnprintf(buf, n, fmt, *ap);
+}
+
+static int vsnprintf_safe(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int r;
+
+	va_copy(copy, ap);
+	r = (int)fpsimd_guard_call((long (*)())vsnprintf_ptr, (long)buf,
+				   (long)n, (long)fmt, (long)&copy);
+	va_end(copy);
+	return r;
+}
 
 static enum uart_kind uart_kind;
 static volatile uint32_t *uart_base;
@@ -73,6 +95,21 @@ void console_write(const char *s, size_t len)
 	spin_unlock_irqrestore(&console_lock, flags);
 }
 
+/* "[cpuN] vigil: " without printf. */
+static int prefix(char *buf, unsigned int cpu)
+{
+	static const char tail[] = "] vigil: ";
+	int n = 0;
+
+	memcpy(buf, "[cpu", 4);
+	n = 4;
+	if (cpu >= 10)
+		buf[n++] = (char)('0' + cpu / 10 % 10);
+	buf[n++] = (char)('0' + cpu % 10);
+	memcpy(buf + n, tail, sizeof(tail) - 1);
+	return n + (int)sizeof(tail) - 1;
+}
+
 static void vprintk(enum log_level level, const char *fmt, va_list ap)
 {
 	char buf[256];
@@ -80,8 +117,8 @@ static void vprintk(enum log_level level, const char *fmt, va_list ap)
 
 	if ((int)level > max_level || (quiet && level != LOG_ERR))
 		return;
-	n = snprintf(buf, sizeof(buf), "[cpu%u] vigil: ", arch_cpu_id());
-	m = vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	n = prefix(buf, arch_cpu_id());
+	m = vsnprintf_safe(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
 	if (m < 0)
 		m = 0;
 	n += m;
@@ -111,9 +148,11 @@ void panic(const char *fmt, ...)
 	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, true, __ATOMIC_ACQ_REL))
 		arch_halt_all(); /* a second CPU panicking: stop quietly */
-	n = snprintf(buf, sizeof(buf), "[cpu%u] vigil: PANIC: ", arch_cpu_id());
+	n = prefix(buf, arch_cpu_id());
+	memcpy(buf + n, "PANIC: ", 7);
+	n += 7;
 	va_start(ap, fmt);
-	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+	n += vsnprintf_safe(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	if (n > (int)sizeof(buf) - 2)
 		n = (int)sizeof(buf) - 2;

@@ -3,9 +3,12 @@
 #ifndef VIGIL_PERCPU_H
 #define VIGIL_PERCPU_H
 
-#include "compiler.h"
-
 #define MAX_CPUS 8
+#define PCPU_GUEST_REGS 8
+
+#ifndef __ASSEMBLY__
+
+#include "compiler.h"
 
 struct vcpu;
 
@@ -20,10 +23,9 @@ struct pcpu {
 	uint64_t exits, hvc_calls, aborts_injected, undefs_injected;
 };
 
-#define PCPU_GUEST_REGS 8
-
 struct pcpu *this_cpu(void);
 struct pcpu *pcpu_get(unsigned int id);
 extern unsigned int nr_pcpus;
 
+#endif /* __ASSEMBLY__ */
 #endif

@@ -80,11 +80,13 @@ extern int test_current_failed;
 		}                                                      \
 	} while (0)
 
-#define ASSERT_EQ(a, b)                                                 \
-	do {                                                            \
-		EXPECT_EQ(a, b);                                        \
-		if ((unsigned long long)(a) != (unsigned long long)(b)) \
-			return;                                         \
+#define ASSERT_EQ(a, b)                                           \
+	do {                                                      \
+		unsigned long long _aa = (unsigned long long)(a); \
+		unsigned long long _bb = (unsigned long long)(b); \
+		EXPECT_EQ(_aa, _bb);                              \
+		if (_aa != _bb)                                   \
+			return;                                   \
 	} while (0)
 
 #endif

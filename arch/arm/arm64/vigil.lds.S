@@ -3,6 +3,12 @@
 OUTPUT_ARCH(aarch64)
 ENTRY(_start)
 
+PHDRS
+{
+	text PT_LOAD FLAGS(5);
+	data PT_LOAD FLAGS(6);
+}
+
 SECTIONS
 {
 	. = VIGIL_LOAD_ADDR;
@@ -10,11 +16,11 @@ SECTIONS
 	.text : {
 		KEEP(*(.text.head))
 		*(.text .text.*)
-	}
+	} :text
 	. = ALIGN(4096);
-	.rodata : { *(.rodata .rodata.*) }
+	.rodata : { *(.rodata .rodata.*) } :text
 	. = ALIGN(8);
-	.data : { *(.data .data.*) }
+	.data : { *(.data .data.*) } :data
 	__file_end = .;
 	. = ALIGN(64);
 	__bss_start = .;

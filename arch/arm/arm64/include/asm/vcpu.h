@@ -4,6 +4,11 @@
 #ifndef VIGIL_ASM_VCPU_H
 #define VIGIL_ASM_VCPU_H
 
+#define VCPU_REGS_PC 248
+#define VCPU_REGS_PSTATE 256
+
+#ifndef __ASSEMBLY__
+
 #include "compiler.h"
 
 /* Layout shared with arch/arm/arm64/entry.S: keep offsets in step. */
@@ -12,8 +17,6 @@ struct vcpu_regs {
 	uint64_t pc;	 /* ELR_EL2 */
 	uint64_t pstate; /* SPSR_EL2 */
 };
-#define VCPU_REGS_PC 248
-#define VCPU_REGS_PSTATE 256
 _Static_assert(offsetof(struct vcpu_regs, pc) == VCPU_REGS_PC, "pc");
 _Static_assert(offsetof(struct vcpu_regs, pstate) == VCPU_REGS_PSTATE, "ps");
 
@@ -31,4 +34,5 @@ struct vcpu_arch {
 	uint64_t hcr; /* HCR_EL2 while this vCPU runs */
 };
 
+#endif /* __ASSEMBLY__ */
 #endif
