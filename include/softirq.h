@@ -55,13 +55,21 @@ struct softirq_pt {
 	unsigned int arg;
 };
 
+/* Whether @pt is bound; a handler called after unbind sees false. */
+static inline bool softirq_pt_bound(struct softirq_pt *pt)
+{
+	return __atomic_load_n(&pt->state, __ATOMIC_ACQUIRE) & SOFTIRQ_PT_BOUND;
+}
+
 /* Bind: set the handler and mark the descriptor BOUND. */
 void softirq_pt_bind(struct softirq_pt *pt, void (*fn)(struct softirq_pt *),
 		     void *data, unsigned int arg);
 /* Hard-IRQ path, IRQs masked. Returns false if @pt is not bound. */
 bool softirq_pt_raise(struct softirq_pt *pt);
 /* Clear BOUND (no raise succeeds afterwards); 0 once the descriptor is
- * neither SCHEDULED nor RUNNING, else -EAGAIN: run softirqs and retry. */
+ * neither SCHEDULED nor RUNNING, else -EAGAIN: run softirqs and retry.
+ * A descriptor raised before the unbind still gets its handler call, with
+ * softirq_pt_bound() false, so the raise is never silently dropped. */
 int softirq_pt_unbind(struct softirq_pt *pt);
 
 #endif

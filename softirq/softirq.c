@@ -99,9 +99,9 @@ static void softirq_pt_run_one(struct softirq_pt *pt)
 					      __ATOMIC_ACQ_REL,
 					      __ATOMIC_RELAXED));
 	for (;;) {
-		/* An unbound descriptor is drained without running. */
-		if (old & SOFTIRQ_PT_BOUND)
-			pt->fn(pt);
+		/* Runs unbound too: a raise owes its handler a call (the
+		 * passthrough one deactivates the IRQ nobody will inject). */
+		pt->fn(pt);
 		old = __atomic_load_n(&pt->state, __ATOMIC_RELAXED);
 		do {
 			if (old & SOFTIRQ_PT_SCHEDULED)

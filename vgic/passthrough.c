@@ -29,6 +29,12 @@ void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge)
 
 static void vgic_pt_softirq(struct softirq_pt *pt)
 {
+	/* Unbound after the hard-IRQ path took it: the IRQ is active and no
+	 * guest will EOI it. */
+	if (!softirq_pt_bound(pt)) {
+		gic_deactivate((unsigned int)(pt - vgic_pt));
+		return;
+	}
 	vgic_inject_hw(pt->data, pt->arg);
 }
 

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: MIT */
+/* List-register management against the GICH model: injection, fill on
+ * entry, retire on exit, overflow and eviction, HW = 1 passthrough, SGI
+ * sources, and the DESIGN §3.1 regressions. */
+#include <errno.h>
+
+#include "gich.h"
+#include "gich_model.h"
+#include "host_arch.h"
+#include "host_sched.h"
+#include "softirq.h"
+#include "test.h"
+#include "vgic.h"
+#include "vm.h"
+
+static struct vm vm;
+
+static struct vgic_irq *irq_of(struct vcpu *v, unsigned int intid)
+{
+	return vgic_get_irq(v->vm, v, intid);
+}
+
+static bool queued_on(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_irq *irq = irq_of(v, intid);
+
+	return irq->owner == v && !list_unlinked(&irq->lr_pending);
+}
+
+static bool inflight_on(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_irq *irq = irq_of(v, intid);
+
+	return irq->owner == v && !list_unlinked(&irq->inflight);
+}
+
+TEST(vgic_inject_spi_queues_on_target_and_wakes_it)
+{
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_irq_setup(&vm.vcpus[0], 40, 0x80, 2, true);
+	ASSERT_EQ(vgic_inject(&vm.vcpus[0], 40), 0);
+	EXPECT_TRUE(queued_on(&vm.vcpus[1], 40));
+	EXPECT_TRUE(inflight_on(&vm.vcpus[1], 40));
+	EXPECT_EQ(host_wakes(&vm.vcpus[1]), 1);
+	EXPECT_EQ(host_wakes(&vm.vcpus[0]), 0);
+	EXPECT_EQ(host_kicks(1), 0);
+}
+
+TEST(vgic_inject_into_vcpu_running_elsewhere_kicks_its_pcpu)
+{
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_irq_setup(&vm.vcpus[0], 40, 0x80, 2, true);
+	gm_enter(&vm.vcpus[1]);
+	host_set_cpu(0);
+	ASSERT_EQ(vgic_inject(&vm.vcpus[0], 40), 0);
+	EXPECT_EQ(host_kicks(1), 1);
+	EXPECT_EQ(host_wakes(&vm.vcpus[1]), 0);
+	/* The kick makes it exit; the next entry delivers. */
+	gm_exit(&vm.vcpus[1]);
+	gm_enter(&vm.vcpus[1]);
+	EXPECT_EQ(gm_guest_ack(1), 40);
+}
+
+TEST(vgic_inject_rejects_sgis_and_out_of_range_intids)
+{
+	gm_vm_setup(&vm, 1, 64, 4);
+	EXPECT_EQ(vgic_inject(&vm.vcpus[0], 3), -EINVAL);
+	EXPECT_EQ(vgic_inject(&vm.vcpus[0], 64), -EINVAL);
+	EXPECT_EQ(vgic_inject(&vm.vcpus[0], 1023), -EINVAL);
+	EXPECT_EQ(vgic_set_level(&vm.vcpus[0], 64, true), -EINVAL);
+}
+
+TEST(vgic_disabled_pending_irq_waits_outside_the_lists)
+{
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_wr(&vm.vcpus[0], 0x000, 4, 1);
+	gm_wr(&vm.vcpus[0], 0x828, 1, 1);
+	ASSERT_EQ(vgic_inject(&vm.vcpus[0], 40), 0);
+	EXPECT_FALSE(inflight_on(&vm.vcpus[0], 40));
+	gm_wr(&vm.vcpus[0], 0x104, 4, 1u << 8);
+	EXPECT_TRUE(queued_on(&vm.vcpus[0], 40));
+}
+
+TEST(vgic_flush_writes_lr_with_id_priority_and_pending_state)
+{
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(&vm.vcpus[0], 45, 0xa8, 1, true);
+	ASSERT_EQ(vgic_inject(&vm.vcpus[0], 45), 0);
+	gm_enter(&vm.vcpus[0]);
+	EXPECT_EQ(gm_cpus[0].lr[0],
+		  GICH_LR_PENDING | (0x15u << GICH_LR_PRIORITY_SHIFT) | 45);
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN);
+	EXPECT_FALSE(queued_on(&vm.vcpus[0], 45));
+	EXPECT_TRUE(inflight_on(&vm.vcpus[0], 45));
+}
+
+TEST(vgic_ack_then_eoi_retires_lr_on_exit)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_EQ(v->vgic.lr_used, 0);
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(gm_cpus[0].hcr, 0);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+TEST(vgic_sync_saves_vmcr_and_apr_and_flush_restores_them)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_enter(v);
+	gm_cpus[0].vmcr = 0xf0000001;
+	gm_cpus[0].apr = 0x10;
+	gm_exit(v);
+	gm_cpus[0].vmcr = 0;
+	gm_cpus[0].apr = 0;
+	gm_enter(v);
+	EXPECT_EQ(gm_cpus[0].vmcr, 0xf0000001);
+	EXPECT_EQ(gm_cpus[0].apr, 0x10);
+}
+
+TEST(vgic_repend_while_active_is_delivered_again_after_eoi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_exit(v);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_FALSE(queued_on(v, 40)); /* waits for the LR to retire */
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_TRUE(queued_on(v, 40));
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 40));
+}
+
+TEST(vgic_edge_injections_before_ack_coalesce_into_one)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	gm_enter(v);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	/* The third came after the LR was filled: one more delivery. */
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+}
+
+/* Pend @n SPIs from 32 with priorities given by prio(i); deliver them all
+ * through a vCPU with 4 LRs, acking and EOIing one at a time, and record
+ * the order. */
+static unsigned int drain(struct vcpu *v, unsigned int *order, unsigned int max)
+{
+	unsigned int got = 0;
+
+	for (unsigned int round = 0; round < 100 && got < max; round++) {
+		uint32_t iar;
+
+		gm_enter(v);
+		iar = gm_guest_ack(v->pcpu);
+		if (iar != 1023) {
+			order[got++] = iar;
+			gm_guest_eoi(v->pcpu, iar);
+		}
+		/* Maintenance, then an exit now and then. */
+		gm_maint(v);
+		if (round % 3 == 0)
+			gm_exit(v);
+	}
+	gm_exit(v);
+	return got;
+}
+
+TEST(vgic_lr_overflow_delivers_every_irq_in_priority_order)
+{
+	static const uint8_t prio[10] = {0x90, 0x10, 0x50, 0xf0, 0x30,
+					 0x70, 0x20, 0xe0, 0x40, 0x60};
+	unsigned int order[16], got;
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	for (unsigned int i = 0; i < 10; i++)
+		gm_irq_setup(v, 32 + i, prio[i], 1, true);
+	for (unsigned int i = 0; i < 10; i++)
+		ASSERT_EQ(vgic_inject(v, 32 + i), 0);
+	gm_enter(v);
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN | GICH_HCR_UIE);
+	EXPECT_EQ(gm_valid_lrs(0), 4);
+	gm_exit(v);
+	got = drain(v, order, 16);
+	ASSERT_EQ(got, 10);
+	for (unsigned int i = 1; i < got; i++)
+		EXPECT_TRUE(prio[order[i - 1] - 32] < prio[order[i] - 32]);
+	EXPECT_TRUE(list_empty(&v->vgic.inflight));
+	EXPECT_TRUE(vm.vgic.stats.lr_overflows > 0);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+TEST(vgic_lr_overflow_evicts_lowest_priority_pending_lr)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	for (unsigned int i = 0; i < 5; i++)
+		gm_irq_setup(v, 32 + i, (uint8_t)(0x80 + 8 * i), 1, true);
+	for (unsigned int i = 0; i < 4; i++)
+		ASSERT_EQ(vgic_inject(v, 32 + i), 0);
+	gm_enter(v);
+	gm_exit(v);
+	ASSERT_EQ(vgic_inject(v, 36), 0);
+	gm_wr(v, 0x424, 1, 0x10); /* 36 outranks all */
+	gm_enter(v);
+	EXPECT_EQ(vm.vgic.stats.lr_evictions, 1);
+	EXPECT_TRUE(queued_on(v, 35));
+	EXPECT_EQ(irq_of(v, 35)->nr_lrs, 0);
+	EXPECT_EQ(irq_of(v, 36)->nr_lrs, 1);
+	EXPECT_EQ(gm_guest_ack(0), 36);
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN | GICH_HCR_UIE);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+TEST(vgic_lr_overflow_never_evicts_an_active_lr)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 2);
+	gm_irq_setup(v, 32, 0xc0, 1, true);
+	gm_irq_setup(v, 33, 0xc0, 1, true);
+	gm_irq_setup(v, 34, 0x10, 1, true);
+	ASSERT_EQ(vgic_inject(v, 32), 0);
+	ASSERT_EQ(vgic_inject(v, 33), 0);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 32);
+	gm_exit(v);
+	ASSERT_EQ(vgic_inject(v, 34), 0);
+	gm_enter(v);
+	EXPECT_EQ(irq_of(v, 32)->nr_lrs, 1); /* active: kept */
+	EXPECT_EQ(irq_of(v, 33)->nr_lrs, 0); /* pending: evicted */
+	EXPECT_EQ(gm_guest_ack(0), 34);
+}
+
+TEST(vgic_underflow_maintenance_refills_free_lrs)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	for (unsigned int i = 0; i < 6; i++) {
+		gm_irq_setup(v, 32 + i, (uint8_t)(0x40 + 8 * i), 1, true);
+		ASSERT_EQ(vgic_inject(v, 32 + i), 0);
+	}
+	gm_enter(v);
+	for (unsigned int i = 0; i < 2; i++) {
+		EXPECT_EQ(gm_guest_ack(0), 32 + i);
+		gm_guest_eoi(0, 32 + i);
+		EXPECT_FALSE(gm_maint_asserted(0));
+	}
+	EXPECT_EQ(gm_guest_ack(0), 34);
+	gm_guest_eoi(0, 34);
+	EXPECT_TRUE(gm_maint_asserted(0)); /* one valid LR left */
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_valid_lrs(0), 3);
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN);
+	EXPECT_FALSE(gm_maint_asserted(0));
+	EXPECT_EQ(gm_guest_ack(0), 35);
+}
+
+TEST(vgic_level_irq_is_delivered_again_while_line_stays_high)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 27, 0x80, 0, false);
+	ASSERT_EQ(vgic_set_level(v, 27, true), 0);
+	gm_enter(v);
+	EXPECT_TRUE(gm_cpus[0].lr[0] & GICH_LR_EOI); /* resample on EOI */
+	EXPECT_EQ(gm_guest_ack(0), 27);
+	gm_guest_eoi(0, 27);
+	EXPECT_TRUE(gm_maint_asserted(0));
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), 27);
+	ASSERT_EQ(vgic_set_level(v, 27, false), 0);
+	gm_guest_eoi(0, 27);
+	gm_maint(v);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 27));
+}
+
+TEST(vgic_blocked_vcpu_is_woken_by_its_timer_ppi)
+{
+	struct vcpu *v = &vm.vcpus[1];
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_irq_setup(v, 27, 0x80, 0, false);
+	EXPECT_FALSE(vgic_vcpu_has_pending(v));
+	ASSERT_EQ(vgic_set_level(v, 27, true), 0);
+	EXPECT_EQ(host_wakes(v), 1);
+	EXPECT_TRUE(vgic_vcpu_has_pending(v));
+	EXPECT_EQ(host_wakes(&vm.vcpus[0]), 0);
+}
+
+TEST(vgic_sgi_from_several_sources_keeps_every_source)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	uint32_t seen = 0;
+
+	gm_vm_setup(&vm, 4, 64, 4);
+	gm_wr(v, 0x000, 4, 1);
+	for (unsigned int s = 1; s < 4; s++)
+		gm_wr(&vm.vcpus[s], 0xf00, 4, (1u << 16) | 7);
+	EXPECT_EQ(gm_rd(v, 0xf27, 1), 0x0e);
+	gm_enter(v);
+	EXPECT_EQ(gm_valid_lrs(0), 3); /* one LR per source */
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t iar = gm_guest_ack(0);
+
+		EXPECT_EQ(iar & 0x3ff, 7);
+		seen |= 1u << (iar >> 10);
+		gm_guest_eoi(0, iar);
+	}
+	EXPECT_EQ(seen, 0x0e);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 7));
+}
+
+TEST(vgic_sgi_resent_by_source_while_active_is_delivered_after_eoi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_wr(v, 0x000, 4, 1);
+	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_exit(v);
+	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_enter(v);
+	EXPECT_EQ(gm_valid_lrs(0), 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	gm_exit(v);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+}
+
+TEST(vgic_sgis_overflowing_lrs_lose_no_source)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	unsigned int n = 0;
+
+	gm_vm_setup(&vm, 8, 64, 2);
+	gm_wr(v, 0x000, 4, 1);
+	for (unsigned int s = 0; s < 8; s++)
+		gm_wr(&vm.vcpus[s], 0xf00, 4, (1u << 16) | 4);
+	for (unsigned int round = 0; round < 20; round++) {
+		uint32_t iar;
+
+		gm_enter(v);
+		while ((iar = gm_guest_ack(0)) != 1023) {
+			n++;
+			gm_guest_eoi(0, iar);
+		}
+		gm_exit(v);
+	}
+	EXPECT_EQ(n, 8);
+}
+
+/* ---- passthrough ----------------------------------------------------- */
+
+static void phys_fire(unsigned int cpu, unsigned int pirq)
+{
+	host_set_cpu(cpu);
+	gm_phys_assert(pirq);
+	if (gm_phys_ack(cpu, pirq)) {
+		unsigned long f = arch_irq_save();
+
+		vgic_passthrough_irq(pirq);
+		arch_irq_restore(f);
+		softirq_run();
+	}
+}
+
+TEST(vgic_passthrough_irq_uses_hw_lr_and_guest_eoi_deactivates_it)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 48, 0x80, 1, true);
+	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	EXPECT_TRUE(gm_pirqs[79].enabled);
+	phys_fire(0, 79);
+	EXPECT_TRUE(gm_pirqs[79].active);
+	EXPECT_EQ(gm_pirqs[79].eois, 1);
+	gm_enter(v);
+	EXPECT_EQ(gm_cpus[0].lr[0] & (GICH_LR_HW | GICH_LR_PHYSID_MASK |
+				      GICH_LR_VIRTUALID_MASK),
+		  GICH_LR_HW | (79u << GICH_LR_PHYSID_SHIFT) | 48);
+	EXPECT_EQ(gm_guest_ack(0), 48);
+	gm_guest_eoi(0, 48);
+	EXPECT_FALSE(gm_pirqs[79].active);
+	EXPECT_EQ(gm_pirqs[79].dirs, 0); /* no trap, no DIR */
+	EXPECT_FALSE(gm_maint_asserted(0));
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 48));
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+}
+
+TEST(vgic_passthrough_routes_physical_irq_to_target_vcpu_pcpu)
+{
+	gm_vm_setup(&vm, 4, 64, 4);
+	gm_irq_setup(&vm.vcpus[0], 50, 0x80, 4, true);
+	ASSERT_EQ(vgic_bind_passthrough(&vm, 50, 90), 0);
+	EXPECT_EQ(gm_pirqs[90].target, 2);
+	EXPECT_EQ(vgic_bind_passthrough(&vm, 51, 90), -EBUSY);
+	EXPECT_EQ(vgic_bind_passthrough(&vm, 50, 91), -EBUSY);
+	EXPECT_EQ(vgic_bind_passthrough(&vm, 64, 91), -EINVAL);
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 50), 0);
+	EXPECT_FALSE(vgic_passthrough_irq(90));
+}
+
+TEST(vgic_unbind_returns_eagain_while_softirq_scheduled)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	unsigned long f;
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 48, 0x80, 1, true);
+	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	host_set_cpu(0);
+	gm_phys_assert(79);
+	ASSERT_TRUE(gm_phys_ack(0, 79));
+	f = arch_irq_save();
+	EXPECT_TRUE(vgic_passthrough_irq(79));
+	arch_irq_restore(f);
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), -EAGAIN);
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), -EAGAIN);
+	softirq_run();
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+	/* Unbound before the softirq ran: nothing was injected, and the
+	 * physical IRQ is not left active. */
+	EXPECT_FALSE(inflight_on(v, 48));
+	EXPECT_FALSE(gm_pirqs[79].active);
+}
+
+/* ---- DESIGN §3.1 regressions ---------------------------------------- */
+
+TEST(vgic_disable_while_active_does_not_orphan_the_irq)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_exit(v);
+	gm_wr(v, 0x184, 4, 1u << 8);
+	gm_enter(v);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(gm_rd(v, 0x304, 4), 0);
+	ASSERT_EQ(vgic_inject(v, 40), 0); /* pending, disabled: held */
+	EXPECT_FALSE(inflight_on(v, 40));
+	gm_wr(v, 0x104, 4, 1u << 8);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+}
+
+TEST(vgic_eoi_of_passthrough_irq_disabled_meanwhile_still_deactivates)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 48, 0x80, 1, true);
+	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	phys_fire(0, 79);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 48);
+	gm_exit(v);
+	gm_wr(v, 0x184, 4, 1u << 16);
+	EXPECT_FALSE(gm_pirqs[79].enabled);
+	gm_enter(v);
+	gm_guest_eoi(0, 48);
+	EXPECT_FALSE(gm_pirqs[79].active);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 48));
+	EXPECT_EQ(gm_pirqs[79].bad_dirs, 0);
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+}
+
+TEST(vgic_ispendr_from_non_target_vcpu_pends_on_target)
+{
+	gm_vm_setup(&vm, 3, 64, 4);
+	gm_irq_setup(&vm.vcpus[0], 44, 0x80, 4, true);
+	gm_wr(&vm.vcpus[0], 0x204, 4, 1u << 12);
+	EXPECT_TRUE(queued_on(&vm.vcpus[2], 44));
+	EXPECT_FALSE(inflight_on(&vm.vcpus[0], 44));
+	EXPECT_EQ(host_wakes(&vm.vcpus[2]), 1);
+	gm_enter(&vm.vcpus[2]);
+	EXPECT_EQ(gm_guest_ack(2), 44);
+}
+
+TEST(vgic_priority_change_resorts_queued_irqs)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 1);
+	gm_irq_setup(v, 32, 0x40, 1, true);
+	gm_irq_setup(v, 33, 0x80, 1, true);
+	ASSERT_EQ(vgic_inject(v, 32), 0);
+	ASSERT_EQ(vgic_inject(v, 33), 0);
+	gm_wr(v, 0x421, 1, 0x20);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 33);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
