@@ -297,8 +297,11 @@ bool gm_phys_ack(unsigned int cpu, unsigned int pirq)
 }
 
 /* ---- helpers for vGIC tests ---------------------------------------------- */
+#include <errno.h>
+
 #include "host_arch.h"
 #include "host_sched.h"
+#include "softirq.h"
 #include "test.h"
 #include "vgic.h"
 #include "vm.h"
@@ -307,6 +310,14 @@ void gm_vm_setup(struct vm *vm, unsigned int nr_vcpus, unsigned int nr_irqs,
 		 unsigned int nr_lrs)
 {
 	host_set_cpu(0);
+	/* Passthrough bindings outlive a VM: undo the previous test's. */
+	for (unsigned int i = 32; i < vm->vgic.nr_irqs; i++) {
+		struct vgic_irq *irq = vgic_get_irq(vm, NULL, i);
+
+		while (irq && (irq->flags & VGIC_IRQ_HW) &&
+		       vgic_unbind_passthrough(vm, i) == -EAGAIN)
+			softirq_run();
+	}
 	gm_reset(nr_lrs);
 	memset(vm, 0, sizeof(*vm));
 	vm->nr_vcpus = nr_vcpus;
