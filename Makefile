@@ -107,6 +107,7 @@ guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
 # ---- host unit tests (ASan + UBSan) ----------------------------------------
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Iinclude -Iarch/arm/include \
 	-Iarch/arm/arm64/include -Itests/unit \

@@ -53,6 +53,11 @@ static int get_u64_prop(const void *fdt, int node, const char *name,
 	return 0;
 }
 
+static int parse_devices(const void *fdt, int node, struct vm_config *vc,
+			 char *err, size_t errlen);
+static int parse_boot(const void *fdt, int node, struct vm_config *vc,
+		      char *err, size_t errlen);
+
 static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		    struct vm_config *vc, char *err, size_t errlen)
 {
@@ -125,7 +130,202 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 	s = fdt_getprop(fdt, node, "label", &len);
 	if (s && len > 1)
 		snprintf(vc->name, sizeof(vc->name), "%.*s", len - 1, s);
-	(void)bi;
+	r = parse_boot(fdt, node, vc, err, errlen);
+	if (!r)
+		r = parse_devices(fdt, node, vc, err, errlen);
+	return r;
+}
+
+static int fdt_cells_of(const void *fdt, int node, const char *name, int dflt)
+{
+	const fdt32_t *p = fdt_getprop(fdt, node, name, NULL);
+
+	return p ? (int)fdt32_to_cpu(*p) : dflt;
+}
+
+/* A passthrough device: its first reg range and its SPIs. */
+static int parse_device(const void *fdt, const char *path, const char *vmnode,
+			struct vm_device *d, char *err, size_t errlen)
+{
+	int node = fdt_path_offset(fdt, path), parent, ac, sc, len;
+	const fdt32_t *reg, *irq;
+
+	if (node < 0)
+		CFG_ERR("config error: %s: devices: no node %s in the DTB",
+			vmnode, path);
+	snprintf(d->path, sizeof(d->path), "%s", path);
+	parent = fdt_parent_offset(fdt, node);
+	ac = fdt_cells_of(fdt, parent, "#address-cells", 2);
+	sc = fdt_cells_of(fdt, parent, "#size-cells", 1);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || ac < 1 || ac > 2 || sc < 1 || sc > 2 || len < (ac + sc) * 4)
+		CFG_ERR("config error: %s: devices: %s has no usable reg",
+			vmnode, path);
+	d->base = read_cells(reg, ac);
+	d->size = read_cells(reg + ac, sc);
+	if (!d->size)
+		CFG_ERR("config error: %s: devices: %s has an empty reg",
+			vmnode, path);
+	d->nr_irqs = 0;
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	for (int i = 0; irq && i + 12 <= len; i += 12) {
+		uint32_t type = fdt32_to_cpu(irq[i / 4]);
+		uint32_t num = fdt32_to_cpu(irq[i / 4 + 1]);
+
+		/* GIC binding: <type num flags>, type 0 = SPI (INTID num+32) */
+		if (type != 0 || num > 987)
+			CFG_ERR("config error: %s: devices: %s has an "
+				"interrupt that is not an SPI",
+				vmnode, path);
+		if (d->nr_irqs == VM_DEV_MAX_IRQS)
+			CFG_ERR("config error: %s: devices: %s has more than "
+				"%u interrupts",
+				vmnode, path, VM_DEV_MAX_IRQS);
+		d->irqs[d->nr_irqs++] = num + 32;
+	}
+	return 0;
+}
+
+static int parse_devices(const void *fdt, int node, struct vm_config *vc,
+			 char *err, size_t errlen)
+{
+	int len, r;
+	const char *list = fdt_getprop(fdt, node, "devices", &len);
+
+	for (int off = 0; list && off < len;
+	     off += (int)strnlen(list + off, (size_t)(len - off)) + 1) {
+		if (!list[off])
+			continue;
+		if (vc->nr_devs == VM_MAX_DEVS)
+			CFG_ERR("config error: %s: devices: more than %u",
+				vc->node, VM_MAX_DEVS);
+		r = parse_device(fdt, list + off, vc->node,
+				 &vc->devs[vc->nr_devs], err, errlen);
+		if (r)
+			return r;
+		vc->nr_devs++;
+	}
+	return 0;
+}
+
+/* The default VM gets the console UART, the RTC and every virtio-mmio
+ * transport the board has. */
+static const char *const default_dev_compat[] = {"arm,pl011", "arm,pl031",
+						 "virtio,mmio"};
+
+static int default_devices(const void *fdt, struct vm_config *vc, char *err,
+			   size_t errlen)
+{
+	int node, r;
+
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		char path[64];
+		bool want = false;
+
+		for (unsigned int i = 0; i < ARRAY_SIZE(default_dev_compat);
+		     i++)
+			if (!fdt_node_check_compatible(fdt, node,
+						       default_dev_compat[i]))
+				want = true;
+		if (!want || vc->nr_devs == VM_MAX_DEVS)
+			continue;
+		if (fdt_get_path(fdt, node, path, sizeof(path)))
+			continue;
+		r = parse_device(fdt, path, vc->node, &vc->devs[vc->nr_devs],
+				 err, errlen);
+		if (r)
+			return r;
+		vc->nr_devs++;
+	}
+	return 0;
+}
+
+static int parse_boot(const void *fdt, int node, struct vm_config *vc,
+		      char *err, size_t errlen)
+{
+	uint64_t initrd[2];
+	const char *args;
+	int len, r;
+
+	r = get_u64_prop(fdt, node, "initrd", initrd, 2);
+	if (r == -EINVAL)
+		CFG_ERR("config error: %s: initrd is not <base size> (2 cells "
+			"each)",
+			vc->node);
+	if (r == 0) {
+		vc->initrd_base = initrd[0];
+		vc->initrd_size = initrd[1];
+		if (!vc->initrd_size || vc->initrd_base < vc->ram_base ||
+		    vc->initrd_base + vc->initrd_size >
+			    vc->ram_base + vc->ram_size)
+			CFG_ERR("config error: %s: initrd 0x%llx+0x%llx lies "
+				"outside its memory",
+				vc->node, (unsigned long long)vc->initrd_base,
+				(unsigned long long)vc->initrd_size);
+	}
+	args = fdt_getprop(fdt, node, "bootargs", &len);
+	if (args && len > 0) {
+		if (len > (int)sizeof(vc->bootargs))
+			CFG_ERR("config error: %s: bootargs longer than %u "
+				"bytes",
+				vc->node, (unsigned int)sizeof(vc->bootargs));
+		snprintf(vc->bootargs, sizeof(vc->bootargs), "%.*s", len, args);
+	}
+	return 0;
+}
+
+/* Two VMs must not share a device, an IRQ, or a 4 KiB MMIO page. */
+static int check_devices(const struct hv_config *cfg, unsigned int idx,
+			 char *err, size_t errlen)
+{
+	const struct vm_config *vc = &cfg->vms[idx];
+
+	for (unsigned int a = 0; a < vc->nr_devs; a++) {
+		const struct vm_device *d = &vc->devs[a];
+		uint64_t b = ALIGN_DOWN(d->base, 0x1000ULL);
+		uint64_t e = ALIGN_UP(d->base + d->size, 0x1000ULL);
+
+		if (ranges_overlap(b, e - b, vc->ram_base, vc->ram_size))
+			CFG_ERR("config error: %s: device %s overlaps its "
+				"memory",
+				vc->node, d->path);
+		for (unsigned int j = 0; j <= idx; j++) {
+			const struct vm_config *o = &cfg->vms[j];
+
+			for (unsigned int k = 0; k < o->nr_devs; k++) {
+				const struct vm_device *x = &o->devs[k];
+				uint64_t xb = ALIGN_DOWN(x->base, 0x1000ULL);
+				uint64_t xe =
+					ALIGN_UP(x->base + x->size, 0x1000ULL);
+
+				if (j == idx && k >= a)
+					break;
+				if (j == idx && !strcmp(x->path, d->path))
+					CFG_ERR("config error: %s: device %s "
+						"listed twice",
+						vc->node, d->path);
+				if (j != idx &&
+				    ranges_overlap(b, e - b, xb, xe - xb))
+					CFG_ERR("config error: %s: device %s "
+						"shares MMIO with %s of %s",
+						vc->node, d->path, x->path,
+						o->node);
+				for (unsigned int p = 0; p < d->nr_irqs; p++)
+					for (unsigned int q = 0; q < x->nr_irqs;
+					     q++)
+						if (d->irqs[p] == x->irqs[q])
+							CFG_ERR("config error: "
+								"%s: IRQ %u of "
+								"%s is given "
+								"to %s too",
+								vc->node,
+								d->irqs[p],
+								d->path,
+								x->path);
+			}
+		}
+	}
 	return 0;
 }
 
@@ -176,13 +376,21 @@ static int check_vm(const struct boot_info *bi, const struct hv_config *cfg,
 				CFG_ERR("config error: %s: cpu-affinity names "
 					"pCPU %u twice (static pinning)",
 					vc->node, vc->affinity[a]);
-	return 0;
+	if (vc->initrd_from_chosen &&
+	    ranges_overlap(vc->ram_base, vc->ram_size, bi->initrd_start,
+			   bi->initrd_end - bi->initrd_start))
+		CFG_ERR("config error: %s: memory overlaps the boot loader's "
+			"initrd at 0x%llx",
+			vc->node, (unsigned long long)bi->initrd_start);
+	return check_devices(cfg, idx, err, errlen);
 }
 
-static int default_config(const struct boot_info *bi, struct hv_config *cfg,
-			  char *err, size_t errlen)
+static int default_config(const void *fdt, const struct boot_info *bi,
+			  struct hv_config *cfg, char *err, size_t errlen)
 {
 	struct vm_config *vc = &cfg->vms[0];
+	const char *args;
+	int chosen, len, r;
 
 	if (bi->nr_mem == 0)
 		CFG_ERR("config error: /memory: no memory bank");
@@ -199,6 +407,17 @@ static int default_config(const struct boot_info *bi, struct hv_config *cfg,
 			(unsigned long long)vc->ram_base);
 	vc->ram_size = bi->mem[0].base + bi->mem[0].size - vc->ram_base;
 	vc->entry = vc->ram_base;
+	chosen = fdt_path_offset(fdt, "/chosen");
+	args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &len) : NULL;
+	if (args && len > 0)
+		snprintf(vc->bootargs, sizeof(vc->bootargs), "%.*s", len, args);
+	if (bi->initrd_end > bi->initrd_start) {
+		vc->initrd_from_chosen = true;
+		vc->initrd_size = bi->initrd_end - bi->initrd_start;
+	}
+	r = default_devices(fdt, vc, err, errlen);
+	if (r)
+		return r;
 	return check_vm(bi, cfg, 0, err, errlen);
 }
 
@@ -211,7 +430,7 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 	err[0] = '\0';
 	hv = fdt_path_offset(fdt, "/hypervisor");
 	if (hv < 0)
-		return default_config(bi, cfg, err, errlen);
+		return default_config(fdt, bi, cfg, err, errlen);
 
 	fdt_for_each_subnode(node, fdt, hv)
 	{

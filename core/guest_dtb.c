@@ -6,6 +6,7 @@
 
 #include <libfdt.h>
 
+#include "gic_vm.h"
 #include "guest_dtb.h"
 #include "mm.h"
 #include "vm.h"
@@ -129,13 +130,150 @@ static int set_psci(void *fdt)
 	return fdt_setprop_string(fdt, n, "method", "hvc");
 }
 
+static bool vm_has_device(const struct vm *vm, const char *path)
+{
+	for (unsigned int i = 0; i < vm->nr_devs; i++)
+		if (!strcmp(vm->devs[i].path, path))
+			return true;
+	return false;
+}
+
+/*
+ * Keep only what the guest owns: every root node with a reg (a device) goes
+ * unless it is memory, the GIC or one of the VM's passthrough devices; a
+ * node whose gpios point at a removed controller goes with it.
+ */
+static int prune_devices(struct vm *vm, void *fdt, int gic)
+{
+	uint32_t gic_phandle = fdt_get_phandle(fdt, gic);
+	bool again = true;
+
+	while (again) {
+		int n;
+
+		again = false;
+		fdt_for_each_subnode(n, fdt, 0)
+		{
+			char path[64];
+			const char *type;
+			const fdt32_t *gp;
+			int len;
+			bool drop = false;
+
+			if (fdt_get_path(fdt, n, path, sizeof(path)))
+				continue;
+			type = fdt_getprop(fdt, n, "device_type", NULL);
+			if (type && !strcmp(type, "memory"))
+				continue;
+			if ((gic_phandle &&
+			     fdt_get_phandle(fdt, n) == gic_phandle) ||
+			    fdt_getprop(fdt, n, "interrupt-controller", NULL))
+				continue;
+			if (fdt_getprop(fdt, n, "reg", NULL))
+				drop = !vm_has_device(vm, path);
+			gp = fdt_getprop(fdt, n, "gpios", &len);
+			if (gp && len >= 4 &&
+			    fdt_node_offset_by_phandle(fdt,
+						       fdt32_to_cpu(gp[0])) < 0)
+				drop = true;
+			if (drop) {
+				int r = fdt_del_node(fdt, n);
+
+				if (r)
+					return r;
+				again = true;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The guest's GIC: distributor and CPU interface only (GICV stands behind
+ * the CPU interface address); no GICH/GICV, no maintenance IRQ. */
+static int set_gic(void *fdt, int *gic_out)
+{
+	static const char *const compat[] = {
+		"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a7-gic"};
+	int gic = -1, r, ac = 2, sc = 2;
+	fdt32_t reg[8];
+	const fdt32_t *p;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(compat) && gic < 0; i++)
+		gic = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
+	*gic_out = gic;
+	if (gic < 0)
+		return gic;
+	p = fdt_getprop(fdt, fdt_parent_offset(fdt, gic), "#address-cells",
+			NULL);
+	if (p)
+		ac = (int)fdt32_to_cpu(*p);
+	p = fdt_getprop(fdt, fdt_parent_offset(fdt, gic), "#size-cells", NULL);
+	if (p)
+		sc = (int)fdt32_to_cpu(*p);
+	if (ac != 2 || sc != 2)
+		return -FDT_ERR_BADNCELLS;
+	reg[0] = cpu_to_fdt32((uint32_t)(gic_vm_dist_ipa() >> 32));
+	reg[1] = cpu_to_fdt32((uint32_t)gic_vm_dist_ipa());
+	reg[2] = cpu_to_fdt32(0);
+	reg[3] = cpu_to_fdt32(0x1000);
+	reg[4] = cpu_to_fdt32((uint32_t)(gic_vm_cpu_ipa() >> 32));
+	reg[5] = cpu_to_fdt32((uint32_t)gic_vm_cpu_ipa());
+	reg[6] = cpu_to_fdt32(0);
+	reg[7] = cpu_to_fdt32(0x2000);
+	r = fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));
+	if (r)
+		return r;
+	r = fdt_delprop(fdt, gic, "interrupts");
+	return r == -FDT_ERR_NOTFOUND ? 0 : r;
+}
+
+static int set_chosen(struct vm *vm, void *fdt)
+{
+	int n = fdt_path_offset(fdt, "/chosen"), r;
+
+	if (n < 0)
+		n = fdt_add_subnode(fdt, 0, "chosen");
+	if (n < 0)
+		return n;
+	fdt_delprop(fdt, n, "linux,initrd-start");
+	fdt_delprop(fdt, n, "linux,initrd-end");
+	if (vm->bootargs[0]) {
+		r = fdt_setprop_string(fdt, n, "bootargs", vm->bootargs);
+		if (r)
+			return r;
+	}
+	if (vm->initrd_size) {
+		r = fdt_setprop_u64(fdt, n, "linux,initrd-start",
+				    vm->initrd_ipa);
+		if (!r)
+			r = fdt_setprop_u64(fdt, n, "linux,initrd-end",
+					    vm->initrd_ipa + vm->initrd_size);
+		if (r)
+			return r;
+	}
+	/* A console on a UART the guest does not own would be a lie. */
+	{
+		const char *sp = fdt_getprop(fdt, n, "stdout-path", NULL);
+		char path[64];
+
+		if (sp) {
+			snprintf(path, sizeof(path), "%.*s",
+				 (int)strcspn(sp, ":"), sp);
+			if (!vm_has_device(vm, path))
+				fdt_delprop(fdt, n, "stdout-path");
+		}
+	}
+	return 0;
+}
+
 int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 		    size_t errlen)
 {
 	const struct mem_region *ram = &vm->ram[0];
 	uint64_t ipa = ALIGN_DOWN(ram->ipa + ram->size - 1, 0x200000);
 	void *fdt;
-	int r, n;
+	int r, n, gic;
 
 	if (ram->size < 2 * 0x200000) {
 		snprintf(err, errlen, "VM '%s': RAM too small for its DTB",
@@ -155,6 +293,12 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 		DTB_ERR(r, "/cpus");
 	if ((r = set_psci(fdt)))
 		DTB_ERR(r, "/psci");
+	if ((r = set_gic(fdt, &gic)))
+		DTB_ERR(r, "GIC node");
+	if ((r = prune_devices(vm, fdt, gic)))
+		DTB_ERR(r, "devices");
+	if ((r = set_chosen(vm, fdt)))
+		DTB_ERR(r, "/chosen");
 	if ((r = fdt_pack(fdt)))
 		DTB_ERR(r, "pack");
 	vm->dtb_ipa = ipa;

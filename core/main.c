@@ -13,6 +13,7 @@
 #include "arch_vcpu.h"
 #include "config.h"
 #include "console.h"
+#include "gic_vm.h"
 #include "mm.h"
 #include "percpu.h"
 #include "platform.h"
@@ -84,6 +85,26 @@ static void console_from_dtb(const void *fdt)
 		console_init(UART_PL011, fdt_read_cells(reg, ac));
 }
 
+/* An initrd the boot loader placed (QEMU -initrd) for the default VM. */
+static void initrd_from_dtb(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const fdt32_t *s, *e;
+
+	if (chosen < 0)
+		return;
+	s = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
+	if (!s || (len != 4 && len != 8))
+		return;
+	boot.initrd_start = fdt_read_cells(s, len / 4);
+	e = fdt_getprop(fdt, chosen, "linux,initrd-end", &len);
+	if (!e || (len != 4 && len != 8))
+		return;
+	boot.initrd_end = fdt_read_cells(e, len / 4);
+	if (boot.initrd_end <= boot.initrd_start)
+		boot.initrd_start = boot.initrd_end = 0;
+}
+
 static void memory_from_dtb(const void *fdt)
 {
 	int node, ac, sc, len;
@@ -117,6 +138,9 @@ static void memory_from_dtb(const void *fdt)
 		mm_add_region(boot.mem[i].base, boot.mem[i].size);
 	mm_reserve(boot.image_start, boot.image_end - boot.image_start);
 	mm_reserve(boot.dtb_start, boot.dtb_end - boot.dtb_start);
+	if (boot.initrd_end)
+		mm_reserve(boot.initrd_start,
+			   boot.initrd_end - boot.initrd_start);
 	for (int i = 0; i < fdt_num_mem_rsv(fdt); i++) {
 		uint64_t a, s;
 
@@ -211,9 +235,12 @@ void boot_primary(uint64_t dtb_pa)
 	boot.image_end = (uint64_t)(uintptr_t)__image_end;
 	boot.dtb_start = dtb_pa;
 	boot.dtb_end = dtb_pa + fdt_totalsize(fdt);
+	initrd_from_dtb(fdt);
 	memory_from_dtb(fdt);
 	cpus_from_dtb(fdt);
 	arch_el2_init_cpu();
+	if (gic_boot_init(fdt))
+		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 
 	if (config_parse(fdt, &boot, &config, err, sizeof(err)))
@@ -225,7 +252,7 @@ void boot_primary(uint64_t dtb_pa)
 			boot_stop("config error: VM memory is in use by vigil");
 	}
 	for (unsigned int i = 0; i < config.nr_vms; i++)
-		if (vm_create(&config.vms[i], fdt, err, sizeof(err)))
+		if (vm_create(&config.vms[i], &boot, fdt, err, sizeof(err)))
 			boot_stop(err);
 
 	cpus_start();
@@ -239,6 +266,7 @@ void boot_secondary(uint64_t id)
 	arch_mmu_secondary_enable();
 	arch_cpu_set_percpu((unsigned int)id);
 	arch_el2_init_cpu();
+	gic_secondary_init();
 	WRITE_ONCE(this_cpu()->online, true);
 	sched_run();
 }

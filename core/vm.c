@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "arch_vcpu.h"
 #include "config.h"
+#include "gic_vm.h"
 #include "guest_dtb.h"
 #include "hvcall.h"
 #include "lpae.h"
@@ -39,8 +40,69 @@ static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 	return lpae_map(vm->s2, r->ipa, r->pa, r->size, LPAE_S2_NORMAL_RWX);
 }
 
-int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
-	      size_t errlen)
+/* Copy the boot loader's initrd just below the guest DTB. */
+static int vm_place_initrd(struct vm *vm, const struct vm_config *vc,
+			   const struct boot_info *bi, char *err, size_t errlen)
+{
+	uint64_t top =
+		ALIGN_DOWN(vm->ram[0].ipa + vm->ram[0].size - 1, 0x200000ULL);
+	uint64_t ipa;
+	void *dst;
+
+	if (vc->initrd_size && !vc->initrd_from_chosen) {
+		vm->initrd_ipa = vc->initrd_base;
+		vm->initrd_size = vc->initrd_size;
+		return 0;
+	}
+	if (!vc->initrd_from_chosen)
+		return 0;
+	ipa = ALIGN_DOWN(top - vc->initrd_size, 0x200000ULL);
+	dst = vm_ipa_to_host(vm, ipa, vc->initrd_size);
+	if (ipa < vm->ram[0].ipa + vm->ram[0].size / 2 || !dst) {
+		snprintf(err, errlen,
+			 "config error: %s: initrd of %llu bytes does not fit "
+			 "in the upper half of its memory",
+			 vc->node, (unsigned long long)vc->initrd_size);
+		return -EINVAL;
+	}
+	memcpy(dst, mm_phys_to_virt(bi->initrd_start), vc->initrd_size);
+	vm->initrd_ipa = ipa;
+	vm->initrd_size = vc->initrd_size;
+	return 0;
+}
+
+/* Map each passthrough device's pages (IPA == PA) and route its SPIs. */
+static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
+			     char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < vc->nr_devs; i++) {
+		const struct vm_device *d = &vc->devs[i];
+		uint64_t b = ALIGN_DOWN(d->base, 0x1000ULL);
+		uint64_t e = ALIGN_UP(d->base + d->size, 0x1000ULL);
+		int r = 0;
+
+		vm->devs[vm->nr_devs++] = *d;
+		/* Devices sharing a page (virtio-mmio, 0x200 apart) are
+		 * mapped once. */
+		for (uint64_t a = b; !r && a < e; a += 0x1000)
+			if (lpae_walk(vm->s2, a, NULL, NULL) != 0)
+				r = lpae_map(vm->s2, a, a, 0x1000,
+					     LPAE_S2_DEVICE_RW);
+		for (unsigned int j = 0; !r && j < d->nr_irqs; j++)
+			r = vgic_bind_passthrough(vm, d->irqs[j], d->irqs[j]);
+		if (r) {
+			snprintf(err, errlen,
+				 "config error: %s: device %s: passthrough "
+				 "failed (%d)",
+				 vc->node, d->path, r);
+			return r;
+		}
+	}
+	return 0;
+}
+
+int vm_create(const struct vm_config *vc, const struct boot_info *bi,
+	      const void *host_fdt, char *err, size_t errlen)
 {
 	struct vm *vm = &vms[nr_vms];
 	int r;
@@ -82,7 +144,14 @@ int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
 		pcpu_get(v->pcpu)->vcpu = v;
 	}
 
-	r = guest_dtb_build(vm, host_fdt, err, errlen);
+	snprintf(vm->bootargs, sizeof(vm->bootargs), "%s", vc->bootargs);
+	r = gic_vm_attach(vm, err, errlen);
+	if (!r)
+		r = vm_attach_devices(vm, vc, err, errlen);
+	if (!r)
+		r = vm_place_initrd(vm, vc, bi, err, errlen);
+	if (!r)
+		r = guest_dtb_build(vm, host_fdt, err, errlen);
 	if (r)
 		return r;
 	nr_vms++;

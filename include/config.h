@@ -16,6 +16,7 @@
 struct boot_info {
 	uint64_t image_start, image_end; /* vigil, [start, end) */
 	uint64_t dtb_start, dtb_end;
+	uint64_t initrd_start, initrd_end; /* from /chosen, 0 if none */
 	unsigned int nr_pcpus;
 	unsigned int nr_mem;
 	struct {
@@ -30,6 +31,11 @@ struct vm_config {
 	unsigned int affinity[VM_MAX_VCPUS]; /* pCPU of each vCPU */
 	uint64_t ram_base, ram_size;	     /* IPA == PA */
 	uint64_t entry;
+	uint64_t initrd_base, initrd_size; /* 0 size: none */
+	bool initrd_from_chosen;	   /* copy the boot loader's initrd */
+	char bootargs[256];
+	unsigned int nr_devs;
+	struct vm_device devs[VM_MAX_DEVS];
 };
 
 struct hv_config {

@@ -19,7 +19,8 @@ struct mmio_bus;
 #define VM_MAX_VCPUS 8
 #define VM_MAX_VMS 4
 #define VM_MAX_RAM 4
-#define VM_MAX_DEVS 16
+#define VM_MAX_DEVS 48
+#define VM_DEV_MAX_IRQS 4
 #define VM_MAX_NAME 32
 
 enum vcpu_state {
@@ -61,10 +62,10 @@ struct mem_region {
 
 /* A passthrough device: MMIO range (IPA == PA) and its physical SPIs. */
 struct vm_device {
-	char name[VM_MAX_NAME];
+	char path[64]; /* host DTB path */
 	uint64_t base, size;
 	unsigned int nr_irqs;
-	unsigned int irqs[8];
+	unsigned int irqs[VM_DEV_MAX_IRQS];
 };
 
 struct vm {
@@ -77,8 +78,10 @@ struct vm {
 	struct mem_region ram[VM_MAX_RAM];
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
-	uint64_t entry;	       /* IPA where vCPU 0 starts */
-	uint64_t dtb_ipa;      /* IPA of the guest's DTB, passed in x0 */
+	uint64_t entry;	  /* IPA where vCPU 0 starts */
+	uint64_t dtb_ipa; /* IPA of the guest's DTB, passed in x0 */
+	uint64_t initrd_ipa, initrd_size; /* for /chosen; size 0: none */
+	char bootargs[256];
 	struct lpae_table *s2; /* stage-2 translation tables */
 	uint64_t vttbr;	       /* VTTBR_EL2: VMID and root table */
 	struct mmio_bus *mmio; /* emulated MMIO regions */
@@ -93,9 +96,10 @@ extern unsigned int nr_vms;
 void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
 
 struct vm_config;
+struct boot_info;
 /* Build the next VM from @vc; on error one line in @err. */
-int vm_create(const struct vm_config *vc, const void *host_fdt, char *err,
-	      size_t errlen);
+int vm_create(const struct vm_config *vc, const struct boot_info *bi,
+	      const void *host_fdt, char *err, size_t errlen);
 /* Power on vCPU 0 of every VM. */
 void vms_start(void);
 /* Print vigil's counters (at power-off). */

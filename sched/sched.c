@@ -9,6 +9,7 @@
 #include "arch_vcpu.h"
 #include "percpu.h"
 #include "sched.h"
+#include "softirq.h"
 #include "vm.h"
 
 void arch_idle(void);
@@ -52,6 +53,11 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		p->loaded = v;
 	}
 	while (READ_ONCE(v->state) == VCPU_RUNNING) {
+		/* Injections queued by the hard-IRQ path go in before the
+		 * entry, with IRQs open (DESIGN §4). */
+		arch_irq_enable();
+		softirq_run();
+		arch_irq_disable();
 		WRITE_ONCE(v->running_on, (int)p->id);
 		arch_vcpu_enter(v);
 		WRITE_ONCE(v->running_on, -1);
@@ -67,7 +73,11 @@ void sched_run(void)
 
 		if (v && sched_pick(p, v))
 			sched_run_vcpu(p, v);
-		else
+		else if (softirq_pending()) {
+			arch_irq_enable();
+			softirq_run();
+			arch_irq_disable();
+		} else
 			arch_idle();
 	}
 }

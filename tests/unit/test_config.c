@@ -30,6 +30,10 @@ struct vm_desc {
 	uint64_t mem_base, mem_size; /* size 0: leave out */
 	uint64_t entry;		     /* 0: leave out */
 	const char *label;
+	const char *devices; /* NUL-separated list, ending in "\0\0" */
+	int devices_len;
+	const char *bootargs;
+	uint64_t initrd_base, initrd_size;
 };
 
 static void prop_u64s(void *fdt, const char *name, uint64_t a, uint64_t b,
@@ -41,6 +45,21 @@ static void prop_u64s(void *fdt, const char *name, uint64_t a, uint64_t b,
 	fdt_property(fdt, name, c, 8 * n);
 }
 
+static void dev_node(void *fdt, const char *name, const char *compat,
+		     uint64_t base, uint64_t size, int spi)
+{
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "compatible", compat);
+	prop_u64s(fdt, "reg", base, size, 2);
+	if (spi >= 0) {
+		fdt32_t irq[3] = {cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)spi),
+				  cpu_to_fdt32(4)};
+
+		fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	}
+	fdt_end_node(fdt);
+}
+
 /* Build a DTB whose /hypervisor holds @n VMs (n < 0: no /hypervisor). */
 static const void *make_dtb(const struct vm_desc *vms, int n)
 {
@@ -49,6 +68,19 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 	fdt_create(fdt, sizeof(dtb));
 	fdt_finish_reservemap(fdt);
 	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "chosen");
+	fdt_property_string(fdt, "bootargs", "console=ttyAMA0");
+	fdt_end_node(fdt);
+	dev_node(fdt, "pl011@9000000", "arm,pl011", 0x9000000, 0x1000, 1);
+	dev_node(fdt, "pl031@9010000", "arm,pl031", 0x9010000, 0x1000, 2);
+	dev_node(fdt, "pl061@9030000", "arm,pl061", 0x9030000, 0x1000, 7);
+	dev_node(fdt, "virtio_mmio@a000000", "virtio,mmio", 0xa000000, 0x200,
+		 16);
+	dev_node(fdt, "virtio_mmio@a000200", "virtio,mmio", 0xa000200, 0x200,
+		 17);
+	dev_node(fdt, "ppi-dev@c000000", "test,ppi", 0xc000000, 0x1000, -1);
 	if (n >= 0) {
 		fdt_begin_node(fdt, "hypervisor");
 		fdt_property_string(fdt, "compatible", "vigil,hypervisor");
@@ -75,6 +107,15 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 					  d->mem_size, 2);
 			if (d->entry)
 				prop_u64s(fdt, "entry", d->entry, 0, 1);
+			if (d->devices)
+				fdt_property(fdt, "devices", d->devices,
+					     d->devices_len);
+			if (d->bootargs)
+				fdt_property_string(fdt, "bootargs",
+						    d->bootargs);
+			if (d->initrd_size)
+				prop_u64s(fdt, "initrd", d->initrd_base,
+					  d->initrd_size, 2);
 			fdt_end_node(fdt);
 		}
 		fdt_end_node(fdt);
@@ -100,6 +141,140 @@ TEST(config_default_vm_takes_every_cpu_and_ram_above_0x50000000)
 	EXPECT_EQ(cfg.vms[0].ram_size, 0x30000000);
 	EXPECT_EQ(cfg.vms[0].entry, 0x50000000);
 	EXPECT_STREQ(cfg.vms[0].name, "vm0");
+}
+
+TEST(config_default_vm_gets_uart_rtc_and_virtio_but_not_gpio)
+{
+	ASSERT_EQ(parse(NULL, -1), 0);
+	ASSERT_EQ(cfg.vms[0].nr_devs, 4);
+	EXPECT_STREQ(cfg.vms[0].devs[0].path, "/pl011@9000000");
+	EXPECT_EQ(cfg.vms[0].devs[0].base, 0x9000000);
+	EXPECT_EQ(cfg.vms[0].devs[0].size, 0x1000);
+	EXPECT_EQ(cfg.vms[0].devs[0].nr_irqs, 1);
+	EXPECT_EQ(cfg.vms[0].devs[0].irqs[0], 33);
+	EXPECT_STREQ(cfg.vms[0].devs[1].path, "/pl031@9010000");
+	EXPECT_STREQ(cfg.vms[0].devs[2].path, "/virtio_mmio@a000000");
+	EXPECT_EQ(cfg.vms[0].devs[2].irqs[0], 48);
+	EXPECT_STREQ(cfg.vms[0].devs[3].path, "/virtio_mmio@a000200");
+	EXPECT_EQ(cfg.vms[0].devs[3].size, 0x200);
+	EXPECT_STREQ(cfg.vms[0].bootargs, "console=ttyAMA0");
+	EXPECT_FALSE(cfg.vms[0].initrd_from_chosen);
+}
+
+TEST(config_default_vm_takes_the_boot_loaders_initrd)
+{
+	struct boot_info bi = machine;
+
+	bi.initrd_start = 0x48000000;
+	bi.initrd_end = 0x48800000;
+	bi.dtb_start = 0x48800000;
+	bi.dtb_end = 0x48810000;
+	ASSERT_EQ(config_parse(make_dtb(NULL, -1), &bi, &cfg, err, sizeof(err)),
+		  0);
+	EXPECT_TRUE(cfg.vms[0].initrd_from_chosen);
+	EXPECT_EQ(cfg.vms[0].initrd_size, 0x800000);
+}
+
+#define DEVS(s) s, sizeof(s)
+
+TEST(config_vm_devices_are_resolved_from_the_host_tree)
+{
+	struct vm_desc d = {"vm@0",
+			    1,
+			    NULL,
+			    0,
+			    0x50000000,
+			    0x10000000,
+			    0,
+			    0,
+			    DEVS("/virtio_mmio@a000200\0/pl011@9000000"),
+			    "console=ttyAMA0 quiet",
+			    0x50800000,
+			    0x100000};
+
+	ASSERT_EQ(parse(&d, 1), 0);
+	ASSERT_EQ(cfg.vms[0].nr_devs, 2);
+	EXPECT_STREQ(cfg.vms[0].devs[0].path, "/virtio_mmio@a000200");
+	EXPECT_EQ(cfg.vms[0].devs[0].base, 0xa000200);
+	EXPECT_EQ(cfg.vms[0].devs[0].irqs[0], 49);
+	EXPECT_STREQ(cfg.vms[0].devs[1].path, "/pl011@9000000");
+	EXPECT_STREQ(cfg.vms[0].bootargs, "console=ttyAMA0 quiet");
+	EXPECT_EQ(cfg.vms[0].initrd_base, 0x50800000);
+	EXPECT_EQ(cfg.vms[0].initrd_size, 0x100000);
+}
+
+TEST(config_device_missing_from_the_tree_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1,		NULL,
+			    0,	    0x50000000, 0x10000000,
+			    0,	    0,		DEVS("/uart@1234")};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: no node "
+			  "/uart@1234 in the DTB");
+}
+
+TEST(config_device_listed_twice_is_refused)
+{
+	struct vm_desc d = {
+		"vm@0", 1,	    NULL,
+		0,	0x50000000, 0x10000000,
+		0,	0,	    DEVS("/pl011@9000000\0/pl011@9000000")};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: device "
+			  "/pl011@9000000 listed twice");
+}
+
+TEST(config_device_given_to_two_vms_is_refused)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, 0,
+		 DEVS("/pl011@9000000")},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, 0,
+		 DEVS("/pl011@9000000")},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: device "
+			  "/pl011@9000000 shares MMIO with /pl011@9000000 of "
+			  "/hypervisor/vm@0");
+}
+
+TEST(config_devices_sharing_a_page_across_vms_are_refused)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, 0,
+		 DEVS("/virtio_mmio@a000000")},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, 0,
+		 DEVS("/virtio_mmio@a000200")},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_TRUE(strstr(err, "device /virtio_mmio@a000200 shares MMIO "
+				"with /virtio_mmio@a000000") != NULL);
+}
+
+TEST(config_device_without_spi_interrupts_is_accepted_with_none)
+{
+	struct vm_desc d = {"vm@0", 1,		NULL,
+			    0,	    0x50000000, 0x10000000,
+			    0,	    0,		DEVS("/ppi-dev@c000000")};
+
+	ASSERT_EQ(parse(&d, 1), 0);
+	EXPECT_EQ(cfg.vms[0].devs[0].nr_irqs, 0);
+}
+
+TEST(config_initrd_outside_vm_memory_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1,	  NULL, 0,    0x50000000, 0x10000000, 0,
+			    0,	    NULL, 0,	NULL, 0x5ff00000, 0x200000};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: initrd "
+			  "0x5ff00000+0x200000 lies outside its memory");
 }
 
 TEST(config_vm_node_is_parsed_field_by_field)

@@ -4,6 +4,7 @@
 #include "asm/entry.h"
 #include "asm/sysreg.h"
 #include "console.h"
+#include "gic_vm.h"
 #include "percpu.h"
 #include "platform.h"
 #include "printk.h"
@@ -113,12 +114,12 @@ void early_wrong_el(uint64_t el)
 static const char *const hyp_trap_names[] = {"synchronous", "IRQ", "SError",
 					     "unexpected"};
 
-void gic_handle_irq_el2(void) __attribute__((weak));
-
 void hyp_trap(uint64_t kind, struct hyp_frame *f)
 {
-	if (kind == HYP_TRAP_IRQ && gic_handle_irq_el2) {
-		gic_handle_irq_el2();
+	/* IRQs are open at EL2 only in the idle loop and around softirqs,
+	 * where no vCPU's list registers are loaded. */
+	if (kind == HYP_TRAP_IRQ) {
+		gic_handle_irqs(NULL);
 		return;
 	}
 	panic("%s exception at EL2: ESR=0x%lx ELR=0x%lx FAR=0x%lx SPSR=0x%lx "

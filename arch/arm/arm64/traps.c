@@ -15,8 +15,6 @@
 #include "trap.h"
 #include "vm.h"
 
-void gic_handle_irq_guest(void) __attribute__((weak));
-
 static void skip_insn(struct vcpu *v, const struct trap_info *ti)
 {
 	v->arch.regs.pc += ti->il ? 4 : 2;
@@ -95,10 +93,6 @@ void arch_handle_exit(struct vcpu *v, uint64_t code)
 	switch (code) {
 	case EXIT_SYNC:
 		handle_sync(v);
-		break;
-	case EXIT_IRQ:
-		if (gic_handle_irq_guest)
-			gic_handle_irq_guest();
 		break;
 	case EXIT_SERROR:
 		/* Pass it on as a virtual SError: it was the guest's access. */

@@ -9,6 +9,7 @@
 #include "arch_vcpu.h"
 #include "asm/entry.h"
 #include "asm/sysreg.h"
+#include "gic_vm.h"
 #include "lpae.h"
 #include "trap.h"
 #include "percpu.h"
@@ -225,24 +226,33 @@ void arch_system_reset(void)
 	psci_fw_system_reset();
 }
 
+/*
+ * Wait for an interrupt with IRQs masked (a pending IRQ still ends WFI),
+ * then open the window so it is taken at EL2 and handled.
+ */
 void arch_idle(void)
 {
-	wfe();
-}
-
-void arch_kick_cpu(unsigned int cpu)
-{
-	(void)cpu;
-	dsb(ish);
-	sev();
+	dsb(sy);
+	wfi();
+	arch_irq_enable();
+	isb();
+	arch_irq_disable();
 }
 
 void arch_handle_exit(struct vcpu *v, uint64_t code);
 
 void arch_vcpu_enter(struct vcpu *v)
 {
-	uint64_t code = guest_enter(&v->arch.regs);
+	uint64_t code;
 
+	vgic_flush_lrs(v);
+	code = guest_enter(&v->arch.regs);
 	this_cpu()->exits++;
-	arch_handle_exit(v, code);
+	/* Take interrupts while the vCPU's LRs are still loaded, so the
+	 * maintenance handler sees them; then read the LRs back. */
+	if (code == EXIT_IRQ)
+		gic_handle_irqs(v);
+	vgic_sync_lrs(v);
+	if (code != EXIT_IRQ)
+		arch_handle_exit(v, code);
 }

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Where the physical GIC meets the vGIC: the IRQ loop that sorts each
+ * acknowledged interrupt into hypervisor-owned (maintenance, kicks, timers
+ * of loaded vCPUs) or guest-owned (passthrough), and the per-VM set-up.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "arch.h"
+#include "gic.h"
+#include "gic_hw.h"
+#include "gic_vm.h"
+#include "lpae.h"
+#include "mmio.h"
+#include "percpu.h"
+#include "printk.h"
+#include "softirq.h"
+#include "vgic.h"
+#include "vgic_timer.h"
+#include "vm.h"
+
+#define PPI_VTIMER 27
+#define PPI_PTIMER 30
+#define GICV_SIZE 0x2000 /* DIR lies in the second 4 KiB page */
+
+static unsigned long spurious_unbound;
+
+static int vgic_dist_mmio(void *opaque, struct vcpu *v, uint64_t offset,
+			  unsigned int size, bool write, uint64_t *val)
+{
+	(void)opaque;
+	return vgic_dist_access(v, offset, size, write, val);
+}
+
+uint64_t gic_vm_dist_ipa(void)
+{
+	return gic.gicd;
+}
+
+uint64_t gic_vm_cpu_ipa(void)
+{
+	return gic.gicc;
+}
+
+int gic_vm_attach(struct vm *vm, char *err, size_t errlen)
+{
+	unsigned int nr =
+		gic.nr_irqs < VGIC_MAX_IRQS ? gic.nr_irqs : VGIC_MAX_IRQS;
+	int r;
+
+	r = vgic_vm_init(vm, nr);
+	if (!r)
+		r = lpae_map(vm->s2, gic.gicc, gic.gicv, GICV_SIZE,
+			     LPAE_S2_DEVICE_RW);
+	if (!r)
+		r = mmio_register(vm->mmio, gic.gicd, VGIC_DIST_SIZE,
+				  vgic_dist_mmio, vm);
+	if (r)
+		snprintf(err, errlen, "VM '%s': vGIC set-up failed (%d)",
+			 vm->name, r);
+	return r;
+}
+
+int gic_boot_init(const void *fdt)
+{
+	if (gic_probe(fdt))
+		return -1;
+	gic_dist_init();
+	gic_secondary_init();
+	return 0;
+}
+
+void gic_secondary_init(void)
+{
+	gic_cpu_init();
+	gic_irq_enable(SGI_KICK);
+	gic_irq_enable(gic.maint_irq);
+	gic_irq_enable(PPI_VTIMER);
+	gic_irq_enable(PPI_PTIMER);
+}
+
+/*
+ * A timer PPI of the vCPU loaded here: its line stays high until the guest
+ * reprograms the timer, so leave the physical PPI active (priority dropped
+ * only) and hand it to the guest with HW = 1: the guest's deactivation of
+ * the virtual timer IRQ deactivates the physical one, with no trap.
+ */
+static void timer_ppi(struct vcpu *cur, unsigned int irq)
+{
+	if (cur && vgic_inject_hw_ppi(cur, irq, irq) == 0)
+		return;
+	/* No vCPU loaded: its timer was stopped when it was put, so this is a
+	 * stale edge of the line. */
+	gic_deactivate(irq);
+}
+
+void gic_handle_irqs(struct vcpu *cur)
+{
+	for (;;) {
+		uint32_t iar = gic_ack();
+		unsigned int irq = iar & 0x3ff;
+
+		if (irq >= 1020)
+			break;
+		/* EOImode = 1: EOIR only drops the running priority. */
+		gic_eoi(iar);
+		if (irq == gic.maint_irq) {
+			vgic_maintenance(cur);
+			gic_deactivate(iar);
+		} else if (irq < 16) {
+			/* A kick: the exit itself was the point. */
+			gic_deactivate(iar);
+		} else if (irq == PPI_VTIMER || irq == PPI_PTIMER) {
+			timer_ppi(cur, irq);
+		} else if (irq < 32 || !vgic_passthrough_irq(irq)) {
+			spurious_unbound++;
+			gic_deactivate(iar);
+		}
+	}
+}
+
+void arch_kick_cpu(unsigned int cpu)
+{
+	gic_send_sgi(cpu, SGI_KICK);
+}
