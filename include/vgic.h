@@ -57,8 +57,11 @@ struct vm;
  *  LINE       level IRQs: the input line (vgic_set_level()); a level IRQ
  *             is pending while its line is high, even when disabled.
  *  HW         backed by physical IRQ `pirq` (passthrough).
- *  HW_ACTIVE  the physical IRQ is active and vigil owes its deactivation
- *             to the guest's EOI (HW = 1 LR) or to GICC_DIR of its own.
+ *  HW_ACTIVE  the physical IRQ is active (taken by the hard-IRQ path) and
+ *             not yet handed to an LR. Filling an LR hands the duty to
+ *             deactivate it to the LR: HW = 1 (the guest's EOI does it) or
+ *             HW = 0 with the vCPU's lr_owes_dir bit (vigil's GICC_DIR on
+ *             retire). Eviction hands it back.
  *  MIGRATING  ITARGETSR moved the IRQ while it sat in an LR of `owner`;
  *             `migrate_to` is the new vCPU (the last write wins). The LR
  *             carries the EOI bit (HW rewritten to 0); its retire completes
@@ -100,7 +103,8 @@ struct vgic_vcpu {
 	 * vgic_sync_lrs()), -1 when the shadow below is authoritative. */
 	int loaded_on;
 	unsigned int nr_lrs;
-	uint64_t lr_used; /* bit n: lr[n] holds lr_irq[n] */
+	uint64_t lr_used;     /* bit n: lr[n] holds lr_irq[n] */
+	uint64_t lr_owes_dir; /* bit n: HW = 0 LR whose retire needs DIR */
 	uint32_t lr[VGIC_MAX_LRS];
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
 	uint32_t hcr, vmcr, apr;

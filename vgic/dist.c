@@ -159,7 +159,7 @@ static void ispendr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 		return; /* SGIs: use SPENDSGIR */
 	/* Pends on the IRQ's target, whichever vCPU writes. */
 	field_lock(v, intid, &c);
-	c.irq->flags |= VGIC_IRQ_PENDING;
+	vgic_irq_set_pending(c.d, c.irq);
 	vgic_irq_update(c.d, c.irq);
 	field_unlock(&c);
 }

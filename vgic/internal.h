@@ -49,6 +49,9 @@ struct vgic_deferred {
 	struct vgic_irq *irq[VGIC_MAX_LRS];
 };
 
+/* Make a PPI/SPI pending, coalescing with a pending instance held in an
+ * LR of d when d's shadow is current. d locked. */
+void vgic_irq_set_pending(struct vcpu *d, struct vgic_irq *irq);
 /* Lock the vCPU that guards @irq; returns it. */
 struct vcpu *vgic_irq_lock(struct vm *vm, struct vgic_irq *irq,
 			   unsigned long *flags);
@@ -64,11 +67,11 @@ void vgic_irq_queue(struct vm *vm, struct vgic_irq *irq);
 void vgic_deferred_run(struct vm *vm, struct vgic_deferred *def);
 
 /* lr.c */
-/* LR @idx of d stopped holding its IRQ (state invalid). @guest_hw: the
- * guest's EOI deactivated the physical IRQ (HW = 1 LR). @eoi_maint: it
- * retired through an EOI maintenance (EOI bit). */
+/* LR @idx of d stopped holding its IRQ; @val is its last value (state
+ * invalid). @guest_done: the guest's EOI ended it (read back from GICH),
+ * else vigil invalidated it. @eoi_maint: through an EOI maintenance. */
 void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
-		    bool guest_hw, bool eoi_maint, struct vgic_deferred *def);
+		    bool guest_done, bool eoi_maint, struct vgic_deferred *def);
 /* Give a MIGRATING IRQ's LR the EOI bit (and HW = 0). */
 void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx);
 /* Pending / active as the guest sees them: flags plus d's LR shadow. */

@@ -26,6 +26,7 @@ static void lr_clear(struct vgic_vcpu *vv, unsigned int n)
 	vv->lr[n] = 0;
 	vv->lr_irq[n] = NULL;
 	vv->lr_used &= ~BIT_ULL(n);
+	vv->lr_owes_dir &= ~BIT_ULL(n);
 }
 
 static unsigned int lr_src(uint32_t lr)
@@ -34,11 +35,14 @@ static unsigned int lr_src(uint32_t lr)
 }
 
 void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
-		    bool guest_hw, bool eoi_maint, struct vgic_deferred *def)
+		    bool guest_done, bool eoi_maint, struct vgic_deferred *def)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 	struct vgic_irq *irq = vv->lr_irq[idx];
-	bool need_dir = false;
+	/* The physical instance this LR carried is deactivated by the
+	 * guest's EOI of a HW = 1 LR; in every other end, by vigil. */
+	bool need_dir = (vv->lr_owes_dir & BIT_ULL(idx)) ||
+			((val & GICH_LR_HW) && !guest_done);
 
 	VGIC_ASSERT_LOCKED(d);
 	lr_clear(vv, idx);
@@ -49,12 +53,6 @@ void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
 		return;
 	}
 	irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
-	if (irq->flags & VGIC_IRQ_HW_ACTIVE) {
-		/* A HW = 1 LR the guest EOId deactivated the physical IRQ;
-		 * any other end of the LR leaves that to vigil. */
-		need_dir = !guest_hw;
-		irq->flags &= (uint16_t)~VGIC_IRQ_HW_ACTIVE;
-	}
 	if (irq->flags & VGIC_IRQ_MIGRATING) {
 		vgic_migrate_complete(d, irq, eoi_maint, need_dir, def);
 		return;
@@ -72,8 +70,10 @@ void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx)
 	/* GICH_LR bit 19 is PhysicalID[9] when HW = 1: a HW LR cannot ask
 	 * for an EOI maintenance IRQ, so it becomes a virtual one and vigil
 	 * deactivates the physical IRQ itself (DESIGN §3.1 step 3). */
-	if (lr & GICH_LR_HW)
+	if (lr & GICH_LR_HW) {
 		lr &= ~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
+		d->vgic.lr_owes_dir |= BIT_ULL(idx);
+	}
 	d->vgic.lr[idx] = lr | GICH_LR_EOI;
 }
 
@@ -129,9 +129,12 @@ static void lr_evict(struct vcpu *d, unsigned int n)
 	struct vgic_vcpu *vv = &d->vgic;
 	struct vgic_irq *irq = vv->lr_irq[n];
 	uint32_t lr = vv->lr[n];
+	bool phys = (lr & GICH_LR_HW) || (vv->lr_owes_dir & BIT_ULL(n));
 
 	lr_clear(vv, n);
 	irq->nr_lrs--;
+	if (phys)
+		irq->flags |= VGIC_IRQ_HW_ACTIVE; /* back from the LR */
 	if (vgic_is_sgi(irq)) {
 		irq->sgi_src_in_lr &= (uint8_t)~BIT(lr_src(lr));
 		irq->sgi_src_pending |= (uint8_t)BIT(lr_src(lr));
@@ -229,8 +232,7 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
 			continue;
 		}
 		gich_write_lr(n, 0); /* drops the EISR bit */
-		vgic_lr_retire(d, n, val, val & GICH_LR_HW,
-			       (eisr & BIT_ULL(n)) != 0, def);
+		vgic_lr_retire(d, n, val, true, (eisr & BIT_ULL(n)) != 0, def);
 	}
 }
 

@@ -117,10 +117,14 @@ int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
 	 * HW = 1 LR still naming it is turned into a virtual one. */
 	if (irq->flags & VGIC_IRQ_HW_ACTIVE)
 		gic_deactivate(pirq);
-	if (irq->nr_lrs) {
-		if (d->vgic.loaded_on < 0)
-			d->vgic.lr[irq->lr] &=
-				~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
+	if (irq->nr_lrs && d->vgic.loaded_on < 0) {
+		uint32_t *lr = &d->vgic.lr[irq->lr];
+
+		if ((*lr & GICH_LR_HW) ||
+		    (d->vgic.lr_owes_dir & BIT_ULL(irq->lr)))
+			gic_deactivate(pirq);
+		*lr &= ~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
+		d->vgic.lr_owes_dir &= ~BIT_ULL(irq->lr);
 	}
 	irq->flags &= (uint16_t) ~(VGIC_IRQ_HW | VGIC_IRQ_HW_ACTIVE);
 	vgic_irq_unlock(d, NULL, flags);

@@ -205,6 +205,21 @@ void vgic_deferred_run(struct vm *vm, struct vgic_deferred *def)
 	def->n = 0;
 }
 
+void vgic_irq_set_pending(struct vcpu *d, struct vgic_irq *irq)
+{
+	VGIC_ASSERT_LOCKED(d);
+	/*
+	 * An edge that finds the IRQ pending merges with it. While d is
+	 * loaded its guest may have acknowledged the LR already: then this
+	 * is a new instance, and when in doubt vigil delivers it again (a
+	 * spurious interrupt, never a lost one).
+	 */
+	if (irq->nr_lrs && d->vgic.loaded_on < 0 &&
+	    (d->vgic.lr[irq->lr] & GICH_LR_PENDING))
+		return;
+	irq->flags |= VGIC_IRQ_PENDING;
+}
+
 int vgic_inject(struct vcpu *v, unsigned int intid)
 {
 	struct vgic_irq *irq = vgic_get_irq(v->vm, v, intid);
@@ -214,7 +229,7 @@ int vgic_inject(struct vcpu *v, unsigned int intid)
 	if (!irq || intid < VGIC_NR_SGIS)
 		return -EINVAL;
 	d = vgic_irq_lock(v->vm, irq, &flags);
-	irq->flags |= VGIC_IRQ_PENDING;
+	vgic_irq_set_pending(d, irq);
 	vgic_irq_update(d, irq);
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
