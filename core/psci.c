@@ -90,6 +90,9 @@ static int64_t psci_features(uint32_t fn)
 	case PSCI_0_2_AFFINITY_INFO_64:
 	case PSCI_0_2_SYSTEM_OFF:
 	case PSCI_1_0_FEATURES:
+	case PSCI_0_2_CPU_SUSPEND:
+	case PSCI_0_2_CPU_SUSPEND_64:
+	case PSCI_0_2_MIGRATE_INFO_TYPE:
 		return PSCI_SUCCESS;
 	default:
 		return PSCI_NOT_SUPPORTED;
@@ -131,6 +134,17 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		break;
 	case PSCI_1_0_FEATURES:
 		ret = psci_features((uint32_t)a1);
+		break;
+	case PSCI_0_2_CPU_SUSPEND:
+	case PSCI_0_2_CPU_SUSPEND_64:
+		/* Every power state is taken as standby (PSCI 1.0 §5.4.2
+		 * lets a powerdown request be downgraded): wait for an
+		 * interrupt, then return SUCCESS. */
+		sched_block(v);
+		ret = PSCI_SUCCESS;
+		break;
+	case PSCI_0_2_MIGRATE_INFO_TYPE:
+		ret = 2; /* no Trusted OS: nothing to migrate */
 		break;
 	default:
 		if ((fn & 0xbf000000) != 0x84000000)

@@ -86,9 +86,13 @@ void gic_secondary_init(void)
  * only) and hand it to the guest with HW = 1: the guest's deactivation of
  * the virtual timer IRQ deactivates the physical one, with no trap.
  */
-static void timer_ppi(struct vcpu *cur, unsigned int irq)
+static void timer_ppi(unsigned int irq)
 {
-	if (cur && vgic_inject_hw_ppi(cur, irq, irq) == 0)
+	/* The timer belongs to the vCPU whose EL1 state is loaded here, in
+	 * guest mode or blocked (CPU_SUSPEND): that is whom it wakes. */
+	struct vcpu *owner = this_cpu()->loaded;
+
+	if (owner && vgic_inject_hw_ppi(owner, irq, irq) == 0)
 		return;
 	/* No vCPU loaded: its timer was stopped when it was put, so this is a
 	 * stale edge of the line. */
@@ -112,7 +116,7 @@ void gic_handle_irqs(struct vcpu *cur)
 			/* A kick: the exit itself was the point. */
 			gic_deactivate(iar);
 		} else if (irq == PPI_VTIMER || irq == PPI_PTIMER) {
-			timer_ppi(cur, irq);
+			timer_ppi(irq);
 		} else if (irq < 32 || !vgic_passthrough_irq(irq)) {
 			spurious_unbound++;
 			gic_deactivate(iar);

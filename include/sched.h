@@ -9,6 +9,10 @@ struct vcpu;
  * RUNNABLE, and kick its pCPU if that is not the calling one. */
 void sched_wake(struct vcpu *v);
 
+/* The running vCPU @v waits for an interrupt: BLOCKED unless one is
+ * already pending; sched_wake() makes it RUNNABLE again. */
+void sched_block(struct vcpu *v);
+
 /* This pCPU's scheduling loop: run the vCPUs placed here, idle in
  * between. Never returns. */
 void sched_run(void) __attribute__((noreturn));

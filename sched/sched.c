@@ -10,6 +10,7 @@
 #include "percpu.h"
 #include "sched.h"
 #include "softirq.h"
+#include "vgic.h"
 #include "vm.h"
 
 void arch_idle(void);
@@ -22,6 +23,17 @@ void sched_wake(struct vcpu *v)
 	spin_unlock(&v->power_lock);
 	if (v->pcpu != arch_cpu_id())
 		arch_kick_cpu(v->pcpu);
+}
+
+void sched_block(struct vcpu *v)
+{
+	/* Checked under power_lock: an injection that makes v pending before
+	 * sched_wake() takes the lock is seen here, one after it finds v
+	 * BLOCKED and wakes it. */
+	spin_lock(&v->power_lock);
+	if (v->state == VCPU_RUNNING && !vgic_vcpu_has_pending(v))
+		v->state = VCPU_BLOCKED;
+	spin_unlock(&v->power_lock);
 }
 
 /* Take @v from RUNNABLE to RUNNING, applying a pending CPU_ON. */
