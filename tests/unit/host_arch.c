@@ -13,8 +13,7 @@ static __thread unsigned long irq_masked;
 static unsigned int kicks[HOST_MAX_CPUS];
 static char last_log[512];
 static unsigned int log_count;
-static __thread jmp_buf *panic_jmp;
-static __thread jmp_buf panic_buf;
+__thread jmp_buf *host_panic_jmp;
 
 void host_set_cpu(unsigned int cpu)
 {
@@ -116,15 +115,9 @@ unsigned int host_log_count(void)
 	return log_count;
 }
 
-int host_expect_panic_begin(void)
-{
-	panic_jmp = &panic_buf;
-	return setjmp(panic_buf);
-}
-
 void host_expect_panic_end(void)
 {
-	panic_jmp = NULL;
+	host_panic_jmp = NULL;
 }
 
 void panic(const char *fmt, ...)
@@ -135,10 +128,10 @@ void panic(const char *fmt, ...)
 	vsnprintf(last_log, sizeof(last_log), fmt, ap);
 	va_end(ap);
 	log_count++;
-	if (panic_jmp) {
-		jmp_buf *j = panic_jmp;
+	if (host_panic_jmp) {
+		jmp_buf *j = host_panic_jmp;
 
-		panic_jmp = NULL;
+		host_panic_jmp = NULL;
 		longjmp(*j, 1);
 	}
 	fprintf(stderr, "PANIC: %s\n", last_log);

@@ -17,8 +17,19 @@ int host_irqs_masked(void);
 /* The last message printk() or panic() produced, and how many so far. */
 const char *host_last_log(void);
 unsigned int host_log_count(void);
-/* Make panic() longjmp back instead of aborting; returns 1 after a panic. */
-int host_expect_panic_begin(void);
+/*
+ * Catch a panic() in the test's own frame:
+ *
+ *	jmp_buf jb;
+ *	if (HOST_EXPECT_PANIC(jb) == 0) { code that must panic; }
+ *	host_expect_panic_end();
+ *
+ * setjmp must run in the frame that is still live when panic() longjmps,
+ * hence a macro. HOST_EXPECT_PANIC is 1 after the panic.
+ */
+#include <setjmp.h>
+extern __thread jmp_buf *host_panic_jmp;
+#define HOST_EXPECT_PANIC(jb) (host_panic_jmp = &(jb), setjmp(jb))
 void host_expect_panic_end(void);
 
 #endif
