@@ -6,6 +6,15 @@
 #   tools/run-qemu.sh BUILD_DIR GUEST [extra qemu args, e.g. -dtb host.dtb]
 #   tools/run-qemu.sh --dumpdtb FILE   write the DTB QEMU generates for this
 #                                      machine (tools/mkdtb.sh edits it)
+#   tools/run-qemu.sh --native BUILD_DIR GUEST [qemu args]
+#                                      run the guest alone, at EL1 on QEMU's
+#                                      own GICv2 (no virtualization=on): the
+#                                      baseline that tells guest bugs from
+#                                      vigil bugs. Guests carry an Image
+#                                      header, so -kernel loads them at
+#                                      0x50000000 with x0 = DTB; PSCI is
+#                                      QEMU's, over HVC; the guest library
+#                                      prints to the PL011 itself.
 #
 # Environment: VIGIL_SMP (default 4) and VIGIL_MEM (default 1G) size the
 # machine; QEMU (default qemu-system-aarch64).
@@ -22,7 +31,7 @@ GUEST_ADDR=0x50000000
 MACHINE=virt,virtualization=on,gic-version=2
 
 usage() {
-	echo "usage: $0 BUILD_DIR GUEST [qemu args...] | --dumpdtb FILE" >&2
+	echo "usage: $0 [--native] BUILD_DIR GUEST [qemu args...] | --dumpdtb FILE" >&2
 	exit 2
 }
 
@@ -33,9 +42,27 @@ if [ "$1" = "--dumpdtb" ]; then
 		-smp "$SMP" -m "$MEM" -nographic -nic none
 fi
 
+native=0
+if [ "$1" = "--native" ]; then
+	native=1
+	shift
+	[ $# -ge 2 ] || usage
+fi
+
 build=$1
 guest=$2
 shift 2
+
+if [ $native = 1 ]; then
+	if [ ! -f "$build/guests/$guest.bin" ]; then
+		echo "$0: $build/guests/$guest.bin not found (run make)" >&2
+		exit 1
+	fi
+	exec "$QEMU" -machine virt,gic-version=2 -cpu cortex-a57 \
+		-smp "$SMP" -m "$MEM" -nographic -nic none \
+		-kernel "$build/guests/$guest.bin" "$@"
+fi
+
 for f in "$build/vigil.bin" "$build/guests/$guest.bin"; do
 	if [ ! -f "$f" ]; then
 		echo "$0: $f not found (run make)" >&2

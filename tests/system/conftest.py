@@ -10,6 +10,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import vigil_qemu  # noqa: E402
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "native: the guest alone on QEMU's own GICv2, without vigil (the "
+        "baseline for the vigil runs; fast, run by default)")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def built_images():
     """The images must exist: a missing build fails, it is never skipped."""

@@ -11,6 +11,7 @@ guest writes with the console hypercall comes out as `<vm-name>| <text>`.
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class Run:
     exitstatus: int | None = None
     signalstatus: int | None = None
     lines: list = field(default_factory=list)
+    native: bool = False  # run_native(): no vigil, no `<vm>| ` prefixes
+    elapsed: float = 0.0  # seconds from spawn to exit (or kill)
 
     def guest_lines(self, vm=None):
         """(vm-name, text) of every line a guest printed, in order."""
@@ -64,6 +67,13 @@ class Run:
 
     def guest_texts(self):
         return [text for _, text in self.guest_lines()]
+
+    def texts(self):
+        """What the guest printed, one entry per line: guest_texts() under
+        vigil, every console line natively."""
+        if self.native:
+            return [line.rstrip() for line in self.lines]
+        return self.guest_texts()
 
     def matching(self, pattern):
         """re.Match objects of `pattern` searched in every console line."""
@@ -109,14 +119,40 @@ def make_dtb(name, fragment, smp=4):
     return out
 
 
-def run_vigil(name, guest="hello", dtb=None, smp=4, timeout=None):
-    """Boot vigil with `guest` and read the console until QEMU exits."""
-    timeout = TIMEOUT if timeout is None else timeout
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    run = Run(name=name, log=LOG_DIR / f"{_safe(name)}.log")
+def run_vigil(name, guest="hello", dtb=None, smp=4, timeout=None,
+              qemu_args=(), append=None):
+    """Boot vigil with `guest` and read the console until QEMU exits.
+
+    `qemu_args` are extra QEMU arguments (e.g. `-device virtio-rng-device`);
+    `append` becomes the host DTB's /chosen/bootargs (QEMU -append), which
+    vigil passes on to the guest DTB.
+    """
     args = [str(build_dir()), guest]
     if dtb is not None:
         args += ["-dtb", str(dtb)]
+    args += list(qemu_args)
+    if append is not None:
+        args += ["-append", append]
+    return _run(name, args, smp, timeout)
+
+
+def run_native(name, guest, smp=4, timeout=None, qemu_args=(), append=None):
+    """Run `guest` alone at EL1 on QEMU's own GICv2 (tools/run-qemu.sh
+    --native): the baseline that tells guest bugs from vigil bugs. The guest
+    library prints straight to the PL011, so lines carry no `<vm>| ` prefix:
+    read them with `Run.lines`, or `Run.texts()` for both kinds of run."""
+    args = ["--native", str(build_dir()), guest] + list(qemu_args)
+    if append is not None:
+        args += ["-append", append]
+    run = _run(name, args, smp, timeout)
+    run.native = True
+    return run
+
+
+def _run(name, args, smp, timeout):
+    timeout = TIMEOUT if timeout is None else timeout
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    run = Run(name=name, log=LOG_DIR / f"{_safe(name)}.log")
     env = dict(os.environ, VIGIL_SMP=str(smp))
 
     with open(run.log, "w", encoding="utf-8") as log:
@@ -127,6 +163,7 @@ def run_vigil(name, guest="hello", dtb=None, smp=4, timeout=None):
                               timeout=timeout)
         tee = _Tee(log)
         child.logfile_read = tee
+        start = time.monotonic()
         try:
             idx = child.expect([pexpect.EOF, PANIC], timeout=timeout)
             if idx == 1:
@@ -141,6 +178,7 @@ def run_vigil(name, guest="hello", dtb=None, smp=4, timeout=None):
             if child.isalive():
                 child.terminate(force=True)
             child.close()
+            run.elapsed = time.monotonic() - start
             run.exitstatus = child.exitstatus
             run.signalstatus = child.signalstatus
             run.output = "".join(tee.chunks)

@@ -1,17 +1,30 @@
 /* SPDX-License-Identifier: MIT */
-/* Console output through VIGIL_HC_CONSOLE_WRITE: one hypercall per message,
- * so lines from different vCPUs never interleave on vigil's console. */
+/*
+ * Console output. Under vigil: VIGIL_HC_CONSOLE_WRITE, one hypercall per
+ * message, so lines from different vCPUs never interleave on vigil's
+ * console. Natively (QEMU virt without virtualization=on, the guest alone at
+ * EL1), QEMU answers an HVC that is not PSCI with an UNDEFINED exception:
+ * console_init() probes VIGIL_HC_VERSION once and, if it faults, the
+ * library writes the PL011 itself, one message at a time under a lock.
+ */
 #include "guest.h"
 
-#ifdef GUEST_CONSOLE_PL011
-/*
- * Debug aid: -DGUEST_CONSOLE_PL011=0x09000000 writes straight to a PL011 so
- * a guest can be run natively at EL1 (QEMU virt without virtualization=on
- * answers PSCI over HVC itself) to tell guest bugs from hypervisor bugs.
- */
+#ifndef GUEST_PL011_BASE
+#define GUEST_PL011_BASE 0x09000000UL /* QEMU virt */
+#endif
+
+enum console_kind {
+	CONSOLE_HVC,
+	CONSOLE_PL011
+};
+
+/* Written once by vCPU 0 before any other vCPU starts. */
+static enum console_kind console_kind = CONSOLE_HVC;
+static struct bakery_lock pl011_lock;
+
 static void pl011_write(const char *buf, size_t len)
 {
-	volatile uint32_t *uart = (volatile uint32_t *)GUEST_CONSOLE_PL011;
+	volatile uint32_t *uart = (volatile uint32_t *)GUEST_PL011_BASE;
 
 	for (; len; len--, buf++) {
 		while (uart[0x18 / 4] & (1U << 5)) /* UARTFR.TXFF */
@@ -19,18 +32,48 @@ static void pl011_write(const char *buf, size_t len)
 		uart[0] = (uint32_t)*buf;
 	}
 }
+
+void console_init(void)
+{
+#ifdef GUEST_CONSOLE_PL011
+	/* Debug aid: -DGUEST_CONSOLE_PL011 forces the PL011. */
+	console_kind = CONSOLE_PL011;
+#else
+	long ret;
+
+	fault_expect();
+	ret = hvc_call(VIGIL_HC_VERSION, 0, 0, 0);
+	if (fault_take(NULL) || ret < 0)
+		console_kind = CONSOLE_PL011;
+	else
+		console_kind = CONSOLE_HVC;
 #endif
+	dsb_sy();
+}
+
+bool vigil_present(void)
+{
+	return console_kind == CONSOLE_HVC;
+}
 
 long console_write(const char *buf, size_t len)
 {
+	uint64_t flags;
+
 	if (len > VIGIL_CONSOLE_MAX)
 		len = VIGIL_CONSOLE_MAX;
-#ifdef GUEST_CONSOLE_PL011
+	if (console_kind == CONSOLE_HVC) {
+		/* MMU off: the buffer's VA is its IPA. */
+		return hvc_call(VIGIL_HC_CONSOLE_WRITE, (uintptr_t)buf, len, 0);
+	}
+	/* IRQs masked: a handler printing on this vCPU must not find the
+	 * lock held by the code it interrupted. */
+	flags = irq_save();
+	bakery_lock(&pl011_lock);
 	pl011_write(buf, len);
+	bakery_unlock(&pl011_lock);
+	irq_restore(flags);
 	return (long)len;
-#endif
-	/* MMU off: the buffer's VA is its IPA. */
-	return hvc_call(VIGIL_HC_CONSOLE_WRITE, (uintptr_t)buf, len, 0);
 }
 
 int gprintf(const char *fmt, ...)

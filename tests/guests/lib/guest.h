@@ -74,6 +74,33 @@ struct fault {
 #define ESR_DABT_DFSC(esr) ((esr)&0x3f)
 #define DFSC_SYNC_EXT_ABORT 0x10
 
+/* ---- PSTATE.I ---- */
+
+/* Masks IRQs; returns the DAIF bits to give back to irq_restore(). */
+static inline uint64_t irq_save(void)
+{
+	uint64_t daif = read_sysreg(daif);
+
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+	return daif;
+}
+static inline void irq_restore(uint64_t daif)
+{
+	write_sysreg(daif, daif);
+}
+static inline void irq_unmask(void)
+{
+	__asm__ __volatile__("msr daifclr, #2" ::: "memory");
+}
+static inline void irq_mask(void)
+{
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+}
+static inline void wfi(void)
+{
+	__asm__ __volatile__("dsb sy; wfi" ::: "memory");
+}
+
 /* ---- provided by the guest program ---- */
 
 /* Runs on vCPU 0 with x0 from entry (the guest DTB IPA). Returning powers
@@ -81,6 +108,9 @@ struct fault {
 int main(uint64_t dtb);
 
 /* ---- start-up and vCPUs ---- */
+
+/* The DTB pointer vCPU 0 was entered with (x0), or 0. */
+extern uint64_t guest_dtb;
 
 /* Index of the calling vCPU (0 = boot vCPU), kept in TPIDR_EL1. */
 static inline unsigned int this_vcpu(void)
@@ -112,7 +142,26 @@ static inline bool deadline_passed(uint64_t deadline)
 	return counter_read() >= deadline;
 }
 
+/* ---- locking (lock.c) ---- */
+
+/* Lamport's bakery lock: works with plain loads and stores, as the MMU is
+ * off (Device memory, no exclusives). Not recursive; a lock also taken in
+ * IRQ context must be taken with IRQs masked. */
+struct bakery_lock {
+	volatile uint32_t choosing[GUEST_MAX_VCPUS];
+	volatile uint32_t number[GUEST_MAX_VCPUS];
+};
+void bakery_lock(struct bakery_lock *l);
+void bakery_unlock(struct bakery_lock *l);
+
 /* ---- console ---- */
+
+/* Called once on vCPU 0 before main(): probes VIGIL_HC_VERSION. If the HVC
+ * faults (natively QEMU answers a non-PSCI HVC with an UNDEFINED exception)
+ * the console falls back to writing the PL011. */
+void console_init(void);
+/* True when the vigil console hypercall answered, i.e. we run under vigil. */
+bool vigil_present(void);
 
 /* One VIGIL_HC_CONSOLE_WRITE: at most VIGIL_CONSOLE_MAX bytes printed as one
  * unit. Returns the hypercall's result. */
@@ -156,12 +205,37 @@ void guest_irq(struct exc_frame *frame);
 
 __noreturn void guest_halt(void);
 
+/* ---- flattened device tree (fdt.c): read-only, no libfdt ---- */
+
+/* Offsets are byte offsets of an FDT_BEGIN_NODE token in the structure
+ * block; -1 means none. Every function checks the header first. */
+bool fdt_valid(uint64_t fdt);
+/* The node at @path ("/", "/chosen", "/intc"); a path component without
+ * '@' also matches a node name with a unit address ("intc@8000000"). */
+int fdt_path(uint64_t fdt, const char *path);
+/* The next node after @after (-1: from the start) whose "compatible" list
+ * contains @compat. */
+int fdt_next_compatible(uint64_t fdt, int after, const char *compat);
+/* Property @name of @node: a pointer to its value and its length. */
+const void *fdt_prop(uint64_t fdt, int node, const char *name, int *len);
+/* Big-endian cell @i of a property value (4-byte aligned in an FDT). */
+uint32_t fdt_cell(const void *prop, unsigned int i);
+/* @n cells from cell @i as one number (n = 1 or 2). */
+uint64_t fdt_cells(const void *prop, unsigned int i, unsigned int n);
+/* The number of /cpus children named cpu@..., or 0. */
+unsigned int fdt_nr_cpus(uint64_t fdt);
+/* Reads "@key=<number>" from /chosen/bootargs (decimal or 0x-hex);
+ * returns @dflt when the DTB, the property or the key is missing. */
+uint64_t bootarg_u64(uint64_t fdt, const char *key, uint64_t dflt);
+
 /* ---- freestanding string functions (GCC may emit calls to these) ---- */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 
 #endif /* !__ASSEMBLY__ */
 #endif

@@ -9,9 +9,26 @@
  */
 #include "guest.h"
 
+/*
+ * An arm64 Linux Image header (Documentation/arm64/booting.rst), so the same
+ * binary also boots natively with QEMU `-kernel` (tools/run-qemu.sh
+ * --native): QEMU then loads it at RAM base + text_offset (0x50000000 on
+ * virt) and enters it at EL1 with x0 = DTB. Under vigil the image is loaded
+ * raw at GUEST_LOAD_ADDR and entered at its first byte: the branch.
+ */
 	.section .text.boot, "ax"
 	.global _start
 _start:
+	b	guest_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	__image_text_offset		/* from RAM base (guest.lds) */
+	.quad	__image_size			/* image_size, .bss included */
+	.quad	0				/* flags: LE, 4K, 2 MiB base */
+	.quad	0, 0, 0				/* res2..res4 */
+	.ascii	"ARM\x64"			/* magic */
+	.long	0				/* res5 */
+
+guest_entry:
 	msr	daifset, #0xf
 	mov	x19, x0			/* DTB, kept across .bss zeroing */
 	msr	spsel, #1

@@ -26,9 +26,13 @@ int vcpu_start(unsigned int idx, void (*fn)(unsigned int idx))
 			   idx);
 }
 
+uint64_t guest_dtb;
+
 void guest_boot_main(uint64_t dtb);
 void guest_boot_main(uint64_t dtb)
 {
+	guest_dtb = dtb;
+	console_init();
 	main(dtb);
 	psci_system_off();
 }

@@ -1,0 +1,1 @@
+# storm: virtio-rng interrupt storm with ITARGETSR rotation over all vCPUs.

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * storm: an interrupt storm from a virtio device's SPI while vCPU 0 keeps
+ * moving that SPI between vCPUs (issue 3, DESIGN §3.1).
+ *
+ * A small virtio-mmio driver keeps every descriptor of a virtio-rng queue in
+ * flight. The SPI goes to whichever vCPU GICD_ITARGETSR names; its handler
+ * acknowledges InterruptStatus, harvests the used ring, counts completions
+ * per vCPU and re-posts each buffer until the interrupt target is reached.
+ * Meanwhile vCPU 0 writes the SPI's ITARGETSR byte to the next vCPU every
+ * few interrupts. At the end: completions == requests, no buffer completed
+ * twice, every vCPU handled some, spurious IRQs within the allowance.
+ *
+ * Parameters, from /chosen/bootargs (QEMU -append), with defaults:
+ *   storm.irqs=50000   interrupts to reach before posting stops
+ *   storm.every=4      interrupts between two ITARGETSR moves
+ *   storm.device=4     virtio device ID (4 rng, 2 block, 1 net...)
+ *   storm.queue=4      requests in flight (the queue size, at most the
+ *                      device's QueueNumMax and 64)
+ *   storm.buf=8        bytes per request
+ *   storm.relatch=N    after a move, re-pend a pending SPI (ICPENDR then
+ *                      ISPENDR). Default: on natively, off under vigil.
+ *                      QEMU's GICv2 latches a pending edge SPI to its old
+ *                      target (DESIGN §3); vigil re-latches itself.
+ */
+#include "guest_gic.h"
+#include "guest_virtio.h"
+
+#define STALL_MS 5000
+#define WAIT_MS 5000
+#define BUF_MAX 64
+#define SGI_WAKE 0
+
+struct vcpu_count {
+	volatile uint64_t irqs;	       /* storm SPI acknowledged here */
+	volatile uint64_t completions; /* used entries harvested here */
+	volatile uint64_t empty;       /* SPI with nothing to harvest */
+};
+
+static struct {
+	uint64_t irqs, every, device, queue, buf;
+	bool relatch;
+} cfg;
+
+static struct virtio_dev dev;
+static struct virtq_mem vq_mem;
+static uint8_t bufs[VIRTQ_MAX][BUF_MAX] __attribute__((aligned(64)));
+
+/* vq_lock guards the virtqueue, in_flight[], posted, completed, dups. It is
+ * taken in the SPI handler (any vCPU) and by vCPU 0 with IRQs masked. */
+static struct bakery_lock vq_lock;
+static volatile uint8_t in_flight[VIRTQ_MAX];
+static volatile uint64_t posted, completed, dups, bad_len;
+static volatile bool stop_posting;
+
+static struct vcpu_count count[GUEST_MAX_VCPUS];
+static volatile uint8_t cpu_mask[GUEST_MAX_VCPUS];
+static volatile uint32_t vcpu_up[GUEST_MAX_VCPUS];
+static volatile uint32_t vcpu_exited[GUEST_MAX_VCPUS];
+static volatile bool storm_done;
+static unsigned int nr_vcpus;
+
+static uint64_t irq_total(void)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr_vcpus; i++)
+		sum += READ_ONCE(count[i].irqs);
+	return sum;
+}
+
+static void post_locked(uint16_t id)
+{
+	in_flight[id] = 1;
+	virtq_post(&dev, id);
+	posted++;
+}
+
+/* vCPU 0's rotation state: touched by its main loop with IRQs masked and
+ * by its SPI handler. */
+static struct {
+	uint64_t last_move, moves, relatches;
+	unsigned int target;
+} rot;
+
+static void maybe_rotate(void);
+
+static void storm_irq(unsigned int intid, unsigned int src)
+{
+	struct vcpu_count *c = &count[this_vcpu()];
+	uint32_t id, len;
+	uint64_t n = 0, reposted = 0;
+
+	(void)intid;
+	(void)src;
+	c->irqs++;
+	bakery_lock(&vq_lock);
+	/* Acknowledge first, then harvest: a completion after the ACK
+	 * raises the line again, one before it is harvested below. */
+	virtio_irq_ack(&dev);
+	if (!stop_posting && irq_total() >= cfg.irqs)
+		stop_posting = true;
+	while (virtq_harvest(&dev, &id, &len)) {
+		if (id >= dev.qsize || !in_flight[id]) {
+			dups++;
+			continue;
+		}
+		in_flight[id] = 0;
+		n++;
+		if (len > cfg.buf)
+			bad_len++;
+		if (!stop_posting) {
+			post_locked((uint16_t)id);
+			reposted++;
+		}
+	}
+	completed += n;
+	if (reposted)
+		virtq_kick(&dev);
+	bakery_unlock(&vq_lock);
+	c->completions += n;
+	if (!n)
+		c->empty++;
+	/* The dispatcher keeps acking while the SPI keeps firing: vCPU 0
+	 * must rotate from here too or the SPI stays with it. */
+	if (this_vcpu() == 0)
+		maybe_rotate();
+}
+
+static void wake_irq(unsigned int intid, unsigned int src)
+{
+	(void)intid;
+	(void)src;
+}
+
+static void secondary(unsigned int idx)
+{
+	gic_cpu_init(false);
+	cpu_mask[idx] = gic_cpu_mask();
+	dsb_sy();
+	vcpu_up[idx] = 1;
+	irq_unmask();
+	/* Idle like Linux: WFI until the storm ends (SGI_WAKE then). */
+	while (!READ_ONCE(storm_done))
+		wfi();
+	irq_mask();
+	dsb_sy();
+	vcpu_exited[idx] = 1;
+}
+
+static unsigned int start_secondaries(void)
+{
+	uint64_t deadline;
+	unsigned int n, i;
+
+	for (n = 1; n < GUEST_MAX_VCPUS; n++) {
+		if (vcpu_start(n, secondary) != PSCI_SUCCESS)
+			break;
+	}
+	deadline = deadline_ms(WAIT_MS);
+	for (i = 1; i < n; i++) {
+		while (!READ_ONCE(vcpu_up[i]) && !deadline_passed(deadline))
+			cpu_relax();
+		if (!READ_ONCE(vcpu_up[i]))
+			gprintf("storm: vcpu %u TIMEOUT coming up\n", i);
+	}
+	return n;
+}
+
+static void read_config(uint64_t dtb)
+{
+	cfg.irqs = bootarg_u64(dtb, "storm.irqs", 50000);
+	cfg.every = bootarg_u64(dtb, "storm.every", 4);
+	cfg.device = bootarg_u64(dtb, "storm.device", VIRTIO_ID_RNG);
+	cfg.queue = bootarg_u64(dtb, "storm.queue", 4);
+	cfg.buf = bootarg_u64(dtb, "storm.buf", 8);
+	cfg.relatch = bootarg_u64(dtb, "storm.relatch", !vigil_present());
+	if (!cfg.every)
+		cfg.every = 1;
+	if (cfg.buf < 1 || cfg.buf > BUF_MAX)
+		cfg.buf = 8;
+}
+
+/* Moves the SPI to @vcpu; returns true if it re-latched a pending one. */
+static bool move_spi(unsigned int vcpu)
+{
+	gic_irq_set_targets(dev.intid, cpu_mask[vcpu]);
+	if (!cfg.relatch || !gicd_test(GICD_ISPENDR, dev.intid))
+		return false;
+	gicd_set(GICD_ICPENDR, dev.intid);
+	gicd_set(GICD_ISPENDR, dev.intid);
+	return true;
+}
+
+static void fill_queue(void)
+{
+	uint64_t flags = irq_save();
+	uint16_t id;
+
+	bakery_lock(&vq_lock);
+	for (id = 0; id < dev.qsize; id++) {
+		virtq_set_desc(&dev, id, bufs[id], (uint32_t)cfg.buf);
+		post_locked(id);
+	}
+	virtq_kick(&dev);
+	bakery_unlock(&vq_lock);
+	irq_restore(flags);
+}
+
+/* vCPU 0, IRQs masked: every cfg.every interrupts, move the SPI on. */
+static void maybe_rotate(void)
+{
+	uint64_t total = irq_total();
+
+	if (total - rot.last_move < cfg.every)
+		return;
+	rot.last_move = total;
+	rot.target = (rot.target + 1) % nr_vcpus;
+	if (move_spi(rot.target))
+		rot.relatches++;
+	rot.moves++;
+}
+
+struct storm_result {
+	uint64_t moves, relatches, elapsed_ms;
+	bool stalled;
+};
+
+/* vCPU 0 during the storm: rotate the SPI, watch for the end or a stall. */
+static void storm_loop(struct storm_result *r)
+{
+	uint64_t start = counter_read(), last_done = 0;
+	uint64_t progress_at = start, stall = deadline_ms(STALL_MS) - start;
+
+	for (;;) {
+		uint64_t flags = irq_save(), now, done;
+
+		maybe_rotate();
+		irq_restore(flags);
+		done = READ_ONCE(completed);
+		now = counter_read();
+		if (READ_ONCE(stop_posting) && done == READ_ONCE(posted))
+			break;
+		if (done != last_done) {
+			last_done = done;
+			progress_at = now;
+		} else if (now - progress_at > stall) {
+			r->stalled = true;
+			break;
+		}
+		cpu_relax();
+	}
+	r->elapsed_ms = (counter_read() - start) * 1000 / timer_freq();
+	r->moves = rot.moves;
+	r->relatches = rot.relatches;
+}
+
+static void report_stall(void)
+{
+	gprintf("storm: STALLED posted=%lu completed=%lu used.idx=%u "
+		"last_used=%u isr=0x%x\n",
+		posted, completed, READ_ONCE(dev.used->idx), dev.last_used,
+		virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
+	gprintf("storm: STALLED intid=%u enabled=%d pending=%d active=%d "
+		"itargetsr=0x%x\n",
+		dev.intid, gicd_test(GICD_ISENABLER, dev.intid),
+		gicd_test(GICD_ISPENDR, dev.intid),
+		gicd_test(GICD_ISACTIVER, dev.intid),
+		gicd_read8(GICD_ITARGETSR + dev.intid));
+}
+
+static void stop_secondaries(void)
+{
+	uint64_t deadline;
+	unsigned int i;
+
+	storm_done = true;
+	dsb_sy();
+	if (nr_vcpus > 1)
+		gic_send_sgi(SGIR_ALL_BUT_SELF, 0, SGI_WAKE);
+	deadline = deadline_ms(WAIT_MS);
+	for (i = 1; i < nr_vcpus; i++) {
+		while (!READ_ONCE(vcpu_exited[i]) && !deadline_passed(deadline))
+			cpu_relax();
+		if (!READ_ONCE(vcpu_exited[i]))
+			gprintf("storm: vcpu %u TIMEOUT stopping\n", i);
+	}
+}
+
+/* Prints the summary; returns true if every check passed. */
+static bool report(const struct storm_result *r)
+{
+	uint64_t total = irq_total(), spurious = 0, empty = 0;
+	char per[96], *p = per;
+	bool all_handled = true, ok;
+	unsigned int i;
+
+	for (i = 0; i < nr_vcpus; i++) {
+		const struct irq_stats *st = &irq_stats[i];
+
+		gprintf("storm: vcpu %u irqs=%lu completions=%lu empty=%lu "
+			"exceptions=%lu spurious=%lu\n",
+			i, count[i].irqs, count[i].completions, count[i].empty,
+			st->exceptions, st->spurious);
+		spurious += st->spurious;
+		empty += count[i].empty;
+		if (!count[i].irqs)
+			all_handled = false;
+		p += snprintf(p, (size_t)(per + sizeof(per) - p), "%s%lu",
+			      i ? "," : "", count[i].irqs);
+	}
+	gprintf("storm: requests=%lu completions=%lu dups=%lu bad_len=%lu "
+		"moves=%lu relatches=%lu spurious=%lu empty=%lu\n",
+		posted, completed, dups, bad_len, r->moves, r->relatches,
+		spurious, empty);
+	gprintf("storm: elapsed_ms=%lu rate=%lu irq/s\n", r->elapsed_ms,
+		r->elapsed_ms ? total * 1000 / r->elapsed_ms : 0);
+
+	/*
+	 * Spurious allowance (GICv2 §3.2.5 / §4.4.4): an IRQ signalled to a
+	 * CPU interface can stop being pending for it before the IAR read,
+	 * here because vCPU 0 moved it; each move can strand at most one
+	 * signalled instance, so spurious <= moves.
+	 */
+	ok = !r->stalled && completed == posted && !dups && !bad_len &&
+	     all_handled && total >= cfg.irqs && spurious <= r->moves;
+	if (!ok)
+		gprintf("storm: FAIL%s%s%s%s%s%s\n",
+			r->stalled ? " stalled" : "",
+			completed != posted ? " completions!=requests" : "",
+			dups ? " dup-completions" : "",
+			bad_len ? " bad-length" : "",
+			!all_handled ? " idle-vcpu" : "",
+			spurious > r->moves ? " spurious>moves" : "");
+	gprintf("storm: %s total=%lu requests=%lu completions=%lu moves=%lu "
+		"spurious=%lu per-vcpu=%s\n",
+		ok ? "PASS" : "FAIL", total, posted, completed, r->moves,
+		spurious, per);
+	return ok;
+}
+
+int main(uint64_t dtb)
+{
+	struct storm_result r = {0};
+	int ret;
+
+	read_config(dtb);
+	gic_probe(dtb);
+	gprintf("storm: %s, gicd=0x%lx gicc=0x%lx irqs=%lu every=%lu "
+		"relatch=%d\n",
+		vigil_present() ? "under vigil" : "native",
+		(uint64_t)gic_dist_base, (uint64_t)gic_cpu_base, cfg.irqs,
+		cfg.every, cfg.relatch);
+	if (!virtio_find(dtb, (uint32_t)cfg.device, 0, &dev)) {
+		gprintf("storm: FAIL no virtio device %lu found\n", cfg.device);
+		return 1;
+	}
+	ret = virtio_setup(&dev, &vq_mem, (unsigned int)cfg.queue);
+	gprintf("storm: virtio device %u at 0x%lx (transport %u) version %u "
+		"intid %u %s queue %u -> %d\n",
+		dev.device_id, (uint64_t)dev.base, dev.index, dev.version,
+		dev.intid, dev.edge ? "edge" : "level", dev.qsize, ret);
+	if (ret) {
+		gprintf("storm: FAIL virtio setup step %d\n", -ret);
+		return 1;
+	}
+
+	gic_dist_enable();
+	gic_cpu_init(false);
+	cpu_mask[0] = gic_cpu_mask();
+	irq_set_handler(SGI_WAKE, wake_irq);
+	irq_set_handler(dev.intid, storm_irq);
+	nr_vcpus = start_secondaries();
+	gprintf("storm: %u vcpus\n", nr_vcpus);
+
+	gic_irq_set_edge(dev.intid, dev.edge);
+	gic_irq_set_priority(dev.intid, 0xa0);
+	gic_irq_set_targets(dev.intid, cpu_mask[0]);
+	gic_irq_enable(dev.intid);
+	fill_queue();
+	irq_unmask();
+	storm_loop(&r);
+	irq_mask();
+	if (r.stalled)
+		report_stall();
+	gic_irq_disable(dev.intid);
+	stop_secondaries();
+	report(&r);
+	return 0;
+}
