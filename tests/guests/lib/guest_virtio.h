@@ -133,9 +133,10 @@ bool virtio_find(uint64_t dtb, uint32_t device_id, unsigned int nth,
  * sets DRIVER_OK. Returns 0 or a negative step number on failure. */
 int virtio_setup(struct virtio_dev *dev, struct virtq_mem *mem,
 		 unsigned int qsize);
-/* Fills descriptor @id with one device-writable buffer. */
+/* Fills descriptor @id. @flags: VRING_DESC_F_WRITE for a buffer the device
+ * writes, VRING_DESC_F_NEXT to chain descriptor @id + 1 after it. */
 void virtq_set_desc(struct virtio_dev *dev, uint16_t id, void *buf,
-		    uint32_t len);
+		    uint32_t len, uint16_t flags);
 /* Puts descriptor @id in the avail ring (no notification). */
 void virtq_post(struct virtio_dev *dev, uint16_t id);
 /* Tells the device that virtqueue 0 has new buffers. */

@@ -147,14 +147,14 @@ int virtio_setup(struct virtio_dev *dev, struct virtq_mem *mem,
 }
 
 void virtq_set_desc(struct virtio_dev *dev, uint16_t id, void *buf,
-		    uint32_t len)
+		    uint32_t len, uint16_t flags)
 {
 	struct vring_desc *d = &dev->desc[id];
 
 	d->addr = (uintptr_t)buf;
 	d->len = len;
-	d->flags = VRING_DESC_F_WRITE;
-	d->next = 0;
+	d->flags = flags;
+	d->next = flags & VRING_DESC_F_NEXT ? (uint16_t)(id + 1) : 0;
 }
 
 void virtq_post(struct virtio_dev *dev, uint16_t id)

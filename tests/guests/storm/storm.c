@@ -14,10 +14,13 @@
  * Parameters, from /chosen/bootargs (QEMU -append), with defaults:
  *   storm.irqs=50000   interrupts to reach before posting stops
  *   storm.every=4      interrupts between two ITARGETSR moves
- *   storm.device=4     virtio device ID (4 rng, 2 block, 1 net...)
- *   storm.queue=4      requests in flight (the queue size, at most the
- *                      device's QueueNumMax and 64)
- *   storm.buf=8        bytes per request
+ *   storm.device=4     virtio device ID: 4 rng (-device virtio-rng-device)
+ *                      or 2 block (a READ of sector 0 per request; e.g.
+ *                      -blockdev null-co,node-name=n0,read-zeroes=on
+ *                      -device virtio-blk-device,drive=n0)
+ *   storm.queue=4      requests in flight (at most 64 descriptors: 64
+ *                      rng requests, 21 block requests)
+ *   storm.buf=8        bytes per rng request
  *   storm.relatch=N    after a move, re-pend a pending SPI (ICPENDR then
  *                      ISPENDR). Default: on natively, off under vigil.
  *                      QEMU's GICv2 latches a pending edge SPI to its old
@@ -46,6 +49,22 @@ static struct virtio_dev dev;
 static struct virtq_mem vq_mem;
 static uint8_t bufs[VIRTQ_MAX][BUF_MAX] __attribute__((aligned(64)));
 
+/* virtio-blk requests (virtio 1.1 §5.2.6): header, data, status. */
+#define VIRTIO_BLK_T_IN 0
+#define VIRTIO_BLK_S_OK 0
+#define BLK_SECTOR 512
+struct blk_hdr {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+static struct blk_hdr blk_hdr[VIRTQ_MAX];
+static uint8_t blk_data[VIRTQ_MAX][BLK_SECTOR] __attribute__((aligned(64)));
+static volatile uint8_t blk_status[VIRTQ_MAX];
+/* Descriptors per request: 1 (rng) or 3 (block); request k's head is
+ * k * descs_per_req. */
+static unsigned int descs_per_req = 1;
+
 /* vq_lock guards the virtqueue, in_flight[], posted, completed, dups. It is
  * taken in the SPI handler (any vCPU) and by vCPU 0 with IRQs masked. */
 static struct bakery_lock vq_lock;
@@ -70,8 +89,19 @@ static uint64_t irq_total(void)
 	return sum;
 }
 
+/* Whether the completed request at @head is what the device should have
+ * written. */
+static bool request_ok(uint32_t head, uint32_t len)
+{
+	if (cfg.device == VIRTIO_ID_BLOCK)
+		return blk_status[head] == VIRTIO_BLK_S_OK;
+	return len >= 1 && len <= cfg.buf;
+}
+
 static void post_locked(uint16_t id)
 {
+	if (cfg.device == VIRTIO_ID_BLOCK)
+		blk_status[id] = 0xff; /* the device overwrites it */
 	in_flight[id] = 1;
 	virtq_post(&dev, id);
 	posted++;
@@ -102,13 +132,13 @@ static void storm_irq(unsigned int intid, unsigned int src)
 	if (!stop_posting && irq_total() >= cfg.irqs)
 		stop_posting = true;
 	while (virtq_harvest(&dev, &id, &len)) {
-		if (id >= dev.qsize || !in_flight[id]) {
+		if (id >= dev.qsize || id % descs_per_req || !in_flight[id]) {
 			dups++;
 			continue;
 		}
 		in_flight[id] = 0;
 		n++;
-		if (len > cfg.buf)
+		if (!request_ok(id, len))
 			bad_len++;
 		if (!stop_posting) {
 			post_locked((uint16_t)id);
@@ -199,8 +229,20 @@ static void fill_queue(void)
 	uint16_t id;
 
 	bakery_lock(&vq_lock);
-	for (id = 0; id < dev.qsize; id++) {
-		virtq_set_desc(&dev, id, bufs[id], (uint32_t)cfg.buf);
+	for (id = 0; id + descs_per_req <= dev.qsize; id += descs_per_req) {
+		if (cfg.device == VIRTIO_ID_BLOCK) {
+			blk_hdr[id].type = VIRTIO_BLK_T_IN;
+			blk_hdr[id].sector = 0;
+			virtq_set_desc(&dev, id, &blk_hdr[id],
+				       sizeof(blk_hdr[id]), VRING_DESC_F_NEXT);
+			virtq_set_desc(&dev, id + 1, blk_data[id], BLK_SECTOR,
+				       VRING_DESC_F_WRITE | VRING_DESC_F_NEXT);
+			virtq_set_desc(&dev, id + 2, (void *)&blk_status[id], 1,
+				       VRING_DESC_F_WRITE);
+		} else {
+			virtq_set_desc(&dev, id, bufs[id], (uint32_t)cfg.buf,
+				       VRING_DESC_F_WRITE);
+		}
 		post_locked(id);
 	}
 	virtq_kick(&dev);
@@ -356,7 +398,12 @@ int main(uint64_t dtb)
 		gprintf("storm: FAIL no virtio device %lu found\n", cfg.device);
 		return 1;
 	}
-	ret = virtio_setup(&dev, &vq_mem, (unsigned int)cfg.queue);
+	if (cfg.device == VIRTIO_ID_BLOCK)
+		descs_per_req = 3;
+	if (cfg.queue < 1 || cfg.queue * descs_per_req > VIRTQ_MAX)
+		cfg.queue = VIRTQ_MAX / descs_per_req;
+	ret = virtio_setup(&dev, &vq_mem,
+			   (unsigned int)(cfg.queue * descs_per_req));
 	gprintf("storm: virtio device %u at 0x%lx (transport %u) version %u "
 		"intid %u %s queue %u -> %d\n",
 		dev.device_id, (uint64_t)dev.base, dev.index, dev.version,
