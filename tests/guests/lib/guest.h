@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The bare-metal guest library: start-up (start.S), console output through
- * vigil's hypercall, a small printf, PSCI calls and exception capture.
+ * The bare-metal guest library: start-up (start.S, with an arm64 Image
+ * header so QEMU -kernel also boots a guest natively), console output
+ * through vigil's hypercall or natively the PL011 (console.c), a small
+ * printf, PSCI calls, exception capture, a bakery lock, a read-only FDT
+ * walker with /chosen/bootargs parameters (fdt.c). GICv2, IRQ dispatch and
+ * generic timers: guest_gic.h; a virtio-mmio driver core: guest_virtio.h.
  *
  * Guests run at EL1 with the MMU off, so every data access is
  * Device-nGnRnE: no unaligned accesses (-mstrict-align) and no exclusives.
