@@ -296,7 +296,7 @@ static int vgic_check_vcpu(struct vcpu *v)
 {
 	struct vgic_vcpu *vv = &v->vgic;
 	struct vgic_irq *irq, *prev = NULL;
-	unsigned int lrs_seen[VGIC_NR_PRIVATE + VGIC_MAX_SPIS] = {0};
+	uint8_t lrs_seen[VGIC_NR_PRIVATE + VGIC_MAX_SPIS] = {0};
 	int ret = 0;
 	unsigned long flags = spin_lock_irqsave(&vv->lock);
 
@@ -361,7 +361,8 @@ static int vgic_check_vcpu(struct vcpu *v)
 		INV(vgic_irq_inflight(p) == (p->owner != NULL),
 		    "vcpu%u: priv %u owner/inflight", v->id, i);
 	}
-	for (unsigned int i = 0; i < VGIC_MAX_SPIS; i++) {
+	for (unsigned int i = 0; i < v->vm->vgic.nr_irqs - VGIC_NR_PRIVATE;
+	     i++) {
 		struct vgic_irq *s = &v->vm->vgic.spis[i];
 
 		if (s->owner == v)
@@ -388,21 +389,22 @@ int vgic_check_invariants(struct vm *vm)
 			return ret;
 	}
 	/* Each SPI on at most one vCPU's lists, and owned consistently. */
-	for (unsigned int i = 0; i < VGIC_MAX_SPIS; i++) {
-		struct vgic_irq *s = &vm->vgic.spis[i];
-		unsigned int found = 0;
+	uint8_t found[VGIC_MAX_SPIS] = {0};
 
-		for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
-			struct vgic_irq *irq;
+	for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
+		struct vgic_irq *irq;
 
-			list_for_each_entry (irq, &vm->vcpus[c].vgic.inflight,
-					     inflight) {
-				if (irq == s)
-					found++;
-			}
+		list_for_each_entry (irq, &vm->vcpus[c].vgic.inflight,
+				     inflight) {
+			if (vgic_is_spi(irq))
+				found[irq->intid - VGIC_NR_PRIVATE]++;
 		}
-		INV(found == (s->owner ? 1u : 0u),
-		    "spi %u on %u lists (owner %s)", s->intid, found,
+	}
+	for (unsigned int i = 0; i < vm->vgic.nr_irqs - VGIC_NR_PRIVATE; i++) {
+		struct vgic_irq *s = &vm->vgic.spis[i];
+
+		INV(found[i] == (s->owner ? 1u : 0u),
+		    "spi %u on %u lists (owner %s)", s->intid, found[i],
 		    s->owner ? "set" : "none");
 		INV(!(s->flags & VGIC_IRQ_MIGRATING) || s->nr_lrs == 1,
 		    "spi %u migrating in %u LRs", s->intid, s->nr_lrs);

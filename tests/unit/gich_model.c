@@ -288,7 +288,10 @@ bool gm_phys_ack(unsigned int cpu, unsigned int pirq)
 {
 	struct gm_pirq *p = &gm_pirqs[pirq];
 
-	if (!p->enabled || p->active || !p->pending || p->latched_to != cpu)
+	/* QEMU latches an edge's pending state to the target of the time; a
+	 * level IRQ's follows its line to the current target. */
+	if (!p->enabled || p->active || !p->pending ||
+	    (p->edge ? p->latched_to : p->target) != cpu)
 		return false;
 	p->pending = false;
 	p->active = true;
