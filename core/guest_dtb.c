@@ -130,6 +130,24 @@ static int set_psci(void *fdt)
 	return fdt_setprop_string(fdt, n, "method", "hvc");
 }
 
+/* Whether @node or a child has a gpios property naming a missing node. */
+static bool gpios_dangle(const void *fdt, int node)
+{
+	const fdt32_t *gp;
+	int len, c;
+
+	gp = fdt_getprop(fdt, node, "gpios", &len);
+	if (gp && len >= 4 &&
+	    fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(gp[0])) < 0)
+		return true;
+	fdt_for_each_subnode(c, fdt, node)
+	{
+		if (gpios_dangle(fdt, c))
+			return true;
+	}
+	return false;
+}
+
 static bool vm_has_device(const struct vm *vm, const char *path)
 {
 	for (unsigned int i = 0; i < vm->nr_devs; i++)
@@ -156,8 +174,6 @@ static int prune_devices(struct vm *vm, void *fdt, int gic)
 		{
 			char path[64];
 			const char *type;
-			const fdt32_t *gp;
-			int len;
 			bool drop = false;
 
 			if (fdt_get_path(fdt, n, path, sizeof(path)))
@@ -171,10 +187,7 @@ static int prune_devices(struct vm *vm, void *fdt, int gic)
 				continue;
 			if (fdt_getprop(fdt, n, "reg", NULL))
 				drop = !vm_has_device(vm, path);
-			gp = fdt_getprop(fdt, n, "gpios", &len);
-			if (gp && len >= 4 &&
-			    fdt_node_offset_by_phandle(fdt,
-						       fdt32_to_cpu(gp[0])) < 0)
+			if (gpios_dangle(fdt, n))
 				drop = true;
 			if (drop) {
 				int r = fdt_del_node(fdt, n);
@@ -224,6 +237,13 @@ static int set_gic(void *fdt, int *gic_out)
 	r = fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));
 	if (r)
 		return r;
+	/* Children (QEMU's GICv2m MSI frame) are host hardware too. */
+	for (int c = fdt_first_subnode(fdt, gic); c >= 0;
+	     c = fdt_first_subnode(fdt, gic)) {
+		r = fdt_del_node(fdt, c);
+		if (r)
+			return r;
+	}
 	r = fdt_delprop(fdt, gic, "interrupts");
 	return r == -FDT_ERR_NOTFOUND ? 0 : r;
 }
