@@ -89,6 +89,7 @@ static int64_t psci_features(uint32_t fn)
 	case PSCI_0_2_AFFINITY_INFO:
 	case PSCI_0_2_AFFINITY_INFO_64:
 	case PSCI_0_2_SYSTEM_OFF:
+	case PSCI_0_2_SYSTEM_RESET:
 	case PSCI_1_0_FEATURES:
 	case PSCI_0_2_CPU_SUSPEND:
 	case PSCI_0_2_CPU_SUSPEND_64:
@@ -131,6 +132,10 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 	case PSCI_0_2_SYSTEM_OFF:
 		vm_power_off(v->vm);
 		ret = PSCI_SUCCESS;
+		break;
+	case PSCI_0_2_SYSTEM_RESET:
+		vm_reset(v);
+		ret = PSCI_SUCCESS; /* not seen: the vCPU starts over */
 		break;
 	case PSCI_1_0_FEATURES:
 		ret = psci_features((uint32_t)a1);

@@ -101,6 +101,65 @@ static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
 	return 0;
 }
 
+/* The arm64 Image header (Documentation/arm64/booting.rst): image_size at
+ * 16 covers text, data and bss; magic "ARM\x64" at 56. */
+#define IMAGE_MAGIC 0x644d5241U
+#define IMAGE_DEFAULT_SIZE 0x200000ULL
+
+static uint64_t vm_image_size(struct vm *vm)
+{
+	const uint8_t *h = vm_ipa_to_host(vm, vm->entry, 64);
+	uint64_t size = 0;
+	uint32_t magic = 0;
+
+	if (!h)
+		return 0;
+	for (int i = 0; i < 4; i++)
+		magic |= (uint32_t)h[56 + i] << (8 * i);
+	for (int i = 0; i < 8; i++)
+		size |= (uint64_t)h[16 + i] << (8 * i);
+	if (magic != IMAGE_MAGIC || !size)
+		size = IMAGE_DEFAULT_SIZE; /* a bare-metal payload */
+	/* Never past the end of RAM. */
+	while (size && !vm_ipa_to_host(vm, vm->entry, size))
+		size -= 0x1000;
+	return size;
+}
+
+static uint64_t save_copy(const void *src, uint64_t size)
+{
+	unsigned int pages = (unsigned int)(ALIGN_UP(size, PAGE_SIZE) /
+					    PAGE_SIZE);
+	uint64_t pa = mm_alloc_pages(pages, 1);
+
+	if (pa)
+		memcpy(mm_phys_to_virt(pa), src, size);
+	return pa;
+}
+
+/* Keep what SYSTEM_RESET needs to boot the VM again as it first did. */
+static int vm_save_images(struct vm *vm, const struct vm_config *vc,
+			  char *err, size_t errlen)
+{
+	vm->image_size = vm_image_size(vm);
+	vm->image_save_pa =
+		vm->image_size ? save_copy(vm_ipa_to_host(vm, vm->entry,
+							  vm->image_size),
+					   vm->image_size)
+			       : 0;
+	if (vm->initrd_size)
+		vm->initrd_save_pa = save_copy(
+			vm_ipa_to_host(vm, vm->initrd_ipa, vm->initrd_size),
+			vm->initrd_size);
+	if (!vm->image_save_pa || (vm->initrd_size && !vm->initrd_save_pa)) {
+		snprintf(err, errlen,
+			 "%s: no memory left for a reset copy of its images",
+			 vc->node);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	      const void *host_fdt, char *err, size_t errlen)
 {
@@ -151,9 +210,12 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	if (!r)
 		r = vm_place_initrd(vm, vc, bi, err, errlen);
 	if (!r)
+		r = vm_save_images(vm, vc, err, errlen);
+	if (!r)
 		r = guest_dtb_build(vm, host_fdt, err, errlen);
 	if (r)
 		return r;
+	vm->host_fdt = host_fdt;
 	nr_vms++;
 	pr_info("VM %u '%s': %u vCPUs, RAM 0x%lx-0x%lx, entry 0x%lx, "
 		"DTB at 0x%lx",
@@ -168,6 +230,53 @@ void vms_start(void)
 {
 	for (unsigned int i = 0; i < nr_vms; i++)
 		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
+}
+
+/* Stop every vCPU of @vm but @self and wait until none is in guest mode. */
+static void vm_stop_vcpus(struct vm *vm, struct vcpu *self)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		spin_lock(&v->power_lock);
+		v->state = VCPU_OFFLINE;
+		v->on_pending = false;
+		spin_unlock(&v->power_lock);
+		if (v != self && v->running_on >= 0 &&
+		    (unsigned int)v->running_on != arch_cpu_id())
+			arch_kick_cpu((unsigned int)v->running_on);
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		while (v != self && READ_ONCE(v->running_on) >= 0)
+			arch_cpu_relax();
+	}
+}
+
+void vm_reset(struct vcpu *self)
+{
+	struct vm *vm = self->vm;
+	char err[160];
+
+	if (__atomic_exchange_n(&vm->resetting, true, __ATOMIC_ACQ_REL))
+		return; /* another vCPU of the VM is resetting it */
+	vm_stop_vcpus(vm, self);
+	vgic_vm_reset(vm);
+	memcpy(vm_ipa_to_host(vm, vm->entry, vm->image_size),
+	       mm_phys_to_virt(vm->image_save_pa), vm->image_size);
+	if (vm->initrd_size)
+		memcpy(vm_ipa_to_host(vm, vm->initrd_ipa, vm->initrd_size),
+		       mm_phys_to_virt(vm->initrd_save_pa), vm->initrd_size);
+	if (guest_dtb_build(vm, vm->host_fdt, err, sizeof(err))) {
+		pr_err("VM %u '%s': reset failed: %s", vm->id, vm->name, err);
+		vm_power_off(vm);
+		return;
+	}
+	vm->resets++;
+	pr_info("VM %u '%s' reset (%lu)", vm->id, vm->name, vm->resets);
+	WRITE_ONCE(vm->resetting, false);
+	vcpu_power_on(&vm->vcpus[0], vm->entry, vm->dtb_ipa);
 }
 
 void vm_power_off(struct vm *vm)

@@ -21,6 +21,9 @@ extern struct gic_hw gic;
 int gic_probe(const void *fdt);
 void gic_dist_init(void);
 void gic_cpu_init(void);
+/* GICD_ICACTIVER: deactivate @irq whichever CPU acknowledged it (banked
+ * for SGIs/PPIs: this CPU's). */
+void gic_irq_clear_active(unsigned int irq);
 /* GICC_IAR: the acknowledged INTID (and SGI source). */
 uint32_t gic_ack(void);
 

@@ -213,6 +213,11 @@ void gic_irq_clear_pending(unsigned int irq)
 	wr(gic.gicd, GICD_ICPENDR + (irq / 32) * 4, BIT(irq % 32));
 }
 
+void gic_irq_clear_active(unsigned int irq)
+{
+	wr(gic.gicd, GICD_ICACTIVER + (irq / 32) * 4, BIT(irq % 32));
+}
+
 bool gic_irq_is_active(unsigned int irq)
 {
 	return rd(gic.gicd, GICD_ISACTIVER + (irq / 32) * 4) & BIT(irq % 32);

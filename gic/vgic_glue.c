@@ -124,6 +124,48 @@ void gic_handle_irqs(struct vcpu *cur)
 	}
 }
 
+/*
+ * SYSTEM_RESET: the VM's vCPUs are all out of guest mode. Unbind every
+ * passthrough SPI (waiting out a softirq that still holds one: run this
+ * pCPU's, let the others run theirs), make sure none stays active in the
+ * physical GIC (the guest will never EOI it now), start the vGIC afresh and
+ * bind them again.
+ */
+void vgic_vm_reset(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_devs; i++) {
+		const struct vm_device *d = &vm->devs[i];
+
+		for (unsigned int j = 0; j < d->nr_irqs; j++) {
+			while (vgic_unbind_passthrough(vm, d->irqs[j]) ==
+			       -EAGAIN) {
+				softirq_run();
+				arch_cpu_relax();
+			}
+			/* GICD_ICACTIVER, not GICC_DIR: the instance may have
+			 * been acknowledged by another pCPU. */
+			gic_irq_clear_active(d->irqs[j]);
+		}
+	}
+	vgic_vm_init(vm, vm->vgic.nr_irqs);
+	for (unsigned int i = 0; i < vm->nr_devs; i++) {
+		const struct vm_device *d = &vm->devs[i];
+
+		for (unsigned int j = 0; j < d->nr_irqs; j++)
+			if (vgic_bind_passthrough(vm, d->irqs[j], d->irqs[j]))
+				pr_err("VM '%s': rebinding IRQ %u failed",
+				       vm->name, d->irqs[j]);
+	}
+}
+
+/* This pCPU's vCPU went offline (CPU_OFF, SYSTEM_OFF or RESET): a timer PPI
+ * it left active would never be deactivated by the guest. */
+void gic_vcpu_offline(void)
+{
+	gic_irq_clear_active(PPI_VTIMER);
+	gic_irq_clear_active(PPI_PTIMER);
+}
+
 void arch_kick_cpu(unsigned int cpu)
 {
 	gic_send_sgi(cpu, SGI_KICK);

@@ -29,6 +29,11 @@ void gic_secondary_init(void);
  * the idle loop); @cur is the vCPU whose LRs are loaded here, or NULL. */
 void gic_handle_irqs(struct vcpu *cur);
 
+/* Reset @vm's vGIC for SYSTEM_RESET, keeping its passthrough IRQs. */
+void vgic_vm_reset(struct vm *vm);
+/* The vCPU of this pCPU went offline: drop its timer PPIs' active state. */
+void gic_vcpu_offline(void);
+
 /* INTID of the SGI vigil uses to kick another pCPU. */
 #define SGI_KICK 0
 

@@ -86,6 +86,13 @@ struct vm {
 	uint64_t vttbr;	       /* VTTBR_EL2: VMID and root table */
 	struct mmio_bus *mmio; /* emulated MMIO regions */
 	bool powered_off;
+	bool resetting; /* SYSTEM_RESET in progress: vCPUs are stopping */
+	unsigned long resets;
+	/* Pristine copies for SYSTEM_RESET: the boot image (from the entry
+	 * point) and the initrd, kept in vigil's memory. */
+	uint64_t image_size, image_save_pa;
+	uint64_t initrd_save_pa;
+	const void *host_fdt; /* the boot DTB, to rebuild the guest's */
 	struct vgic_dist vgic;
 };
 
@@ -100,6 +107,9 @@ struct boot_info;
 /* Build the next VM from @vc; on error one line in @err. */
 int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	      const void *host_fdt, char *err, size_t errlen);
+/* SYSTEM_RESET from vCPU @self: stop every vCPU of its VM, restore its
+ * images, rebuild its DTB and start vCPU 0 again. */
+void vm_reset(struct vcpu *self);
 /* Power on vCPU 0 of every VM. */
 void vms_start(void);
 /* Print vigil's counters (at power-off). */

@@ -7,6 +7,7 @@
  */
 #include "arch.h"
 #include "arch_vcpu.h"
+#include "gic_vm.h"
 #include "percpu.h"
 #include "sched.h"
 #include "softirq.h"
@@ -73,6 +74,13 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		WRITE_ONCE(v->running_on, (int)p->id);
 		arch_vcpu_enter(v);
 		WRITE_ONCE(v->running_on, -1);
+	}
+	if (READ_ONCE(v->state) == VCPU_OFFLINE) {
+		/* Save and stop its EL1 state (the virtual timer above all);
+		 * CPU_ON loads a fresh one. */
+		arch_vcpu_put(v);
+		p->loaded = NULL;
+		gic_vcpu_offline();
 	}
 }
 
