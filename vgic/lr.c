@@ -214,6 +214,11 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
 	struct vgic_vcpu *vv = &d->vgic;
 	uint64_t elrsr, eisr;
 
+	/* The guest changes GICV_PMR/BPR/CTLR (VMCR) and its active
+	 * priorities (APR) without a trap: read them back before anything
+	 * reloads the interface from the shadow. */
+	vv->vmcr = gich_read_vmcr();
+	vv->apr = gich_read_apr();
 	if (!vv->lr_used)
 		return;
 	elrsr = gich_elrsr();
@@ -285,8 +290,6 @@ void vgic_sync_lrs(struct vcpu *v)
 		return;
 	}
 	lrs_read_back(v, &def);
-	v->vgic.vmcr = gich_read_vmcr();
-	v->vgic.apr = gich_read_apr();
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	v->vgic.loaded_on = -1;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
