@@ -26,10 +26,41 @@
 
 static unsigned long spurious_unbound;
 
+/*
+ * The timer PPIs are level interrupts whose line is the timer's condition
+ * (ENABLE && ISTATUS && !IMASK). An instance taken from the physical GIC
+ * but not yet handed to the guest is dropped when the line has gone low
+ * meanwhile, so the guest never sees a stale pending timer (GICv2 §1.4.2:
+ * a level interrupt is pending only while asserted).
+ */
+static void timer_resample(struct vcpu *v)
+{
+	static const unsigned int ppis[] = {PPI_VTIMER, PPI_PTIMER};
+
+	if (this_cpu()->loaded != v)
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
+		if (!arch_timer_line(ppis[i]) &&
+		    vgic_ppi_hw_retract(v, ppis[i]))
+			gic_irq_clear_active(ppis[i]);
+}
+
+void gic_vcpu_before_entry(struct vcpu *v)
+{
+	timer_resample(v);
+}
+
 static int vgic_dist_mmio(void *opaque, struct vcpu *v, uint64_t offset,
 			  unsigned int size, bool write, uint64_t *val)
 {
 	(void)opaque;
+	/* Pending and active state of the PPIs is read through word 0 of
+	 * ISPENDR/ICPENDR and ISACTIVER/ICACTIVER. */
+	if ((offset >= 0x200 && offset < 0x204) ||
+	    (offset >= 0x280 && offset < 0x284) ||
+	    (offset >= 0x300 && offset < 0x304) ||
+	    (offset >= 0x380 && offset < 0x384))
+		timer_resample(v);
 	return vgic_dist_access(v, offset, size, write, val);
 }
 

@@ -34,6 +34,12 @@ void vgic_vm_reset(struct vm *vm);
 /* The vCPU of this pCPU went offline: drop its timer PPIs' active state. */
 void gic_vcpu_offline(void);
 
+/* Just before @v enters the guest on this pCPU (IRQs masked). */
+void gic_vcpu_before_entry(struct vcpu *v);
+/* Whether the generic timer behind PPI @ppi (27 virtual, 30 physical)
+ * asserts its interrupt on this pCPU now (arch code). */
+bool arch_timer_line(unsigned int ppi);
+
 /* INTID of the SGI vigil uses to kick another pCPU. */
 #define SGI_KICK 0
 

@@ -33,3 +33,25 @@ int vgic_inject_hw_ppi(struct vcpu *v, unsigned int virq, unsigned int pirq)
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
 }
+
+bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_irq *irq;
+	unsigned long flags;
+	struct vcpu *d;
+	bool retracted = false;
+
+	if (intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE)
+		return false;
+	irq = vgic_get_irq(v->vm, v, intid);
+	d = vgic_irq_lock(v->vm, irq, &flags);
+	if ((irq->flags & VGIC_IRQ_HW_ACTIVE) &&
+	    (irq->flags & VGIC_IRQ_PENDING) && !irq->nr_lrs) {
+		irq->flags &=
+			(uint16_t) ~(VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE);
+		vgic_irq_update(d, irq);
+		retracted = true;
+	}
+	vgic_irq_unlock(d, NULL, flags);
+	return retracted;
+}

@@ -216,6 +216,19 @@ void arch_inject_undef(struct vcpu *v)
 	inject_sync(v, esr_for_undef(), 0);
 }
 
+#define CNT_CTL_ENABLE BIT(0)
+#define CNT_CTL_IMASK BIT(1)
+#define CNT_CTL_ISTATUS BIT(2)
+
+bool arch_timer_line(unsigned int ppi)
+{
+	uint64_t ctl = ppi == 27 ? read_sysreg(cntv_ctl_el0)
+				 : read_sysreg(cntp_ctl_el0);
+
+	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
+	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
+}
+
 void arch_system_off(void)
 {
 	psci_fw_system_off();
@@ -245,6 +258,7 @@ void arch_vcpu_enter(struct vcpu *v)
 {
 	uint64_t code;
 
+	gic_vcpu_before_entry(v);
 	vgic_flush_lrs(v);
 	code = guest_enter(&v->arch.regs);
 	this_cpu()->exits++;
