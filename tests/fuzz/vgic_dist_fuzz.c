@@ -154,6 +154,18 @@ static void setup(void)
 	memset(kicks_seen, 0, sizeof(kicks_seen));
 	for (unsigned int v = FIRST_HW; v < FIRST_HW + NR_HW; v++)
 		check(vgic_bind_passthrough(&vm, v, PIRQ(v)) == 0, "bind");
+	/* A booted guest's configuration, so that every path is a few input
+	 * bytes away: distributor on, SPIs enabled, edge, spread over the
+	 * vCPUs, two priorities. */
+	gm_wr(&vm.vcpus[0], 0x000, 4, 1);
+	for (unsigned int r = 1; r < NR_IRQS / 32; r++)
+		gm_wr(&vm.vcpus[0], 0x100 + 4 * r, 4, 0xffffffff);
+	for (unsigned int r = 2; r < NR_IRQS / 16; r++)
+		gm_wr(&vm.vcpus[0], 0xc00 + 4 * r, 4, 0xaaaaaaaa);
+	for (unsigned int i = 32; i < NR_IRQS; i += 4) {
+		gm_wr(&vm.vcpus[0], 0x800 + i, 4, 0x08040201);
+		gm_wr(&vm.vcpus[0], 0x400 + i, 4, 0x80a080a0);
+	}
 }
 
 static void drain(void)
