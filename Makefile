@@ -104,6 +104,26 @@ $(foreach g,$(GUESTS),$(eval $(call guest_rules,$(g))))
 
 guests: $(foreach g,$(GUESTS),$(BUILD)/guests/$(g).bin)
 
+# ---- Linux guest images ----------------------------------------------------
+# Debian's arm64 kernel and busybox-static, fetched once into build/guest-cache/
+# (apt-get download + dpkg-deb -x, nothing installed), and an initramfs built
+# from them; no kernel is compiled here. docs/linux-guest.md; boot them with
+# tools/run-linux.sh.
+LINUX_DIR := build/linux
+LINUX_CACHE := build/guest-cache
+
+linux: $(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz
+
+$(LINUX_DIR)/Image: tools/fetch-guest.sh
+	tools/fetch-guest.sh
+
+$(LINUX_DIR)/initramfs.cpio.gz: tools/mkinitramfs.py $(LINUX_DIR)/Image
+	@[ -f $(LINUX_CACHE)/kernel/.done ] && [ -f $(LINUX_CACHE)/busybox/.done ] || \
+		tools/fetch-guest.sh
+	CROSS=$(CROSS) /usr/bin/python3 tools/mkinitramfs.py \
+		--kernel-root $(LINUX_CACHE)/kernel \
+		--busybox $(LINUX_CACHE)/busybox/bin/busybox -o $@
+
 # ---- host unit tests (ASan + UBSan) ----------------------------------------
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -156,5 +176,5 @@ test: deps
 clean:
 	rm -rf build
 
-.PHONY: all guests unit format-check format deps run test clean
+.PHONY: all guests linux unit format-check format deps run test clean
 -include tests/fuzz/fuzz.mk

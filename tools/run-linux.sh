@@ -1,0 +1,113 @@
+#!/bin/bash
+# Boot the Linux guest (build/linux/Image + initramfs.cpio.gz, made by
+# `make linux`) on QEMU virt, interactively (Ctrl-A X quits). The Linux
+# system tests start QEMU through this script too.
+#
+#   tools/run-linux.sh [options] [-- extra qemu args]
+#
+#   --native        (default) Linux straight on QEMU's virt machine at EL1,
+#                   no vigil: the baseline the vigil run is compared with
+#   --icount        add -icount shift=0: one instruction = one virtual ns,
+#                   so the guest's clock counts instructions (repeatable)
+#   --disk FILE     raw image for the virtio-blk disk (default
+#                   build/linux/scratch.img, 16 MiB of zeros, made if missing)
+#   --append ARGS   more kernel command-line arguments
+#   --dry-run       print the QEMU command line instead of running it
+#
+# Environment: VIGIL_SMP (default 4), VIGIL_MEM (default 1G), QEMU (default
+# qemu-system-aarch64), VIGIL_LINUX_DIR (default build/linux).
+#
+# The machine is tools/run-qemu.sh's (virt, GICv2, cortex-a57) with the
+# devices of issue 4 as virtio-mmio transports: virtio-blk, virtio-rng and
+# virtio-net on user networking. QEMU's default NIC wants a PXE ROM that is
+# not installed, hence -nic none and the explicit virtio-net-device.
+#
+# A mode is only its machine and boot arguments (the `case "$mode"` below);
+# devices and options are shared, so the vigil mode boots the same kernel,
+# initramfs and devices with vigil.bin as -kernel and the guest images put
+# in RAM with -device loader.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+QEMU=${QEMU:-qemu-system-aarch64}
+SMP=${VIGIL_SMP:-4}
+MEM=${VIGIL_MEM:-1G}
+LINUX_DIR=${VIGIL_LINUX_DIR:-$repo/build/linux}
+KERNEL=$LINUX_DIR/Image
+INITRD=$LINUX_DIR/initramfs.cpio.gz
+CMDLINE="console=ttyAMA0"
+
+usage() {
+	sed -n '/^#   tools/,/^# Environment/p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+mode=native
+icount=0
+disk=""
+dry=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--native) mode=native ;;
+	--icount) icount=1 ;;
+	--disk) [ $# -ge 2 ] || usage; disk=$2; shift ;;
+	--disk=*) disk=${1#--disk=} ;;
+	--append) [ $# -ge 2 ] || usage; CMDLINE="$CMDLINE $2"; shift ;;
+	--append=*) CMDLINE="$CMDLINE ${1#--append=}" ;;
+	--dry-run) dry=1 ;;
+	--) shift; break ;;
+	-h|--help) usage ;;
+	*) echo "$0: unknown option $1" >&2; usage ;;
+	esac
+	shift
+done
+
+for f in "$KERNEL" "$INITRD"; do
+	if [ ! -f "$f" ]; then
+		echo "$0: $f not found (run make linux)" >&2
+		exit 1
+	fi
+done
+
+if [ -z "$disk" ]; then
+	disk=$LINUX_DIR/scratch.img
+	[ -f "$disk" ] || truncate -s 16M "$disk"
+elif [ ! -f "$disk" ]; then
+	echo "$0: disk image $disk not found" >&2
+	exit 1
+fi
+
+# ---- machine and boot arguments, per mode ----------------------------------
+case "$mode" in
+native)
+	machine=(-machine "virt,gic-version=2")
+	boot=(-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE")
+	;;
+# vigil) the same images under vigil (to come; docs/linux-guest.md): EL2,
+#	vigil.bin as -kernel, the guest's Image/initramfs where a /hypervisor
+#	node (in a -dtb made by tools/mkdtb.sh) says, $CMDLINE in its bootargs:
+#	machine=(-machine "virt,virtualization=on,gic-version=2")
+#	boot=(-kernel "$build/vigil.bin" -dtb "$dtb"
+#		-device "loader,file=$KERNEL,addr=$kernel_addr"
+#		-device "loader,file=$INITRD,addr=$initrd_addr")
+esac
+
+# ---- shared by every mode ---------------------------------------------------
+opts=(-cpu cortex-a57 -smp "$SMP" -m "$MEM" -nographic -nic none)
+[ "$icount" = 1 ] && opts+=(-icount shift=0)
+devices=(
+	-drive "if=none,file=$disk,format=raw,id=d0"
+	-device "virtio-blk-device,drive=d0"
+	-device virtio-rng-device
+	-netdev "user,id=n0"
+	-device "virtio-net-device,netdev=n0"
+)
+
+cmd=("$QEMU" "${machine[@]}" "${opts[@]}" "${boot[@]}" "${devices[@]}" "$@")
+if [ "$dry" = 1 ]; then
+	printf '%q ' "${cmd[@]}"
+	echo
+	exit 0
+fi
+exec "${cmd[@]}"
