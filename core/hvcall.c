@@ -6,6 +6,7 @@
 #include "hvcall.h"
 #include "hypercall.h"
 #include "percpu.h"
+#include "vgic.h"
 #include "vm.h"
 
 /* Write a guest's buffer to the console, each line prefixed "<vm>| ". */
@@ -56,6 +57,10 @@ void hvcall_handle(struct vcpu *v)
 	switch (fn) {
 	case VIGIL_HC_VERSION:
 		ret = VIGIL_ABI_VERSION;
+		break;
+	case VIGIL_HC_DEBUG_DUMP:
+		vgic_debug_dump(v);
+		ret = SMCCC_SUCCESS;
 		break;
 	case VIGIL_HC_CONSOLE_WRITE:
 		ret = hc_console_write(v, vcpu_get_reg(v, 1),

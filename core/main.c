@@ -20,6 +20,7 @@
 #include "printk.h"
 #include "psci_fw.h"
 #include "sched.h"
+#include "softirq.h"
 #include "vm.h"
 
 #define VIGIL_VERSION "0.1"
@@ -277,9 +278,10 @@ void vigil_print_stats(void)
 		struct pcpu *p = pcpu_get(i);
 
 		pr_info("stats cpu%u: exits=%lu hvc=%lu aborts_injected=%lu "
-			"undefs_injected=%lu",
+			"undefs_injected=%lu softirq_high_water=%u",
 			i, (unsigned long)p->exits, (unsigned long)p->hvc_calls,
 			(unsigned long)p->aborts_injected,
-			(unsigned long)p->undefs_injected);
+			(unsigned long)p->undefs_injected,
+			softirq_pt_high_water(i));
 	}
 }

@@ -130,7 +130,7 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		ret = psci_affinity_info(v, a1, a2);
 		break;
 	case PSCI_0_2_SYSTEM_OFF:
-		vm_power_off(v->vm);
+		vm_power_off(v->vm, v);
 		ret = PSCI_SUCCESS;
 		break;
 	case PSCI_0_2_SYSTEM_RESET:

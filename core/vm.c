@@ -128,8 +128,8 @@ static uint64_t vm_image_size(struct vm *vm)
 
 static uint64_t save_copy(const void *src, uint64_t size)
 {
-	unsigned int pages = (unsigned int)(ALIGN_UP(size, PAGE_SIZE) /
-					    PAGE_SIZE);
+	unsigned int pages =
+		(unsigned int)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 	uint64_t pa = mm_alloc_pages(pages, 1);
 
 	if (pa)
@@ -138,15 +138,15 @@ static uint64_t save_copy(const void *src, uint64_t size)
 }
 
 /* Keep what SYSTEM_RESET needs to boot the VM again as it first did. */
-static int vm_save_images(struct vm *vm, const struct vm_config *vc,
-			  char *err, size_t errlen)
+static int vm_save_images(struct vm *vm, const struct vm_config *vc, char *err,
+			  size_t errlen)
 {
 	vm->image_size = vm_image_size(vm);
-	vm->image_save_pa =
-		vm->image_size ? save_copy(vm_ipa_to_host(vm, vm->entry,
-							  vm->image_size),
-					   vm->image_size)
-			       : 0;
+	vm->image_save_pa = vm->image_size
+				    ? save_copy(vm_ipa_to_host(vm, vm->entry,
+							       vm->image_size),
+						vm->image_size)
+				    : 0;
 	if (vm->initrd_size)
 		vm->initrd_save_pa = save_copy(
 			vm_ipa_to_host(vm, vm->initrd_ipa, vm->initrd_size),
@@ -270,7 +270,7 @@ void vm_reset(struct vcpu *self)
 		       mm_phys_to_virt(vm->initrd_save_pa), vm->initrd_size);
 	if (guest_dtb_build(vm, vm->host_fdt, err, sizeof(err))) {
 		pr_err("VM %u '%s': reset failed: %s", vm->id, vm->name, err);
-		vm_power_off(vm);
+		vm_power_off(vm, self);
 		return;
 	}
 	vm->resets++;
@@ -279,23 +279,16 @@ void vm_reset(struct vcpu *self)
 	vcpu_power_on(&vm->vcpus[0], vm->entry, vm->dtb_ipa);
 }
 
-void vm_power_off(struct vm *vm)
+void vm_power_off(struct vm *vm, struct vcpu *self)
 {
 	unsigned int all_off = 1;
 
 	WRITE_ONCE(vm->powered_off, true);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-
-		spin_lock(&v->power_lock);
-		v->state = VCPU_OFFLINE;
-		v->on_pending = false;
-		spin_unlock(&v->power_lock);
-		if (v->running_on >= 0 &&
-		    (unsigned int)v->running_on != arch_cpu_id())
-			arch_kick_cpu((unsigned int)v->running_on);
-	}
+	/* Wait for every vCPU to leave guest mode: their list registers are
+	 * then read back, so the counters below see every EOI. */
+	vm_stop_vcpus(vm, self);
 	pr_info("VM %u '%s' powered off", vm->id, vm->name);
+	vgic_print_stats(vm);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (!READ_ONCE(vms[i].powered_off))
 			all_off = 0;

@@ -281,7 +281,12 @@ void gic_eoi(unsigned int irq)
 
 void gic_deactivate(unsigned int irq)
 {
-	wr(gic.gicc, GICC_DIR, irq);
+	/* See platform.gic_no_hw_lrs: on QEMU an SPI is deactivated through
+	 * the distributor, which works from any CPU and re-evaluates it. */
+	if (platform.gic_no_hw_lrs && (irq & 0x3ff) >= 32)
+		gic_irq_clear_active(irq & 0x3ff);
+	else
+		wr(gic.gicc, GICC_DIR, irq);
 }
 
 /* ---- GICH: this CPU's virtual interface ---- */

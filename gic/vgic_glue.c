@@ -14,6 +14,7 @@
 #include "lpae.h"
 #include "mmio.h"
 #include "percpu.h"
+#include "platform.h"
 #include "printk.h"
 #include "softirq.h"
 #include "vgic.h"
@@ -97,6 +98,7 @@ int gic_boot_init(const void *fdt)
 {
 	if (gic_probe(fdt))
 		return -1;
+	vgic_hw_lrs = !platform.gic_no_hw_lrs;
 	gic_dist_init();
 	gic_secondary_init();
 	return 0;

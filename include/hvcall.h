@@ -17,6 +17,7 @@ bool psci_handle(struct vcpu *v, uint32_t fn);
 
 /* Power management shared by PSCI and the boot code. */
 int vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t context);
-void vm_power_off(struct vm *vm);
+/* SYSTEM_OFF of @vm from its vCPU @self (NULL: from vigil itself). */
+void vm_power_off(struct vm *vm, struct vcpu *self);
 
 #endif

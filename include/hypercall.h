@@ -15,6 +15,9 @@
  * the VM's name. Returns the number of bytes written or SMCCC_INVALID. */
 #define VIGIL_HC_CONSOLE_WRITE 0xC6000001
 #define VIGIL_CONSOLE_MAX 256
+/* Print the calling vCPU's virtual interface state on vigil's console
+ * (list registers, HCR, VMCR, APR, the vGIC's lists): a debugging aid. */
+#define VIGIL_HC_DEBUG_DUMP 0xC6000002
 
 #define VIGIL_ABI_VERSION 0x00010000
 

@@ -32,6 +32,11 @@ struct platform {
 	/* QEMU's GICv2 latches a pending edge SPI to its old target: re-latch
 	 * after every physical retarget (DESIGN §3). */
 	bool gic_relatch_on_retarget;
+	/* QEMU's GICv2 does not re-evaluate the distributor when a guest's
+	 * EOI of an HW = 1 LR deactivates the physical IRQ, and keeps SPI
+	 * active state per CPU: hand passthrough IRQs over with HW = 0 LRs
+	 * and deactivate them through GICD_ICACTIVER (vgic/lr.c). */
+	bool gic_no_hw_lrs;
 };
 
 extern const struct platform platform;

@@ -72,4 +72,7 @@ bool softirq_pt_raise(struct softirq_pt *pt);
  * softirq_pt_bound() false, so the raise is never silently dropped. */
 int softirq_pt_unbind(struct softirq_pt *pt);
 
+/* Most passthrough descriptors ever queued at once on pCPU @cpu. */
+unsigned int softirq_pt_high_water(unsigned int cpu);
+
 #endif

@@ -121,6 +121,8 @@ struct vgic_stats {
 	unsigned long moves_superseded; /* extra writes while MIGRATING */
 	unsigned long lr_overflows;	/* entries with lr_pending left */
 	unsigned long lr_evictions;	/* pending LR pushed back */
+	unsigned long pt_taken;		/* passthrough instances acked */
+	unsigned long pt_deactivated;	/* ... deactivated (guest or vigil) */
 };
 
 /* Per VM. `lock` guards ctlr writes only (reads are lock-free). */
@@ -131,6 +133,10 @@ struct vgic_dist {
 	struct vgic_stats stats;
 	struct vgic_irq spis[VGIC_MAX_SPIS];
 };
+
+/* Passthrough IRQs use HW = 1 LRs (default) or HW = 0 with an EOI
+ * maintenance IRQ and a deactivation by vigil (platform quirk). */
+extern bool vgic_hw_lrs;
 
 /* ---- setup ---------------------------------------------------------- */
 
@@ -199,5 +205,12 @@ struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *v,
  * Call when quiescent. Returns 0 or -EINVAL after printing the problem. */
 int vgic_check_invariants(struct vm *vm);
 void vgic_print_stats(struct vm *vm);
+/* Print @v's vGIC state (VIGIL_HC_DEBUG_DUMP). */
+void vgic_debug_dump(struct vcpu *v);
+/* Of the passthrough instances taken from the GIC and not deactivated,
+ * how many the VM still holds (queued, in a softirq, in an LR the guest has
+ * not EOId) and how many are lost (held nowhere). Call with the VM's vCPUs
+ * out of guest mode. */
+void vgic_pt_account(struct vm *vm, unsigned long *held, unsigned long *lost);
 
 #endif

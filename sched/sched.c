@@ -67,10 +67,15 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 	}
 	while (READ_ONCE(v->state) == VCPU_RUNNING) {
 		/* Injections queued by the hard-IRQ path go in before the
-		 * entry, with IRQs open (DESIGN §4). */
-		arch_irq_enable();
-		softirq_run();
-		arch_irq_disable();
+		 * entry, with IRQs open (DESIGN §4). An IRQ taken after
+		 * softirq_run() looked for the last time may queue more:
+		 * check again with IRQs masked, or that work would wait for
+		 * the guest's next exit. */
+		do {
+			arch_irq_enable();
+			softirq_run();
+			arch_irq_disable();
+		} while (softirq_pending());
 		WRITE_ONCE(v->running_on, (int)p->id);
 		arch_vcpu_enter(v);
 		WRITE_ONCE(v->running_on, -1);

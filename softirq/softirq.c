@@ -10,6 +10,8 @@ struct softirq_cpu {
 	/* softirq_pt descriptors to run; only this pCPU touches it, with
 	 * IRQs masked. */
 	struct list_head pt_list;
+	unsigned int pt_depth;	    /* descriptors on pt_list */
+	unsigned int pt_high_water; /* largest pt_depth seen */
 };
 
 static struct softirq_cpu softirq_cpus[SOFTIRQ_MAX_CPUS];
@@ -58,6 +60,7 @@ bool softirq_pt_raise(struct softirq_pt *pt)
 {
 	unsigned long old = __atomic_load_n(&pt->state, __ATOMIC_RELAXED);
 	unsigned long flags;
+	struct softirq_cpu *c;
 
 	do {
 		if (!(old & SOFTIRQ_PT_BOUND))
@@ -71,7 +74,10 @@ bool softirq_pt_raise(struct softirq_pt *pt)
 		return true; /* the runner will see SCHEDULED and rerun */
 
 	flags = arch_irq_save();
-	list_add_tail(&pt->node, &softirq_this_cpu()->pt_list);
+	c = softirq_this_cpu();
+	list_add_tail(&pt->node, &c->pt_list);
+	if (++c->pt_depth > c->pt_high_water)
+		c->pt_high_water = c->pt_depth;
 	softirq_raise(SOFTIRQ_PASSTHROUGH);
 	arch_irq_restore(flags);
 	return true;
@@ -125,6 +131,7 @@ static void softirq_passthrough(struct softirq_cpu *c)
 	list_init(&work);
 	flags = arch_irq_save();
 	list_splice_tail_init(&c->pt_list, &work);
+	c->pt_depth = 0;
 	arch_irq_restore(flags);
 
 	while (!list_empty(&work)) {
@@ -151,4 +158,9 @@ void softirq_run(void)
 				softirq_fns[nr]();
 		}
 	}
+}
+
+unsigned int softirq_pt_high_water(unsigned int cpu)
+{
+	return cpu < SOFTIRQ_MAX_CPUS ? softirq_cpus[cpu].pt_high_water : 0;
 }

@@ -90,6 +90,10 @@ void vgic_migrate_complete(struct vcpu *o, struct vgic_irq *irq, bool eoi_maint,
 			   bool need_dir, struct vgic_deferred *def);
 
 /* passthrough.c */
+/* vigil deactivates the physical IRQ behind @irq (and counts it). */
+void vgic_pirq_deactivate(struct vm *vm, struct vgic_irq *irq);
+/* The physical IRQ @pirq of @vm was deactivated (by the guest or vigil). */
+void vgic_pt_count_deactivated(struct vm *vm, unsigned int pirq);
 /* Route physical @pirq to @pcpu and re-latch a pending edge (DESIGN §3). */
 void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge);
 

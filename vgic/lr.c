@@ -52,13 +52,15 @@ void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
 		vgic_irq_update(d, irq);
 		return;
 	}
+	if ((val & GICH_LR_HW) && guest_done && vgic_is_spi(irq))
+		vgic_pt_count_deactivated(d->vm, irq->pirq);
 	irq->flags &= (uint16_t)~VGIC_IRQ_ACTIVE;
 	if (irq->flags & VGIC_IRQ_MIGRATING) {
 		vgic_migrate_complete(d, irq, eoi_maint, need_dir, def);
 		return;
 	}
 	if (need_dir)
-		gic_deactivate(irq->pirq);
+		vgic_pirq_deactivate(d->vm, irq);
 	vgic_irq_update(d, irq);
 }
 
@@ -77,6 +79,19 @@ void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx)
 	d->vgic.lr[idx] = lr | GICH_LR_EOI;
 }
 
+/*
+ * Whether passthrough IRQs go to the guest in HW = 1 LRs (the guest's EOI
+ * deactivates the physical IRQ). Off on QEMU 7.2, whose GICv2 clears the
+ * physical active state on such an EOI without re-evaluating the
+ * distributor (gic_complete_irq() ends in gic_update_virt() only), so an
+ * instance that arrived while active stays pending, undelivered, until
+ * something else touches the GIC; and it tracks SPI active state per CPU,
+ * so an EOI on another pCPU than the one that acknowledged misses it. Then
+ * the LR is HW = 0 with the EOI bit and vigil deactivates the physical IRQ
+ * (gic_deactivate) from the EOI maintenance interrupt.
+ */
+bool vgic_hw_lrs = true;
+
 static uint32_t lr_build(struct vgic_irq *irq, unsigned int *srcp)
 {
 	uint32_t lr = irq->intid | ((uint32_t)(irq->priority >> 3)
@@ -94,7 +109,8 @@ static uint32_t lr_build(struct vgic_irq *irq, unsigned int *srcp)
 	lr |= GICH_LR_PENDING;
 	if (irq->flags & VGIC_IRQ_ACTIVE)
 		lr |= GICH_LR_ACTIVE; /* pending+active is HW = 0 only */
-	if ((irq->flags & VGIC_IRQ_HW_ACTIVE) && !(lr & GICH_LR_ACTIVE))
+	if ((irq->flags & VGIC_IRQ_HW_ACTIVE) && !(lr & GICH_LR_ACTIVE) &&
+	    vgic_hw_lrs)
 		lr |= GICH_LR_HW |
 		      ((uint32_t)irq->pirq << GICH_LR_PHYSID_SHIFT);
 	else if (!(irq->flags & VGIC_IRQ_EDGE) ||
@@ -113,6 +129,14 @@ static void lr_fill_one(struct vcpu *d, struct vgic_irq *irq, unsigned int n)
 		irq->sgi_src_pending &= (uint8_t)~BIT(src);
 		irq->sgi_src_in_lr |= (uint8_t)BIT(src);
 	} else {
+		/* The LR takes over the physical instance: the guest's EOI
+		 * deactivates it (HW = 1), or vigil does when the LR retires
+		 * (HW = 0 with the EOI bit). */
+		if (irq->flags & VGIC_IRQ_HW_ACTIVE) {
+			if (!(lr & GICH_LR_HW))
+				vv->lr_owes_dir |= BIT_ULL(n);
+			irq->flags &= (uint16_t)~VGIC_IRQ_HW_ACTIVE;
+		}
 		irq->flags &= (uint16_t) ~(VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE);
 		irq->lr = (uint8_t)n;
 	}

@@ -54,7 +54,7 @@ void vgic_migrate_complete(struct vcpu *o, struct vgic_irq *irq, bool eoi_maint,
 		vgic_pirq_route(irq->pirq, vgic_vcpu_of(vm, n)->pcpu,
 				irq->flags & VGIC_IRQ_EDGE);
 	if (need_dir)
-		gic_deactivate(irq->pirq);
+		vgic_pirq_deactivate(o->vm, irq);
 	if (n == o->id) {
 		vgic_irq_update(o, irq);
 		return;

@@ -27,12 +27,39 @@ void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge)
 	}
 }
 
+/*
+ * Instances of each physical IRQ acknowledged and not yet deactivated. On a
+ * GIC-400 that is 0 or 1 (active state is per IRQ); QEMU keeps an SPI's
+ * active state per CPU, so after a retarget the new pCPU can take another
+ * instance before the old one is deactivated, and one deactivation through
+ * GICD_ICACTIVER ends both.
+ */
+static unsigned long pt_outstanding[GIC_MAX_IRQS];
+
+void vgic_pt_count_deactivated(struct vm *vm, unsigned int pirq)
+{
+	unsigned long n;
+
+	if (pirq < VGIC_NR_PRIVATE || pirq >= GIC_MAX_IRQS)
+		return;
+	n = __atomic_exchange_n(&pt_outstanding[pirq], 0, __ATOMIC_ACQ_REL);
+	__atomic_fetch_add(&vm->vgic.stats.pt_deactivated, n, __ATOMIC_RELAXED);
+}
+
+void vgic_pirq_deactivate(struct vm *vm, struct vgic_irq *irq)
+{
+	gic_deactivate(irq->pirq);
+	vgic_pt_count_deactivated(vm, irq->pirq);
+}
+
 static void vgic_pt_softirq(struct softirq_pt *pt)
 {
 	/* Unbound after the hard-IRQ path took it: the IRQ is active and no
 	 * guest will EOI it. */
 	if (!softirq_pt_bound(pt)) {
 		gic_deactivate((unsigned int)(pt - vgic_pt));
+		vgic_pt_count_deactivated(pt->data,
+					  (unsigned int)(pt - vgic_pt));
 		return;
 	}
 	vgic_inject_hw(pt->data, pt->arg);
@@ -116,13 +143,13 @@ int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
 	/* No guest EOI will come for it any more: deactivate it here. An
 	 * HW = 1 LR still naming it is turned into a virtual one. */
 	if (irq->flags & VGIC_IRQ_HW_ACTIVE)
-		gic_deactivate(pirq);
+		vgic_pirq_deactivate(vm, irq);
 	if (irq->nr_lrs && d->vgic.loaded_on < 0) {
 		uint32_t *lr = &d->vgic.lr[irq->lr];
 
 		if ((*lr & GICH_LR_HW) ||
 		    (d->vgic.lr_owes_dir & BIT_ULL(irq->lr)))
-			gic_deactivate(pirq);
+			vgic_pirq_deactivate(vm, irq);
 		*lr &= ~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
 		d->vgic.lr_owes_dir &= ~BIT_ULL(irq->lr);
 	}
@@ -133,7 +160,53 @@ int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
 
 bool vgic_passthrough_irq(unsigned int pirq)
 {
+	struct softirq_pt *pt;
+
 	if (pirq >= GIC_MAX_IRQS)
 		return false;
-	return softirq_pt_raise(&vgic_pt[pirq]);
+	pt = &vgic_pt[pirq];
+	if (!softirq_pt_raise(pt))
+		return false;
+	__atomic_fetch_add(&pt_outstanding[pirq], 1, __ATOMIC_ACQ_REL);
+	vgic_stat_inc(&((struct vm *)pt->data)->vgic.stats.pt_taken);
+	return true;
+}
+
+void vgic_pt_account(struct vm *vm, unsigned long *held, unsigned long *lost)
+{
+	*held = *lost = 0;
+	for (unsigned int i = VGIC_NR_PRIVATE; i < vm->vgic.nr_irqs; i++) {
+		struct vgic_irq *irq = vgic_get_irq(vm, NULL, i);
+		unsigned long flags, st, out;
+		struct vcpu *d;
+		bool holds;
+
+		if (!irq || !(irq->flags & VGIC_IRQ_HW))
+			continue;
+		d = vgic_irq_lock(vm, irq, &flags);
+		out = __atomic_load_n(&pt_outstanding[irq->pirq],
+				      __ATOMIC_ACQUIRE);
+		st = __atomic_load_n(&vgic_pt[irq->pirq].state,
+				     __ATOMIC_ACQUIRE);
+		/* Waiting for an LR, in an LR the guest has not EOId, or
+		 * taken and not injected yet. */
+		holds = (irq->flags & VGIC_IRQ_HW_ACTIVE) ||
+			(irq->nr_lrs && d->vgic.loaded_on < 0 &&
+			 ((d->vgic.lr[irq->lr] & GICH_LR_HW) ||
+			  (d->vgic.lr_owes_dir & BIT_ULL(irq->lr)))) ||
+			(st & (SOFTIRQ_PT_SCHEDULED | SOFTIRQ_PT_RUNNING));
+		if (out) {
+			if (holds)
+				*held += out;
+			else
+				*lost += out;
+			pr_info("vm%u passthrough: IRQ %u: %lu instance(s) %s "
+				"(flags=0x%x owner=%d lrs=%u softirq=0x%lx)",
+				vm->id, i, out, holds ? "held" : "LOST",
+				irq->flags,
+				irq->owner ? (int)irq->owner->id : -1,
+				irq->nr_lrs, st);
+		}
+		vgic_irq_unlock(d, NULL, flags);
+	}
 }

@@ -416,10 +416,47 @@ out:
 void vgic_print_stats(struct vm *vm)
 {
 	struct vgic_stats *s = &vm->vgic.stats;
+	unsigned long held, lost;
 
-	pr_info("vm%u vgic: moves %lu (lr_pending %lu, maint %lu, exit %lu, "
-		"lost %lu, superseded %lu), lr overflows %lu, evictions %lu",
+	vgic_pt_account(vm, &held, &lost);
+
+	pr_info("vm%u vgic: moves requested=%lu lr_pending=%lu maint=%lu "
+		"exit=%lu superseded=%lu stranded=%lu lr_overflows=%lu "
+		"evictions=%lu",
 		vm->id, s->moves_requested, s->moves_lr_pending, s->moves_maint,
-		s->moves_exit, s->moves_lost, s->moves_superseded,
+		s->moves_exit, s->moves_superseded, s->moves_lost,
 		s->lr_overflows, s->lr_evictions);
+	/* Every passthrough instance vigil took from the GIC was deactivated
+	 * (by the guest's EOI or by vigil) or is still held for the guest
+	 * (queued or in an LR it never took before powering off); any other
+	 * is lost, as is a moved IRQ left with nowhere to go. */
+	pr_info("vm%u passthrough: taken=%lu deactivated=%lu held=%lu "
+		"lost=%lu",
+		vm->id, s->pt_taken, s->pt_deactivated, held,
+		lost + s->moves_lost);
+}
+
+void vgic_debug_dump(struct vcpu *v)
+{
+	struct vgic_vcpu *vv = &v->vgic;
+	unsigned long flags = spin_lock_irqsave(&vv->lock);
+	struct vgic_irq *irq;
+
+	pr_info("vm%u vcpu%u vgic: loaded_on=%d lr_used=0x%lx owes_dir=0x%lx "
+		"hcr=0x%x vmcr=0x%x apr=0x%x",
+		v->vm->id, v->id, vv->loaded_on, (unsigned long)vv->lr_used,
+		(unsigned long)vv->lr_owes_dir, vv->hcr, vv->vmcr, vv->apr);
+	for (unsigned int n = 0; n < vv->nr_lrs; n++)
+		pr_info("  lr%u shadow=0x%08x hw=0x%08x", n, vv->lr[n],
+			vv->loaded_on == (int)arch_cpu_id() ? gich_read_lr(n)
+							    : 0);
+	pr_info("  gich hcr=0x%x vmcr=0x%x apr=0x%x misr=0x%x elrsr=0x%lx "
+		"eisr=0x%lx",
+		gich_read_hcr(), gich_read_vmcr(), gich_read_apr(), gich_misr(),
+		(unsigned long)gich_elrsr(), (unsigned long)gich_eisr());
+	list_for_each_entry (irq, &vv->inflight, inflight)
+		pr_info("  inflight irq %u flags=0x%x lrs=%u queued=%d",
+			irq->intid, irq->flags, irq->nr_lrs,
+			vgic_irq_queued(irq));
+	spin_unlock_irqrestore(&vv->lock, flags);
 }

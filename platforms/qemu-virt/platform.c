@@ -19,4 +19,5 @@ const struct platform platform = {
 	.early_map = qemu_virt_early_map,
 	.nr_early_map = ARRAY_SIZE(qemu_virt_early_map),
 	.gic_relatch_on_retarget = true,
+	.gic_no_hw_lrs = true,
 };

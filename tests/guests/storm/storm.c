@@ -298,6 +298,14 @@ static void storm_loop(struct storm_result *r)
 	r->relatches = rot.relatches;
 }
 
+static unsigned long daif_now(void)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("mrs %0, daif" : "=r"(v));
+	return v;
+}
+
 static void report_stall(void)
 {
 	gprintf("storm: STALLED posted=%lu completed=%lu used.idx=%u "
@@ -310,6 +318,12 @@ static void report_stall(void)
 		gicd_test(GICD_ISPENDR, dev.intid),
 		gicd_test(GICD_ISACTIVER, dev.intid),
 		gicd_read8(GICD_ITARGETSR + dev.intid));
+	gprintf("storm: STALLED gicc hppir=0x%x rpr=0x%x pmr=0x%x ctlr=0x%x "
+		"daif=0x%lx\n",
+		gicc_read(0x18), gicc_read(0x14), gicc_read(GICC_PMR),
+		gicc_read(GICC_CTLR), daif_now());
+	/* Ask vigil (if it is there) to print this pCPU's GICH state. */
+	hvc_call(0xC6000002, 0, 0, 0);
 }
 
 static void stop_secondaries(void)
