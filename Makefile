@@ -163,18 +163,33 @@ format:
 deps:
 	@tools/deps.sh
 
+# The product: Linux (Debian's arm64 kernel, a busybox initramfs) on 4 vCPUs
+# under vigil, to an interactive shell. Ctrl-A X quits QEMU.
 run: deps
+	$(MAKE) all linux
+	VIGIL_BUILD=$(BUILD) tools/run-linux.sh --vigil
+
+# The bare-metal hello guest, interactively.
+run-hello: deps
 	$(MAKE) all
 	tools/run-qemu.sh $(BUILD) hello
 
 test: deps
-	$(MAKE) all
+	$(MAKE) all linux
 	$(MAKE) unit
 	$(MAKE) format-check
+	$(MAKE) fuzz-smoke
 	$(PYTEST) -q tests/system
+
+# The interrupt storm for longer (STORM_IRQS interrupts) as a soak test.
+STORM_IRQS ?= 1000000
+storm-long: all
+	VIGIL_STORM_IRQS=$(STORM_IRQS) VIGIL_STORM_TIMEOUT=3600 \
+		$(PYTEST) -q tests/system/test_storm.py
 
 clean:
 	rm -rf build
 
-.PHONY: all guests linux unit format-check format deps run test clean
+.PHONY: all guests linux unit format-check format deps run run-hello test \
+	storm-long clean
 -include tests/fuzz/fuzz.mk

@@ -53,6 +53,11 @@ void console_init(enum uart_kind kind, uint64_t base)
 	uart_base = (volatile uint32_t *)(uintptr_t)base;
 }
 
+uint64_t console_base(void)
+{
+	return (uint64_t)(uintptr_t)uart_base;
+}
+
 void console_set_quiet(bool q)
 {
 	quiet = q;

@@ -21,6 +21,7 @@
 #include "psci_fw.h"
 #include "sched.h"
 #include "softirq.h"
+#include "vgic.h"
 #include "vm.h"
 
 #define VIGIL_VERSION "0.1"
@@ -274,6 +275,11 @@ void boot_secondary(uint64_t id)
 
 void vigil_print_stats(void)
 {
+	for (unsigned int i = 0; i < nr_vms; i++) {
+		pr_info("VM %u '%s' resets=%lu", vms[i].id, vms[i].name,
+			vms[i].resets);
+		vgic_print_stats(&vms[i]);
+	}
 	for (unsigned int i = 0; i < nr_pcpus; i++) {
 		struct pcpu *p = pcpu_get(i);
 

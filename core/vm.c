@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "arch_vcpu.h"
 #include "config.h"
+#include "console.h"
 #include "gic_vm.h"
 #include "guest_dtb.h"
 #include "hvcall.h"
@@ -228,6 +229,18 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 /* Start vCPU 0 of every VM at its entry with x0 = its DTB. */
 void vms_start(void)
 {
+	/* A guest that owns vigil's UART has it to itself: vigil stays quiet
+	 * but for errors until the last VM is off. */
+	for (unsigned int i = 0; i < nr_vms; i++)
+		for (unsigned int d = 0; d < vms[i].nr_devs; d++)
+			if (vms[i].devs[d].base <= console_base() &&
+			    console_base() <
+				    vms[i].devs[d].base + vms[i].devs[d].size) {
+				pr_info("VM %u '%s' owns the console UART: "
+					"vigil is quiet until it powers off",
+					i, vms[i].name);
+				console_set_quiet(true);
+			}
 	for (unsigned int i = 0; i < nr_vms; i++)
 		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
 }
@@ -288,11 +301,11 @@ void vm_power_off(struct vm *vm, struct vcpu *self)
 	 * then read back, so the counters below see every EOI. */
 	vm_stop_vcpus(vm, self);
 	pr_info("VM %u '%s' powered off", vm->id, vm->name);
-	vgic_print_stats(vm);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (!READ_ONCE(vms[i].powered_off))
 			all_off = 0;
 	if (all_off) {
+		console_set_quiet(false);
 		vigil_print_stats();
 		pr_info("last VM off: powering off");
 		arch_system_off();

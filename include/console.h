@@ -9,6 +9,8 @@
 void console_init(enum uart_kind kind, uint64_t base);
 /* Write bytes to the UART under the console lock ("\n" becomes "\r\n"). */
 void console_write(const char *s, size_t len);
+/* Physical address of the console UART (0: none). */
+uint64_t console_base(void);
 /* Whether vigil's own messages go to the UART (quiet while a guest owns it). */
 void console_set_quiet(bool quiet);
 /* Lowest level that is printed (LOG_INFO by default). */

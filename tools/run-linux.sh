@@ -7,6 +7,11 @@
 #
 #   --native        (default) Linux straight on QEMU's virt machine at EL1,
 #                   no vigil: the baseline the vigil run is compared with
+#   --vigil         the same kernel, initramfs and devices under vigil
+#                   (build/qemu-virt-arm64/vigil.bin, or $VIGIL_BUILD): QEMU
+#                   enters vigil at EL2, the Image is loaded at 0x50000000
+#                   for vigil's default VM, which takes the -initrd and the
+#                   -append line the boot loader (QEMU) hands over
 #   --icount        add -icount shift=0: one instruction = one virtual ns,
 #                   so the guest's clock counts instructions (repeatable)
 #   --disk FILE     raw image for the virtio-blk disk (default
@@ -37,6 +42,9 @@ LINUX_DIR=${VIGIL_LINUX_DIR:-$repo/build/linux}
 KERNEL=$LINUX_DIR/Image
 INITRD=$LINUX_DIR/initramfs.cpio.gz
 CMDLINE="console=ttyAMA0"
+VIGIL_BUILD=${VIGIL_BUILD:-$repo/build/qemu-virt-arm64}
+case "$VIGIL_BUILD" in /*) ;; *) VIGIL_BUILD=$repo/$VIGIL_BUILD ;; esac
+VIGIL_BIN=$VIGIL_BUILD/vigil.bin
 
 usage() {
 	sed -n '/^#   tools/,/^# Environment/p' "$0" | sed 's/^# \{0,1\}//' >&2
@@ -50,6 +58,7 @@ dry=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--native) mode=native ;;
+	--vigil) mode=vigil ;;
 	--icount) icount=1 ;;
 	--disk) [ $# -ge 2 ] || usage; disk=$2; shift ;;
 	--disk=*) disk=${1#--disk=} ;;
@@ -63,7 +72,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-for f in "$KERNEL" "$INITRD"; do
+need=("$KERNEL" "$INITRD")
+[ "$mode" = vigil ] && need+=("$VIGIL_BIN")
+for f in "${need[@]}"; do
 	if [ ! -f "$f" ]; then
 		echo "$0: $f not found (run make linux)" >&2
 		exit 1
@@ -84,13 +95,12 @@ native)
 	machine=(-machine "virt,gic-version=2")
 	boot=(-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE")
 	;;
-# vigil) the same images under vigil (to come; docs/linux-guest.md): EL2,
-#	vigil.bin as -kernel, the guest's Image/initramfs where a /hypervisor
-#	node (in a -dtb made by tools/mkdtb.sh) says, $CMDLINE in its bootargs:
-#	machine=(-machine "virt,virtualization=on,gic-version=2")
-#	boot=(-kernel "$build/vigil.bin" -dtb "$dtb"
-#		-device "loader,file=$KERNEL,addr=$kernel_addr"
-#		-device "loader,file=$INITRD,addr=$initrd_addr")
+vigil)
+	machine=(-machine "virt,virtualization=on,gic-version=2")
+	boot=(-kernel "$VIGIL_BIN"
+		-device "loader,file=$KERNEL,addr=0x50000000"
+		-initrd "$INITRD" -append "$CMDLINE")
+	;;
 esac
 
 # ---- shared by every mode ---------------------------------------------------

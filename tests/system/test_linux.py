@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: MIT
-"""The Linux guest natively on QEMU virt, without vigil: the baseline that
-the same kernel and initramfs under vigil are compared with (issue 4).
+"""The Linux guest under vigil (issue 4), and natively on QEMU virt without
+vigil as the baseline: every check runs in both modes.
 
-One boot (module-scoped fixture) of build/linux/Image with
+One boot per mode (module-scoped fixture) of build/linux/Image with
 build/linux/initramfs.cpio.gz through tools/run-linux.sh, to the busybox
 prompt; the tests then type commands through pexpect and read the answers.
-A second, short boot with --icount measures the cost of reaching the prompt.
-Consoles are logged to build/test-logs/test_linux_native*.log, and the
-measured numbers go to build/test-logs/linux-native-boot.json.
+Further boots: `reboot -f` twice in a row (PSCI SYSTEM_RESET under vigil),
+and one with --icount that measures the cost of reaching the prompt.
+Consoles are logged to build/test-logs/test_linux-<mode>*.log, and the
+measured numbers go to build/test-logs/linux-boot.json.
 
 Each command runs as `CMD; echo __RC=$?` with the terminal's echo off, so
 what comes before the marker is the command's output alone.
@@ -170,11 +171,14 @@ def rows_named(rows, name):
 def report(capsys, text):
     """Print past pytest's capture, so `make test` shows the numbers."""
     with capsys.disabled():
-        print(f"\n[test_linux_native] {text}", flush=True)
+        print(f"\n[test_linux] {text}", flush=True)
+
+
+MODES = ["native", "vigil"]
 
 
 def save_numbers(**numbers):
-    path = vigil_qemu.LOG_DIR / "linux-native-boot.json"
+    path = vigil_qemu.LOG_DIR / "linux-boot.json"
     old = json.loads(path.read_text()) if path.is_file() else {}
     old.update(numbers)
     path.write_text(json.dumps(old, indent=2, sort_keys=True) + "\n")
@@ -196,14 +200,16 @@ def disk():
     """16 MiB of seeded random bytes; (path, md5)."""
     vigil_qemu.LOG_DIR.mkdir(parents=True, exist_ok=True)
     data = random.Random(DISK_SEED).randbytes(DISK_SIZE)
-    path = vigil_qemu.LOG_DIR / "test_linux_native-disk.img"
+    path = vigil_qemu.LOG_DIR / "test_linux-disk.img"
     path.write_bytes(data)
     return path, hashlib.md5(data).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def guest(images, disk):
-    g = LinuxGuest("test_linux_native", ["--native", "--disk", disk[0]])
+@pytest.fixture(scope="module", params=MODES)
+def guest(request, images, disk):
+    mode = request.param
+    g = LinuxGuest(f"test_linux-{mode}", [f"--{mode}", "--disk", disk[0]])
+    g.mode = mode
     try:
         yield g.boot()
     finally:
@@ -213,9 +219,10 @@ def guest(images, disk):
 def test_boots_to_the_shell_prompt_with_the_banner(guest, images, capsys):
     assert BANNER in guest.output(), guest.describe()
     assert f"({images}, {SMP} CPUs)" in guest.output(), guest.describe()
-    report(capsys, f"Linux {images}: native boot to the prompt took "
+    report(capsys, f"Linux {images}: {guest.mode} boot to the prompt took "
            f"{guest.boot_seconds:.2f} s wall")
-    save_numbers(kernel=images, native_wall_s=round(guest.boot_seconds, 2))
+    save_numbers(kernel=images,
+                 **{f"{guest.mode}_wall_s": round(guest.boot_seconds, 2)})
 
 
 def test_init_loaded_the_virtio_modules_without_error(guest):
@@ -312,17 +319,86 @@ def test_dmesg_has_no_warning_bug_oops_stall_or_nobody_cared(guest):
     assert not bad, "\n".join(bad)
 
 
+def test_cpu3_goes_offline_and_online_and_runs_tasks_again(guest):
+    """CPU hotplug: PSCI CPU_OFF and CPU_ON (through vigil's PSCI under
+    vigil, QEMU's natively)."""
+    cpu3 = "/sys/devices/system/cpu/cpu3/online"
+    guest.sh(f"echo 0 > {cpu3}")
+    _, out = guest.sh("cat /sys/devices/system/cpu/online")
+    assert out.strip() == "0-2", out
+    _, out = guest.sh("nproc")
+    assert out.strip() == "3", out
+    guest.sh(f"echo 1 > {cpu3}")
+    _, out = guest.sh("cat /sys/devices/system/cpu/online")
+    assert out.strip() == "0-3", out
+    # A task pinned to CPU 3 runs there: field 39 of /proc/self/stat is
+    # the CPU it last ran on.
+    _, out = guest.sh("taskset -c 3 cut -d' ' -f39 /proc/self/stat")
+    assert out.strip() == "3", out
+
+
 def test_poweroff_f_makes_qemu_exit_0(guest):
     assert guest.poweroff() == 0, guest.describe()
 
 
-def test_icount_instructions_to_the_prompt(images, disk, capsys):
+VIGIL_PT = re.compile(r"vigil: vm0 passthrough: taken=(\d+) "
+                      r"deactivated=(\d+) held=(\d+) lost=(\d+)")
+
+
+def test_vigil_accounts_for_every_interrupt_at_power_off(guest):
+    """Under vigil: its counters after the guest's poweroff, every
+    passthrough interrupt it took deactivated, none lost. Natively: no
+    vigil line at all."""
+    out = guest.output()
+    if guest.mode == "native":
+        assert "vigil:" not in out, guest.describe()
+        return
+    m = VIGIL_PT.search(out)
+    assert m, f"no passthrough counters{guest.describe()}"
+    taken, done, held, lost = map(int, m.groups())
+    assert taken > 0 and lost == 0, m.group(0)
+    assert taken == done + held, m.group(0)
+    assert "last VM off: powering off" in out, guest.describe()
+    # Quiet while the guest owns the UART: no vigil line between the
+    # guest's first line and its poweroff.
+    body = out[out.index(BANNER):out.rindex("reboot: Power down")
+               if "reboot: Power down" in out else len(out)]
+    assert "vigil:" not in body.replace("vigil-guest", ""), guest.describe()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_reboot_f_twice_boots_to_the_prompt_again(mode, images, disk):
+    """`reboot -f`: PSCI SYSTEM_RESET (vigil resets the VM: images restored,
+    vGIC and passthrough IRQs reset, vCPU 0 started again)."""
+    g = LinuxGuest(f"test_linux-{mode}-reboot", [f"--{mode}", "--disk",
+                                                 disk[0]])
+    try:
+        g.boot()
+        for n in (1, 2):
+            g.child.sendline("reboot -f")
+            g._expect([BANNER], g.timeout, f"reboot {n}: banner again")
+            g._expect([PROMPT], g.timeout, f"reboot {n}: prompt again")
+            g.child.sendline("stty -echo")
+            g._expect([PROMPT], CMD_TIMEOUT, "stty -echo")
+            _, out = g.sh("nproc")
+            assert out.strip() == str(SMP), out
+        _, out = g.sh(f"head -c {DISK_SIZE} /dev/vda | md5sum")
+        assert out.split()[0] == disk[1], out
+        assert g.poweroff() == 0, g.describe()
+        if mode == "vigil":
+            assert "VM 0 'vm0' resets=2" in g.output(), g.describe()
+    finally:
+        g.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_icount_instructions_to_the_prompt(mode, images, disk, capsys):
     """With -icount shift=0 the virtual clock advances 1 ns per guest
     instruction (all CPUs together, plus idle time skipped at real-time pace
     while every CPU waits in WFI); /init prints the generic timer's count
     (CNTVCT_EL0, reset to 0 with the machine) as it starts the shell."""
-    g = LinuxGuest("test_linux_native-icount",
-                   ["--native", "--icount", "--disk", disk[0]])
+    g = LinuxGuest(f"test_linux-{mode}-icount",
+                   [f"--{mode}", "--icount", "--disk", disk[0]])
     try:
         g.boot()
         m = re.search(r"at shell cntvct=(\d+) cntfrq=(\d+)", g.output())
@@ -330,11 +406,19 @@ def test_icount_instructions_to_the_prompt(images, disk, capsys):
         cnt, frq = int(m.group(1)), int(m.group(2))
         insns = cnt * 1_000_000_000 // frq
         assert 10**8 < insns < 10**11, g.describe()
-        report(capsys, f"native boot with -icount shift=0: {insns:,} "
+        report(capsys, f"{mode} boot with -icount shift=0: {insns:,} "
                f"instructions (virtual ns) to the prompt, "
                f"{g.boot_seconds:.2f} s wall")
-        save_numbers(kernel=images, native_icount_insns=insns,
-                     native_icount_wall_s=round(g.boot_seconds, 2))
+        save_numbers(kernel=images, **{
+            f"{mode}_icount_insns": insns,
+            f"{mode}_icount_wall_s": round(g.boot_seconds, 2)})
+        path = vigil_qemu.LOG_DIR / "linux-boot.json"
+        nums = json.loads(path.read_text())
+        if mode == "vigil" and "native_icount_insns" in nums:
+            ratio = insns / nums["native_icount_insns"]
+            report(capsys, f"vigil/native instructions to the prompt: "
+                   f"{ratio:.3f}")
+            save_numbers(vigil_over_native_icount=round(ratio, 4))
         assert g.poweroff() == 0, g.describe()
     finally:
         g.close()
