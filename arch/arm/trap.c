@@ -155,6 +155,28 @@ void trap_gpr_write(uint64_t x[31], unsigned int reg, uint64_t val)
 		x[reg] = val;
 }
 
+enum mmio_result trap_emulate_mmio(const struct trap_info *ti, uint64_t x[31],
+				   struct mmio_bus *bus, struct vcpu *v,
+				   uint64_t ipa)
+{
+	enum mmio_result res;
+	uint64_t val = 0;
+
+	/* A fault on the guest's own table walk, or an access whose syndrome
+	 * does not describe it (ldp, ldm, SIMD, exclusives...): nothing to
+	 * emulate, the guest touched what it may not. */
+	if (ti->cls != TRAP_DABT || !ti->isv || ti->s1ptw)
+		return MMIO_FAULT;
+	if (ti->write)
+		val = mmio_store_value(trap_gpr_read(x, ti->reg), ti->size);
+	res = mmio_dispatch(bus, v, ipa, ti->size, ti->write, &val);
+	if (res == MMIO_HANDLED && !ti->write)
+		trap_gpr_write(x, ti->reg,
+			       mmio_load_extend(val, ti->size, ti->sign_extend,
+						ti->sf));
+	return res;
+}
+
 uint32_t esr_for_injected_dabt(bool same_el, bool write, uint32_t fsc)
 {
 	uint32_t ec = same_el ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;

@@ -4,6 +4,7 @@
  * field in the comments from the ARM ARM ISS encodings.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "test.h"
 #include "trap.h"
@@ -346,4 +347,128 @@ TEST(esr_for_injected_iabt_and_undef_encodings)
 	EXPECT_EQ(esr_for_injected_iabt(false), 0x82000010);
 	EXPECT_EQ(esr_for_injected_iabt(true), 0x86000010);
 	EXPECT_EQ(esr_for_undef(), 0x02000000);
+}
+
+/* ---- trap_emulate_mmio: the data-abort path of the trap handler ---------- */
+
+struct rec_dev {
+	unsigned int calls;
+	uint64_t offset, written, read_value;
+	unsigned int size;
+	bool write;
+};
+
+static int rec_access(void *opaque, struct vcpu *v, uint64_t offset,
+		      unsigned int size, bool write, uint64_t *val)
+{
+	struct rec_dev *d = opaque;
+
+	d->calls++;
+	d->offset = offset;
+	d->size = size;
+	d->write = write;
+	if (write)
+		d->written = *val;
+	else
+		*val = d->read_value;
+	return 0;
+}
+
+static void rec_bus(struct mmio_bus *bus, struct rec_dev *dev)
+{
+	mmio_bus_init(bus);
+	mmio_register(bus, 0x08000000, 0x1000, rec_access, dev);
+}
+
+TEST(trap_emulate_mmio_ldrsh_x_sign_extends_into_the_register)
+{
+	struct mmio_bus bus;
+	struct rec_dev dev = {.read_value = 0x12348001};
+	uint64_t x[31] = {0};
+	struct trap_info ti;
+
+	rec_bus(&bus, &dev);
+	x[5] = 0x5555;
+	trap_decode(ESR_LDRSH_X5, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000104),
+		  MMIO_HANDLED);
+	EXPECT_EQ(dev.calls, 1);
+	EXPECT_EQ(dev.offset, 0x104);
+	EXPECT_EQ(dev.size, 2);
+	EXPECT_EQ(x[5], 0xffffffffffff8001ULL);
+}
+
+TEST(trap_emulate_mmio_strb_sends_the_low_byte)
+{
+	struct mmio_bus bus;
+	struct rec_dev dev = {0};
+	uint64_t x[31] = {0};
+	struct trap_info ti;
+
+	rec_bus(&bus, &dev);
+	x[3] = 0xaabbccdd;
+	trap_decode(ESR_STRB_W3, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000800),
+		  MMIO_HANDLED);
+	EXPECT_TRUE(dev.write);
+	EXPECT_EQ(dev.written, 0xdd);
+	EXPECT_EQ(x[3], 0xaabbccdd);
+}
+
+TEST(trap_emulate_mmio_str_xzr_writes_zero)
+{
+	struct mmio_bus bus;
+	struct rec_dev dev = {.written = 1};
+	uint64_t x[31];
+	struct trap_info ti;
+
+	memset(x, 0xff, sizeof(x));
+	rec_bus(&bus, &dev);
+	trap_decode(ESR_STR_XZR, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000008),
+		  MMIO_HANDLED);
+	EXPECT_EQ(dev.written, 0);
+}
+
+TEST(trap_emulate_mmio_never_dispatches_an_abort_without_isv)
+{
+	struct mmio_bus bus;
+	struct rec_dev dev = {.read_value = 7};
+	uint64_t x[31] = {0};
+	struct trap_info ti;
+
+	rec_bus(&bus, &dev);
+	/* ldp on the distributor: ISV 0, the SAS/SRT bits are garbage. */
+	trap_decode(0x92c50005ULL, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000000),
+		  MMIO_FAULT);
+	/* A fault on a stage-1 walk, even with ISV set. */
+	trap_decode(ESR_LDR_W1 | ESR_ABT_S1PTW, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000000),
+		  MMIO_FAULT);
+	/* Not a data abort at all. */
+	trap_decode(0x5a001234ULL, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000000),
+		  MMIO_FAULT);
+	EXPECT_EQ(dev.calls, 0);
+	EXPECT_EQ(x[1], 0);
+}
+
+TEST(trap_emulate_mmio_leaves_the_register_alone_when_unhandled)
+{
+	struct mmio_bus bus;
+	struct rec_dev dev = {.read_value = 7};
+	uint64_t x[31] = {0};
+	struct trap_info ti;
+
+	rec_bus(&bus, &dev);
+	x[1] = 0x1111;
+	trap_decode(ESR_LDR_W1, &ti);
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x09000000),
+		  MMIO_UNHANDLED);
+	/* Straddles the region's end. */
+	EXPECT_EQ(trap_emulate_mmio(&ti, x, &bus, NULL, 0x08000ffe),
+		  MMIO_FAULT);
+	EXPECT_EQ(dev.calls, 0);
+	EXPECT_EQ(x[1], 0x1111);
 }

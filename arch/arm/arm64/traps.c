@@ -30,28 +30,11 @@ static uint64_t fault_ipa(void)
 
 static void handle_dabt(struct vcpu *v, const struct trap_info *ti)
 {
-	uint64_t va = read_sysreg(far_el2);
-	uint64_t ipa, val = 0;
-	enum mmio_result res;
-
-	/* A fault on the guest's own table walk, or an access we cannot
-	 * decode (no valid syndrome): the guest touched what it may not. */
-	if (!ti->isv || ti->s1ptw) {
-		arch_inject_dabt(v, va, ti->write);
+	if (trap_emulate_mmio(ti, v->arch.regs.x, v->vm->mmio, v,
+			      fault_ipa()) != MMIO_HANDLED) {
+		arch_inject_dabt(v, read_sysreg(far_el2), ti->write);
 		return;
 	}
-	ipa = fault_ipa();
-	if (ti->write)
-		val = mmio_store_value(vcpu_get_reg(v, ti->reg), ti->size);
-	res = mmio_dispatch(v->vm->mmio, v, ipa, ti->size, ti->write, &val);
-	if (res != MMIO_HANDLED) {
-		arch_inject_dabt(v, va, ti->write);
-		return;
-	}
-	if (!ti->write)
-		vcpu_set_reg(v, ti->reg,
-			     mmio_load_extend(val, ti->size, ti->sign_extend,
-					      ti->sf));
 	skip_insn(v, ti);
 }
 

@@ -9,6 +9,7 @@
 #define VIGIL_TRAP_H
 
 #include "compiler.h"
+#include "mmio.h"
 
 /* Exception classes (ESR_ELx.EC). */
 #define ESR_EC_SHIFT 26
@@ -121,6 +122,19 @@ uint64_t mmio_store_value(uint64_t reg, unsigned int size);
  */
 uint64_t trap_gpr_read(const uint64_t x[31], unsigned int reg);
 void trap_gpr_write(uint64_t x[31], unsigned int reg, uint64_t val);
+
+/*
+ * Emulate the guest load or store that a stage-2 data abort at @ipa
+ * describes, on @bus, with the guest's x0..x30 in @x: a store sends
+ * register ti->reg truncated to the access size, a load writes the value
+ * back into it, extended as the syndrome says. Only a TRAP_DABT whose
+ * syndrome is valid (ISV) and that was not taken on a stage-1 table walk
+ * reaches the bus; anything else returns MMIO_FAULT. On any result but
+ * MMIO_HANDLED @x is unchanged and the caller injects an abort.
+ */
+enum mmio_result trap_emulate_mmio(const struct trap_info *ti, uint64_t x[31],
+				   struct mmio_bus *bus, struct vcpu *v,
+				   uint64_t ipa);
 
 /*
  * Syndromes for exceptions vigil injects into a guest's EL1. @same_el: the
