@@ -45,16 +45,39 @@ static int del_children(void *fdt, const char *parent, const char *prefix)
 	}
 }
 
+/* Whether root node @n describes RAM: named memory@<addr> or, whatever its
+ * name, with device_type "memory" (what a guest kernel goes by). */
+static bool is_memory_node(const void *fdt, int n)
+{
+	const char *name = fdt_get_name(fdt, n, NULL);
+	const char *type;
+	int len;
+
+	if (name && !strncmp(name, "memory", 6))
+		return true;
+	type = fdt_getprop(fdt, n, "device_type", &len);
+	return type && len >= 7 && !memcmp(type, "memory", 7);
+}
+
 static int set_memory(struct vm *vm, void *fdt)
 {
 	char name[32];
 	fdt32_t reg[4];
 	int root = 0, n, r;
 
-	/* Drop every memory node: they are named memory@<addr>. */
-	r = del_children(fdt, "/", "memory");
-	if (r)
-		return r;
+	/* Drop every host memory node: the guest's RAM is one new node. */
+	for (bool found = true; found;) {
+		found = false;
+		fdt_for_each_subnode(n, fdt, root)
+		{
+			if (is_memory_node(fdt, n)) {
+				found = true;
+				break;
+			}
+		}
+		if (found && (r = fdt_del_node(fdt, n)))
+			return r;
+	}
 	snprintf(name, sizeof(name), "memory@%llx",
 		 (unsigned long long)vm->ram[0].ipa);
 	n = fdt_add_subnode(fdt, root, name);

@@ -12,3 +12,4 @@ UNIT_SRCS += vgic/dist.c
 UNIT_SRCS += vgic/migrate.c
 UNIT_SRCS += vgic/passthrough.c
 UNIT_SRCS += softirq/softirq.c
+UNIT_SRCS += core/guest_dtb.c

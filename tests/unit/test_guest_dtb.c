@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest DTB (core/guest_dtb.c) derived from small host trees: what the
+ * guest is shown of RAM, CPUs, the GIC and devices. Regression tests for
+ * what tests/fuzz/config_fuzz.c found.
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gic_vm.h"
+#include "guest_dtb.h"
+#include "test.h"
+#include "vm.h"
+
+#define GDTB_RAM 0x50000000ULL
+#define GDTB_RAM_SIZE 0x10000000ULL
+
+static char host_dtb[8192];
+static struct vm gvm;
+static uint8_t *gbuf;
+
+/* What guest_dtb.c asks of the rest of vigil. */
+uint64_t gic_vm_dist_ipa(void)
+{
+	return 0x08000000;
+}
+
+uint64_t gic_vm_cpu_ipa(void)
+{
+	return 0x08010000;
+}
+
+void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
+{
+	if (!gbuf)
+		gbuf = malloc(GUEST_DTB_MAX);
+	if (ipa < vm->ram[0].ipa ||
+	    ipa + len > vm->ram[0].ipa + vm->ram[0].size || len > GUEST_DTB_MAX)
+		return NULL;
+	return gbuf;
+}
+
+static void reg2(void *fdt, uint64_t base, uint64_t size)
+{
+	fdt32_t c[4] = {cpu_to_fdt32(base >> 32), cpu_to_fdt32((uint32_t)base),
+			cpu_to_fdt32(size >> 32), cpu_to_fdt32((uint32_t)size)};
+
+	fdt_property(fdt, "reg", c, sizeof(c));
+}
+
+/* A QEMU-virt-like host tree; @memory_name names its RAM node. */
+static const void *host_tree(const char *memory_name)
+{
+	void *fdt = host_dtb;
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, memory_name);
+	fdt_property_string(fdt, "device_type", "memory");
+	reg2(fdt, 0x40000000, 0x40000000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_begin_node(fdt, "cpu@0");
+	fdt_property_string(fdt, "device_type", "cpu");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a57");
+	fdt_property_u32(fdt, "reg", 0);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	reg2(fdt, 0x08000000, 0x10000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "pl011@9000000");
+	fdt_property_string(fdt, "compatible", "arm,pl011");
+	reg2(fdt, 0x09000000, 0x1000);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+static const void *build(const void *host)
+{
+	char err[160];
+
+	memset(&gvm, 0, sizeof(gvm));
+	snprintf(gvm.name, sizeof(gvm.name), "g");
+	gvm.nr_vcpus = 1;
+	gvm.vcpus[0].vmpidr = BIT(31);
+	gvm.nr_ram = 1;
+	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
+	gvm.ram[0].size = GDTB_RAM_SIZE;
+	if (guest_dtb_build(&gvm, host, err, sizeof(err)))
+		return NULL;
+	return gbuf;
+}
+
+static int count_memory_nodes(const void *g)
+{
+	int n, count = 0;
+
+	fdt_for_each_subnode(n, g, 0)
+	{
+		const char *t = fdt_getprop(g, n, "device_type", NULL);
+
+		if (t && !strcmp(t, "memory"))
+			count++;
+	}
+	return count;
+}
+
+TEST(guest_dtb_shows_only_the_vms_ram)
+{
+	const void *g = build(host_tree("memory@40000000"));
+	const fdt32_t *reg;
+	int n, len;
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_EQ(count_memory_nodes(g), 1);
+	n = fdt_path_offset(g, "/memory@50000000");
+	ASSERT_TRUE(n >= 0);
+	reg = fdt_getprop(g, n, "reg", &len);
+	ASSERT_EQ(len, 16);
+	EXPECT_EQ(fdt32_to_cpu(reg[1]), 0x50000000);
+	EXPECT_EQ(fdt32_to_cpu(reg[3]), 0x10000000);
+}
+
+TEST(guest_dtb_drops_host_ram_nodes_named_otherwise)
+{
+	/* Found by config_fuzz: a RAM node is one with device_type
+	 * "memory", whatever its name; the host's RAM stayed visible. */
+	const void *g = build(host_tree("ram@40000000"));
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_EQ(count_memory_nodes(g), 1);
+	EXPECT_TRUE(fdt_path_offset(g, "/ram@40000000") < 0);
+}
+
+TEST(guest_dtb_drops_devices_the_vm_was_not_given)
+{
+	const void *g = build(host_tree("memory@40000000"));
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_TRUE(fdt_path_offset(g, "/pl011@9000000") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/intc@8000000") >= 0);
+}
