@@ -166,6 +166,11 @@ static int parse_device(const void *fdt, const char *path, const char *vmnode,
 	if (!d->size)
 		CFG_ERR("config error: %s: devices: %s has an empty reg",
 			vmnode, path);
+	if (d->base + (d->size - 1) < d->base)
+		CFG_ERR("config error: %s: devices: %s: reg 0x%llx+0x%llx "
+			"wraps past the end of the address space",
+			vmnode, path, (unsigned long long)d->base,
+			(unsigned long long)d->size);
 	d->nr_irqs = 0;
 	irq = fdt_getprop(fdt, node, "interrupts", &len);
 	for (int i = 0; irq && i + 12 <= len; i += 12) {
