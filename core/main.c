@@ -220,6 +220,7 @@ void boot_primary(uint64_t dtb_pa)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb_pa;
 	char err[160];
+	int r;
 
 	console_init(platform.uart_kind, platform.uart);
 	arch_mmu_early_enable();
@@ -228,6 +229,15 @@ void boot_primary(uint64_t dtb_pa)
 		pr_err("no valid DTB at 0x%lx (x0 at entry)",
 		       (unsigned long)dtb_pa);
 		boot_stop("boot needs a DTB: boot vigil.bin, not the ELF");
+	}
+	/* The whole tree, once: libfdt's read-write calls (the guest DTBs
+	 * are built with them) trust its structure, and a malformed one made
+	 * fdt_open_into() memmove a negative size (found by config_fuzz). */
+	r = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (r) {
+		pr_err("DTB at 0x%lx: malformed tree (%s)",
+		       (unsigned long)dtb_pa, fdt_strerror(r));
+		boot_stop("boot needs a well-formed DTB");
 	}
 	console_from_dtb(fdt);
 	pr_info("vigil %s on %s: EL2, DTB at 0x%lx", VIGIL_VERSION,
