@@ -280,8 +280,10 @@ static int parse_boot(const void *fdt, int node, struct vm_config *vc,
 	return 0;
 }
 
-/* Two VMs must not share a device, an IRQ, or a 4 KiB MMIO page. */
-static int check_devices(const struct hv_config *cfg, unsigned int idx,
+/* Two VMs must not share a device, an IRQ, or a 4 KiB MMIO page; no device
+ * page may be RAM (it is mapped read-write into the guest). */
+static int check_devices(const struct boot_info *bi,
+			 const struct hv_config *cfg, unsigned int idx,
 			 char *err, size_t errlen)
 {
 	const struct vm_config *vc = &cfg->vms[idx];
@@ -295,6 +297,14 @@ static int check_devices(const struct hv_config *cfg, unsigned int idx,
 			CFG_ERR("config error: %s: device %s overlaps its "
 				"memory",
 				vc->node, d->path);
+		for (unsigned int m = 0; m < bi->nr_mem; m++)
+			if (ranges_overlap(b, e - b, bi->mem[m].base,
+					   bi->mem[m].size))
+				CFG_ERR("config error: %s: device %s at "
+					"0x%llx+0x%llx lies in RAM (/memory)",
+					vc->node, d->path,
+					(unsigned long long)d->base,
+					(unsigned long long)d->size);
 		for (unsigned int j = 0; j <= idx; j++) {
 			const struct vm_config *o = &cfg->vms[j];
 
@@ -387,7 +397,7 @@ static int check_vm(const struct boot_info *bi, const struct hv_config *cfg,
 		CFG_ERR("config error: %s: memory overlaps the boot loader's "
 			"initrd at 0x%llx",
 			vc->node, (unsigned long long)bi->initrd_start);
-	return check_devices(cfg, idx, err, errlen);
+	return check_devices(bi, cfg, idx, err, errlen);
 }
 
 static int default_config(const void *fdt, const struct boot_info *bi,

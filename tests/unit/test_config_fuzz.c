@@ -91,3 +91,19 @@ TEST(config_device_reg_that_wraps_is_refused)
 	EXPECT_TRUE(strstr(fz_err, "/dev@x") != NULL);
 	EXPECT_TRUE(strstr(fz_err, "wraps") != NULL);
 }
+
+TEST(config_device_in_ram_is_refused)
+{
+	/* Mapped read-write into the guest at IPA == PA: over vigil's image,
+	 * the DTB or free RAM vigil allocates from, it handed the guest
+	 * vigil's own memory. Only the VM's own RAM was checked. */
+	static const uint64_t at[] = {0x40080000, 0x48000000, 0x4a003c00,
+				      0x7ffff000};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(at); i++) {
+		EXPECT_EQ(fz_parse(at[i], 0x200, NULL, NULL, 0), -EINVAL);
+		EXPECT_TRUE(strstr(fz_err, "lies in RAM") != NULL);
+	}
+	/* Straddling the start of RAM. */
+	EXPECT_EQ(fz_parse(0x3ffff000, 0x2000, NULL, NULL, 0), -EINVAL);
+}
