@@ -299,5 +299,11 @@ void vigil_print_stats(void)
 			(unsigned long)p->aborts_injected,
 			(unsigned long)p->undefs_injected,
 			softirq_pt_high_water(i));
+		pr_info("irqs cpu%u: timer=%lu maintenance=%lu kick=%lu "
+			"timer_retracts=%lu",
+			i, (unsigned long)p->irqs_timer,
+			(unsigned long)p->irqs_maint,
+			(unsigned long)p->irqs_kick,
+			(unsigned long)p->timer_retracts);
 	}
 }

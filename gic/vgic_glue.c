@@ -42,8 +42,10 @@ static void timer_resample(struct vcpu *v)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
 		if (!arch_timer_line(ppis[i]) &&
-		    vgic_ppi_hw_retract(v, ppis[i]))
+		    vgic_ppi_hw_retract(v, ppis[i])) {
 			gic_irq_clear_active(ppis[i]);
+			this_cpu()->timer_retracts++;
+		}
 }
 
 void gic_vcpu_before_entry(struct vcpu *v)
@@ -143,12 +145,15 @@ void gic_handle_irqs(struct vcpu *cur)
 		/* EOImode = 1: EOIR only drops the running priority. */
 		gic_eoi(iar);
 		if (irq == gic.maint_irq) {
+			this_cpu()->irqs_maint++;
 			vgic_maintenance(cur);
 			gic_deactivate(iar);
 		} else if (irq < 16) {
 			/* A kick: the exit itself was the point. */
+			this_cpu()->irqs_kick++;
 			gic_deactivate(iar);
 		} else if (irq == PPI_VTIMER || irq == PPI_PTIMER) {
+			this_cpu()->irqs_timer++;
 			timer_ppi(irq);
 		} else if (irq < 32 || !vgic_passthrough_irq(irq)) {
 			spurious_unbound++;

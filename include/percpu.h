@@ -21,6 +21,7 @@ struct pcpu {
 	struct vcpu *vcpu;   /* vCPU pinned here (1:1 placement), or NULL */
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
 	uint64_t exits, hvc_calls, aborts_injected, undefs_injected;
+	uint64_t irqs_timer, irqs_maint, irqs_kick, irqs_pt, timer_retracts;
 };
 
 struct pcpu *this_cpu(void);
