@@ -319,6 +319,56 @@ def test_dmesg_has_no_warning_bug_oops_stall_or_nobody_cared(guest):
     assert not bad, "\n".join(bad)
 
 
+def _guest_dts(guest):
+    """The DTB the guest booted with (/sys/firmware/fdt), as dtc's source
+    and its warnings."""
+    import base64
+    import subprocess
+    _, out = guest.sh("base64 /sys/firmware/fdt", timeout=CMD_TIMEOUT)
+    blob = base64.b64decode("".join(out.split()))
+    path = vigil_qemu.LOG_DIR / f"test_linux-{guest.mode}-guest.dtb"
+    path.write_bytes(blob)
+    r = subprocess.run(["dtc", "-I", "dtb", "-O", "dts", str(path)],
+                       capture_output=True, text=True, check=True)
+    return r.stdout, r.stderr
+
+
+def test_guest_dtb_shows_exactly_what_the_vm_owns(guest):
+    """vigil's generated guest DTB (issue 4): dtc reads it without a
+    warning; memory is the VM's RAM; four cpus with MPIDRs 0-3 and PSCI
+    through HVC; the GIC shows only distributor and CPU interface (no
+    GICH/GICV, no maintenance interrupt, no GICv2m frame); the passthrough
+    devices and nothing else of the host (no PCIe, flash, fw-cfg, GPIO);
+    /chosen carries the bootargs and the initrd; no /hypervisor node.
+    Natively the same reads show QEMU's own tree, which has all of those."""
+    dts, warnings = _guest_dts(guest)
+    host_only = ["pcie@", "flash@", "fw-cfg@", "pl061@", "v2m@",
+                 "gpio-keys"]
+    if guest.mode == "native":
+        for name in host_only:
+            assert name in dts, name
+        return
+    assert warnings == "", warnings
+    assert "memory@50000000 {" in dts
+    assert re.search(r"memory@50000000 \{[^}]*reg = <0x00 0x50000000 "
+                     r"0x00 0x30000000>", dts), dts
+    cpus = re.findall(r"cpu@(\d+) \{[^}]*?reg = <0x0?(\d+)>", dts)
+    assert sorted(cpus) == [(str(i), str(i)) for i in range(SMP)], cpus
+    assert re.search(r'psci \{[^}]*method = "hvc"', dts), dts
+    gic = re.search(r"intc@8000000 \{(.*?)\n\t\};", dts, re.S).group(1)
+    assert "reg = <0x00 0x8000000 0x00 0x1000 0x00 0x8010000 0x00 " \
+        "0x2000>;" in gic, gic
+    assert "interrupts" not in gic, gic
+    for name in host_only + ["hypervisor"]:
+        assert name not in dts, name
+    for name in ["pl011@9000000", "pl031@9010000", "virtio_mmio@a000000",
+                 "virtio_mmio@a003e00", "timer {", "psci {"]:
+        assert name in dts, name
+    chosen = re.search(r"chosen \{(.*?)\};", dts, re.S).group(1)
+    assert 'bootargs = "console=ttyAMA0' in chosen, chosen
+    assert "linux,initrd-start" in chosen and "linux,initrd-end" in chosen
+
+
 def test_cpu3_goes_offline_and_online_and_runs_tasks_again(guest):
     """CPU hotplug: PSCI CPU_OFF and CPU_ON (through vigil's PSCI under
     vigil, QEMU's natively)."""
