@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness for the boot configuration: the input is a host DTB.
+ * Boot (core/main.c) stops unless the blob passes fdt_check_header() and
+ * fdt_check_full(); config_parse() (core/config.c) then reads it and, for a
+ * configuration it accepts, guest_dtb_build() (core/guest_dtb.c) derives
+ * every VM's DTB from it, with the memory accessors it needs stubbed here.
+ * config_parse() also gets the blobs only fdt_check_header() accepts
+ * (libfdt's read-only calls are meant to be safe on them), as defence in
+ * depth; guest_dtb_build() only the well-formed ones, as at boot (libfdt's
+ * read-write calls are not: fdt_open_into() memmoved a negative size).
+ *
+ * Checked:
+ *  - no crash and no read outside the blob: the blob ends at a guard page
+ *    (libfdt is Debian's, not instrumented, so ASan alone would not see
+ *    libfdt overrun it), the few bytes of alignment slack are poisoned;
+ *  - a refusal is one line "config error: ..." in the error buffer;
+ *  - an accepted configuration satisfies its own rules (DESIGN §6,
+ *    docs/config.md), computed here without wrap-around: 1..VM_MAX_VMS VMs,
+ *    vcpus in range, pinned to existing pCPUs that no two vCPUs share, RAM
+ *    non-empty, 2 MiB aligned, inside one memory bank and clear of vigil,
+ *    the DTB, the boot loader's initrd and every other VM; entry and initrd
+ *    inside RAM; devices non-empty, not wrapping, clear of the VM's RAM, no
+ *    device page or IRQ shared between VMs, no IRQ or path twice; every
+ *    string terminated;
+ *  - a guest DTB that guest_dtb_build() returns is a valid tree (when the
+ *    host's was) holding exactly the VM's RAM and vCPUs, PSCI over HVC, no
+ *    /hypervisor, and no device node the VM was not given.
+ * Any violation aborts (a crash for libFuzzer).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+#include <sanitizer/asan_interface.h>
+
+#include "config.h"
+#include "gic_vm.h"
+#include "guest_dtb.h"
+#include "vm.h"
+
+#define MAX_BLOB (256 * 1024)
+#define GICD_IPA 0x08000000ULL
+#define GICC_IPA 0x08010000ULL
+
+static void check(bool ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "config_fuzz: %s\n", what);
+		abort();
+	}
+}
+
+/* ---- stubs for what guest_dtb.c needs from the rest of vigil ------------- */
+
+static uint8_t *guest_dtb_buf;
+
+uint64_t gic_vm_dist_ipa(void)
+{
+	return GICD_IPA;
+}
+
+uint64_t gic_vm_cpu_ipa(void)
+{
+	return GICC_IPA;
+}
+
+/* As core/vm.c: a range wholly inside the VM's RAM, else NULL. Only the
+ * DTB is ever asked for here. */
+void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
+{
+	const struct mem_region *r = &vm->ram[0];
+
+	check(ipa >= r->ipa && len <= r->size && ipa - r->ipa <= r->size - len,
+	      "guest DTB placed outside the VM's RAM");
+	check(len == GUEST_DTB_MAX, "guest DTB size");
+	return guest_dtb_buf;
+}
+
+/* ---- the blob, against a guard page --------------------------------------- */
+
+static uint8_t *area; /* MAX_BLOB + slack, then a PROT_NONE page */
+static size_t area_size;
+
+static void *place_blob(const uint8_t *data, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t padded = (size + 7) & ~(size_t)7; /* libfdt wants 8-byte */
+	uint8_t *p;
+
+	if (!area) {
+		area_size = (MAX_BLOB + 8 + page - 1) & ~(page - 1);
+		area = mmap(NULL, area_size + page, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		check(area != MAP_FAILED, "mmap");
+		check(mprotect(area + area_size, page, PROT_NONE) == 0,
+		      "mprotect");
+		guest_dtb_buf = malloc(GUEST_DTB_MAX);
+		check(guest_dtb_buf != NULL, "malloc");
+	}
+	ASAN_UNPOISON_MEMORY_REGION(area, area_size);
+	p = area + area_size - padded;
+	memcpy(p, data, size);
+	memset(p + size, 0, padded - size);
+	ASAN_POISON_MEMORY_REGION(p + size, padded - size);
+	return p;
+}
+
+static uint64_t cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* ---- the machine ---------------------------------------------------------- */
+
+/* QEMU virt -m 1G as tools/run-qemu.sh starts it, vigil at 0x40080000 and
+ * the DTB at 0x48000000. pCPUs and the boot loader's initrd come from the
+ * DTB as core/main.c reads them (simplified). */
+static void machine(const void *fdt, size_t size, struct boot_info *bi)
+{
+	int cpus, node, chosen, len;
+	const fdt32_t *p;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->image_start = 0x40080000;
+	bi->image_end = 0x40200000;
+	bi->dtb_start = 0x48000000;
+	bi->dtb_end = 0x48000000 + size;
+	bi->nr_mem = 1;
+	bi->mem[0].base = 0x40000000;
+	bi->mem[0].size = 0x40000000;
+	bi->nr_pcpus = 1;
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus >= 0) {
+		bi->nr_pcpus = 0;
+		fdt_for_each_subnode(node, fdt, cpus)
+		{
+			const char *t =
+				fdt_getprop(fdt, node, "device_type", &len);
+
+			if (t && len == 4 && !memcmp(t, "cpu", 4) &&
+			    bi->nr_pcpus < 8)
+				bi->nr_pcpus++;
+		}
+		if (!bi->nr_pcpus)
+			bi->nr_pcpus = 1;
+	}
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return;
+	p = fdt_getprop(fdt, chosen, "linux,initrd-start", &len);
+	if (!p || len != 8)
+		return;
+	bi->initrd_start = cells(p, 2);
+	p = fdt_getprop(fdt, chosen, "linux,initrd-end", &len);
+	if (!p || len != 8)
+		return;
+	bi->initrd_end = cells(p, 2);
+	if (bi->initrd_end <= bi->initrd_start)
+		bi->initrd_start = bi->initrd_end = 0;
+}
+
+/* ---- the accepted configuration ------------------------------------------ */
+
+typedef unsigned __int128 u128;
+
+/* [a, a + alen) and [b, b + blen) share a byte, computed without wrap. */
+static bool overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return alen && blen && (u128)a < (u128)b + blen &&
+	       (u128)b < (u128)a + alen;
+}
+
+static bool inside(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a >= b && (u128)a + alen <= (u128)b + blen;
+}
+
+static bool terminated(const char *s, size_t size)
+{
+	return strnlen(s, size) < size;
+}
+
+/* The 4 KiB pages a device range touches, as [first, last] page numbers. */
+static void dev_pages(const struct vm_device *d, uint64_t *first,
+		      uint64_t *last)
+{
+	*first = d->base >> 12;
+	*last = (uint64_t)(((u128)d->base + d->size - 1) >> 12);
+}
+
+static void check_vm_config(const struct boot_info *bi,
+			    const struct hv_config *cfg, unsigned int idx)
+{
+	const struct vm_config *vc = &cfg->vms[idx];
+	bool in_bank = false;
+
+	check(terminated(vc->node, sizeof(vc->node)) &&
+		      terminated(vc->name, sizeof(vc->name)) &&
+		      terminated(vc->bootargs, sizeof(vc->bootargs)),
+	      "unterminated string in a VM config");
+	check(vc->nr_vcpus >= 1 && vc->nr_vcpus <= VM_MAX_VCPUS &&
+		      vc->nr_vcpus <= bi->nr_pcpus,
+	      "vcpus out of range");
+	for (unsigned int a = 0; a < vc->nr_vcpus; a++) {
+		check(vc->affinity[a] < bi->nr_pcpus,
+		      "vCPU pinned to a missing pCPU");
+		for (unsigned int j = 0; j <= idx; j++)
+			for (unsigned int b = 0; b < cfg->vms[j].nr_vcpus; b++)
+				check((j == idx && b == a) ||
+					      cfg->vms[j].affinity[b] !=
+						      vc->affinity[a],
+				      "two vCPUs pinned to one pCPU");
+	}
+	check(vc->ram_size && !(vc->ram_base & 0x1fffff) &&
+		      !(vc->ram_size & 0x1fffff) &&
+		      (u128)vc->ram_base + vc->ram_size <= (u128)1 << 64,
+	      "RAM empty, unaligned or wrapping");
+	for (unsigned int i = 0; i < bi->nr_mem; i++)
+		in_bank |= inside(vc->ram_base, vc->ram_size, bi->mem[i].base,
+				  bi->mem[i].size);
+	check(in_bank, "RAM outside every memory bank");
+	check(!overlap(vc->ram_base, vc->ram_size, bi->image_start,
+		       bi->image_end - bi->image_start),
+	      "RAM overlaps vigil");
+	check(!overlap(vc->ram_base, vc->ram_size, bi->dtb_start,
+		       bi->dtb_end - bi->dtb_start),
+	      "RAM overlaps the DTB");
+	if (vc->initrd_from_chosen)
+		check(!overlap(vc->ram_base, vc->ram_size, bi->initrd_start,
+			       bi->initrd_end - bi->initrd_start),
+		      "RAM overlaps the boot loader's initrd");
+	check(inside(vc->entry, 1, vc->ram_base, vc->ram_size),
+	      "entry outside RAM");
+	if (vc->initrd_size && !vc->initrd_from_chosen)
+		check(inside(vc->initrd_base, vc->initrd_size, vc->ram_base,
+			     vc->ram_size),
+		      "initrd outside RAM");
+	for (unsigned int j = 0; j < idx; j++)
+		check(!overlap(vc->ram_base, vc->ram_size, cfg->vms[j].ram_base,
+			       cfg->vms[j].ram_size),
+		      "RAM of two VMs overlaps");
+
+	check(vc->nr_devs <= VM_MAX_DEVS, "too many devices");
+	for (unsigned int a = 0; a < vc->nr_devs; a++) {
+		const struct vm_device *d = &vc->devs[a];
+		uint64_t f, l;
+
+		check(terminated(d->path, sizeof(d->path)),
+		      "unterminated device path");
+		check(d->size && (u128)d->base + d->size <= (u128)1 << 64,
+		      "device range empty or wrapping");
+		check(d->nr_irqs <= VM_DEV_MAX_IRQS, "too many device IRQs");
+		for (unsigned int q = 0; q < d->nr_irqs; q++)
+			check(d->irqs[q] >= 32 && d->irqs[q] < 1020,
+			      "device IRQ not an SPI");
+		dev_pages(d, &f, &l);
+		check(!overlap(f << 12, (l - f + 1) << 12, vc->ram_base,
+			       vc->ram_size),
+		      "device overlaps its VM's RAM");
+		/* Mapped read-write into the guest: it must not reach RAM at
+		 * all (vigil, the DTB, other VMs). */
+		for (unsigned int i = 0; i < bi->nr_mem; i++)
+			check(!overlap(f << 12, (l - f + 1) << 12,
+				       bi->mem[i].base, bi->mem[i].size),
+			      "device overlaps host RAM");
+		for (unsigned int j = 0; j <= idx; j++) {
+			const struct vm_config *o = &cfg->vms[j];
+
+			for (unsigned int k = 0; k < o->nr_devs; k++) {
+				const struct vm_device *x = &o->devs[k];
+				uint64_t xf, xl;
+
+				if (j == idx && k == a)
+					continue;
+				if (j == idx)
+					check(strcmp(x->path, d->path) != 0,
+					      "device listed twice");
+				dev_pages(x, &xf, &xl);
+				if (j != idx)
+					check(l < xf || xl < f,
+					      "two VMs share a device page");
+				for (unsigned int p = 0; p < d->nr_irqs; p++)
+					for (unsigned int q = 0; q < x->nr_irqs;
+					     q++)
+						check(d->irqs[p] != x->irqs[q],
+						      "an IRQ given twice");
+			}
+		}
+	}
+}
+
+/* ---- the guest DTB -------------------------------------------------------- */
+
+static struct vm vm;
+
+static bool vm_owns(const char *path)
+{
+	for (unsigned int i = 0; i < vm.nr_devs; i++)
+		if (!strcmp(vm.devs[i].path, path))
+			return true;
+	return false;
+}
+
+static void check_guest_dtb(const void *host)
+{
+	const char *dump = getenv("CONFIG_FUZZ_DUMP"); /* triage */
+	const void *g = guest_dtb_buf;
+	int node, len, mem = 0, ncpus = 0, n, cpus;
+	static const char *const gic_compat[] = {
+		"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a7-gic"};
+	char gic_path[256];
+	int hgic = -1;
+	const fdt32_t *reg;
+	const char *s;
+	int ac, sc, gic = -1;
+
+	check(fdt_check_header(g) == 0, "guest DTB header");
+	if (dump) {
+		FILE *f = fopen(dump, "wb");
+
+		if (f) {
+			fwrite(g, 1, fdt_totalsize(g), f);
+			fclose(f);
+		}
+	}
+	check(fdt_totalsize(g) <= GUEST_DTB_MAX, "guest DTB too large");
+	check(fdt_check_full(g, fdt_totalsize(g)) == 0,
+	      "guest DTB is not a well-formed tree");
+	check(fdt_path_offset(g, "/hypervisor") < 0,
+	      "guest DTB keeps /hypervisor");
+	/* How the guest reads a reg at the root (defaults: DT spec 2.3.5). */
+	reg = fdt_getprop(g, 0, "#address-cells", &len);
+	ac = reg && len == 4 ? (int)fdt32_to_cpu(*reg) : 2;
+	reg = fdt_getprop(g, 0, "#size-cells", &len);
+	sc = reg && len == 4 ? (int)fdt32_to_cpu(*reg) : 1;
+	/* The host node vigil takes for the GIC (gic_probe() in gic/gicv2.c
+	 * and set_gic() search alike) shows the vGIC if the guest keeps it;
+	 * other interrupt controllers are kept as they are. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && hgic < 0; i++)
+		hgic = fdt_node_offset_by_compatible(host, -1, gic_compat[i]);
+	if (hgic >= 0 &&
+	    !fdt_get_path(host, hgic, gic_path, (int)sizeof(gic_path)))
+		gic = fdt_path_offset(g, gic_path);
+	fdt_for_each_subnode(node, g, 0)
+	{
+		char path[128];
+		const char *t = fdt_getprop(g, node, "device_type", &len);
+
+		if (fdt_get_path(g, node, path, sizeof(path)))
+			continue;
+		if (t && len == 7 && !memcmp(t, "memory", 7)) {
+			mem++;
+			reg = fdt_getprop(g, node, "reg", &len);
+			check(ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 && reg &&
+				      len == 4 * (ac + sc) &&
+				      cells(reg, ac) == vm.ram[0].ipa &&
+				      cells(reg + ac, sc) == vm.ram[0].size,
+			      "guest memory node is not the VM's RAM as the "
+			      "guest reads it");
+			continue;
+		}
+		if (node == gic) {
+			reg = fdt_getprop(g, node, "reg", &len);
+			check(reg && len == 32 && cells(reg, 2) == GICD_IPA &&
+				      cells(reg + 2, 2) == 0x1000 &&
+				      cells(reg + 4, 2) == GICC_IPA &&
+				      cells(reg + 6, 2) == 0x2000,
+			      "guest GIC is not the vGIC's distributor and "
+			      "CPU interface");
+			continue;
+		}
+		/* Kept by design (guest_dtb.c prune_devices()). */
+		if (fdt_getprop(g, node, "interrupt-controller", NULL))
+			continue;
+		if (fdt_getprop(g, node, "reg", NULL) && !vm_owns(path)) {
+			fprintf(stderr, "config_fuzz: %s in VM '%s'\n", path,
+				vm.name);
+			check(false,
+			      "guest DTB shows a device the VM was not given");
+		}
+	}
+	check(mem == 1, "guest DTB memory nodes");
+	cpus = fdt_path_offset(g, "/cpus");
+	check(cpus >= 0, "guest DTB has no /cpus");
+	fdt_for_each_subnode(n, g, cpus)
+	{
+		const char *name = fdt_get_name(g, n, NULL);
+
+		if (!name || strncmp(name, "cpu", 3))
+			continue;
+		reg = fdt_getprop(g, n, "reg", &len);
+		check(reg && len == 4 &&
+			      fdt32_to_cpu(*reg) == (unsigned int)ncpus,
+		      "guest cpu node reg");
+		ncpus++;
+	}
+	check(ncpus == (int)vm.nr_vcpus, "guest DTB vCPU count");
+	n = fdt_path_offset(g, "/psci");
+	s = n >= 0 ? fdt_getprop(g, n, "method", &len) : NULL;
+	check(s && len == 4 && !memcmp(s, "hvc", 4), "guest PSCI not HVC");
+}
+
+static void build_vm(const struct vm_config *vc)
+{
+	memset(&vm, 0, sizeof(vm));
+	snprintf(vm.name, sizeof(vm.name), "%s", vc->name);
+	vm.nr_vcpus = vc->nr_vcpus;
+	for (unsigned int i = 0; i < vc->nr_vcpus; i++) {
+		vm.vcpus[i].id = i;
+		vm.vcpus[i].vm = &vm;
+		vm.vcpus[i].pcpu = vc->affinity[i];
+		vm.vcpus[i].vmpidr = BIT(31) | i;
+	}
+	vm.nr_ram = 1;
+	vm.ram[0].ipa = vm.ram[0].pa = vc->ram_base;
+	vm.ram[0].size = vc->ram_size;
+	vm.nr_devs = vc->nr_devs;
+	memcpy(vm.devs, vc->devs, sizeof(vc->devs));
+	vm.entry = vc->entry;
+	snprintf(vm.bootargs, sizeof(vm.bootargs), "%s", vc->bootargs);
+	if (vc->initrd_size) {
+		vm.initrd_ipa = vc->initrd_from_chosen ? vc->ram_base + 0x100000
+						       : vc->initrd_base;
+		vm.initrd_size = vc->initrd_size;
+	}
+}
+
+static struct hv_config cfg;
+
+/* CONFIG_FUZZ_VERBOSE=1: say what happened to each input (for triage). */
+static void note(const char *fmt, const char *a, int b)
+{
+	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("CONFIG_FUZZ_VERBOSE") != NULL;
+	if (verbose) {
+		fprintf(stderr, fmt, a, b);
+		fputc('\n', stderr);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct boot_info bi;
+	char err[160];
+	const void *fdt;
+	bool valid;
+	int r;
+
+	if (size < sizeof(struct fdt_header) || size > MAX_BLOB)
+		return -1;
+	fdt = place_blob(data, size);
+	/* What boot_primary() checks; and the header must not claim more
+	 * than there is (in memory, the blob's size is what it says). */
+	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size)
+		return -1;
+	valid = fdt_check_full(fdt, size) == 0;
+	machine(fdt, size, &bi);
+
+	memset(err, 0x5a, sizeof(err));
+	r = config_parse(fdt, &bi, &cfg, err, sizeof(err));
+	check(r == 0 || r == -EINVAL, "config_parse result");
+	check(terminated(err, sizeof(err)), "error message unterminated");
+	if (r) {
+		note("refused: %s (%d)", err, r);
+		check(!strncmp(err, "config error: ", 14) && !strchr(err, '\n'),
+		      "a refusal is not one 'config error:' line");
+		return 0;
+	}
+	check(err[0] == '\0', "error message on success");
+	check(cfg.nr_vms >= 1 && cfg.nr_vms <= VM_MAX_VMS, "number of VMs");
+	for (unsigned int i = 0; i < cfg.nr_vms; i++)
+		check_vm_config(&bi, &cfg, i);
+
+	if (!valid)
+		return 0; /* boot_primary() would have stopped */
+	for (unsigned int i = 0; i < cfg.nr_vms; i++) {
+		build_vm(&cfg.vms[i]);
+		memset(err, 0x5a, sizeof(err));
+		r = guest_dtb_build(&vm, fdt, err, sizeof(err));
+		if (r) {
+			note("guest DTB refused: %s (%d)", err, r);
+			check(r == -EINVAL && terminated(err, sizeof(err)) &&
+				      !strchr(err, '\n'),
+			      "guest_dtb_build refusal is not one line");
+			continue;
+		}
+		check(vm.dtb_ipa >= vm.ram[0].ipa &&
+			      vm.dtb_ipa + GUEST_DTB_MAX <=
+				      vm.ram[0].ipa + vm.ram[0].size,
+		      "guest DTB address");
+		check_guest_dtb(fdt);
+		note("VM '%s': guest DTB of %d bytes checked", vm.name,
+		     (int)fdt_totalsize(guest_dtb_buf));
+	}
+	return 0;
+}
