@@ -29,3 +29,50 @@ fpsimd_guard_call:
 	ldp	q6, q7, [sp, #112]
 	ldp	x29, x30, [sp], #144
 	ret
+
+/*
+ * void fpsimd_zero(void)
+ *
+ * Zero v0-v31, FPCR and FPSR: the FP/SIMD state a vCPU starts with
+ * (arch_vcpu_reset). vigil keeps no copy of a guest's FP registers; they
+ * stay in the pCPU, where vigil itself may have left data: libfdt uses
+ * d/s/q registers while pCPU 0 builds every VM's DTB, so without this the
+ * first vCPU on pCPU 0 would start with pieces of another VM's DTB.
+ */
+	.globl fpsimd_zero
+fpsimd_zero:
+	movi	v0.2d, #0
+	movi	v1.2d, #0
+	movi	v2.2d, #0
+	movi	v3.2d, #0
+	movi	v4.2d, #0
+	movi	v5.2d, #0
+	movi	v6.2d, #0
+	movi	v7.2d, #0
+	movi	v8.2d, #0
+	movi	v9.2d, #0
+	movi	v10.2d, #0
+	movi	v11.2d, #0
+	movi	v12.2d, #0
+	movi	v13.2d, #0
+	movi	v14.2d, #0
+	movi	v15.2d, #0
+	movi	v16.2d, #0
+	movi	v17.2d, #0
+	movi	v18.2d, #0
+	movi	v19.2d, #0
+	movi	v20.2d, #0
+	movi	v21.2d, #0
+	movi	v22.2d, #0
+	movi	v23.2d, #0
+	movi	v24.2d, #0
+	movi	v25.2d, #0
+	movi	v26.2d, #0
+	movi	v27.2d, #0
+	movi	v28.2d, #0
+	movi	v29.2d, #0
+	movi	v30.2d, #0
+	movi	v31.2d, #0
+	msr	fpcr, xzr
+	msr	fpsr, xzr
+	ret

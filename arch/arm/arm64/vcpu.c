@@ -62,11 +62,15 @@ void arch_el2_init_cpu(void)
 	isb();
 }
 
+void fpsimd_zero(void);
+
+/* Runs on the pCPU that will run @v: its FP/SIMD registers are @v's. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	struct vcpu_arch *a = &v->arch;
 
 	memset(a, 0, sizeof(*a));
+	fpsimd_zero();
 	a->regs.x[0] = arg;
 	a->regs.pc = entry;
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
