@@ -9,6 +9,7 @@
 #include "gic_vm.h"
 #include "guest_dtb.h"
 #include "mm.h"
+#include "siphash.h"
 #include "vm.h"
 
 #define DTB_ERR(r, what)                                                      \
@@ -271,6 +272,76 @@ static int set_gic(void *fdt, int *gic_out)
 	return r == -FDT_ERR_NOTFOUND ? 0 : r;
 }
 
+/*
+ * Boot seeds. A boot loader's /chosen rng-seed and kaslr-seed are secrets
+ * of whoever boots with them: copied into every guest DTB, each VM would
+ * know the others' (Linux credits rng-seed to its entropy pool and takes
+ * its KASLR offset from kaslr-seed), and a VM would get the same seeds
+ * again at every reset. Each guest DTB gets instead, for each seed
+ * property the host has, as many bytes of SipHash-2-4 under a key drawn
+ * from all the host's seed bytes, over (VM index, DTB build, property,
+ * block). One VM's seeds tell nothing about the key, hence nothing about
+ * another VM's or its own next ones.
+ */
+#define SEED_MAX 512
+
+static const char *const seed_props[] = {"rng-seed", "kaslr-seed"};
+
+static void seed_key(const void *fdt, int chosen, uint8_t key[16])
+{
+	/* Public: the key's secrecy comes from the host seed bytes. */
+	static const uint8_t kdf[16] = "vigil seed kdf 1";
+	uint8_t material[2 * SEED_MAX + 1];
+	size_t n = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(seed_props); i++) {
+		int len;
+		const void *p = fdt_getprop(fdt, chosen, seed_props[i], &len);
+
+		if (p && len > 0 && len <= SEED_MAX) {
+			memcpy(material + n, p, (size_t)len);
+			n += (size_t)len;
+		}
+	}
+	for (unsigned int half = 0; half < 2; half++) {
+		uint64_t h;
+
+		material[n] = (uint8_t)half;
+		h = siphash24(kdf, material, n + 1);
+		memcpy(key + 8 * half, &h, 8);
+	}
+	memset(material, 0, sizeof(material));
+}
+
+static int set_seeds(struct vm *vm, void *fdt, int chosen)
+{
+	uint8_t key[16], out[SEED_MAX];
+	int r = 0;
+
+	seed_key(fdt, chosen, key);
+	for (unsigned int i = 0; i < ARRAY_SIZE(seed_props) && !r; i++) {
+		int len;
+		const void *p = fdt_getprop(fdt, chosen, seed_props[i], &len);
+
+		if (!p)
+			continue;
+		if (len <= 0 || len > SEED_MAX) {
+			r = fdt_delprop(fdt, chosen, seed_props[i]);
+			continue;
+		}
+		for (int off = 0; off < len; off += 8) {
+			uint64_t in[4] = {vm->id, vm->dtb_builds, i,
+					  (uint64_t)off / 8};
+			uint64_t h = siphash24(key, in, sizeof(in));
+
+			memcpy(out + off, &h, MIN(8, len - off));
+		}
+		r = fdt_setprop_inplace(fdt, chosen, seed_props[i], out, len);
+	}
+	memset(key, 0, sizeof(key));
+	return r;
+}
+
 static int set_chosen(struct vm *vm, void *fdt)
 {
 	int n = fdt_path_offset(fdt, "/chosen"), r;
@@ -281,6 +352,9 @@ static int set_chosen(struct vm *vm, void *fdt)
 		return n;
 	fdt_delprop(fdt, n, "linux,initrd-start");
 	fdt_delprop(fdt, n, "linux,initrd-end");
+	r = set_seeds(vm, fdt, n);
+	if (r)
+		return r;
 	if (vm->bootargs[0]) {
 		r = fdt_setprop_string(fdt, n, "bootargs", vm->bootargs);
 		if (r)
@@ -345,5 +419,6 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 	if ((r = fdt_pack(fdt)))
 		DTB_ERR(r, "pack");
 	vm->dtb_ipa = ipa;
+	vm->dtb_builds++;
 	return 0;
 }

@@ -153,3 +153,135 @@ TEST(guest_dtb_drops_devices_the_vm_was_not_given)
 	EXPECT_TRUE(fdt_path_offset(g, "/pl011@9000000") < 0);
 	EXPECT_TRUE(fdt_path_offset(g, "/intc@8000000") >= 0);
 }
+
+/* ---- boot seeds: each VM its own (core/guest_dtb.c set_seeds) ---- */
+
+static const uint8_t host_rng[32] = "0123456789abcdef0123456789ABCDEF";
+static const uint8_t host_kaslr[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+
+/* A minimal host tree with /chosen rng-seed and kaslr-seed. */
+static const void *host_tree_seeds(bool seeds)
+{
+	void *fdt = host_dtb;
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "chosen");
+	if (seeds) {
+		fdt_property(fdt, "rng-seed", host_rng, sizeof(host_rng));
+		fdt_property(fdt, "kaslr-seed", host_kaslr, sizeof(host_kaslr));
+	}
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "memory@40000000");
+	fdt_property_string(fdt, "device_type", "memory");
+	reg2(fdt, 0x40000000, 0x40000000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_begin_node(fdt, "cpu@0");
+	fdt_property_string(fdt, "device_type", "cpu");
+	fdt_property_u32(fdt, "reg", 0);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	reg2(fdt, 0x08000000, 0x10000);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+struct seeds {
+	int rng_len, kaslr_len;
+	uint8_t rng[32], kaslr[8];
+};
+
+/* Builds the guest DTB of VM @id after @builds earlier builds (resets)
+ * and returns its seeds. */
+static struct seeds seeds_of(unsigned int id, unsigned long builds,
+			     bool host_has_seeds)
+{
+	const void *g;
+	struct seeds s = {-1, -1};
+	const void *p;
+	int chosen;
+
+	build(host_tree_seeds(host_has_seeds)); /* resets gvm */
+	gvm.id = id;
+	gvm.dtb_builds = builds;
+	g = NULL;
+	{
+		char err[160];
+
+		if (!guest_dtb_build(&gvm, host_dtb, err, sizeof(err)))
+			g = gbuf;
+		else
+			fprintf(stderr, "    %s\n", err);
+	}
+	if (!g)
+		return s;
+	chosen = fdt_path_offset(g, "/chosen");
+	p = fdt_getprop(g, chosen, "rng-seed", &s.rng_len);
+	if (p && s.rng_len == 32)
+		memcpy(s.rng, p, 32);
+	p = fdt_getprop(g, chosen, "kaslr-seed", &s.kaslr_len);
+	if (p && s.kaslr_len == 8)
+		memcpy(s.kaslr, p, 8);
+	return s;
+}
+
+TEST(guest_dtb_seeds_keep_their_length_but_not_the_hosts_bytes)
+{
+	struct seeds a = seeds_of(0, 0, true);
+
+	ASSERT_EQ(a.rng_len, 32);
+	ASSERT_EQ(a.kaslr_len, 8);
+	EXPECT_TRUE(memcmp(a.rng, host_rng, 32) != 0);
+	EXPECT_TRUE(memcmp(a.kaslr, host_kaslr, 8) != 0);
+}
+
+TEST(guest_dtb_gives_two_vms_different_seeds)
+{
+	struct seeds a = seeds_of(0, 0, true), b = seeds_of(1, 0, true);
+
+	ASSERT_EQ(a.rng_len, 32);
+	ASSERT_EQ(b.rng_len, 32);
+	EXPECT_TRUE(memcmp(a.rng, b.rng, 32) != 0);
+	EXPECT_TRUE(memcmp(a.kaslr, b.kaslr, 8) != 0);
+}
+
+TEST(guest_dtb_gives_a_reset_vm_new_seeds)
+{
+	struct seeds boot = seeds_of(0, 0, true), reset = seeds_of(0, 1, true);
+
+	EXPECT_TRUE(memcmp(boot.rng, reset.rng, 32) != 0);
+	EXPECT_TRUE(memcmp(boot.kaslr, reset.kaslr, 8) != 0);
+}
+
+TEST(guest_dtb_seeds_are_a_function_of_vm_and_build)
+{
+	struct seeds a = seeds_of(1, 3, true), b = seeds_of(1, 3, true);
+
+	EXPECT_TRUE(memcmp(a.rng, b.rng, 32) == 0);
+	EXPECT_TRUE(memcmp(a.kaslr, b.kaslr, 8) == 0);
+}
+
+TEST(guest_dtb_has_no_seeds_when_the_host_has_none)
+{
+	struct seeds a = seeds_of(0, 0, false);
+
+	EXPECT_EQ(a.rng_len, -FDT_ERR_NOTFOUND);
+	EXPECT_EQ(a.kaslr_len, -FDT_ERR_NOTFOUND);
+}
+
+TEST(guest_dtb_build_counts_builds)
+{
+	build(host_tree_seeds(true));
+	EXPECT_EQ(gvm.dtb_builds, 1);
+}

@@ -13,3 +13,4 @@ UNIT_SRCS += vgic/migrate.c
 UNIT_SRCS += vgic/passthrough.c
 UNIT_SRCS += softirq/softirq.c
 UNIT_SRCS += core/guest_dtb.c
+UNIT_SRCS += core/siphash.c
