@@ -38,6 +38,7 @@ TRAP_FUZZ_SRCS := tests/fuzz/trap_fuzz.c arch/arm/trap.c core/mmio.c \
 
 CONFIG_FUZZ_BIN := $(HOSTBUILD)/config-fuzz
 CONFIG_FUZZ_SRCS := tests/fuzz/config_fuzz.c core/config.c core/guest_dtb.c \
+	core/siphash.c \
 	tests/unit/host_arch.c
 
 $(FUZZ_BIN): $(FUZZ_SRCS) $(FUZZ_HDRS)
