@@ -92,7 +92,7 @@ struct vm {
 	 * point) and the initrd, kept in vigil's memory. */
 	uint64_t image_size, image_save_pa;
 	uint64_t initrd_save_pa;
-	const void *host_fdt; /* the boot DTB, to rebuild the guest's */
+	const void *host_fdt;	  /* the boot DTB, to rebuild the guest's */
 	unsigned long dtb_builds; /* guest DTBs built (boot, resets): seeds */
 	struct vgic_dist vgic;
 };
