@@ -83,6 +83,9 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
 GUESTS := $(notdir $(patsubst %/,%,$(dir $(wildcard tests/guests/*/guest.mk))))
 GUEST_LOAD_ADDR ?= 0x50000000
+# A guest's tests/guests/<name>/guest.mk may set <name>_LOAD_ADDR, the IPA it
+# is linked and loaded at (e.g. a second VM's RAM); default GUEST_LOAD_ADDR.
+include $(wildcard tests/guests/*/guest.mk)
 
 define guest_rules
 $(1)_SRCS := $(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S) $(GUEST_LIB_SRCS)
@@ -93,9 +96,10 @@ $(BUILD)/guests/obj/$(1)/%.c.o: %.c
 $(BUILD)/guests/obj/$(1)/%.S.o: %.S
 	@mkdir -p $$(dir $$@)
 	$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $$< -o $$@
-$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) tests/guests/lib/guest.lds
+$(BUILD)/guests/$(1).elf: $$($(1)_OBJS) tests/guests/lib/guest.lds tests/guests/$(1)/guest.mk
 	$(LD) -nostdlib -static -T tests/guests/lib/guest.lds \
-		--defsym=GUEST_LOAD_ADDR=$(GUEST_LOAD_ADDR) -o $$@ $$($(1)_OBJS) $(LIBGCC_A)
+		--defsym=GUEST_LOAD_ADDR=$(or $($(1)_LOAD_ADDR),$(GUEST_LOAD_ADDR)) \
+		-o $$@ $$($(1)_OBJS) $(LIBGCC_A)
 $(BUILD)/guests/$(1).bin: $(BUILD)/guests/$(1).elf
 	$(OBJCOPY) -O binary $$< $$@
 -include $$($(1)_OBJS:.o=.d)

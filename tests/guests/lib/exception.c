@@ -7,6 +7,7 @@
 static struct fault_slot {
 	volatile bool armed;
 	volatile bool taken;
+	volatile bool resume_lr; /* resume at x30, not after the instruction */
 	struct fault fault;
 } fault_slots[GUEST_MAX_VCPUS];
 
@@ -15,6 +16,17 @@ void fault_expect(void)
 	struct fault_slot *slot = &fault_slots[this_vcpu()];
 
 	slot->taken = false;
+	slot->resume_lr = false;
+	slot->armed = true;
+	dsb_sy();
+}
+
+void fault_expect_return(void)
+{
+	struct fault_slot *slot = &fault_slots[this_vcpu()];
+
+	slot->taken = false;
+	slot->resume_lr = true;
 	slot->armed = true;
 	dsb_sy();
 }
@@ -26,6 +38,7 @@ bool fault_take(struct fault *f)
 
 	dsb_sy();
 	slot->armed = false;
+	slot->resume_lr = false;
 	taken = slot->taken;
 	slot->taken = false;
 	if (taken && f)
@@ -48,6 +61,12 @@ __attribute__((weak)) void guest_irq(struct exc_frame *frame)
 	exception_unexpected(frame, EXC_IRQ_SPX);
 }
 
+__attribute__((weak)) bool guest_lower_el_sync(struct exc_frame *frame)
+{
+	(void)frame;
+	return false;
+}
+
 void guest_exception(struct exc_frame *frame, unsigned int type)
 {
 	struct fault_slot *slot = &fault_slots[this_vcpu()];
@@ -56,13 +75,19 @@ void guest_exception(struct exc_frame *frame, unsigned int type)
 		guest_irq(frame);
 		return;
 	}
-	if (type != EXC_SYNC_SPX || !slot->armed || slot->taken)
+	if (type == EXC_SYNC_LOWER && guest_lower_el_sync(frame))
+		return;
+	if ((type != EXC_SYNC_SPX && type != EXC_SYNC_SP0) || !slot->armed ||
+	    slot->taken)
 		exception_unexpected(frame, type);
 
 	slot->fault.esr = read_sysreg(esr_el1);
 	slot->fault.far = read_sysreg(far_el1);
 	slot->fault.elr = frame->elr;
+	slot->fault.type = type;
 	slot->taken = true;
-	/* Every A64 instruction is 4 bytes: resume after the faulting one. */
-	frame->elr += 4;
+	if (slot->resume_lr)
+		frame->elr = frame->x[30]; /* back to the BLR's caller */
+	else
+		frame->elr += 4; /* A64: resume after the faulting insn */
 }

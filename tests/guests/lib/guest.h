@@ -24,6 +24,7 @@
 #define EXC_IRQ_SPX 5
 #define EXC_FIQ_SPX 6
 #define EXC_SERROR_SPX 7
+#define EXC_SYNC_LOWER 8 /* from EL0 (AArch64) */
 
 #ifndef __ASSEMBLY__
 
@@ -68,6 +69,8 @@ struct fault {
 	uint64_t esr;
 	uint64_t far;
 	uint64_t elr;
+	/* EXC_SYNC_SPX, or EXC_SYNC_SP0 when taken at EL1t */
+	unsigned int type;
 };
 
 /* ESR_ELx fields used by tests (ARM ARM D17.2.37). */
@@ -194,10 +197,14 @@ const char *psci_strerror(int ret);
 
 /* ---- exceptions ---- */
 
-/* Arms fault capture on this vCPU: the next synchronous exception is
- * recorded and its instruction skipped (ELR_EL1 += 4) instead of being
- * reported as unexpected. */
+/* Arms fault capture on this vCPU: the next synchronous exception taken
+ * at EL1 (SP_EL1 or SP_EL0) is recorded and its instruction skipped
+ * (ELR_EL1 += 4) instead of being reported as unexpected. */
 void fault_expect(void);
+/* Like fault_expect(), for a call (BLR) to code that faults on fetch: the
+ * fault is recorded and execution resumes at x30, the return address of
+ * the BLR, as if the callee had returned. */
+void fault_expect_return(void);
 /* Disarms capture. Returns true and fills @f if a fault was taken since
  * fault_expect(). */
 bool fault_take(struct fault *f);
@@ -206,6 +213,9 @@ bool fault_take(struct fault *f);
 void guest_exception(struct exc_frame *frame, unsigned int type);
 /* Hook for IRQs (weak; the default reports an unexpected exception). */
 void guest_irq(struct exc_frame *frame);
+/* Hook for synchronous exceptions from EL0 (weak; the default returns
+ * false: unexpected). Returns true if it handled @frame. */
+bool guest_lower_el_sync(struct exc_frame *frame);
 
 __noreturn void guest_halt(void);
 

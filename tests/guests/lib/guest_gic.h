@@ -72,31 +72,63 @@
 
 extern uintptr_t gic_dist_base, gic_cpu_base;
 
+/*
+ * MMIO accessors. Each is one LDR/STR with a plain base register, written in
+ * asm so the compiler cannot fold a loop's address increment into a
+ * pre/post-indexed (writeback) form: a trapped access with writeback has no
+ * instruction syndrome (ESR ISV = 0), and a hypervisor cannot emulate it.
+ */
+static inline uint32_t mmio_read32(uintptr_t addr)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return v;
+}
+static inline void mmio_write32(uintptr_t addr, uint32_t v)
+{
+	__asm__ __volatile__("str %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+}
+static inline uint8_t mmio_read8(uintptr_t addr)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return (uint8_t)v;
+}
+static inline void mmio_write8(uintptr_t addr, uint8_t v)
+{
+	__asm__ __volatile__("strb %w0, [%1]"
+			     :
+			     : "rZ"(v), "r"(addr)
+			     : "memory");
+}
+
 static inline uint32_t gicd_read(uint32_t off)
 {
-	return *(volatile uint32_t *)(gic_dist_base + off);
+	return mmio_read32(gic_dist_base + off);
 }
 static inline void gicd_write(uint32_t off, uint32_t v)
 {
-	*(volatile uint32_t *)(gic_dist_base + off) = v;
+	mmio_write32(gic_dist_base + off, v);
 	dsb_sy();
 }
 static inline uint8_t gicd_read8(uint32_t off)
 {
-	return *(volatile uint8_t *)(gic_dist_base + off);
+	return mmio_read8(gic_dist_base + off);
 }
 static inline void gicd_write8(uint32_t off, uint8_t v)
 {
-	*(volatile uint8_t *)(gic_dist_base + off) = v;
+	mmio_write8(gic_dist_base + off, v);
 	dsb_sy();
 }
 static inline uint32_t gicc_read(uint32_t off)
 {
-	return *(volatile uint32_t *)(gic_cpu_base + off);
+	return mmio_read32(gic_cpu_base + off);
 }
 static inline void gicc_write(uint32_t off, uint32_t v)
 {
-	*(volatile uint32_t *)(gic_cpu_base + off) = v;
+	mmio_write32(gic_cpu_base + off, v);
 	dsb_sy();
 }
 

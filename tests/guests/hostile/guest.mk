@@ -1,0 +1,1 @@
+# hostile: tries every bad input on vigil and checks what it gets back.
