@@ -58,6 +58,71 @@ static int parse_devices(const void *fdt, int node, struct vm_config *vc,
 static int parse_boot(const void *fdt, int node, struct vm_config *vc,
 		      char *err, size_t errlen);
 
+/* `image = <base size>`: inside the VM's memory, below the guest DTB. */
+static int parse_image(const void *fdt, int node, struct vm_config *vc,
+		       char *err, size_t errlen)
+{
+	uint64_t img[2],
+		dtb_area = vc->ram_base + vc->ram_size - CONFIG_GUEST_DTB_AREA;
+	const fdt32_t *p;
+	int len, r;
+
+	r = get_u64_prop(fdt, node, "image", img, 2);
+	if (r == -EINVAL)
+		CFG_ERR("config error: %s: image is not <base size> (2 cells "
+			"each)",
+			vc->node);
+	p = fdt_getprop(fdt, node, "image-crc32", &len);
+	if (p && (len != 4 || r))
+		CFG_ERR("config error: %s: image-crc32 is not one cell after "
+			"an image",
+			vc->node);
+	if (r)
+		return 0;
+	if (!img[1] || img[0] < vc->ram_base ||
+	    img[0] - vc->ram_base > vc->ram_size ||
+	    img[1] > vc->ram_base + vc->ram_size - img[0])
+		CFG_ERR("config error: %s: image 0x%llx+0x%llx lies outside "
+			"its memory",
+			vc->node, (unsigned long long)img[0],
+			(unsigned long long)img[1]);
+	if (img[0] + img[1] > dtb_area)
+		CFG_ERR("config error: %s: image 0x%llx-0x%llx overlaps the "
+			"guest DTB area from 0x%llx",
+			vc->node, (unsigned long long)img[0],
+			(unsigned long long)(img[0] + img[1] - 1),
+			(unsigned long long)dtb_area);
+	vc->image_base = img[0];
+	vc->image_size = img[1];
+	if (p) {
+		vc->has_image_crc32 = true;
+		vc->image_crc32 = fdt32_to_cpu(*p);
+	}
+	return 0;
+}
+
+/* The VM's name prefixes its console lines: printable, no separators. */
+static int parse_label(const char *s, int len, struct vm_config *vc, char *err,
+		       size_t errlen)
+{
+	if (len < 2 || s[len - 1] != '\0' || (size_t)len > sizeof(vc->name))
+		CFG_ERR("config error: %s: label must be a string of 1..%u "
+			"characters",
+			vc->node, (unsigned int)sizeof(vc->name) - 1);
+	for (int i = 0; i < len - 1; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+		      c == '.'))
+			CFG_ERR("config error: %s: label may hold only "
+				"letters, digits, '_', '-' and '.'",
+				vc->node);
+	}
+	memcpy(vc->name, s, (size_t)len);
+	return 0;
+}
+
 static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		    struct vm_config *vc, char *err, size_t errlen)
 {
@@ -66,6 +131,10 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 	uint64_t mem[2], entry;
 	int len, r;
 
+	if (fdt_node_check_compatible(fdt, node, "vigil,vm"))
+		CFG_ERR("config error: %s: compatible missing or not "
+			"\"vigil,vm\"",
+			vc->node);
 	p = fdt_getprop(fdt, node, "vcpus", &len);
 	if (!p || len != 4)
 		CFG_ERR("config error: %s: vcpus missing or not one cell",
@@ -115,7 +184,10 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 			vc->node, (unsigned long long)vc->ram_base,
 			(unsigned long long)vc->ram_size);
 
-	vc->entry = vc->ram_base;
+	r = parse_image(fdt, node, vc, err, errlen);
+	if (r)
+		return r;
+	vc->entry = vc->image_size ? vc->image_base : vc->ram_base;
 	r = get_u64_prop(fdt, node, "entry", &entry, 1);
 	if (r == -EINVAL)
 		CFG_ERR("config error: %s: entry is not <hi lo>", vc->node);
@@ -126,10 +198,18 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		CFG_ERR("config error: %s: entry 0x%llx lies outside its "
 			"memory",
 			vc->node, (unsigned long long)vc->entry);
+	if (vc->image_size && (vc->entry < vc->image_base ||
+			       vc->entry - vc->image_base >= vc->image_size))
+		CFG_ERR("config error: %s: entry 0x%llx lies outside its "
+			"image",
+			vc->node, (unsigned long long)vc->entry);
 
 	s = fdt_getprop(fdt, node, "label", &len);
-	if (s && len > 1)
-		snprintf(vc->name, sizeof(vc->name), "%.*s", len - 1, s);
+	if (s) {
+		r = parse_label(s, len, vc, err, errlen);
+		if (r)
+			return r;
+	}
 	r = parse_boot(fdt, node, vc, err, errlen);
 	if (!r)
 		r = parse_devices(fdt, node, vc, err, errlen);
@@ -369,9 +449,16 @@ static int check_vm(const struct boot_info *bi, const struct hv_config *cfg,
 			"inside one /memory bank",
 			vc->node, (unsigned long long)vc->ram_base,
 			(unsigned long long)(vc->ram_base + vc->ram_size - 1));
+	if (vc->image_size && vc->initrd_size && !vc->initrd_from_chosen &&
+	    ranges_overlap(vc->image_base, vc->image_size, vc->initrd_base,
+			   vc->initrd_size))
+		CFG_ERR("config error: %s: image and initrd overlap", vc->node);
 	for (unsigned int j = 0; j < idx; j++) {
 		const struct vm_config *o = &cfg->vms[j];
 
+		if (!strcmp(vc->name, o->name))
+			CFG_ERR("config error: %s: label \"%s\" is %s's too",
+				vc->node, vc->name, o->node);
 		if (ranges_overlap(vc->ram_base, vc->ram_size, o->ram_base,
 				   o->ram_size))
 			CFG_ERR("config error: %s: memory overlaps %s's",
@@ -446,6 +533,9 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 	hv = fdt_path_offset(fdt, "/hypervisor");
 	if (hv < 0)
 		return default_config(fdt, bi, cfg, err, errlen);
+	if (fdt_node_check_compatible(fdt, hv, "vigil,hypervisor"))
+		CFG_ERR("config error: /hypervisor: compatible missing or not "
+			"\"vigil,hypervisor\"");
 
 	fdt_for_each_subnode(node, fdt, hv)
 	{
@@ -471,5 +561,89 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 	}
 	if (cfg->nr_vms == 0)
 		CFG_ERR("config error: /hypervisor: no vm@N node");
+	return 0;
+}
+
+/* ---- what the boot loader put in RAM ---------------------------------- */
+
+uint32_t config_crc32(const void *buf, uint64_t len)
+{
+	static uint32_t table[256];
+	const uint8_t *p = buf;
+	uint32_t crc = 0xffffffffU;
+
+	if (!table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = (c & 1) ? 0xedb88320U ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+	for (uint64_t i = 0; i < len; i++)
+		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
+	return crc ^ 0xffffffffU;
+}
+
+static uint64_t le_bytes(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+/* The arm64 Image header (Documentation/arch/arm64/booting.rst): 64 bytes,
+ * image_size at 16 (text, data and bss; 0 in kernels before 3.17), magic
+ * "ARM\x64" at 56. */
+#define IMAGE_HDR_SIZE 64
+#define IMAGE_MAGIC 0x644d5241U
+
+int config_check_image(const struct vm_config *vc, const void *mem, char *err,
+		       size_t errlen)
+{
+	const uint8_t *b = mem;
+	uint64_t image_size, room;
+	uint32_t magic, crc;
+
+	if (!vc->image_size) {
+		if (!le_bytes(b, 4))
+			CFG_ERR("config error: %s: nothing loaded at entry "
+				"0x%llx (first word 0): image missing",
+				vc->node, (unsigned long long)vc->entry);
+		return 0;
+	}
+	if (vc->image_size < IMAGE_HDR_SIZE)
+		CFG_ERR("config error: %s: image of %llu bytes is too small "
+			"for an arm64 Image header",
+			vc->node, (unsigned long long)vc->image_size);
+	magic = (uint32_t)le_bytes(b + 56, 4);
+	if (magic != IMAGE_MAGIC)
+		CFG_ERR("config error: %s: image at 0x%llx has no arm64 Image "
+			"header (magic 0x%08x): image missing",
+			vc->node, (unsigned long long)vc->image_base, magic);
+	image_size = le_bytes(b + 16, 8);
+	room = vc->ram_base + vc->ram_size - CONFIG_GUEST_DTB_AREA -
+	       vc->image_base;
+	if (image_size && image_size < vc->image_size)
+		CFG_ERR("config error: %s: image is 0x%llx bytes but its "
+			"header's image_size is 0x%llx",
+			vc->node, (unsigned long long)vc->image_size,
+			(unsigned long long)image_size);
+	if (image_size > room)
+		CFG_ERR("config error: %s: image_size 0x%llx from 0x%llx runs "
+			"into the guest DTB area (0x%llx bytes free)",
+			vc->node, (unsigned long long)image_size,
+			(unsigned long long)vc->image_base,
+			(unsigned long long)room);
+	if (vc->has_image_crc32) {
+		crc = config_crc32(b, vc->image_size);
+		if (crc != vc->image_crc32)
+			CFG_ERR("config error: %s: image crc32 0x%08x, "
+				"image-crc32 says 0x%08x: truncated or "
+				"corrupted",
+				vc->node, crc, vc->image_crc32);
+	}
 	return 0;
 }

@@ -262,6 +262,14 @@ void boot_primary(uint64_t dtb_pa)
 
 		if (mm_reserve(vc->ram_base, vc->ram_size))
 			boot_stop("config error: VM memory is in use by vigil");
+		/* What the boot loader left there: a missing or truncated
+		 * image stops the boot before any VM runs. */
+		if (config_check_image(vc,
+				       mm_phys_to_virt(vc->image_size
+							       ? vc->image_base
+							       : vc->entry),
+				       err, sizeof(err)))
+			boot_stop(err);
 	}
 	for (unsigned int i = 0; i < config.nr_vms; i++)
 		if (vm_create(&config.vms[i], &boot, fdt, err, sizeof(err)))

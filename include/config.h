@@ -31,6 +31,11 @@ struct vm_config {
 	unsigned int affinity[VM_MAX_VCPUS]; /* pCPU of each vCPU */
 	uint64_t ram_base, ram_size;	     /* IPA == PA */
 	uint64_t entry;
+	/* Where the boot loader put the guest image, from `image`: 0 size if
+	 * the node has none. */
+	uint64_t image_base, image_size;
+	bool has_image_crc32;
+	uint32_t image_crc32;
 	uint64_t initrd_base, initrd_size; /* 0 size: none */
 	bool initrd_from_chosen;	   /* copy the boot loader's initrd */
 	char bootargs[256];
@@ -53,5 +58,21 @@ struct hv_config {
  */
 int config_parse(const void *fdt, const struct boot_info *bi,
 		 struct hv_config *cfg, char *err, size_t errlen);
+
+/* The guest DTB sits in the top 2 MiB of a VM's RAM (core/guest_dtb.c). */
+#define CONFIG_GUEST_DTB_AREA 0x200000ULL
+
+/*
+ * Check what the boot loader put in a VM's RAM, before it starts: with an
+ * `image` property, @mem holds its image_size bytes, which must start with
+ * an arm64 Image header whose image_size fits below the guest DTB area
+ * and match `image-crc32` if given; without one, @mem holds 4 bytes at the
+ * entry point, which must not be 0 (nothing loaded). On error return
+ * -EINVAL with one line in @err.
+ */
+int config_check_image(const struct vm_config *vc, const void *mem, char *err,
+		       size_t errlen);
+/* CRC-32 (IEEE 802.3, as zlib's crc32() and `gzip -l`) of @len bytes. */
+uint32_t config_crc32(const void *buf, uint64_t len);
 
 #endif

@@ -34,7 +34,14 @@ struct vm_desc {
 	int devices_len;
 	const char *bootargs;
 	uint64_t initrd_base, initrd_size;
+	const char *compat;		 /* NULL: "vigil,vm"; "": leave out */
+	uint64_t image_base, image_size; /* size 0: leave out */
+	bool has_crc;
+	uint32_t crc;
 };
+
+/* The /hypervisor node's compatible; "": leave out. */
+static const char *hv_compat = "vigil,hypervisor";
 
 static void prop_u64s(void *fdt, const char *name, uint64_t a, uint64_t b,
 		      int n)
@@ -81,14 +88,25 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 	dev_node(fdt, "virtio_mmio@a000200", "virtio,mmio", 0xa000200, 0x200,
 		 17);
 	dev_node(fdt, "ppi-dev@c000000", "test,ppi", 0xc000000, 0x1000, -1);
+	/* A device on the RTC's SPI 2 (INTID 34). */
+	dev_node(fdt, "dup-irq@9100000", "test,dup", 0x9100000, 0x1000, 2);
 	if (n >= 0) {
 		fdt_begin_node(fdt, "hypervisor");
-		fdt_property_string(fdt, "compatible", "vigil,hypervisor");
+		if (hv_compat[0])
+			fdt_property_string(fdt, "compatible", hv_compat);
 		for (int i = 0; i < n; i++) {
 			const struct vm_desc *d = &vms[i];
 
 			fdt_begin_node(fdt, d->node);
-			fdt_property_string(fdt, "compatible", "vigil,vm");
+			if (!d->compat || d->compat[0])
+				fdt_property_string(fdt, "compatible",
+						    d->compat ? d->compat
+							      : "vigil,vm");
+			if (d->image_size)
+				prop_u64s(fdt, "image", d->image_base,
+					  d->image_size, 2);
+			if (d->has_crc)
+				fdt_property_u32(fdt, "image-crc32", d->crc);
 			if (d->label)
 				fdt_property_string(fdt, "label", d->label);
 			if (d->vcpus >= 0)
@@ -446,4 +464,276 @@ TEST(config_hypervisor_node_without_vms_is_refused)
 {
 	EXPECT_EQ(parse(NULL, 0), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor: no vm@N node");
+}
+
+/* ---- malformed nodes ---------------------------------------------------- */
+
+TEST(config_hypervisor_node_without_compatible_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
+
+	hv_compat = "";
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	hv_compat = "vigil,hypervisor";
+	EXPECT_STREQ(err, "config error: /hypervisor: compatible missing or "
+			  "not \"vigil,hypervisor\"");
+}
+
+TEST(config_vm_node_with_a_wrong_compatible_is_refused)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
+
+	d.compat = "xen,domain";
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: compatible missing "
+			  "or not \"vigil,vm\"");
+	d.compat = "";
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: compatible missing") !=
+		    NULL);
+}
+
+TEST(config_label_with_a_separator_is_refused)
+{
+	struct vm_desc d = {"vm@0",	1,	    NULL, 0,
+			    0x50000000, 0x10000000, 0,	  "a| b"};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: label may hold only "
+			  "letters, digits, '_', '-' and '.'");
+}
+
+TEST(config_label_too_long_is_refused)
+{
+	struct vm_desc d = {"vm@0",	1,
+			    NULL,	0,
+			    0x50000000, 0x10000000,
+			    0,		"a-label-of-thirty-two-characters"};
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: label must be a "
+			  "string of 1..31 characters");
+}
+
+TEST(config_two_vms_with_one_label_are_refused)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, "twin"},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, "twin"},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: label \"twin\" is "
+			  "/hypervisor/vm@0's too");
+}
+
+TEST(config_a_label_equal_to_a_default_name_is_refused)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, NULL},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, "vm0"},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_TRUE(strstr(err, "label \"vm0\" is /hypervisor/vm@0's too") !=
+		    NULL);
+}
+
+TEST(config_same_irq_given_to_two_vms_is_refused)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, 0,
+		 DEVS("/pl031@9010000")},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, 0,
+		 DEVS("/dup-irq@9100000")},
+	};
+
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: IRQ 34 of "
+			  "/dup-irq@9100000 is given to /pl031@9010000 too");
+}
+
+/* ---- image ------------------------------------------------------------- */
+
+static struct vm_desc image_vm(uint64_t base, uint64_t size)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
+
+	d.image_base = base;
+	d.image_size = size;
+	return d;
+}
+
+TEST(config_image_sets_the_default_entry)
+{
+	struct vm_desc d = image_vm(0x50200000, 0x10000);
+
+	ASSERT_EQ(parse(&d, 1), 0);
+	EXPECT_EQ(cfg.vms[0].image_base, 0x50200000);
+	EXPECT_EQ(cfg.vms[0].image_size, 0x10000);
+	EXPECT_EQ(cfg.vms[0].entry, 0x50200000);
+	EXPECT_FALSE(cfg.vms[0].has_image_crc32);
+}
+
+TEST(config_image_outside_memory_is_refused)
+{
+	struct vm_desc d = image_vm(0x5ff00000, 0x200000);
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image "
+			  "0x5ff00000+0x200000 lies outside its memory");
+	d = image_vm(0x40000000, 0x1000);
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_TRUE(strstr(err, "lies outside its memory") != NULL);
+}
+
+TEST(config_image_in_the_guest_dtb_area_is_refused)
+{
+	struct vm_desc d = image_vm(0x5fd00000, 0x200000);
+
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image "
+			  "0x5fd00000-0x5fefffff overlaps the guest DTB area "
+			  "from 0x5fe00000");
+}
+
+TEST(config_entry_outside_the_image_is_refused)
+{
+	struct vm_desc d = image_vm(0x50200000, 0x10000);
+
+	d.entry = 0x50000000;
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: entry 0x50000000 "
+			  "lies outside its image");
+}
+
+TEST(config_image_crc32_without_image_is_refused)
+{
+	struct vm_desc d = image_vm(0, 0);
+
+	d.has_crc = true;
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image-crc32 is not "
+			  "one cell after an image");
+}
+
+TEST(config_image_and_initrd_overlapping_are_refused)
+{
+	struct vm_desc d = image_vm(0x50000000, 0x1000000);
+
+	d.initrd_base = 0x50800000;
+	d.initrd_size = 0x100000;
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image and initrd "
+			  "overlap");
+}
+
+TEST(config_crc32_is_ieee)
+{
+	EXPECT_EQ(config_crc32("123456789", 9), 0xcbf43926);
+	EXPECT_EQ(config_crc32("", 0), 0);
+}
+
+/* A 4 KiB arm64 Image: header with @image_size, then a pattern. */
+static uint8_t img[0x1000];
+
+static struct vm_config *image_config(uint64_t image_size, bool magic)
+{
+	struct vm_desc d = image_vm(0x50000000, sizeof(img));
+
+	memset(img, 0, sizeof(img));
+	for (unsigned int i = 64; i < sizeof(img); i++)
+		img[i] = (uint8_t)(i * 7);
+	for (int i = 0; i < 8; i++)
+		img[16 + i] = (uint8_t)(image_size >> (8 * i));
+	if (magic)
+		memcpy(img + 56, "ARM\x64", 4);
+	if (parse(&d, 1))
+		return NULL;
+	return &cfg.vms[0];
+}
+
+TEST(config_check_image_accepts_a_whole_image)
+{
+	struct vm_config *vc = image_config(0x20000, true);
+
+	ASSERT_TRUE(vc != NULL);
+	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), 0);
+	vc->has_image_crc32 = true;
+	vc->image_crc32 = config_crc32(img, sizeof(img));
+	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), 0);
+}
+
+TEST(config_check_image_without_header_is_a_missing_image)
+{
+	struct vm_config *vc = image_config(0x20000, false);
+
+	ASSERT_TRUE(vc != NULL);
+	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image at "
+			  "0x50000000 has no arm64 Image header (magic "
+			  "0x00000000): image missing");
+}
+
+TEST(config_check_image_with_a_wrong_crc_is_truncated)
+{
+	struct vm_config *vc = image_config(0x20000, true);
+	uint32_t whole;
+
+	ASSERT_TRUE(vc != NULL);
+	whole = config_crc32(img, sizeof(img));
+	memset(img + 0x800, 0, sizeof(img) - 0x800); /* lost its tail */
+	vc->has_image_crc32 = true;
+	vc->image_crc32 = whole;
+	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: image crc32 0x") != NULL);
+	EXPECT_TRUE(strstr(err, ": truncated or corrupted") != NULL);
+}
+
+TEST(config_check_image_whose_image_size_does_not_fit_is_refused)
+{
+	struct vm_config *vc = image_config(0x0fe00001, true);
+
+	ASSERT_TRUE(vc != NULL);
+	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: image_size 0xfe00001 "
+				"from 0x50000000 runs into the guest DTB "
+				"area (0xfe00000 bytes free)") != NULL);
+}
+
+TEST(config_check_image_larger_than_its_header_says_is_refused)
+{
+	struct vm_config *vc = image_config(0x800, true);
+
+	ASSERT_TRUE(vc != NULL);
+	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image is 0x1000 "
+			  "bytes but its header's image_size is 0x800");
+}
+
+TEST(config_check_image_too_small_for_a_header_is_refused)
+{
+	struct vm_desc d = image_vm(0x50000000, 32);
+
+	ASSERT_EQ(parse(&d, 1), 0);
+	EXPECT_EQ(config_check_image(&cfg.vms[0], img, err, sizeof(err)),
+		  -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image of 32 bytes "
+			  "is too small for an arm64 Image header");
+}
+
+TEST(config_check_entry_with_nothing_loaded_is_refused)
+{
+	static const uint8_t zero[4], code[4] = {0x1f, 0x20, 0x03, 0xd5};
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
+
+	ASSERT_EQ(parse(&d, 1), 0);
+	EXPECT_EQ(config_check_image(&cfg.vms[0], code, err, sizeof(err)), 0);
+	EXPECT_EQ(config_check_image(&cfg.vms[0], zero, err, sizeof(err)),
+		  -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: nothing loaded at "
+			  "entry 0x50000000 (first word 0): image missing");
 }

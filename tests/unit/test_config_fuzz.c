@@ -60,7 +60,9 @@ static int fz_parse(uint64_t base, uint64_t size, const uint64_t *initrd,
 		fdt_end_node(fdt);
 	}
 	fdt_begin_node(fdt, "hypervisor");
+	fdt_property_string(fdt, "compatible", "vigil,hypervisor");
 	fdt_begin_node(fdt, "vm@0");
+	fdt_property_string(fdt, "compatible", "vigil,vm");
 	fdt_property_u32(fdt, "vcpus", 1);
 	fz_u64s(fdt, "memory", mem, 2);
 	if (initrd)
