@@ -29,6 +29,20 @@ static inline bool vgic_irq_inflight(struct vgic_irq *irq)
 	return !list_unlinked(&irq->inflight);
 }
 
+/*
+ * A newer pending instance of @irq waits for an LR of its owner that holds
+ * an earlier one to retire (vgic_irq_wants_lr() keeps it off lr_pending
+ * meanwhile). The guest may EOI that LR without an exit, so the owner must
+ * be told (kick) and the LR must ask for an EOI maintenance IRQ.
+ */
+static inline bool vgic_irq_waits_for_retire(const struct vgic_irq *irq)
+{
+	if (vgic_is_sgi(irq))
+		return (irq->sgi_src_pending & irq->sgi_src_in_lr) != 0;
+	return irq->nr_lrs && (irq->flags & VGIC_IRQ_PENDING) &&
+	       !(irq->flags & VGIC_IRQ_MIGRATING);
+}
+
 static inline uint8_t vgic_vcpu_mask(struct vm *vm)
 {
 	return (uint8_t)(BIT(vm->nr_vcpus) - 1);

@@ -232,6 +232,34 @@ static void lrs_fill(struct vcpu *d)
 	}
 }
 
+/*
+ * An LR whose IRQ has a newer pending instance waiting for it to retire
+ * (vgic_irq_waits_for_retire()) asks for an EOI maintenance IRQ: the
+ * guest's EOI needs no exit, and without one the new instance would wait
+ * for the vCPU's next exit for another reason. A HW = 1 LR has no EOI bit,
+ * but a new physical instance comes only after the guest's EOI
+ * deactivated the last one, so the kick's exit finds that LR retired.
+ */
+static void lrs_request_eoi(struct vcpu *d)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+
+	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+		struct vgic_irq *irq = vv->lr_irq[n];
+		uint32_t lr = vv->lr[n];
+		bool waits;
+
+		if (!lr_is_used(vv, n) || (lr & (GICH_LR_HW | GICH_LR_EOI)))
+			continue;
+		if (vgic_is_sgi(irq))
+			waits = irq->sgi_src_pending & BIT(lr_src(lr));
+		else
+			waits = vgic_irq_waits_for_retire(irq);
+		if (waits)
+			vv->lr[n] = lr | GICH_LR_EOI;
+	}
+}
+
 /* GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs. */
 static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
 {
@@ -298,6 +326,7 @@ void vgic_flush_lrs(struct vcpu *v)
 		lrs_read_back(v, &def);
 	lrs_rewrite_migrating(v);
 	lrs_fill(v);
+	lrs_request_eoi(v);
 	lrs_load(v);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
@@ -337,6 +366,7 @@ void vgic_maintenance(struct vcpu *cur)
 	lrs_read_back(cur, &def);
 	lrs_rewrite_migrating(cur);
 	lrs_fill(cur);
+	lrs_request_eoi(cur);
 	lrs_load(cur);
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);
 	vgic_deferred_run(cur->vm, &def);

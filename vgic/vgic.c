@@ -113,7 +113,8 @@ static void vgic_notify(struct vcpu *d, int loaded_on)
 
 void vgic_irq_unlock(struct vcpu *d, struct vgic_irq *irq, unsigned long flags)
 {
-	bool notify = irq && vgic_irq_queued(irq) && irq->owner == d;
+	bool notify = irq && irq->owner == d &&
+		      (vgic_irq_queued(irq) || vgic_irq_waits_for_retire(irq));
 	int loaded_on = d->vgic.loaded_on;
 
 	spin_unlock_irqrestore(&d->vgic.lock, flags);

@@ -368,6 +368,87 @@ TEST(vgic_sgi_resent_by_source_while_active_is_delivered_after_eoi)
 	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
 }
 
+/*
+ * The guest EOIs an LR without an exit, so vigil's shadow still shows the
+ * SGI in it. A resend from the same source must not wait for the target's
+ * next exit for another reason (a vCPU idling in WFI has none): vigil kicks
+ * the target's pCPU, whose exit retires the LR and delivers the resend.
+ */
+TEST(vgic_sgi_resent_after_an_eoi_without_exit_kicks_the_target)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_wr(v, 0x000, 4, 1);
+	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	host_reset_kicks();
+	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	EXPECT_EQ(host_kicks(0), 1);
+	gm_exit(v); /* the kick */
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/*
+ * The same while the guest still handles the first SGI: the kick's exit
+ * finds the LR active, so vigil asks for an EOI maintenance IRQ on it; the
+ * guest's EOI then delivers the resend with no other exit.
+ */
+TEST(vgic_sgi_resent_while_active_is_delivered_by_the_eoi_maintenance)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_wr(v, 0x000, 4, 1);
+	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	host_reset_kicks();
+	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	EXPECT_EQ(host_kicks(0), 1);
+	gm_exit(v); /* the kick */
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 1023); /* still active */
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_FALSE(gm_maint_asserted(0));
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/* A virtual edge SPI re-pended (ISPENDR) from another vCPU while the target
+ * handles the first instance, with no exit in between. */
+TEST(vgic_spi_repended_while_active_is_delivered_by_the_eoi_maintenance)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	gm_wr(&vm.vcpus[1], 0x204, 4, 1u << 8);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	host_reset_kicks();
+	gm_wr(&vm.vcpus[1], 0x204, 4, 1u << 8);
+	EXPECT_EQ(host_kicks(0), 1);
+	gm_exit(v); /* the kick */
+	gm_enter(v);
+	gm_guest_eoi(0, 40);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
 TEST(vgic_sgis_overflowing_lrs_lose_no_source)
 {
 	struct vcpu *v = &vm.vcpus[0];
