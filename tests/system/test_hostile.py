@@ -5,11 +5,12 @@ bystander guest (tests/guests/bystander) in vm@1 on the other 2 pCPUs.
 The hostile guest tries, one by one, what a guest must not be able to do
 (stage-2 escapes, distributor abuse, bad hypercalls and PSCI calls, trapped
 and undefined system registers, an SGI storm) and prints one line per case,
-`hostile <case>: PASS|FAIL <details>`; then `hostile: provoked aborts=N
-undefs=M`, `hostile: P passed, F failed in T ms` and SYSTEM_OFF, which stops
-that VM only. The bystander counts timer ticks meanwhile and checks that
-nothing reached it; when it powers off, vigil prints its counters and
-powers the machine off.
+`hostile <case>: PASS|FAIL <details>`. It then resets its own VM (PSCI
+SYSTEM_RESET), checks it starts from scratch, prints `hostile: provoked
+aborts=N undefs=M` and `hostile: P passed, F failed` for both boots, and
+calls SYSTEM_OFF, which stops that VM only. The bystander counts timer
+ticks meanwhile and checks that nothing reached it; when it powers off,
+vigil prints its counters and powers the machine off.
 
 The whole run boots once (module-scoped fixture); the tests read it.
 docs/security.md maps each claim to the cases below.
@@ -111,6 +112,7 @@ CASES = (
      "mem.own_ram"]
     + [f"mem.{t}.{a}" for t, acc in MEM_TARGETS.items() for a in acc.split()]
     + ["mem.ipa_beyond_pa_size.ldr-w", "mem.unmapped.ldr-w-el1t",
+       "mem.s1_table_in_vigil_image.ldr-w", "mem.s1_table_in_other_vm.ldr-w",
        "mem.other_vm_canary.ldr-w-vcpu1",
        "el0.unmapped.ldr", "el0.vigil_image.str", "el0.other_vm.fetch",
        "el0.hvc", "el0.smc", "el0.svc_returns"]
@@ -141,6 +143,9 @@ CASES = (
        "storm.handshake", "storm.burst", "storm.burst_then_exact",
        "storm.masked_coalesce", "storm.iar_cpuid_valid_vcpu0",
        "storm.iar_cpuid_valid_vcpu1"]
+    # After its own SYSTEM_RESET (tests/guests/hostile/reset.c).
+    + ["fpsimd.clean_at_entry_vcpu0_after_reset", "reset.new_boot_seeds",
+       "reset.image_restored", "reset.vcpu1_off", "reset.vgic_fresh"]
 )
 
 # Cases that fail on this platform, each exactly as described; a change
@@ -156,7 +161,7 @@ KNOWN_FAILURES = {
 }
 
 CASE_LINE = re.compile(r"^hostile ([a-z0-9_.-]+): (PASS|FAIL)\b(.*)$")
-SUMMARY = re.compile(r"^hostile: (\d+) passed, (\d+) failed in (\d+) ms$")
+SUMMARY = re.compile(r"^hostile: (\d+) passed, (\d+) failed$")
 PROVOKED = re.compile(r"^hostile: provoked aborts=(\d+) undefs=(\d+)$")
 STATS = re.compile(r"^\[cpu\d+\] vigil: stats cpu(\d+): exits=\d+ hvc=\d+ "
                    r"aborts_injected=(\d+) undefs_injected=(\d+) ")
@@ -317,18 +322,31 @@ def test_bystander_secret_never_reaches_the_console(hostile):
     assert "BYSTANDER-SECRET" not in run.output
 
 
-def test_each_vm_gets_its_own_boot_seeds(hostile):
+def test_each_vm_gets_its_own_boot_seeds_and_new_ones_after_a_reset(hostile):
     run, _ = hostile
     seeds = {}
     for _, text in run.guest_lines():
         m = SEEDS.match(text)
         if m:
-            seeds[m.group(1)] = (m.group(2), m.group(3))
-    assert sorted(seeds) == ["bystander", "hostile"], run.describe()
-    h, b = seeds["hostile"], seeds["bystander"]
-    # QEMU puts both seeds in /chosen; vigil derives a VM's own from them.
-    assert "none" not in h + b, seeds
-    assert h[0] != b[0] and h[1] != b[1], seeds
+            seeds.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
+    # The hostile guest prints its seeds on both boots.
+    assert len(seeds.get("hostile", [])) == 2, run.describe()
+    assert len(seeds.get("bystander", [])) == 1, run.describe()
+    every = seeds["hostile"] + seeds["bystander"]
+    # QEMU puts both seeds in /chosen; vigil derives each VM's own.
+    assert all("none" not in pair for pair in every), seeds
+    assert len({rng for rng, _ in every}) == 3, seeds
+    assert len({kaslr for _, kaslr in every}) == 3, seeds
+
+
+def test_the_hostile_vm_resets_while_the_bystander_runs(hostile):
+    run, _ = hostile
+    reset = _index(run, r"vigil: VM 0 'hostile' reset \(1\)$")
+    off_b = _index(run, r"vigil: VM 1 'bystander' powered off")
+    assert reset is not None and off_b is not None, run.describe()
+    assert any(reset < i < off_b for i, line in enumerate(run.lines)
+               if "bystander| bystander: alive" in line), run.describe()
+    assert run.matching(r"vigil: VM 0 'hostile' resets=1$"), run.describe()
 
 
 def test_console_control_characters_come_out_as_question_marks(hostile):

@@ -8,6 +8,7 @@
 #include "hostile.h"
 
 uint64_t ram_base, ram_size;
+char dtb_rng[40], dtb_kaslr[40];
 
 /* Where a vCPU that CPU_ON wrongly started would go: the library's entry,
  * which reports a vCPU started with no function and turns it off. */
@@ -68,14 +69,12 @@ static void print_seed(uint64_t dtb, int chosen, const char *name, char *out,
 		n += snprintf(out + n, len - (size_t)n, "%02x", p[i]);
 }
 
-void cases_dtb(uint64_t dtb)
+/* What the guest DTB shows: only this VM's RAM, nothing of the other VM's
+ * configuration or devices. */
+static void check_dtb_contents(uint64_t dtb, const void *reg, int len)
 {
 	extern char _start[];
-	int mem = fdt_path(dtb, "/memory"), chosen = fdt_path(dtb, "/chosen");
-	int len = 0;
-	const void *reg = mem >= 0 ? fdt_prop(dtb, mem, "reg", &len) : NULL;
 	uint64_t img = (uint64_t)(uintptr_t)_start;
-	char rng[40], kaslr[40];
 	static const char *const foreign[] = {
 		"hypervisor",
 		"bystander",
@@ -84,10 +83,6 @@ void cases_dtb(uint64_t dtb)
 	};
 	bool found = false;
 
-	if (reg && len == 16) {
-		ram_base = fdt_cells(reg, 0, 2);
-		ram_size = fdt_cells(reg, 2, 2);
-	}
 	result("dtb.memory_is_own",
 	       reg && len == 16 && img >= ram_base &&
 		       img < ram_base + ram_size &&
@@ -105,10 +100,25 @@ void cases_dtb(uint64_t dtb)
 	}
 	result("dtb.no_foreign_config", !found,
 	       "no /hypervisor node, other VM or its devices in the DTB");
-	print_seed(dtb, chosen, "rng-seed", rng, sizeof(rng));
-	print_seed(dtb, chosen, "kaslr-seed", kaslr, sizeof(kaslr));
+}
+
+void cases_dtb(uint64_t dtb, bool report)
+{
+	int mem = fdt_path(dtb, "/memory"), chosen = fdt_path(dtb, "/chosen");
+	int len = 0;
+	const void *reg = mem >= 0 ? fdt_prop(dtb, mem, "reg", &len) : NULL;
+
+	if (reg && len == 16) {
+		ram_base = fdt_cells(reg, 0, 2);
+		ram_size = fdt_cells(reg, 2, 2);
+	}
+	if (report)
+		check_dtb_contents(dtb, reg, len);
+	print_seed(dtb, chosen, "rng-seed", dtb_rng, sizeof(dtb_rng));
+	print_seed(dtb, chosen, "kaslr-seed", dtb_kaslr, sizeof(dtb_kaslr));
 	/* Compared with the bystander's by the test: never the same. */
-	gprintf("hostile info: rng-seed=%s kaslr-seed=%s\n", rng, kaslr);
+	gprintf("hostile info: rng-seed=%s kaslr-seed=%s\n", dtb_rng,
+		dtb_kaslr);
 }
 
 /* ---- PSCI ---- */

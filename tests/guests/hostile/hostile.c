@@ -9,12 +9,15 @@
  *   INTIDs past ITLinesNumber, absent target vCPUs, SPIs it does not own;
  * - calls.c: HVC, SMC and PSCI calls with bad function ids and arguments,
  *   and the console hypercall pointed at memory that is not its own;
- * - sysregs.c: trapped and undefined system-register accesses, EL0;
- * - storm.c: SGIs from every vCPU to every vCPU, counted exactly.
+ * - sysregs.c: trapped and undefined system-register accesses, FP/SIMD
+ *   state at entry, the PMU counting at EL2 (EL0 and EL1t: memory.c);
+ * - storm.c: SGIs from every vCPU to every vCPU, counted exactly;
+ * - reset.c: then it resets its own VM and checks the next boot starts
+ *   from scratch.
  *
- * Each case prints `hostile <case>: PASS|FAIL <details>`; at the end
- * `hostile: provoked aborts=<n> undefs=<n>` (what vigil must have
- * injected, for its counters), `hostile: <p> passed, <f> failed`, and
+ * Each case prints `hostile <case>: PASS|FAIL <details>`; at the end of the
+ * second boot `hostile: provoked aborts=<n> undefs=<n>` (what vigil must
+ * have injected, for its counters), `hostile: <p> passed, <f> failed`, and
  * SYSTEM_OFF. vCPU 0 drives; vCPU 1 runs what it is handed (run_on()).
  */
 #include "hostile.h"
@@ -207,11 +210,29 @@ static void stop_helpers(void)
 	}
 }
 
+static void totals(uint64_t *aborts, uint64_t *undefs)
+{
+	for (unsigned int i = 0; i < GUEST_MAX_VCPUS; i++) {
+		*aborts += READ_ONCE(provoked[i].aborts);
+		*undefs += READ_ONCE(provoked[i].undefs);
+	}
+}
+
 int main(uint64_t dtb)
 {
 	uint64_t aborts = 0, undefs = 0, start = counter_read();
 
 	/* Before anything can have used FP/SIMD in this VM. */
+	if (after_reset()) {
+		case_fpsimd_clean("vcpu0_after_reset");
+		gic_probe(dtb);
+		cases_after_reset(dtb, &passed, &failed, &aborts, &undefs);
+		totals(&aborts, &undefs);
+		gprintf("hostile: provoked aborts=%lu undefs=%lu\n",
+			(unsigned long)aborts, (unsigned long)undefs);
+		gprintf("hostile: %u passed, %u failed\n", passed, failed);
+		return 0;
+	}
 	case_fpsimd_clean("vcpu0");
 	gic_probe(dtb);
 	nr_vcpus = fdt_nr_cpus(dtb);
@@ -228,7 +249,7 @@ int main(uint64_t dtb)
 	gic_dist_enable();
 	gic_cpu_init(false);
 
-	cases_dtb(dtb);
+	cases_dtb(dtb, true);
 	/* PSCI cases that need vCPU 1 off, then the helpers. */
 	cases_psci_alone(dtb);
 	if (!start_helpers()) {
@@ -244,14 +265,9 @@ int main(uint64_t dtb)
 	cases_storm();
 	stop_helpers();
 
-	for (unsigned int i = 0; i < nr_vcpus; i++) {
-		aborts += READ_ONCE(provoked[i].aborts);
-		undefs += READ_ONCE(provoked[i].undefs);
-	}
-	gprintf("hostile: provoked aborts=%lu undefs=%lu\n",
-		(unsigned long)aborts, (unsigned long)undefs);
-	gprintf("hostile: %u passed, %u failed in %lu ms\n", passed, failed,
+	gprintf("hostile: tried everything in %lu ms; vigil is still here\n",
 		(unsigned long)((counter_read() - start) * 1000 /
 				read_sysreg(cntfrq_el0)));
-	return 0;
+	totals(&aborts, &undefs);
+	reset_vm(passed, failed, aborts, undefs);
 }

@@ -102,7 +102,8 @@ extern void el0_ldr(void), el0_str(void), el0_br(void), el0_hvc(void),
 
 /* ---- the sections ---- */
 
-void cases_dtb(uint64_t dtb);
+/* The DTB: RAM and seeds; with @report, its cases. */
+void cases_dtb(uint64_t dtb, bool report);
 void cases_psci_alone(uint64_t dtb);
 void cases_psci_helpers(void);
 void cases_calls(uint64_t dtb);
@@ -125,6 +126,20 @@ bool run_on_wait(unsigned int vcpu);
 bool run_on_all(void (*fn)(uint64_t), uint64_t arg);
 /* The VM's RAM, from the DTB's /memory. */
 extern uint64_t ram_base, ram_size;
+/* The boot seeds of its DTB, as hex (cases_dtb()). */
+extern char dtb_rng[40], dtb_kaslr[40];
+
+/* ---- SYSTEM_RESET (reset.c) ---- */
+
+/* True on the boot after the guest's own SYSTEM_RESET. */
+bool after_reset(void);
+/* Keeps this boot's results where a reset does not reach, dirties the
+ * FP/SIMD registers and resets the VM. Does not return. */
+__noreturn void reset_vm(unsigned int passed, unsigned int failed,
+			 uint64_t aborts, uint64_t undefs);
+/* After the reset: the checks, then the totals of both boots. */
+void cases_after_reset(uint64_t dtb, unsigned int *passed, unsigned int *failed,
+		       uint64_t *aborts, uint64_t *undefs);
 /* Per vCPU: SPI deliveries counted by the SPI handler. */
 extern volatile uint32_t spi_rx[GUEST_MAX_VCPUS][GIC_MAX_INTID];
 void spi_rx_handler(unsigned int intid, unsigned int src);

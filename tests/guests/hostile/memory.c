@@ -172,6 +172,57 @@ static void case_el0(void)
 	result("el0.svc_returns", !faulted, "faulted=%d", faulted);
 }
 
+/*
+ * The guest's own stage-1 tables pointing outside its RAM: with the MMU on,
+ * an L1 table entry for VA 0x80000000 names a next-level table at @table;
+ * the walk's read of it faults at stage 2 (S1PTW) and vigil injects an
+ * external abort for the access (FAR = the VA). RAM is mapped Normal
+ * non-cacheable, so nothing cached is left behind when the MMU goes off.
+ */
+#define S1_VA 0x80000000UL
+static uint64_t s1_l1[512] __attribute__((aligned(4096)));
+
+static void case_s1ptw(const char *name, uint64_t table)
+{
+	uint64_t sctlr = read_sysreg(sctlr_el1), v = POISON, pc, flags;
+	struct fault f;
+	bool faulted;
+	char cname[64];
+
+	s1_l1[0] = 0x00000000UL | (1UL << 10) | 1;	      /* Device */
+	s1_l1[1] = 0x40000000UL | (1UL << 10) | (1 << 2) | 1; /* Normal NC */
+	s1_l1[2] = table | 3;				      /* table */
+	s1_l1[3] = 0;
+	dsb_sy();
+	flags = irq_save();
+	write_sysreg(0x4400UL, mair_el1); /* attr0 Device, attr1 Normal NC */
+	/* T0SZ 32 (4 GiB, start at L1), 4 KiB granule, walks NC, no TTBR1,
+	 * IPS 32 bits. */
+	write_sysreg(32UL | (1UL << 23), tcr_el1);
+	write_sysreg((uint64_t)(uintptr_t)s1_l1, ttbr0_el1);
+	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+	write_sysreg(sctlr | 1, sctlr_el1);
+	isb();
+	fault_expect();
+	__asm__ __volatile__("adr %1, 1f\n1:\tldr %w0, [%2]"
+			     : "+r"(v), "=&r"(pc)
+			     : "r"(S1_VA)
+			     : "memory");
+	faulted = fault_take(&f);
+	write_sysreg(sctlr, sctlr_el1);
+	isb();
+	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+	irq_restore(flags);
+	if (faulted && (f.esr & 0x3f) == DFSC_SYNC_EXT_ABORT)
+		count_abort();
+	snprintf(cname, sizeof(cname), "mem.s1_table_in_%s.ldr-w", name);
+	result(cname,
+	       faulted && f.esr == ESR_SEA_DABT_EL1 && f.far == S1_VA &&
+		       f.elr == pc && v == POISON,
+	       "table=0x%lx esr=0x%lx far=0x%lx", (unsigned long)table,
+	       (unsigned long)f.esr, (unsigned long)f.far);
+}
+
 /* vCPU 1 too: its aborts are counted on its own pCPU. */
 static struct probe vcpu1_probe;
 
@@ -200,6 +251,8 @@ void cases_memory(void)
 					    (enum access)a);
 	case_ipa_limits();
 	case_el1t();
+	case_s1ptw("vigil_image", VIGIL_PA);
+	case_s1ptw("other_vm", OTHER_VM_PA);
 	case_el0();
 	case_vcpu1();
 }
