@@ -288,9 +288,10 @@ static void spendsgir_write(struct vcpu *v, unsigned int sgi, uint32_t val)
 static void cpendsgir_write(struct vcpu *v, unsigned int sgi, uint32_t val)
 {
 	struct vgic_irq *irq = &v->vgic.priv[sgi];
-	struct vgic_deferred def = {0};
+	struct vgic_deferred def;
 	unsigned long flags;
 
+	def.n = 0;
 	val &= vgic_vcpu_mask(v->vm);
 	if (!val)
 		return;

