@@ -361,3 +361,56 @@ def test_a_spoofed_vigil_line_carries_the_vm_prefix(hostile):
     assert spoofs and all(line.startswith("hostile| [cpu0] vigil: ")
                           for line in spoofs), spoofs
     assert all(not STATS.match(line) for line in spoofs)
+
+
+# ---- DMA from a passthrough device (a known gap) ---------------------------
+
+# The same two VMs, the hostile one given the virtio-rng transport that
+# QEMU plugs at /virtio_mmio@a003e00, running only tests/guests/hostile/dma.c.
+DMA_FRAGMENT = FRAGMENT.replace(
+    'label = "hostile";',
+    'label = "hostile";\n\t\t\tdevices = "/virtio_mmio@a003e00";\n'
+    '\t\t\tbootargs = "hostile.dma=1";').replace(
+    f"bystander.ms={BYSTANDER_MS}", "bystander.ms=3000")
+
+
+@pytest.fixture(scope="module")
+def dma():
+    name = "test_hostile-dma"
+    dtb = vigil_qemu.make_dtb(name, DMA_FRAGMENT)
+    bystander = vigil_qemu.build_dir() / "guests" / "bystander.bin"
+    return vigil_qemu.run_vigil(
+        name, guest="hostile", dtb=dtb, smp=4, timeout=TIMEOUT,
+        qemu_args=["-device",
+                   f"loader,file={bystander},addr={BYSTANDER_IPA:#x}",
+                   "-device", "virtio-rng-device"])
+
+
+@pytest.mark.xfail(strict=True, reason="vigil has no IOMMU support: a "
+                   "passthrough DMA master reaches all of physical memory "
+                   "(docs/security.md, known gaps)")
+def test_dma_from_a_passthrough_device_cannot_reach_another_vm(dma):
+    assert dma.matching(r"hostile\| hostile dma\.device_writes_other_vm_ram: "
+                        r"PASS"), dma.describe()
+    assert dma.matching(r"bystander\| bystander canary: PASS"), \
+        dma.describe()
+
+
+def test_the_dma_write_is_what_breaks_the_bystander_canary(dma):
+    """Today: the device wrote 16 bytes, 4 words of the canary changed, and
+    everything else about the bystander is intact."""
+    assert dma.matching(r"hostile dma\.device_writes_other_vm_ram: FAIL "
+                        r"virtio-rng at 0x[0-9a-f]+ wrote 16 bytes at "
+                        r"0x68000000"), dma.describe()
+    assert dma.matching(r"bystander canary: FAIL words-changed=4 of 1024"), \
+        dma.describe()
+    for check in BYSTANDER_CHECKS:
+        if check != "canary":
+            assert dma.matching(rf"bystander\| bystander {check}: PASS"), \
+                dma.describe()
+
+
+def test_vigil_stays_up_through_the_dma_run(dma):
+    assert not dma.timed_out and not dma.panicked, dma.describe()
+    assert dma.exitstatus == 0, dma.describe()
+    assert dma.matching(r"vigil: last VM off: powering off"), dma.describe()

@@ -13,7 +13,9 @@
  *   state at entry, the PMU counting at EL2 (EL0 and EL1t: memory.c);
  * - storm.c: SGIs from every vCPU to every vCPU, counted exactly;
  * - reset.c: then it resets its own VM and checks the next boot starts
- *   from scratch.
+ *   from scratch;
+ * - dma.c, alone with bootarg hostile.dma=1: DMA from a passthrough device
+ *   into the other VM.
  *
  * Each case prints `hostile <case>: PASS|FAIL <details>`; at the end of the
  * second boot `hostile: provoked aborts=<n> undefs=<n>` (what vigil must
@@ -230,6 +232,11 @@ int main(uint64_t dtb)
 		totals(&aborts, &undefs);
 		gprintf("hostile: provoked aborts=%lu undefs=%lu\n",
 			(unsigned long)aborts, (unsigned long)undefs);
+		gprintf("hostile: %u passed, %u failed\n", passed, failed);
+		return 0;
+	}
+	if (bootarg_u64(dtb, "hostile.dma", 0)) {
+		case_dma(dtb);
 		gprintf("hostile: %u passed, %u failed\n", passed, failed);
 		return 0;
 	}

@@ -112,6 +112,8 @@ void cases_sysregs(void);
 void cases_gicd(void);
 void cases_storm(void);
 void case_pmu_el2(void);
+/* hostile.dma=1: only this (dma.c). */
+void case_dma(uint64_t dtb);
 /* Run first, before anything else touches FP/SIMD registers. */
 void case_fpsimd_clean(const char *who);
 
