@@ -23,6 +23,8 @@ void case_dma(uint64_t dtb)
 	bool used = false;
 	int ret;
 
+	/* Let the bystander fill its canary first. */
+	delay_ms(1000);
 	if (!virtio_find(dtb, VIRTIO_ID_RNG, 0, &dev)) {
 		result("dma.device_writes_other_vm_ram", false,
 		       "no virtio-rng transport in the DTB");
