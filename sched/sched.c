@@ -76,7 +76,23 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 			softirq_run();
 			arch_irq_disable();
 		} while (softirq_pending());
+		/*
+		 * The state may have changed since the loop looked (softirqs
+		 * ran meanwhile): check it and publish running_on in one
+		 * power_lock section. vm_stop_vcpus() sets OFFLINE and reads
+		 * running_on in one too, so either it sees this pCPU (kicks
+		 * it and waits for running_on = -1) or this pCPU sees OFFLINE
+		 * here. Publishing after an unlocked check let a reset miss a
+		 * vCPU that was about to enter (tests/model/vigil.pml,
+		 * BREAK_STOP_RACE).
+		 */
+		spin_lock(&v->power_lock);
+		if (v->state != VCPU_RUNNING) {
+			spin_unlock(&v->power_lock);
+			break;
+		}
 		WRITE_ONCE(v->running_on, (int)p->id);
+		spin_unlock(&v->power_lock);
 		arch_vcpu_enter(v);
 		WRITE_ONCE(v->running_on, -1);
 	}
