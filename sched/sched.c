@@ -45,6 +45,11 @@ static bool sched_pick(struct pcpu *p, struct vcpu *v)
 	spin_lock(&v->power_lock);
 	if (v->state == VCPU_RUNNABLE) {
 		if (v->on_pending) {
+			/* A vCPU (re)starting has no interrupt in flight: a
+			 * timer PPI its last incarnation left active on this
+			 * pCPU (SYSTEM_RESET, CPU_OFF) would silence its
+			 * timer for good. */
+			gic_vcpu_offline();
 			arch_vcpu_reset(v, v->on_entry, v->on_context);
 			v->on_pending = false;
 			if (p->loaded == v)

@@ -84,7 +84,7 @@ class LinuxGuest:
         self.boot_seconds = time.monotonic() - start
         # busybox's line editor falls back to a plain read without echo (and
         # without cursor queries) once echo is off.
-        self.child.sendline("stty -echo")
+        self.child.sendline("stty -echo; dmesg -n 1")
         self._expect([PROMPT], CMD_TIMEOUT, "stty -echo")
         return self
 
@@ -428,7 +428,7 @@ def test_reboot_f_twice_boots_to_the_prompt_again(mode, images, disk):
             g.child.sendline("reboot -f")
             g._expect([BANNER], g.timeout, f"reboot {n}: banner again")
             g._expect([PROMPT], g.timeout, f"reboot {n}: prompt again")
-            g.child.sendline("stty -echo")
+            g.child.sendline("stty -echo; dmesg -n 1")
             g._expect([PROMPT], CMD_TIMEOUT, "stty -echo")
             _, out = g.sh("nproc")
             assert out.strip() == str(SMP), out
