@@ -511,6 +511,41 @@ TEST(vgic_passthrough_irq_uses_hw_lr_and_guest_eoi_deactivates_it)
 	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
 }
 
+TEST(vgic_passthrough_repended_behind_its_hw_lr_is_delivered_by_maintenance)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	/* Found by tests/model/vigil.pml: a GICD_ISPENDR write for a
+	 * passthrough SPI whose HW = 1 LR the running guest holds kicked the
+	 * owner, but a HW LR cannot ask for an EOI maintenance IRQ, so the
+	 * re-pend waited for the vCPU's next exit for another reason. */
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_irq_setup(v, 48, 0x80, 1, true);
+	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	phys_fire(0, 79);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 48);
+	host_reset_kicks();
+	gm_wr(&vm.vcpus[1], 0x200 + 4, 4, 1u << 16); /* ISPENDR, INTID 48 */
+	EXPECT_EQ(host_kicks(0), 1);
+	gm_exit(v); /* the kick */
+	gm_enter(v);
+	/* The LR went virtual with the EOI bit; vigil owes the DIR. */
+	EXPECT_EQ(gm_cpus[0].lr[0] & (GICH_LR_HW | GICH_LR_EOI), GICH_LR_EOI);
+	gm_guest_eoi(0, 48);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_FALSE(gm_pirqs[79].active);
+	EXPECT_EQ(gm_pirqs[79].dirs, 1);
+	EXPECT_EQ(gm_pirqs[79].bad_dirs, 0);
+	EXPECT_EQ(gm_guest_ack(0), 48); /* the re-pend */
+	gm_guest_eoi(0, 48);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 48));
+	EXPECT_EQ(gm_pirqs[79].bad_dirs, 0);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+}
+
 TEST(vgic_passthrough_routes_physical_irq_to_target_vcpu_pcpu)
 {
 	gm_vm_setup(&vm, 4, 64, 4);
