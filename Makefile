@@ -183,7 +183,14 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) format-check
 	$(MAKE) fuzz-smoke
+	$(MAKE) model-check
 	$(PYTEST) -q tests/system
+
+# The Promela model of the migration and softirq protocols, checked with
+# spin (tests/model/vigil.pml); MODEL_FULL=1 for the full bounds (minutes).
+model-check:
+	tests/model/check.sh $(if $(MODEL_FULL),--full)
+.PHONY: model-check
 
 # The interrupt storm for longer (STORM_IRQS interrupts) as a soak test.
 STORM_IRQS ?= 1000000
