@@ -60,11 +60,34 @@ static bool is_memory_node(const void *fdt, int n)
 	return type && len >= 7 && !memcmp(type, "memory", 7);
 }
 
+/* Append @v to @reg as @cells cells (1 or 2); false if it does not fit. */
+static bool put_cells(fdt32_t *reg, int *i, uint64_t v, int cells)
+{
+	if (cells == 2)
+		reg[(*i)++] = cpu_to_fdt32((uint32_t)(v >> 32));
+	else if (v >> 32)
+		return false;
+	reg[(*i)++] = cpu_to_fdt32((uint32_t)v);
+	return true;
+}
+
 static int set_memory(struct vm *vm, void *fdt)
 {
 	char name[32];
 	fdt32_t reg[4];
-	int root = 0, n, r;
+	int root = 0, n, r, i = 0;
+	/* The guest reads reg with the root's cells (DT spec defaults 2 and
+	 * 1; libfdt refuses a malformed count). */
+	int ac = fdt_address_cells(fdt, root), sc = fdt_size_cells(fdt, root);
+
+	if (ac < 0)
+		return ac;
+	if (sc < 0)
+		return sc;
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+	    !put_cells(reg, &i, vm->ram[0].ipa, ac) ||
+	    !put_cells(reg, &i, vm->ram[0].size, sc))
+		return -FDT_ERR_BADNCELLS;
 
 	/* Drop every host memory node: the guest's RAM is one new node. */
 	for (bool found = true; found;) {
@@ -87,11 +110,7 @@ static int set_memory(struct vm *vm, void *fdt)
 	r = fdt_setprop_string(fdt, n, "device_type", "memory");
 	if (r)
 		return r;
-	reg[0] = cpu_to_fdt32((uint32_t)(vm->ram[0].ipa >> 32));
-	reg[1] = cpu_to_fdt32((uint32_t)vm->ram[0].ipa);
-	reg[2] = cpu_to_fdt32((uint32_t)(vm->ram[0].size >> 32));
-	reg[3] = cpu_to_fdt32((uint32_t)vm->ram[0].size);
-	return fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
+	return fdt_setprop(fdt, n, "reg", reg, (int)(i * sizeof(reg[0])));
 }
 
 static int set_cpus(struct vm *vm, void *fdt)

@@ -49,8 +49,10 @@ static void reg2(void *fdt, uint64_t base, uint64_t size)
 	fdt_property(fdt, "reg", c, sizeof(c));
 }
 
-/* A QEMU-virt-like host tree; @memory_name names its RAM node. */
-static const void *host_tree(const char *memory_name)
+/* A QEMU-virt-like host tree; @memory_name names its RAM node, the root
+ * has @size_cells (0: a malformed two-cell #size-cells); with 1 the GIC
+ * sits under a /soc of two cells, as the guest DTB code wants. */
+static const void *host_tree_cells(const char *memory_name, int size_cells)
 {
 	void *fdt = host_dtb;
 
@@ -58,7 +60,13 @@ static const void *host_tree(const char *memory_name)
 	fdt_finish_reservemap(fdt);
 	fdt_begin_node(fdt, "");
 	fdt_property_u32(fdt, "#address-cells", 2);
-	fdt_property_u32(fdt, "#size-cells", 2);
+	if (size_cells) {
+		fdt_property_u32(fdt, "#size-cells", (uint32_t)size_cells);
+	} else {
+		fdt32_t bad[2] = {cpu_to_fdt32(2), cpu_to_fdt32(2)};
+
+		fdt_property(fdt, "#size-cells", bad, sizeof(bad));
+	}
 	fdt_begin_node(fdt, memory_name);
 	fdt_property_string(fdt, "device_type", "memory");
 	reg2(fdt, 0x40000000, 0x40000000);
@@ -72,6 +80,11 @@ static const void *host_tree(const char *memory_name)
 	fdt_property_u32(fdt, "reg", 0);
 	fdt_end_node(fdt);
 	fdt_end_node(fdt);
+	if (size_cells == 1) {
+		fdt_begin_node(fdt, "soc");
+		fdt_property_u32(fdt, "#address-cells", 2);
+		fdt_property_u32(fdt, "#size-cells", 2);
+	}
 	fdt_begin_node(fdt, "intc@8000000");
 	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
@@ -79,6 +92,8 @@ static const void *host_tree(const char *memory_name)
 	fdt_property_u32(fdt, "#size-cells", 2);
 	reg2(fdt, 0x08000000, 0x10000);
 	fdt_end_node(fdt);
+	if (size_cells == 1)
+		fdt_end_node(fdt);
 	fdt_begin_node(fdt, "pl011@9000000");
 	fdt_property_string(fdt, "compatible", "arm,pl011");
 	reg2(fdt, 0x09000000, 0x1000);
@@ -86,6 +101,11 @@ static const void *host_tree(const char *memory_name)
 	fdt_end_node(fdt);
 	fdt_finish(fdt);
 	return fdt;
+}
+
+static const void *host_tree(const char *memory_name)
+{
+	return host_tree_cells(memory_name, 2);
 }
 
 static const void *build(const void *host)
@@ -284,4 +304,27 @@ TEST(guest_dtb_build_counts_builds)
 {
 	build(host_tree_seeds(true));
 	EXPECT_EQ(gvm.dtb_builds, 1);
+}
+
+TEST(guest_dtb_memory_reg_follows_the_roots_cells)
+{
+	/* Found by config_fuzz: reg was always <hi lo hi lo>; with a root
+	 * #size-cells of 1 (Raspberry Pi 4's) the guest misread its RAM. */
+	const void *g = build(host_tree_cells("memory@40000000", 1));
+	const fdt32_t *reg;
+	int n, len;
+
+	ASSERT_TRUE(g != NULL);
+	n = fdt_path_offset(g, "/memory@50000000");
+	ASSERT_TRUE(n >= 0);
+	reg = fdt_getprop(g, n, "reg", &len);
+	ASSERT_EQ(len, 12);
+	EXPECT_EQ(fdt32_to_cpu(reg[0]), 0);
+	EXPECT_EQ(fdt32_to_cpu(reg[1]), 0x50000000);
+	EXPECT_EQ(fdt32_to_cpu(reg[2]), 0x10000000);
+}
+
+TEST(guest_dtb_refused_when_the_roots_cells_are_malformed)
+{
+	EXPECT_TRUE(build(host_tree_cells("memory@40000000", 0)) == NULL);
 }
