@@ -198,9 +198,22 @@ storm-long: all
 	VIGIL_STORM_IRQS=$(STORM_IRQS) VIGIL_STORM_TIMEOUT=3600 \
 		$(PYTEST) -q tests/system/test_storm.py
 
+# Interrupt-path benchmark (docs/performance.md): the bench guest natively,
+# under vigil and under Xen 4.17 (unpacked into build/xen), Linux's
+# instructions to the prompt natively and under vigil; prints the table,
+# writes build/bench/bench.csv and bench.png. bench-quick: fewer samples,
+# no Linux boots (their last numbers from build/test-logs if any).
+bench: deps
+	$(MAKE) all linux
+	/usr/bin/python3 tools/bench.py
+
+bench-quick: deps
+	$(MAKE) all
+	/usr/bin/python3 tools/bench.py --quick --no-linux
+
 clean:
 	rm -rf build
 
 .PHONY: all guests linux unit format-check format deps run run-hello test \
-	storm-long clean
+	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk

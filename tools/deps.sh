@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
 libfdt-dev:HOSTARCH device-tree-compiler qemu-system-arm
 python3-pytest python3-pexpect cpio clang libclang-rt-14-dev clang-format
-spin"
+spin gnuplot-nox"
 
 PKGS=$(echo "$PKGS" | sed "s/HOSTARCH/$(dpkg --print-architecture)/")
 

@@ -6,6 +6,8 @@
  * EL1), QEMU answers an HVC that is not PSCI with an UNDEFINED exception:
  * console_init() probes VIGIL_HC_VERSION once and, if it faults, the
  * library writes the PL011 itself, one message at a time under a lock.
+ * The UART is the DTB's first "arm,pl011" (or "arm,sbsa-uart", the kind Xen
+ * emulates for a dom0less guest) node, QEMU virt's PL011 without one.
  */
 #include "guest.h"
 
@@ -20,11 +22,31 @@ enum console_kind {
 
 /* Written once by vCPU 0 before any other vCPU starts. */
 static enum console_kind console_kind = CONSOLE_HVC;
+static uintptr_t pl011_base = GUEST_PL011_BASE;
 static struct bakery_lock pl011_lock;
+
+/* reg[0] of the first PL011-compatible node in @dtb, or 0. */
+static uintptr_t uart_from_dtb(uint64_t dtb)
+{
+	static const char *const compat[] = {"arm,pl011", "arm,sbsa-uart"};
+	int root = fdt_path(dtb, "/"), len;
+	const void *ac = fdt_prop(dtb, root, "#address-cells", NULL);
+	unsigned int acells = ac ? fdt_cell(ac, 0) : 2, i;
+
+	for (i = 0; i < ARRAY_SIZE(compat); i++) {
+		int node = fdt_next_compatible(dtb, -1, compat[i]);
+		const void *reg = fdt_prop(dtb, node, "reg", &len);
+
+		if (reg && (acells == 1 || acells == 2) &&
+		    len >= (int)(4 * acells))
+			return (uintptr_t)fdt_cells(reg, 0, acells);
+	}
+	return 0;
+}
 
 static void pl011_write(const char *buf, size_t len)
 {
-	volatile uint32_t *uart = (volatile uint32_t *)GUEST_PL011_BASE;
+	volatile uint32_t *uart = (volatile uint32_t *)pl011_base;
 
 	for (; len; len--, buf++) {
 		while (uart[0x18 / 4] & (1U << 5)) /* UARTFR.TXFF */
@@ -48,6 +70,12 @@ void console_init(void)
 	else
 		console_kind = CONSOLE_HVC;
 #endif
+	if (console_kind == CONSOLE_PL011) {
+		uintptr_t base = uart_from_dtb(guest_dtb);
+
+		if (base)
+			pl011_base = base;
+	}
 	dsb_sy();
 }
 

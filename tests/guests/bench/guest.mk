@@ -1,0 +1,1 @@
+# bench: interrupt-path benchmark (issue 6, docs/performance.md).
