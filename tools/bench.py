@@ -326,7 +326,7 @@ def main():
                 "n": 1, "min": linux[env], "median": linux[env],
                 "max": linux[env], "unit": "insns"}
     results.setdefault("xen", {})["linux_boot"] = {
-        "na": "no Linux dom0/domU run under Xen"}
+        "na": "not attempted (a domU would lack the virtio devices)"}
 
     # ---- table, CSV ---------------------------------------------------
     def get(env, m):
