@@ -244,6 +244,13 @@ static void check_vm_config(const struct boot_info *bi,
 		check(inside(vc->initrd_base, vc->initrd_size, vc->ram_base,
 			     vc->ram_size),
 		      "initrd outside RAM");
+	if (vc->image_size) {
+		check(inside(vc->image_base, vc->image_size, vc->ram_base,
+			     vc->ram_size - CONFIG_GUEST_DTB_AREA),
+		      "image outside RAM below the guest DTB area");
+		check(inside(vc->entry, 1, vc->image_base, vc->image_size),
+		      "entry outside the image");
+	}
 	for (unsigned int j = 0; j < idx; j++)
 		check(!overlap(vc->ram_base, vc->ram_size, cfg->vms[j].ram_base,
 			       cfg->vms[j].ram_size),
@@ -298,6 +305,70 @@ static void check_vm_config(const struct boot_info *bi,
 	}
 }
 
+/* CONFIG_FUZZ_VERBOSE=1: say what happened to each input (for triage). */
+static void note(const char *fmt, const char *a, int b)
+{
+	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("CONFIG_FUZZ_VERBOSE") != NULL;
+	if (verbose) {
+		fprintf(stderr, fmt, a, b);
+		fputc('\n', stderr);
+	}
+}
+
+/* config_check_image() on @vc's image (or the word at its entry) made of
+ * @n bytes of @tail, zero-padded; what it accepts has a header that says
+ * so. */
+static void check_image(const struct vm_config *vc, const uint8_t *tail,
+			size_t n)
+{
+	static uint8_t *img;
+	uint64_t len = vc->image_size ? vc->image_size : 4;
+	char err[160];
+	int r;
+
+	if (len > 4 * 1024 * 1024)
+		return; /* too big to copy every run; the header logic is the
+			   same */
+	img = realloc(img, (size_t)len);
+	check(img != NULL, "realloc");
+	memset(img, 0, (size_t)len);
+	memcpy(img, tail, n < len ? n : (size_t)len);
+	memset(err, 0x5a, sizeof(err));
+	r = config_check_image(vc, img, err, sizeof(err));
+	note("image check: %s (%d)", r ? err : "accepted", r);
+	if (r) {
+		check(r == -EINVAL && terminated(err, sizeof(err)) &&
+			      !strncmp(err, "config error: ", 14) &&
+			      !strchr(err, '\n'),
+		      "config_check_image refusal is not one line");
+		return;
+	}
+	if (vc->image_size) {
+		uint64_t hdr_size = 0;
+
+		for (int i = 7; i >= 0; i--)
+			hdr_size = (hdr_size << 8) | img[16 + i];
+		check(vc->image_size >= 64 && !memcmp(img + 56, "ARM\x64", 4),
+		      "image accepted without an arm64 Image header");
+		check(!hdr_size ||
+			      (hdr_size >= vc->image_size &&
+			       inside(vc->image_base, hdr_size, vc->ram_base,
+				      vc->ram_size - CONFIG_GUEST_DTB_AREA)),
+		      "image accepted whose image_size runs into the "
+		      "DTB area");
+		if (vc->has_image_crc32)
+			check(config_crc32(img, vc->image_size) ==
+				      vc->image_crc32,
+			      "image accepted with a wrong crc32");
+	} else {
+		check(img[0] || img[1] || img[2] || img[3],
+		      "nothing at entry accepted");
+	}
+}
+
 /* ---- the guest DTB -------------------------------------------------------- */
 
 static struct vm vm;
@@ -338,10 +409,8 @@ static void check_guest_dtb(const void *host)
 	check(fdt_path_offset(g, "/hypervisor") < 0,
 	      "guest DTB keeps /hypervisor");
 	/* How the guest reads a reg at the root (defaults: DT spec 2.3.5). */
-	reg = fdt_getprop(g, 0, "#address-cells", &len);
-	ac = reg && len == 4 ? (int)fdt32_to_cpu(*reg) : 2;
-	reg = fdt_getprop(g, 0, "#size-cells", &len);
-	sc = reg && len == 4 ? (int)fdt32_to_cpu(*reg) : 1;
+	ac = fdt_address_cells(g, 0);
+	sc = fdt_size_cells(g, 0);
 	/* The host node vigil takes for the GIC (gic_probe() in gic/gicv2.c
 	 * and set_gic() search alike) shows the vGIC if the guest keeps it;
 	 * other interrupt controllers are kept as they are. */
@@ -364,7 +433,8 @@ static void check_guest_dtb(const void *host)
 				      len == 4 * (ac + sc) &&
 				      cells(reg, ac) == vm.ram[0].ipa &&
 				      cells(reg + ac, sc) == vm.ram[0].size,
-			      "guest memory node is not the VM's RAM as the "
+			      "guest memory node is not the VM's RAM "
+			      "as the "
 			      "guest reads it");
 			continue;
 		}
@@ -374,7 +444,8 @@ static void check_guest_dtb(const void *host)
 				      cells(reg + 2, 2) == 0x1000 &&
 				      cells(reg + 4, 2) == GICC_IPA &&
 				      cells(reg + 6, 2) == 0x2000,
-			      "guest GIC is not the vGIC's distributor and "
+			      "guest GIC is not the vGIC's distributor "
+			      "and "
 			      "CPU interface");
 			continue;
 		}
@@ -384,8 +455,8 @@ static void check_guest_dtb(const void *host)
 		if (fdt_getprop(g, node, "reg", NULL) && !vm_owns(path)) {
 			fprintf(stderr, "config_fuzz: %s in VM '%s'\n", path,
 				vm.name);
-			check(false,
-			      "guest DTB shows a device the VM was not given");
+			check(false, "guest DTB shows a device the VM "
+				     "was not given");
 		}
 	}
 	check(mem == 1, "guest DTB memory nodes");
@@ -404,9 +475,13 @@ static void check_guest_dtb(const void *host)
 		ncpus++;
 	}
 	check(ncpus == (int)vm.nr_vcpus, "guest DTB vCPU count");
+	/* PSCI over HVC, unless the host DTB made /psci look like the GIC
+	 * (then vigil rewrote it as one and it went with the devices). */
 	n = fdt_path_offset(g, "/psci");
 	s = n >= 0 ? fdt_getprop(g, n, "method", &len) : NULL;
-	check(s && len == 4 && !memcmp(s, "hvc", 4), "guest PSCI not HVC");
+	check((s && len == 4 && !memcmp(s, "hvc", 4)) ||
+		      (hgic >= 0 && !strcmp(gic_path, "/psci")),
+	      "guest PSCI not HVC");
 }
 
 static void build_vm(const struct vm_config *vc)
@@ -436,17 +511,37 @@ static void build_vm(const struct vm_config *vc)
 
 static struct hv_config cfg;
 
-/* CONFIG_FUZZ_VERBOSE=1: say what happened to each input (for triage). */
-static void note(const char *fmt, const char *a, int b)
+/*
+ * Paths that name two nodes: two root nodes of one name (fdt_check_full()
+ * lets them pass), or a node named "cpus@8000000", which libfdt's lookup
+ * of "/cpus" finds too (a name without unit address matches any). vigil,
+ * like every libfdt user, takes the first; such a host tree describes no
+ * machine, and its guest DTB is not checked.
+ */
+static bool ambiguous_paths(const void *fdt)
 {
-	static int verbose = -1;
+	static const char *const paths[] = {"cpus@", "psci@", "chosen@",
+					    "hypervisor@"};
+	int n, m;
 
-	if (verbose < 0)
-		verbose = getenv("CONFIG_FUZZ_VERBOSE") != NULL;
-	if (verbose) {
-		fprintf(stderr, fmt, a, b);
-		fputc('\n', stderr);
+	fdt_for_each_subnode(n, fdt, 0)
+	{
+		const char *name = fdt_get_name(fdt, n, NULL);
+
+		if (!name)
+			continue;
+		for (unsigned int i = 0; i < ARRAY_SIZE(paths); i++)
+			if (!strncmp(name, paths[i], strlen(paths[i])))
+				return true;
+		for (m = fdt_next_subnode(fdt, n); m >= 0;
+		     m = fdt_next_subnode(fdt, m)) {
+			const char *other = fdt_get_name(fdt, m, NULL);
+
+			if (other && !strcmp(name, other))
+				return true;
+		}
 	}
+	return false;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -482,8 +577,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned int i = 0; i < cfg.nr_vms; i++)
 		check_vm_config(&bi, &cfg, i);
 
+	/* What the boot loader put in RAM: the bytes after the blob. */
+	for (unsigned int i = 0; i < cfg.nr_vms; i++)
+		check_image(&cfg.vms[i], data + fdt_totalsize(fdt),
+			    size - fdt_totalsize(fdt));
+
 	if (!valid)
 		return 0; /* boot_primary() would have stopped */
+	if (ambiguous_paths(fdt))
+		return 0;
 	for (unsigned int i = 0; i < cfg.nr_vms; i++) {
 		build_vm(&cfg.vms[i]);
 		memset(err, 0x5a, sizeof(err));
