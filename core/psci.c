@@ -26,10 +26,11 @@ static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
 {
 	int ret = PSCI_SUCCESS;
+	unsigned long flags;
 
 	if (!vm_ipa_to_host(t->vm, entry, 4) || (entry & 3))
 		return PSCI_INVALID_ADDRESS;
-	spin_lock(&t->power_lock);
+	flags = spin_lock_irqsave(&t->power_lock);
 	if (t->on_pending)
 		ret = PSCI_ON_PENDING;
 	else if (t->state != VCPU_OFFLINE)
@@ -40,7 +41,7 @@ int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
 		t->on_context = context;
 		t->state = VCPU_RUNNABLE;
 	}
-	spin_unlock(&t->power_lock);
+	spin_unlock_irqrestore(&t->power_lock, flags);
 	if (ret == PSCI_SUCCESS)
 		sched_wake(t);
 	return ret;
@@ -50,6 +51,7 @@ static int64_t psci_cpu_off(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
 	unsigned int online = 0;
+	unsigned long flags;
 
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		if (READ_ONCE(vm->vcpus[i].state) != VCPU_OFFLINE)
@@ -58,9 +60,9 @@ static int64_t psci_cpu_off(struct vcpu *v)
 	 * back. PSCI lets CPU_OFF fail with DENIED. */
 	if (online <= 1)
 		return PSCI_DENIED;
-	spin_lock(&v->power_lock);
+	flags = spin_lock_irqsave(&v->power_lock);
 	v->state = VCPU_OFFLINE;
-	spin_unlock(&v->power_lock);
+	spin_unlock_irqrestore(&v->power_lock, flags);
 	return PSCI_SUCCESS; /* not seen by the guest: the vCPU is off */
 }
 

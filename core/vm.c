@@ -251,14 +251,15 @@ static void vm_stop_vcpus(struct vm *vm, struct vcpu *self)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		int running;
+		unsigned long flags;
 
 		/* running_on is read in the same power_lock section that
 		 * sets OFFLINE: see sched_run_vcpu(). */
-		spin_lock(&v->power_lock);
+		flags = spin_lock_irqsave(&v->power_lock);
 		v->state = VCPU_OFFLINE;
 		v->on_pending = false;
 		running = v->running_on;
-		spin_unlock(&v->power_lock);
+		spin_unlock_irqrestore(&v->power_lock, flags);
 		if (v != self && running >= 0 &&
 		    (unsigned int)running != arch_cpu_id())
 			arch_kick_cpu((unsigned int)running);

@@ -16,33 +16,45 @@
 
 void arch_idle(void);
 
+/*
+ * power_lock is taken in hard-IRQ context too (a timer PPI injected into a
+ * vCPU that is not loaded wakes it) and in softirqs, which run with IRQs
+ * open: every holder masks IRQs, or an IRQ taken while this pCPU holds the
+ * lock spins on it forever (seen as three pCPUs stuck in sched_wake()
+ * under tests/system/test_linux_storm.py).
+ */
 void sched_wake(struct vcpu *v)
 {
-	spin_lock(&v->power_lock);
+	unsigned long flags;
+
+	flags = spin_lock_irqsave(&v->power_lock);
 	if (v->state == VCPU_BLOCKED)
 		v->state = VCPU_RUNNABLE;
-	spin_unlock(&v->power_lock);
+	spin_unlock_irqrestore(&v->power_lock, flags);
 	if (v->pcpu != arch_cpu_id())
 		arch_kick_cpu(v->pcpu);
 }
 
 void sched_block(struct vcpu *v)
 {
+	unsigned long flags;
+
 	/* Checked under power_lock: an injection that makes v pending before
 	 * sched_wake() takes the lock is seen here, one after it finds v
 	 * BLOCKED and wakes it. */
-	spin_lock(&v->power_lock);
+	flags = spin_lock_irqsave(&v->power_lock);
 	if (v->state == VCPU_RUNNING && !vgic_vcpu_has_pending(v))
 		v->state = VCPU_BLOCKED;
-	spin_unlock(&v->power_lock);
+	spin_unlock_irqrestore(&v->power_lock, flags);
 }
 
 /* Take @v from RUNNABLE to RUNNING, applying a pending CPU_ON. */
 static bool sched_pick(struct pcpu *p, struct vcpu *v)
 {
 	bool run = false;
+	unsigned long flags;
 
-	spin_lock(&v->power_lock);
+	flags = spin_lock_irqsave(&v->power_lock);
 	if (v->state == VCPU_RUNNABLE) {
 		if (v->on_pending) {
 			/* A vCPU (re)starting has no interrupt in flight: a
@@ -58,12 +70,14 @@ static bool sched_pick(struct pcpu *p, struct vcpu *v)
 		v->state = VCPU_RUNNING;
 		run = true;
 	}
-	spin_unlock(&v->power_lock);
+	spin_unlock_irqrestore(&v->power_lock, flags);
 	return run;
 }
 
 static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 {
+	unsigned long flags;
+
 	if (p->loaded != v) {
 		if (p->loaded)
 			arch_vcpu_put(p->loaded);
@@ -91,13 +105,13 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		 * vCPU that was about to enter (tests/model/vigil.pml,
 		 * BREAK_STOP_RACE).
 		 */
-		spin_lock(&v->power_lock);
+		flags = spin_lock_irqsave(&v->power_lock);
 		if (v->state != VCPU_RUNNING) {
-			spin_unlock(&v->power_lock);
+			spin_unlock_irqrestore(&v->power_lock, flags);
 			break;
 		}
 		WRITE_ONCE(v->running_on, (int)p->id);
-		spin_unlock(&v->power_lock);
+		spin_unlock_irqrestore(&v->power_lock, flags);
 		arch_vcpu_enter(v);
 		WRITE_ONCE(v->running_on, -1);
 	}
