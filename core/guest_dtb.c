@@ -427,12 +427,14 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 		DTB_ERR(r, "/memory");
 	if ((r = set_cpus(vm, fdt)))
 		DTB_ERR(r, "/cpus");
-	if ((r = set_psci(fdt)))
-		DTB_ERR(r, "/psci");
 	if ((r = set_gic(fdt, &gic)))
 		DTB_ERR(r, "GIC node");
 	if ((r = prune_devices(vm, fdt, gic)))
 		DTB_ERR(r, "devices");
+	/* After the pruning: the guest's PSCI is vigil's, whatever the host
+	 * node looked like (one with a reg went with the devices). */
+	if ((r = set_psci(fdt)))
+		DTB_ERR(r, "/psci");
 	if ((r = set_chosen(vm, fdt)))
 		DTB_ERR(r, "/chosen");
 	if ((r = fdt_pack(fdt)))

@@ -419,6 +419,10 @@ static void check_guest_dtb(const void *host)
 	if (hgic >= 0 &&
 	    !fdt_get_path(host, hgic, gic_path, (int)sizeof(gic_path)))
 		gic = fdt_path_offset(g, gic_path);
+	/* Pruned, and its path reused (a host /psci that looked like a GIC
+	 * gave way to vigil's own /psci): not the GIC any more. */
+	if (gic >= 0 && !fdt_getprop(g, gic, "reg", NULL))
+		gic = -1;
 	fdt_for_each_subnode(node, g, 0)
 	{
 		char path[128];
@@ -475,13 +479,9 @@ static void check_guest_dtb(const void *host)
 		ncpus++;
 	}
 	check(ncpus == (int)vm.nr_vcpus, "guest DTB vCPU count");
-	/* PSCI over HVC, unless the host DTB made /psci look like the GIC
-	 * (then vigil rewrote it as one and it went with the devices). */
 	n = fdt_path_offset(g, "/psci");
 	s = n >= 0 ? fdt_getprop(g, n, "method", &len) : NULL;
-	check((s && len == 4 && !memcmp(s, "hvc", 4)) ||
-		      (hgic >= 0 && !strcmp(gic_path, "/psci")),
-	      "guest PSCI not HVC");
+	check(s && len == 4 && !memcmp(s, "hvc", 4), "guest PSCI not HVC");
 }
 
 static void build_vm(const struct vm_config *vc)

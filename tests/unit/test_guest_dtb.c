@@ -328,3 +328,27 @@ TEST(guest_dtb_refused_when_the_roots_cells_are_malformed)
 {
 	EXPECT_TRUE(build(host_tree_cells("memory@40000000", 0)) == NULL);
 }
+
+TEST(guest_dtb_always_has_psci_over_hvc)
+{
+	/* Found by config_fuzz: a host /psci node with a reg was pruned as
+	 * a device after set_psci() ran, leaving the guest without PSCI. */
+	void *fdt = host_dtb;
+	const void *g;
+	const char *m;
+	int n;
+
+	host_tree("memory@40000000");
+	ASSERT_EQ(fdt_open_into(host_dtb, host_dtb, sizeof(host_dtb)), 0);
+	n = fdt_add_subnode(fdt, 0, "psci");
+	ASSERT_TRUE(n >= 0);
+	fdt_setprop_string(fdt, n, "method", "smc");
+	fdt_setprop_u32(fdt, n, "reg", 0x1000);
+	g = build(fdt);
+	ASSERT_TRUE(g != NULL);
+	n = fdt_path_offset(g, "/psci");
+	ASSERT_TRUE(n >= 0);
+	m = fdt_getprop(g, n, "method", NULL);
+	ASSERT_TRUE(m != NULL);
+	EXPECT_STREQ(m, "hvc");
+}
