@@ -7,9 +7,18 @@
 
 #include "config.h"
 
+/* One line: names and paths come from the DTB and may hold anything. */
+static void cfg_err_one_line(char *err)
+{
+	for (; *err; err++)
+		if ((unsigned char)*err < 0x20 || (unsigned char)*err >= 0x7f)
+			*err = '?';
+}
+
 #define CFG_ERR(...)                                \
 	do {                                        \
 		snprintf(err, errlen, __VA_ARGS__); \
+		cfg_err_one_line(err);              \
 		return -EINVAL;                     \
 	} while (0)
 

@@ -109,3 +109,15 @@ TEST(config_device_in_ram_is_refused)
 	/* Straddling the start of RAM. */
 	EXPECT_EQ(fz_parse(0x3ffff000, 0x2000, NULL, NULL, 0), -EINVAL);
 }
+
+TEST(config_error_is_one_line_whatever_the_dtb_holds)
+{
+	/* A devices path with a newline and an escape: the error printed
+	 * one and a half lines and passed the escape to the terminal. */
+	static const char devs[] = "/virtio_\n\033[2Jx";
+
+	EXPECT_EQ(fz_parse(0, 0, NULL, devs, sizeof(devs)), -EINVAL);
+	EXPECT_TRUE(strchr(fz_err, '\n') == NULL);
+	EXPECT_TRUE(strchr(fz_err, '\033') == NULL);
+	EXPECT_TRUE(strstr(fz_err, "no node /virtio_??[2Jx") != NULL);
+}
