@@ -451,6 +451,14 @@ void vgic_irq_clear_pending(struct vcpu *d, struct vgic_irq *irq,
 		irq->sgi_src_pending &= (uint8_t)~sgi_srcs;
 	else
 		irq->flags &= (uint16_t)~VGIC_IRQ_PENDING;
+	/* A passthrough instance that waited for an LR is cancelled: no LR
+	 * will ever own its deactivation, so vigil does it (the physical IRQ
+	 * stayed active and the device fell silent; found by the
+	 * distributor fuzzer). */
+	if (irq->flags & VGIC_IRQ_HW_ACTIVE) {
+		irq->flags &= (uint16_t)~VGIC_IRQ_HW_ACTIVE;
+		vgic_pirq_deactivate(d->vm, irq);
+	}
 	/* A loaded vCPU's LRs belong to its pCPU: its guest may take the
 	 * interrupt meanwhile, as it could on hardware. */
 	if (d->vgic.loaded_on < 0)

@@ -546,6 +546,32 @@ TEST(vgic_passthrough_repended_behind_its_hw_lr_is_delivered_by_maintenance)
 	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
 }
 
+TEST(vgic_passthrough_icpendr_before_an_lr_deactivates_the_physical_irq)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	/* Found by the distributor fuzzer: the instance waited in lr_pending
+	 * with HW_ACTIVE; ICPENDR unqueued it and nothing ever deactivated
+	 * the physical SPI, which then never fired again. */
+	gm_vm_setup(&vm, 1, 96, 4);
+	gm_irq_setup(v, 64, 0x80, 1, true);
+	ASSERT_EQ(vgic_bind_passthrough(&vm, 64, 300), 0);
+	phys_fire(0, 300);
+	EXPECT_TRUE(gm_pirqs[300].active);
+	gm_wr(v, 0x288, 4, 1u << 0); /* ICPENDR2, INTID 64 */
+	EXPECT_FALSE(gm_pirqs[300].active);
+	EXPECT_EQ(gm_pirqs[300].bad_dirs, 0);
+	EXPECT_FALSE(inflight_on(v, 64));
+	phys_fire(0, 300); /* the device is heard again */
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 64);
+	gm_guest_eoi(0, 64);
+	gm_exit(v);
+	EXPECT_FALSE(gm_pirqs[300].active);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	EXPECT_EQ(vgic_unbind_passthrough(&vm, 64), 0);
+}
+
 TEST(vgic_passthrough_routes_physical_irq_to_target_vcpu_pcpu)
 {
 	gm_vm_setup(&vm, 4, 64, 4);
