@@ -500,6 +500,7 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 			  struct hv_config *cfg, char *err, size_t errlen)
 {
 	struct vm_config *vc = &cfg->vms[0];
+	uint64_t bank_end;
 	const char *args;
 	int chosen, len, r;
 
@@ -512,11 +513,18 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 	for (unsigned int i = 0; i < vc->nr_vcpus; i++)
 		vc->affinity[i] = i;
 	vc->ram_base = CONFIG_DEFAULT_RAM_BASE;
-	if (bi->mem[0].base + bi->mem[0].size <= vc->ram_base)
+	/* Up to the first bank's last whole 2 MiB: stage 2 maps RAM in
+	 * blocks, and an unaligned end would map what lies past the bank. */
+	bank_end = ALIGN_DOWN(bi->mem[0].base + bi->mem[0].size, 0x200000ULL);
+	if (bi->mem[0].base > vc->ram_base)
+		CFG_ERR("config error: /memory: first bank starts above the "
+			"default guest RAM at 0x%llx: give a /hypervisor node",
+			(unsigned long long)vc->ram_base);
+	if (bank_end <= vc->ram_base)
 		CFG_ERR("config error: /memory: first bank ends below the "
 			"default guest RAM at 0x%llx",
 			(unsigned long long)vc->ram_base);
-	vc->ram_size = bi->mem[0].base + bi->mem[0].size - vc->ram_base;
+	vc->ram_size = bank_end - vc->ram_base;
 	vc->entry = vc->ram_base;
 	chosen = fdt_path_offset(fdt, "/chosen");
 	args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", &len) : NULL;

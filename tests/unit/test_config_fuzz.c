@@ -121,3 +121,27 @@ TEST(config_error_is_one_line_whatever_the_dtb_holds)
 	EXPECT_TRUE(strchr(fz_err, '\033') == NULL);
 	EXPECT_TRUE(strstr(fz_err, "no node /virtio_??[2Jx") != NULL);
 }
+
+TEST(config_default_vm_ram_ends_on_a_2mib_boundary)
+{
+	/* Found by config_fuzz: a bank ending at 0x80002400 gave the default
+	 * VM 0x30002400 bytes, which stage 2 maps in 2 MiB blocks. */
+	struct boot_info bi = fz_machine;
+	void *fdt = fz_dtb;
+
+	bi.mem[0].size = 0x40002400;
+	fdt_create(fdt, sizeof(fz_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	ASSERT_EQ(config_parse(fdt, &bi, &fz_cfg, fz_err, sizeof(fz_err)), 0);
+	EXPECT_EQ(fz_cfg.vms[0].ram_size, 0x30000000);
+	/* A first bank above the default RAM: one clear line. */
+	bi.mem[0].base = 0x80000000;
+	bi.image_start = 0x80080000;
+	bi.image_end = 0x80200000;
+	EXPECT_EQ(config_parse(fdt, &bi, &fz_cfg, fz_err, sizeof(fz_err)),
+		  -EINVAL);
+	EXPECT_TRUE(strstr(fz_err, "starts above") != NULL);
+}
