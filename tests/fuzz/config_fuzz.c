@@ -121,22 +121,48 @@ static uint64_t cells(const fdt32_t *p, int n)
 
 /* ---- the machine ---------------------------------------------------------- */
 
-/* QEMU virt -m 1G as tools/run-qemu.sh starts it, vigil at 0x40080000 and
- * the DTB at 0x48000000. pCPUs and the boot loader's initrd come from the
- * DTB as core/main.c reads them (simplified). */
+/* RAM from the DTB's memory nodes, as core/main.c reads it, else QEMU
+ * virt -m 1G; vigil 0x80000 into the first bank, the DTB at +128 MiB (as
+ * QEMU puts them). pCPUs and the boot loader's initrd come from the DTB as
+ * core/main.c reads them (simplified). */
 static void machine(const void *fdt, size_t size, struct boot_info *bi)
 {
 	int cpus, node, chosen, len;
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
 	const fdt32_t *p;
 
 	memset(bi, 0, sizeof(*bi));
-	bi->image_start = 0x40080000;
-	bi->image_end = 0x40200000;
-	bi->dtb_start = 0x48000000;
-	bi->dtb_end = 0x48000000 + size;
-	bi->nr_mem = 1;
-	bi->mem[0].base = 0x40000000;
-	bi->mem[0].size = 0x40000000;
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		const char *t = fdt_getprop(fdt, node, "device_type", &len);
+
+		if (!t || len != 7 || memcmp(t, "memory", 7) || ac < 1 ||
+		    ac > 2 || sc < 1 || sc > 2)
+			continue;
+		p = fdt_getprop(fdt, node, "reg", &len);
+		for (int i = 0; p && i + 4 * (ac + sc) <= len;
+		     i += 4 * (ac + sc)) {
+			uint64_t base = cells(p + i / 4, ac);
+			uint64_t sz = cells(p + i / 4 + ac, sc);
+
+			if (bi->nr_mem == CONFIG_MAX_MEM_BANKS)
+				break;
+			if (sz < 0x10000000 || base + sz < base)
+				continue; /* vigil needs room; no wrap */
+			bi->mem[bi->nr_mem].base = base;
+			bi->mem[bi->nr_mem].size = sz;
+			bi->nr_mem++;
+		}
+	}
+	if (!bi->nr_mem) {
+		bi->nr_mem = 1;
+		bi->mem[0].base = 0x40000000;
+		bi->mem[0].size = 0x40000000;
+	}
+	bi->image_start = bi->mem[0].base + 0x80000;
+	bi->image_end = bi->mem[0].base + 0x200000;
+	bi->dtb_start = bi->mem[0].base + 0x8000000;
+	bi->dtb_end = bi->dtb_start + size;
 	bi->nr_pcpus = 1;
 	cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus >= 0) {
@@ -512,18 +538,49 @@ static void build_vm(const struct vm_config *vc)
 static struct hv_config cfg;
 
 /*
- * Paths that name two nodes: two root nodes of one name (fdt_check_full()
- * lets them pass), or a node named "cpus@8000000", which libfdt's lookup
- * of "/cpus" finds too (a name without unit address matches any). vigil,
- * like every libfdt user, takes the first; such a host tree describes no
- * machine, and its guest DTB is not checked.
+ * Paths or phandles that name two nodes: two root nodes of one name
+ * (fdt_check_full() lets them pass), a node named "cpus@8000000", which
+ * libfdt's lookup of "/cpus" finds too (a name without unit address matches
+ * any), or a phandle given twice. vigil, like every libfdt user, takes the
+ * first; such a host tree describes no machine, and its guest DTB is not
+ * checked.
  */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Two nodes with one phandle (fdt_check_full() lets that pass too): the
+ * GIC's phandle keeps whichever comes first. */
+static bool duplicate_phandles(const void *fdt)
+{
+	static uint32_t ph[4096];
+	unsigned int nr = 0;
+
+	for (int n = fdt_next_node(fdt, -1, NULL); n >= 0 && nr < 4096;
+	     n = fdt_next_node(fdt, n, NULL)) {
+		uint32_t p = fdt_get_phandle(fdt, n);
+
+		if (p)
+			ph[nr++] = p;
+	}
+	qsort(ph, nr, sizeof(ph[0]), cmp_u32);
+	for (unsigned int i = 1; i < nr; i++)
+		if (ph[i] == ph[i - 1])
+			return true;
+	return false;
+}
+
 static bool ambiguous_paths(const void *fdt)
 {
 	static const char *const paths[] = {"cpus@", "psci@", "chosen@",
 					    "hypervisor@"};
 	int n, m;
 
+	if (duplicate_phandles(fdt))
+		return true;
 	fdt_for_each_subnode(n, fdt, 0)
 	{
 		const char *name = fdt_get_name(fdt, n, NULL);

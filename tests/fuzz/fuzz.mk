@@ -73,7 +73,7 @@ fuzz-smoke: $(FUZZ_BINS)
 		-max_len=512 -print_final_stats=1 \
 		$(HOSTBUILD)/fuzz-smoke-corpus/trap tests/fuzz/corpus/trap
 	$(CONFIG_FUZZ_BIN) -runs=200000 -max_total_time=30 -seed=1 \
-		-max_len=16384 -print_final_stats=1 \
+		-max_len=32768 -print_final_stats=1 \
 		$(HOSTBUILD)/fuzz-smoke-corpus/config tests/fuzz/corpus/config
 
 fuzz: $(FUZZ_BINS)
