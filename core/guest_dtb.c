@@ -417,6 +417,12 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 		return -EINVAL;
 	}
 	fdt = vm_ipa_to_host(vm, ipa, GUEST_DTB_MAX);
+	if (!fdt) {
+		snprintf(err, errlen,
+			 "VM '%s': guest DTB: 0x%llx+1 MiB is not all RAM",
+			 vm->name, (unsigned long long)ipa);
+		return -EINVAL;
+	}
 	r = fdt_open_into(host_fdt, fdt, GUEST_DTB_MAX);
 	if (r)
 		DTB_ERR(r, "copy");

@@ -4,6 +4,7 @@
  * guest is shown of RAM, CPUs, the GIC and devices. Regression tests for
  * what tests/fuzz/config_fuzz.c found.
  */
+#include <errno.h>
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -351,4 +352,19 @@ TEST(guest_dtb_always_has_psci_over_hvc)
 	m = fdt_getprop(g, n, "method", NULL);
 	ASSERT_TRUE(m != NULL);
 	EXPECT_STREQ(m, "hvc");
+}
+
+TEST(guest_dtb_refused_when_its_megabyte_is_not_all_ram)
+{
+	char err[160];
+
+	memset(&gvm, 0, sizeof(gvm));
+	gvm.nr_vcpus = 1;
+	gvm.nr_ram = 1;
+	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
+	gvm.ram[0].size = 0x402400; /* the top 2 MiB block is 0x2400 bytes */
+	EXPECT_EQ(guest_dtb_build(&gvm, host_tree("memory@40000000"), err,
+				  sizeof(err)),
+		  -EINVAL);
+	EXPECT_TRUE(strstr(err, "not all RAM") != NULL);
 }
