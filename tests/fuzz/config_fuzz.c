@@ -541,9 +541,9 @@ static struct hv_config cfg;
  * Paths or phandles that name two nodes: two root nodes of one name
  * (fdt_check_full() lets them pass), a node named "cpus@8000000", which
  * libfdt's lookup of "/cpus" finds too (a name without unit address matches
- * any), or a phandle given twice. vigil, like every libfdt user, takes the
- * first; such a host tree describes no machine, and its guest DTB is not
- * checked.
+ * any), a phandle given twice, or a node name holding a '/'. vigil, like
+ * every libfdt user, takes the first; such a host tree describes no
+ * machine, and its guest DTB is not checked.
  */
 static int cmp_u32(const void *a, const void *b)
 {
@@ -581,6 +581,14 @@ static bool ambiguous_paths(const void *fdt)
 
 	if (duplicate_phandles(fdt))
 		return true;
+	/* A node name with a '/' in it: paths built from names lie. */
+	for (n = fdt_next_node(fdt, -1, NULL); n >= 0;
+	     n = fdt_next_node(fdt, n, NULL)) {
+		const char *name = fdt_get_name(fdt, n, NULL);
+
+		if (name && strchr(name, '/'))
+			return true;
+	}
 	fdt_for_each_subnode(n, fdt, 0)
 	{
 		const char *name = fdt_get_name(fdt, n, NULL);
