@@ -18,7 +18,7 @@
 #              guest DTB checked (config_fuzz.c; tests/fuzz/corpus/config)
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 600
-FUZZ_SMOKE_RUNS ?= 100000
+FUZZ_SMOKE_RUNS ?= 60000
 FUZZ_CORPUS := $(HOSTBUILD)/fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
@@ -57,8 +57,10 @@ $(CONFIG_FUZZ_BIN): $(CONFIG_FUZZ_SRCS) $(FUZZ_HDRS)
 
 FUZZ_BINS := $(FUZZ_BIN) $(TRAP_FUZZ_BIN) $(CONFIG_FUZZ_BIN)
 
-# Bounded runs, about 85 s in all: the distributor for 40 s, the trap
-# decoder (fast, shallow) for 10 s, the DTB/config parser for 30 s. Each
+# Bounded runs, by count and not by time, with a fixed seed: the same
+# inputs on every machine, so a smoke run that passes here passes in CI
+# (exploring further is `make fuzz`'s job; what it finds is fixed and its
+# input checked in, to be replayed here). About 90 s in all. Each
 # fresh-corpus directory comes first (new inputs go there); the checked-in
 # directories after it are replayed in full before any mutation.
 fuzz-smoke: $(FUZZ_BINS)
@@ -66,13 +68,13 @@ fuzz-smoke: $(FUZZ_BINS)
 	@mkdir -p $(HOSTBUILD)/fuzz-smoke-corpus/vgic-dist \
 		$(HOSTBUILD)/fuzz-smoke-corpus/trap \
 		$(HOSTBUILD)/fuzz-smoke-corpus/config
-	$(FUZZ_BIN) -runs=$(FUZZ_SMOKE_RUNS) -max_total_time=40 -seed=1 \
+	$(FUZZ_BIN) -runs=$(FUZZ_SMOKE_RUNS) -seed=1 \
 		-max_len=128 -print_final_stats=1 \
 		$(HOSTBUILD)/fuzz-smoke-corpus/vgic-dist tests/fuzz/seeds
-	$(TRAP_FUZZ_BIN) -runs=1000000 -max_total_time=10 -seed=1 \
+	$(TRAP_FUZZ_BIN) -runs=300000 -seed=1 \
 		-max_len=512 -print_final_stats=1 \
 		$(HOSTBUILD)/fuzz-smoke-corpus/trap tests/fuzz/corpus/trap
-	$(CONFIG_FUZZ_BIN) -runs=200000 -max_total_time=30 -seed=1 \
+	$(CONFIG_FUZZ_BIN) -runs=100000 -seed=1 \
 		-max_len=32768 -print_final_stats=1 \
 		$(HOSTBUILD)/fuzz-smoke-corpus/config tests/fuzz/corpus/config
 
