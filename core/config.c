@@ -350,9 +350,11 @@ static int parse_boot(const void *fdt, int node, struct vm_config *vc,
 	if (r == 0) {
 		vc->initrd_base = initrd[0];
 		vc->initrd_size = initrd[1];
+		/* Compared without a sum that could wrap past 2^64. */
 		if (!vc->initrd_size || vc->initrd_base < vc->ram_base ||
-		    vc->initrd_base + vc->initrd_size >
-			    vc->ram_base + vc->ram_size)
+		    vc->initrd_base - vc->ram_base > vc->ram_size ||
+		    vc->initrd_size >
+			    vc->ram_size - (vc->initrd_base - vc->ram_base))
 			CFG_ERR("config error: %s: initrd 0x%llx+0x%llx lies "
 				"outside its memory",
 				vc->node, (unsigned long long)vc->initrd_base,

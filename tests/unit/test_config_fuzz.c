@@ -145,3 +145,17 @@ TEST(config_default_vm_ram_ends_on_a_2mib_boundary)
 		  -EINVAL);
 	EXPECT_TRUE(strstr(fz_err, "starts above") != NULL);
 }
+
+TEST(config_initrd_whose_end_wraps_is_refused)
+{
+	/* Found by config_fuzz: base + size wrapped below the end of RAM,
+	 * so an initrd of nearly 2^64 bytes was accepted (and copied). */
+	const uint64_t initrd[2] = {0x580000f9, 0xffffffffffdfff00ULL};
+	const uint64_t fits[2] = {0x5f000000, 0x1000000};
+	const uint64_t over[2] = {0x5f000000, 0x1000001};
+
+	EXPECT_EQ(fz_parse(0, 0, initrd, NULL, 0), -EINVAL);
+	EXPECT_TRUE(strstr(fz_err, "initrd") != NULL);
+	EXPECT_EQ(fz_parse(0, 0, fits, NULL, 0), 0);
+	EXPECT_EQ(fz_parse(0, 0, over, NULL, 0), -EINVAL);
+}
