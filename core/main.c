@@ -232,8 +232,12 @@ void boot_primary(uint64_t dtb_pa)
 	}
 	/* The whole tree, once: libfdt's read-write calls (the guest DTBs
 	 * are built with them) trust its structure, and a malformed one made
-	 * fdt_open_into() memmove a negative size (found by config_fuzz). */
-	r = fdt_check_full(fdt, fdt_totalsize(fdt));
+	 * fdt_open_into() memmove a negative size (found by config_fuzz).
+	 * Version 16 at least: on older ones Debian's libfdt 1.6.1
+	 * fdt_check_full() itself dereferences NULL (config_fuzz too); dtc,
+	 * QEMU and boot loaders write 17. */
+	r = fdt_version(fdt) < 16 ? -FDT_ERR_BADVERSION
+				  : fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (r) {
 		pr_err("DTB at 0x%lx: malformed tree (%s)",
 		       (unsigned long)dtb_pa, fdt_strerror(r));

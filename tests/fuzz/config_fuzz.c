@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the boot configuration: the input is a host DTB.
- * Boot (core/main.c) stops unless the blob passes fdt_check_header() and
- * fdt_check_full(); config_parse() (core/config.c) then reads it and, for a
- * configuration it accepts, guest_dtb_build() (core/guest_dtb.c) derives
- * every VM's DTB from it, with the memory accessors it needs stubbed here.
+ * Boot (core/main.c) stops unless the blob passes fdt_check_header(), is
+ * version 16 or later, and passes fdt_check_full(); config_parse()
+ * (core/config.c) then reads it and, for a configuration it accepts,
+ * guest_dtb_build() (core/guest_dtb.c) derives every VM's DTB from it, with
+ * the memory accessors it needs stubbed here.
  * config_parse() also gets the blobs only fdt_check_header() accepts
  * (libfdt's read-only calls are meant to be safe on them), as defence in
  * depth; guest_dtb_build() only the well-formed ones, as at boot (libfdt's
@@ -624,7 +625,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * than there is (in memory, the blob's size is what it says). */
 	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size)
 		return -1;
-	valid = fdt_check_full(fdt, size) == 0;
+	valid = fdt_version(fdt) >= 16 && fdt_check_full(fdt, size) == 0;
 	machine(fdt, size, &bi);
 
 	memset(err, 0x5a, sizeof(err));
