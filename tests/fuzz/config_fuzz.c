@@ -623,9 +623,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fdt = place_blob(data, size);
 	/* What boot_primary() checks; and the header must not claim more
 	 * than there is (in memory, the blob's size is what it says). */
-	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size)
+	if (fdt_check_header(fdt) != 0 || fdt_totalsize(fdt) > size ||
+	    fdt_version(fdt) < 16)
 		return -1;
-	valid = fdt_version(fdt) >= 16 && fdt_check_full(fdt, size) == 0;
+	valid = fdt_check_full(fdt, size) == 0;
 	machine(fdt, size, &bi);
 
 	memset(err, 0x5a, sizeof(err));
