@@ -257,7 +257,20 @@ static void lrs_request_eoi(struct vcpu *d)
 		uint32_t lr = vv->lr[n];
 		bool waits;
 
-		if (!lr_is_used(vv, n) || (lr & GICH_LR_EOI))
+		if (!lr_is_used(vv, n))
+			continue;
+		/* An SGI re-sent by a source whose instance the guest has
+		 * not taken yet (LR still only pending) is the same pending
+		 * SGI (GICv2 §3.2.4: pending is per source), not a second
+		 * one. */
+		if (vgic_is_sgi(irq) &&
+		    (lr & GICH_LR_STATE_MASK) == GICH_LR_PENDING &&
+		    (irq->sgi_src_pending & BIT(lr_src(lr)))) {
+			irq->sgi_src_pending &= (uint8_t)~BIT(lr_src(lr));
+			vgic_irq_update(d, irq);
+			continue;
+		}
+		if (lr & GICH_LR_EOI)
 			continue;
 		if (vgic_is_sgi(irq))
 			waits = irq->sgi_src_pending & BIT(lr_src(lr));
