@@ -101,6 +101,7 @@ int gic_boot_init(const void *fdt)
 	if (gic_probe(fdt))
 		return -1;
 	vgic_hw_lrs = !platform.gic_no_hw_lrs;
+	vgic_one_lr_per_sgi = platform.gic_one_lr_per_sgi;
 	gic_dist_init();
 	gic_secondary_init();
 	return 0;

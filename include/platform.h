@@ -37,6 +37,12 @@ struct platform {
 	 * active state per CPU: hand passthrough IRQs over with HW = 0 LRs
 	 * and deactivate them through GICD_ICACTIVER (vgic/lr.c). */
 	bool gic_no_hw_lrs;
+	/* QEMU's GICv2 finds the LR of a virtual INTID the guest acknowledges
+	 * or EOIs by INTID alone (the first valid LR that holds it), so two
+	 * LRs with one SGI from two sources get each other's state changes:
+	 * the one acknowledged stays pending and is delivered twice. Keep one
+	 * LR per SGI INTID (vgic/lr.c). */
+	bool gic_one_lr_per_sgi;
 };
 
 extern const struct platform platform;

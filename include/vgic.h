@@ -137,6 +137,9 @@ struct vgic_dist {
 /* Passthrough IRQs use HW = 1 LRs (default) or HW = 0 with an EOI
  * maintenance IRQ and a deactivation by vigil (platform quirk). */
 extern bool vgic_hw_lrs;
+/* At most one LR per SGI INTID, whatever its sources (platform quirk):
+ * a second source waits in sgi_src_pending for the first LR to retire. */
+extern bool vgic_one_lr_per_sgi;
 
 /* ---- setup ---------------------------------------------------------- */
 

@@ -38,7 +38,10 @@ static inline bool vgic_irq_inflight(struct vgic_irq *irq)
 static inline bool vgic_irq_waits_for_retire(const struct vgic_irq *irq)
 {
 	if (vgic_is_sgi(irq))
-		return (irq->sgi_src_pending & irq->sgi_src_in_lr) != 0;
+		return vgic_one_lr_per_sgi
+			       ? irq->sgi_src_pending && irq->sgi_src_in_lr
+			       : (irq->sgi_src_pending & irq->sgi_src_in_lr) !=
+					 0;
 	return irq->nr_lrs && (irq->flags & VGIC_IRQ_PENDING) &&
 	       !(irq->flags & VGIC_IRQ_MIGRATING);
 }

@@ -98,6 +98,19 @@ void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx)
  */
 bool vgic_hw_lrs = true;
 
+/*
+ * GICv2 lets several LRs hold one SGI INTID from different sources (the
+ * CPUID field tells them apart; the GIC architecture makes only LRs
+ * with equal VirtualID and source UNPREDICTABLE, see ICH_LR<n>.vINTID in
+ * ARM DDI 0595), and vigil uses that where the hardware does. QEMU 7.2 (hw/intc/arm_gic.c, gic_get_lr_entry()) applies
+ * the guest's acknowledge and EOI to the first valid LR with that INTID,
+ * not to the one it delivered: the other source's LR stays pending and the
+ * SGI arrives twice (hostile storm.burst saw extra deliveries). There,
+ * another source's instance waits in sgi_src_pending and its LR asks for
+ * an EOI maintenance IRQ (lrs_request_eoi()).
+ */
+bool vgic_one_lr_per_sgi;
+
 static uint32_t lr_build(struct vgic_irq *irq, unsigned int *srcp)
 {
 	uint32_t lr = irq->intid | ((uint32_t)(irq->priority >> 3)
@@ -273,7 +286,9 @@ static void lrs_request_eoi(struct vcpu *d)
 		if (lr & GICH_LR_EOI)
 			continue;
 		if (vgic_is_sgi(irq))
-			waits = irq->sgi_src_pending & BIT(lr_src(lr));
+			waits = vgic_one_lr_per_sgi ? irq->sgi_src_pending != 0
+						    : (irq->sgi_src_pending &
+						       BIT(lr_src(lr))) != 0;
 		else
 			waits = vgic_irq_waits_for_retire(irq);
 		if (waits)

@@ -135,7 +135,8 @@ static bool vgic_irq_wants_lr(struct vm *vm, struct vgic_irq *irq)
 	if (vgic_is_spi(irq) && !irq->targets)
 		return false;
 	if (vgic_is_sgi(irq))
-		return (irq->sgi_src_pending & ~irq->sgi_src_in_lr) != 0;
+		return (irq->sgi_src_pending & ~irq->sgi_src_in_lr) != 0 &&
+		       !(vgic_one_lr_per_sgi && irq->sgi_src_in_lr);
 	if (irq->nr_lrs)
 		return false; /* a re-pend waits for the LR to retire */
 	return (irq->flags & VGIC_IRQ_PENDING) ||

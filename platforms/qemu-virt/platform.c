@@ -20,4 +20,5 @@ const struct platform platform = {
 	.nr_early_map = ARRAY_SIZE(qemu_virt_early_map),
 	.gic_relatch_on_retarget = true,
 	.gic_no_hw_lrs = true,
+	.gic_one_lr_per_sgi = true,
 };

@@ -10,8 +10,11 @@
 struct gm_cpu gm_cpus[GM_MAX_CPUS];
 struct gm_pirq gm_pirqs[GM_NR_PIRQS];
 
+bool gm_qemu_lr_lookup;
+
 void gm_reset(unsigned int nr_lrs)
 {
+	gm_qemu_lr_lookup = false;
 	memset(gm_cpus, 0, sizeof(gm_cpus));
 	memset(gm_pirqs, 0, sizeof(gm_pirqs));
 	for (unsigned int c = 0; c < GM_MAX_CPUS; c++)
@@ -153,12 +156,70 @@ void gich_write_apr(uint32_t val)
 	me()->apr = val;
 }
 
+/* First valid LR of @cpu holding @intid (QEMU's lookup), or -1. */
+static int qemu_lr_of(struct gm_cpu *c, uint32_t intid)
+{
+	for (unsigned int n = 0; n < c->nr_lrs; n++)
+		if (lr_state(c->lr[n]) &&
+		    (c->lr[n] & GICH_LR_VIRTUALID_MASK) == intid)
+			return (int)n;
+	return -1;
+}
+
+static uint32_t qemu_guest_ack(struct gm_cpu *c)
+{
+	unsigned int running =
+		c->apr ? (unsigned int)__builtin_ctz(c->apr) : 32;
+	int best = -1, n;
+	uint32_t *lr;
+
+	for (unsigned int i = 0; i < c->nr_lrs; i++)
+		if (lr_state(c->lr[i]) == GICH_LR_PENDING &&
+		    (best < 0 || lr_prio(c->lr[i]) < lr_prio(c->lr[best])))
+			best = (int)i;
+	if (best < 0 || lr_prio(c->lr[best]) >= running)
+		return 1023;
+	n = qemu_lr_of(c, c->lr[best] & GICH_LR_VIRTUALID_MASK);
+	lr = &c->lr[n];
+	c->apr |= 1u << lr_prio(c->lr[best]);
+	*lr = (*lr & ~GICH_LR_PENDING) | GICH_LR_ACTIVE;
+	if (*lr & GICH_LR_HW)
+		return *lr & GICH_LR_VIRTUALID_MASK;
+	return *lr & (GICH_LR_VIRTUALID_MASK | GICH_LR_CPUID_MASK);
+}
+
+static void phys_deactivate(unsigned int pirq);
+
+static void qemu_guest_eoi(struct gm_cpu *c, uint32_t iar)
+{
+	uint32_t intid = iar & GICH_LR_VIRTUALID_MASK;
+	bool valid = false;
+	uint32_t *lr;
+
+	c->apr &= c->apr - 1;
+	for (unsigned int n = 0; n < c->nr_lrs; n++)
+		if ((c->lr[n] & GICH_LR_ACTIVE) &&
+		    (c->lr[n] & GICH_LR_VIRTUALID_MASK) == intid)
+			valid = true;
+	if (!valid) {
+		c->eoicount++;
+		return;
+	}
+	lr = &c->lr[qemu_lr_of(c, intid)];
+	*lr &= ~GICH_LR_ACTIVE;
+	if ((*lr & GICH_LR_HW) && !(*lr & GICH_LR_STATE_MASK))
+		phys_deactivate((*lr & GICH_LR_PHYSID_MASK) >>
+				GICH_LR_PHYSID_SHIFT);
+}
+
 uint32_t gm_guest_ack(unsigned int cpu)
 {
 	struct gm_cpu *c = &gm_cpus[cpu];
 	int best = -1;
 	unsigned int running = 32; /* idle priority */
 
+	if (gm_qemu_lr_lookup)
+		return qemu_guest_ack(c);
 	for (unsigned int n = 0; n < c->nr_lrs; n++)
 		if ((c->lr[n] & GICH_LR_ACTIVE) && lr_prio(c->lr[n]) < running)
 			running = lr_prio(c->lr[n]);
@@ -192,6 +253,10 @@ void gm_guest_eoi(unsigned int cpu, uint32_t iar)
 {
 	struct gm_cpu *c = &gm_cpus[cpu];
 
+	if (gm_qemu_lr_lookup) {
+		qemu_guest_eoi(c, iar);
+		return;
+	}
 	for (unsigned int n = 0; n < c->nr_lrs; n++) {
 		uint32_t lr = c->lr[n];
 		uint32_t id = lr & GICH_LR_VIRTUALID_MASK;
@@ -322,6 +387,7 @@ void gm_vm_setup(struct vm *vm, unsigned int nr_vcpus, unsigned int nr_irqs,
 			softirq_run();
 	}
 	gm_reset(nr_lrs);
+	vgic_one_lr_per_sgi = false;
 	memset(vm, 0, sizeof(*vm));
 	vm->nr_vcpus = nr_vcpus;
 	for (unsigned int i = 0; i < nr_vcpus; i++) {

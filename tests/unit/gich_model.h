@@ -37,6 +37,12 @@ struct gm_pirq {
 };
 
 extern struct gm_cpu gm_cpus[GM_MAX_CPUS];
+/* Behave as QEMU 7.2's virtual CPU interface instead of the spec: the
+ * guest's acknowledge and EOI act on the first valid LR holding the INTID
+ * (hw/intc/arm_gic.c, gic_get_lr_entry()), whichever LR was delivered,
+ * and the running priority comes from GICH_APR (set on acknowledge, lowest
+ * bit cleared on EOI). gm_reset() turns it off. */
+extern bool gm_qemu_lr_lookup;
 extern struct gm_pirq gm_pirqs[GM_NR_PIRQS];
 
 /* Reset every model; each pCPU gets @nr_lrs list registers. */

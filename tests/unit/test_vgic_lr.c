@@ -471,6 +471,125 @@ TEST(vgic_sgis_overflowing_lrs_lose_no_source)
 	EXPECT_EQ(n, 8);
 }
 
+/*
+ * SGI 1 from three sources and SGI 2 meet in the LRs of vCPU 0 on a virtual
+ * interface that acknowledges and EOIs the first LR holding an INTID
+ * (QEMU 7.2). Each instance the guest takes is counted by source.
+ */
+static uint32_t sgi_recv[8][16];
+
+static void sgi_send(unsigned int src, unsigned int sgi)
+{
+	gm_wr(&vm.vcpus[src], 0xf00, 4, (1u << 16) | sgi);
+}
+
+static uint32_t sgi_take(void)
+{
+	uint32_t iar = gm_guest_ack(0);
+
+	if (iar != 1023)
+		sgi_recv[iar >> 10][iar & 0xf]++;
+	return iar;
+}
+
+static void sgi_done(struct vcpu *v, uint32_t iar)
+{
+	gm_guest_eoi(0, iar);
+	gm_maint(v);
+}
+
+static void sgi_lr_sharing_script(bool one_lr_per_sgi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	uint32_t a, b, c;
+
+	memset(sgi_recv, 0, sizeof(sgi_recv));
+	gm_vm_setup(&vm, 4, 64, 4);
+	gm_qemu_lr_lookup = true;
+	vgic_one_lr_per_sgi = one_lr_per_sgi;
+	gm_wr(v, 0x000, 4, 1);
+	sgi_send(1, 1);
+	gm_enter(v);
+	a = sgi_take();
+	gm_exit(v);
+	sgi_send(2, 1); /* while source 1's is active */
+	gm_enter(v);
+	sgi_done(v, a);
+	b = sgi_take();
+	gm_exit(v);
+	sgi_send(1, 1); /* while source 2's is active */
+	gm_enter(v);
+	sgi_done(v, b);
+	c = sgi_take();
+	sgi_done(v, c);
+	gm_exit(v);
+	sgi_send(1, 2);
+	sgi_send(3, 1);
+	for (unsigned int round = 0; round < 4; round++) {
+		uint32_t iar;
+
+		gm_enter(v);
+		while ((iar = sgi_take()) != 1023)
+			sgi_done(v, iar);
+		gm_exit(v);
+	}
+}
+
+/* Without the quirk, the model shows what QEMU does: source 2's LR stays
+ * active under the guest's EOI (it went to source 1's LR), and the next
+ * acknowledge of SGI 1 returns it a second time. This is the failure the
+ * hostile guest's storm.burst saw; the test keeps the model honest. */
+TEST(vgic_qemu_lr_lookup_duplicates_an_sgi_with_two_lrs)
+{
+	sgi_lr_sharing_script(false);
+	EXPECT_EQ(sgi_recv[1][1], 2);
+	EXPECT_EQ(sgi_recv[2][1], 2);
+	EXPECT_EQ(sgi_recv[3][1], 1);
+	EXPECT_EQ(sgi_recv[1][2], 1);
+}
+
+TEST(vgic_one_lr_per_sgi_delivers_each_source_exactly_on_qemu)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	sgi_lr_sharing_script(true);
+	EXPECT_EQ(sgi_recv[1][1], 2);
+	EXPECT_EQ(sgi_recv[2][1], 1);
+	EXPECT_EQ(sgi_recv[3][1], 1);
+	EXPECT_EQ(sgi_recv[1][2], 1);
+	EXPECT_EQ(gm_valid_lrs(0), 0);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+TEST(vgic_one_lr_per_sgi_keeps_every_source_with_one_lr_at_a_time)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	uint32_t seen = 0;
+
+	gm_vm_setup(&vm, 4, 64, 4);
+	vgic_one_lr_per_sgi = true;
+	gm_wr(v, 0x000, 4, 1);
+	for (unsigned int s = 1; s < 4; s++)
+		sgi_send(s, 7);
+	gm_enter(v);
+	EXPECT_EQ(gm_valid_lrs(0), 1);
+	for (unsigned int i = 0; i < 3; i++) {
+		uint32_t iar = gm_guest_ack(0);
+
+		EXPECT_EQ(iar & 0x3ff, 7);
+		seen |= 1u << (iar >> 10);
+		gm_guest_eoi(0, iar);
+		/* the next source comes in through the EOI maintenance */
+		EXPECT_EQ(gm_maint(v), i < 2);
+		EXPECT_EQ(gm_valid_lrs(0), i < 2 ? 1 : 0);
+	}
+	EXPECT_EQ(seen, 0x0e);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 7));
+}
+
 /* ---- passthrough ----------------------------------------------------- */
 
 static void phys_fire(unsigned int cpu, unsigned int pirq)
