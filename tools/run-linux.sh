@@ -17,6 +17,9 @@
 #   --disk FILE     raw image for the virtio-blk disk (default
 #                   build/linux/scratch.img, 16 MiB of zeros, made if missing)
 #   --append ARGS   more kernel command-line arguments
+#   --hostfwd H:G   forward TCP port H on the host's 127.0.0.1 to port G of
+#                   the guest's virtio-net (user networking: the guest is
+#                   10.0.2.15 once it ran udhcpc); may be given more than once
 #   --dry-run       print the QEMU command line instead of running it
 #
 # Environment: VIGIL_SMP (default 4), VIGIL_MEM (default 1G), QEMU (default
@@ -55,6 +58,7 @@ mode=native
 icount=0
 disk=""
 dry=0
+netdev="user,id=n0"
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--native) mode=native ;;
@@ -64,6 +68,16 @@ while [ $# -gt 0 ]; do
 	--disk=*) disk=${1#--disk=} ;;
 	--append) [ $# -ge 2 ] || usage; CMDLINE="$CMDLINE $2"; shift ;;
 	--append=*) CMDLINE="$CMDLINE ${1#--append=}" ;;
+	--hostfwd) [ $# -ge 2 ] || usage; fwd=$2; shift ;&
+	--hostfwd=*)
+		[ "${fwd:-}" ] || fwd=${1#--hostfwd=}
+		case "$fwd" in
+		[0-9]*:[0-9]*) ;;
+		*) echo "$0: --hostfwd wants HOSTPORT:GUESTPORT, not $fwd" >&2
+		   exit 2 ;;
+		esac
+		netdev="$netdev,hostfwd=tcp:127.0.0.1:${fwd%%:*}-:${fwd#*:}"
+		fwd="" ;;
 	--dry-run) dry=1 ;;
 	--) shift; break ;;
 	-h|--help) usage ;;
@@ -110,7 +124,7 @@ devices=(
 	-drive "if=none,file=$disk,format=raw,id=d0"
 	-device "virtio-blk-device,drive=d0"
 	-device virtio-rng-device
-	-netdev "user,id=n0"
+	-netdev "$netdev"
 	-device "virtio-net-device,netdev=n0"
 )
 
