@@ -219,6 +219,14 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		if (r)
 			return r;
 	}
+	/* Boolean: `= <0>` must not read as consent. */
+	if (fdt_getprop(fdt, node, "vigil,dma-unrestricted", &len)) {
+		if (len != 0)
+			CFG_ERR("config error: %s: vigil,dma-unrestricted "
+				"takes no value",
+				vc->node);
+		vc->dma_unrestricted = true;
+	}
 	r = parse_boot(fdt, node, vc, err, errlen);
 	if (!r)
 		r = parse_devices(fdt, node, vc, err, errlen);
@@ -230,6 +238,30 @@ static int fdt_cells_of(const void *fdt, int node, const char *name, int dflt)
 	const fdt32_t *p = fdt_getprop(fdt, node, name, NULL);
 
 	return p ? (int)fdt32_to_cpu(*p) : dflt;
+}
+
+/*
+ * Compatibles of devices that master DMA. vigil has no IOMMU: such a device
+ * reads and writes whatever physical address its guest programs into it,
+ * and stage 2 does not stand in the way, so it reaches vigil and every VM.
+ * With more than one VM, a VM node is given one only if it says
+ * `vigil,dma-unrestricted` (check_dma()). Add a compatible here for every
+ * bus master a platform's DTB can pass through.
+ */
+static const char *const dma_master_compat[] = {
+	/* virtio 1.1 §2.6, §4.2.2: the device reads and writes its
+	 * virtqueues' rings and buffers at the addresses the driver writes
+	 * to QueueDescLow... and into the descriptors (on QEMU virt: every
+	 * -device virtio-*-device behind a transport). */
+	"virtio,mmio",
+};
+
+static bool dev_is_dma_master(const void *fdt, int node)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(dma_master_compat); i++)
+		if (!fdt_node_check_compatible(fdt, node, dma_master_compat[i]))
+			return true;
+	return false;
 }
 
 /* A passthrough device: its first reg range and its SPIs. */
@@ -252,6 +284,7 @@ static int parse_device(const void *fdt, const char *path, const char *vmnode,
 			vmnode, path);
 	d->base = read_cells(reg, ac);
 	d->size = read_cells(reg + ac, sc);
+	d->dma_master = dev_is_dma_master(fdt, node);
 	if (!d->size)
 		CFG_ERR("config error: %s: devices: %s has an empty reg",
 			vmnode, path);
@@ -498,6 +531,30 @@ static int check_vm(const struct boot_info *bi, const struct hv_config *cfg,
 	return check_devices(bi, cfg, idx, err, errlen);
 }
 
+/*
+ * No IOMMU: a DMA master reaches all physical memory. A VM alone with one
+ * can reach only vigil besides itself, and vigil serves only that VM (the
+ * default VM has every virtio-mmio transport); beside other VMs it reads
+ * and writes theirs, so its node must say it is trusted with them.
+ */
+static int check_dma(const struct hv_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->nr_vms < 2)
+		return 0;
+	for (unsigned int i = 0; i < cfg->nr_vms; i++) {
+		const struct vm_config *vc = &cfg->vms[i];
+
+		for (unsigned int a = 0; a < vc->nr_devs; a++)
+			if (vc->devs[a].dma_master && !vc->dma_unrestricted)
+				CFG_ERR("config error: %s: device %s can DMA "
+					"to all memory (no IOMMU): with %u VMs "
+					"it needs vigil,dma-unrestricted",
+					vc->node, vc->devs[a].path,
+					cfg->nr_vms);
+	}
+	return 0;
+}
+
 static int default_config(const void *fdt, const struct boot_info *bi,
 			  struct hv_config *cfg, char *err, size_t errlen)
 {
@@ -580,7 +637,7 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 	}
 	if (cfg->nr_vms == 0)
 		CFG_ERR("config error: /hypervisor: no vm@N node");
-	return 0;
+	return check_dma(cfg, err, errlen);
 }
 
 /* ---- what the boot loader put in RAM ---------------------------------- */

@@ -39,6 +39,9 @@ struct vm_config {
 	uint64_t initrd_base, initrd_size; /* 0 size: none */
 	bool initrd_from_chosen;	   /* copy the boot loader's initrd */
 	char bootargs[256];
+	/* `vigil,dma-unrestricted`: the node accepts that its DMA masters
+	 * reach all memory, which makes the VM as trusted as vigil. */
+	bool dma_unrestricted;
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
 };

@@ -66,6 +66,9 @@ struct vm_device {
 	uint64_t base, size;
 	unsigned int nr_irqs;
 	unsigned int irqs[VM_DEV_MAX_IRQS];
+	/* Masters DMA (core/config.c `dma_master_compat`): with no IOMMU it
+	 * reaches all physical memory, not only its VM's. */
+	bool dma_master;
 };
 
 struct vm {

@@ -22,8 +22,9 @@
  *    non-empty, 2 MiB aligned, inside one memory bank and clear of vigil,
  *    the DTB, the boot loader's initrd and every other VM; entry and initrd
  *    inside RAM; devices non-empty, not wrapping, clear of the VM's RAM, no
- *    device page or IRQ shared between VMs, no IRQ or path twice; every
- *    string terminated;
+ *    device page or IRQ shared between VMs, no IRQ or path twice; with
+ *    more than one VM, no virtio-mmio device in a VM without
+ *    vigil,dma-unrestricted; every string terminated;
  *  - a guest DTB that guest_dtb_build() returns is a valid tree (when the
  *    host's was) holding exactly the VM's RAM and vCPUs, PSCI over HVC, no
  *    /hypervisor, and no device node the VM was not given.
@@ -328,6 +329,32 @@ static void check_vm_config(const struct boot_info *bi,
 						check(d->irqs[p] != x->irqs[q],
 						      "an IRQ given twice");
 			}
+		}
+	}
+}
+
+/* No IOMMU: with more than one VM, a DMA master (a virtio-mmio transport)
+ * goes only to a VM node that says vigil,dma-unrestricted. Looked up in the
+ * blob again, as parse_device() found it (unless the stored path may be
+ * cut short). */
+static void check_dma_masters(const void *fdt, const struct hv_config *cfg)
+{
+	if (cfg->nr_vms < 2)
+		return;
+	for (unsigned int i = 0; i < cfg->nr_vms; i++) {
+		const struct vm_config *vc = &cfg->vms[i];
+
+		for (unsigned int a = 0;
+		     a < vc->nr_devs && !vc->dma_unrestricted; a++) {
+			const char *path = vc->devs[a].path;
+			int node = fdt_path_offset(fdt, path);
+
+			if (strlen(path) == sizeof(vc->devs[a].path) - 1)
+				continue;
+			check(node >= 0 && fdt_node_check_compatible(
+						   fdt, node, "virtio,mmio"),
+			      "a DMA master beside another VM without "
+			      "vigil,dma-unrestricted");
 		}
 	}
 }
@@ -643,6 +670,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(cfg.nr_vms >= 1 && cfg.nr_vms <= VM_MAX_VMS, "number of VMs");
 	for (unsigned int i = 0; i < cfg.nr_vms; i++)
 		check_vm_config(&bi, &cfg, i);
+	check_dma_masters(fdt, &cfg);
 
 	/* What the boot loader put in RAM: the bytes after the blob. */
 	for (unsigned int i = 0; i < cfg.nr_vms; i++)

@@ -120,6 +120,13 @@ CASES = [
     Case("device-missing-from-the-dtb",
          hypervisor(hello_vm0('devices = "/uart@1234";')),
          "/hypervisor/vm@0", r"devices: no node /uart@1234 in the DTB$"),
+    # No IOMMU: a virtio-mmio transport masters DMA to all of memory.
+    Case("dma-master-beside-another-vm-without-opt-in",
+         hypervisor(hello_vm0('devices = "/virtio_mmio@a003e00";'),
+                    vm("vm@1", *VM1)),
+         "/hypervisor/vm@0",
+         r"device /virtio_mmio@a003e00 can DMA to all memory \(no IOMMU\): "
+         r"with 2 VMs it needs vigil,dma-unrestricted$"),
     Case("device-listed-twice",
          hypervisor(hello_vm0(
              'devices = "/pl031@9010000", "/pl031@9010000";')),

@@ -38,6 +38,8 @@ struct vm_desc {
 	uint64_t image_base, image_size; /* size 0: leave out */
 	bool has_crc;
 	uint32_t crc;
+	/* vigil,dma-unrestricted: 0 leave out, 1 empty (boolean), 2 = <0> */
+	int dma_unrestricted;
 };
 
 /* The /hypervisor node's compatible; "": leave out. */
@@ -134,6 +136,12 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 			if (d->initrd_size)
 				prop_u64s(fdt, "initrd", d->initrd_base,
 					  d->initrd_size, 2);
+			if (d->dma_unrestricted == 1)
+				fdt_property(fdt, "vigil,dma-unrestricted",
+					     NULL, 0);
+			if (d->dma_unrestricted == 2)
+				fdt_property_u32(fdt, "vigil,dma-unrestricted",
+						 0);
 			fdt_end_node(fdt);
 		}
 		fdt_end_node(fdt);
@@ -554,6 +562,109 @@ TEST(config_same_irq_given_to_two_vms_is_refused)
 	EXPECT_EQ(parse(d, 2), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: IRQ 34 of "
 			  "/dup-irq@9100000 is given to /pl031@9010000 too");
+}
+
+/* ---- DMA masters (no IOMMU) -------------------------------------------- */
+
+static const char dma_refusal_vm0[] =
+	"config error: /hypervisor/vm@0: device /virtio_mmio@a000000 can DMA "
+	"to all memory (no IOMMU): with 2 VMs it needs vigil,dma-unrestricted";
+static const char dma_refusal_vm1[] =
+	"config error: /hypervisor/vm@1: device /virtio_mmio@a000200 can DMA "
+	"to all memory (no IOMMU): with 2 VMs it needs vigil,dma-unrestricted";
+
+/* vm@0 given the virtio-mmio transport at 0xa000000, vm@1 the RTC. */
+static void dma_vms(struct vm_desc d[2])
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	const struct vm_desc v[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000, 0, 0,
+		 DEVS("/virtio_mmio@a000000")},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000, 0, 0,
+		 DEVS("/pl031@9010000")},
+	};
+
+	d[0] = v[0];
+	d[1] = v[1];
+}
+
+TEST(config_dma_master_beside_another_vm_is_refused_naming_node_and_device)
+{
+	struct vm_desc d[2];
+
+	dma_vms(d);
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, dma_refusal_vm0);
+}
+
+TEST(config_dma_master_of_a_later_vm_is_refused_naming_that_vm)
+{
+	struct vm_desc d[2];
+
+	dma_vms(d);
+	d[0].devices = NULL;
+	d[1].devices = "/pl011@9000000\0/virtio_mmio@a000200";
+	d[1].devices_len = sizeof("/pl011@9000000\0/virtio_mmio@a000200");
+	d[0].dma_unrestricted = 1; /* one VM's consent is not the other's */
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, dma_refusal_vm1);
+}
+
+TEST(config_dma_master_with_the_opt_in_is_accepted)
+{
+	struct vm_desc d[2];
+
+	dma_vms(d);
+	d[0].dma_unrestricted = 1;
+	ASSERT_EQ(parse(d, 2), 0);
+	EXPECT_EQ(cfg.nr_vms, 2);
+	EXPECT_TRUE(cfg.vms[0].dma_unrestricted);
+	EXPECT_FALSE(cfg.vms[1].dma_unrestricted);
+	ASSERT_EQ(cfg.vms[0].nr_devs, 1);
+	EXPECT_TRUE(cfg.vms[0].devs[0].dma_master);
+	EXPECT_FALSE(cfg.vms[1].devs[0].dma_master);
+}
+
+TEST(config_dma_master_of_a_single_vm_needs_no_opt_in)
+{
+	struct vm_desc d[2];
+
+	dma_vms(d);
+	ASSERT_EQ(parse(d, 1), 0);
+	EXPECT_EQ(cfg.nr_vms, 1);
+	EXPECT_FALSE(cfg.vms[0].dma_unrestricted);
+	EXPECT_TRUE(cfg.vms[0].devs[0].dma_master);
+}
+
+TEST(config_default_vm_keeps_its_virtio_transports_without_opt_in)
+{
+	ASSERT_EQ(parse(NULL, -1), 0);
+	EXPECT_FALSE(cfg.vms[0].dma_unrestricted);
+	EXPECT_FALSE(cfg.vms[0].devs[0].dma_master); /* PL011 */
+	EXPECT_FALSE(cfg.vms[0].devs[1].dma_master); /* PL031 */
+	EXPECT_TRUE(cfg.vms[0].devs[2].dma_master);
+	EXPECT_TRUE(cfg.vms[0].devs[3].dma_master);
+}
+
+TEST(config_two_vms_without_dma_masters_need_no_opt_in)
+{
+	struct vm_desc d[2];
+
+	dma_vms(d);
+	d[0].devices = "/pl011@9000000\0/ppi-dev@c000000";
+	d[0].devices_len = sizeof("/pl011@9000000\0/ppi-dev@c000000");
+	ASSERT_EQ(parse(d, 2), 0);
+}
+
+TEST(config_dma_unrestricted_with_a_value_is_refused)
+{
+	struct vm_desc d[2];
+
+	dma_vms(d);
+	d[0].dma_unrestricted = 2;
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: "
+			  "vigil,dma-unrestricted takes no value");
 }
 
 /* ---- image ------------------------------------------------------------- */

@@ -4,9 +4,11 @@
  * virtio-rng transport given to this VM): the guest hands the device a
  * buffer at the other VM's canary. vigil maps guest RAM IPA == PA and has
  * no IOMMU (SMMU) support, so the device writes there: a VM given a DMA
- * master can write, and read, any physical memory. The bystander reports
- * its canary changed; tests/system/test_hostile.py expects that today
- * (docs/security.md, "Known gaps").
+ * master can write, and read, any physical memory. Beside another VM, vigil
+ * boots such a configuration only if this VM's node says
+ * vigil,dma-unrestricted; tests/system/test_hostile.py gives it and expects
+ * the bystander to report its canary changed (docs/security.md, "What the
+ * configuration refuses").
  */
 #include "guest_virtio.h"
 #include "hostile.h"
