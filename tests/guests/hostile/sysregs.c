@@ -219,11 +219,12 @@ void cases_sysregs(void)
 }
 
 /*
- * The PMU is the guest's (MDCR_EL2.HPMN = all counters, nothing trapped).
- * PMCCFILTR_EL0.NSH asks the cycle counter to count at EL2 too; on an
- * ARMv8.0 PMU (Cortex-A57) only trapping the PMU could stop that, and
- * vigil does not, so a guest can time vigil's work on its behalf. This
- * measures it: cycles over HVCs counted with NSH set and clear.
+ * The guest has every PMU counter (MDCR_EL2.HPMN = PMCR_EL0.N), but its
+ * PMU accesses trap to vigil (MDCR_EL2.TPM). PMCCFILTR_EL0.NSH asks the
+ * cycle counter to count at EL2 too; on an ARMv8.0 PMU (Cortex-A57) only
+ * that trap stops it, vigil keeping NSH out of the hardware. Were NSH to
+ * reach it, a guest could time vigil's work on its behalf. This measures
+ * it: cycles over HVCs counted with NSH set and clear.
  */
 static uint64_t cycles_over_hvcs(bool nsh)
 {
