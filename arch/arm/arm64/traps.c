@@ -11,6 +11,7 @@
 #include "hvcall.h"
 #include "mmio.h"
 #include "percpu.h"
+#include "pmu.h"
 #include "printk.h"
 #include "trap.h"
 #include "vm.h"
@@ -33,6 +34,20 @@ static void handle_dabt(struct vcpu *v, const struct trap_info *ti)
 	if (trap_emulate_mmio(ti, v->arch.regs.x, v->vm->mmio, v,
 			      fault_ipa()) != MMIO_HANDLED) {
 		arch_inject_dabt(v, read_sysreg(far_el2), ti->write);
+		return;
+	}
+	skip_insn(v, ti);
+}
+
+/* The only system registers vigil traps and emulates are the PMU's
+ * (MDCR_EL2.TPM); the others it traps (TIDCP, TACR) are undefined. */
+static void handle_sysreg(struct vcpu *v, const struct trap_info *ti)
+{
+	uint64_t ps = v->arch.regs.pstate;
+	bool el0 = !(ps & PSR_MODE32) && (ps & PSR_MODE_MASK) == PSR_MODE_EL0t;
+
+	if (pmu_emulate(&v->arch.pmu, ti, el0, v->arch.regs.x)) {
+		arch_inject_undef(v);
 		return;
 	}
 	skip_insn(v, ti);
@@ -62,6 +77,9 @@ static void handle_sync(struct vcpu *v)
 		break;
 	case TRAP_WFX:
 		skip_insn(v, &ti);
+		break;
+	case TRAP_SYSREG:
+		handle_sysreg(v, &ti);
 		break;
 	default:
 		/* Trapped system registers vigil does not emulate, and any

@@ -13,6 +13,7 @@
 #include "lpae.h"
 #include "trap.h"
 #include "percpu.h"
+#include "pmu.h"
 #include "psci_fw.h"
 #include "vm.h"
 
@@ -55,8 +56,16 @@ void arch_el2_init_cpu(void)
 	/* EL1 owns the physical counter and timer; no offset. */
 	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	write_sysreg(cntvoff_el2, 0);
-	/* Guest sees all PMU counters (HPMN = PMCR_EL0.N), nothing trapped. */
-	write_sysreg(mdcr_el2, (read_sysreg(pmcr_el0) >> 11) & 0x1f);
+	/*
+	 * The guest has every PMU counter (HPMN = PMCR_EL0.N), but its PMU
+	 * accesses trap (TPM, and TPMCR for PMCR_EL0 though TPM covers it):
+	 * the ARMv8.0 PMU has no MDCR_EL2.HPMD, and a filter with NSH set
+	 * would count vigil's own cycles (arch/arm/pmu.c keeps NSH out).
+	 */
+	write_sysreg(mdcr_el2,
+		     MDCR_TPM | MDCR_TPMCR |
+			     ((read_sysreg(pmcr_el0) >> PMCR_N_SHIFT) &
+			      MDCR_HPMN_MASK));
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vttbr_el2, 0);
 	isb();
@@ -76,6 +85,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	a->sys.sctlr = SCTLR_EL1_RESET;
 	a->hcr = HCR_GUEST;
+	pmu_vcpu_reset(&a->pmu);
 }
 
 #define SAVE(r, f) (s->f = read_sysreg(r))

@@ -67,3 +67,14 @@ el0_smc:
 	.global	el0_svc
 el0_svc:
 	svc	#0
+
+	.global	el0_msr_pmccfiltr
+el0_msr_pmccfiltr:
+	msr	pmccfiltr_el0, x2
+	svc	#0
+
+	.global	el0_mrs_pmccfiltr
+el0_mrs_pmccfiltr:
+	mrs	x3, pmccfiltr_el0
+	str	x3, [x2]
+	svc	#0

@@ -10,7 +10,9 @@
  * - calls.c: HVC, SMC and PSCI calls with bad function ids and arguments,
  *   and the console hypercall pointed at memory that is not its own;
  * - sysregs.c: trapped and undefined system-register accesses, FP/SIMD
- *   state at entry, the PMU counting at EL2 (EL0 and EL1t: memory.c);
+ *   state at entry, the PMU behind MDCR_EL2.TPM (no counting at EL2,
+ *   filters read back, counters past PMCR_EL0.N, EL0 and PMUSERENR_EL0)
+ *   (EL0 and EL1t: memory.c);
  * - storm.c: SGIs from every vCPU to every vCPU, counted exactly;
  * - reset.c: then it resets its own VM and checks the next boot starts
  *   from scratch;
@@ -267,7 +269,7 @@ int main(uint64_t dtb)
 	cases_calls(dtb);
 	cases_memory();
 	cases_sysregs();
-	case_pmu_el2();
+	cases_pmu();
 	cases_gicd();
 	cases_storm();
 	stop_helpers();

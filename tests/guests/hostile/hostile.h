@@ -99,6 +99,8 @@ bool probe_is_sea(const struct probe *p, enum access a, uint64_t addr);
 bool el0_run(void (*fn)(void), uint64_t arg, struct fault *f);
 extern void el0_ldr(void), el0_str(void), el0_br(void), el0_hvc(void),
 	el0_smc(void), el0_svc(void);
+/* msr pmccfiltr_el0, x2; and mrs x3, pmccfiltr_el0 stored at [x2]. */
+extern void el0_msr_pmccfiltr(void), el0_mrs_pmccfiltr(void);
 
 /* ---- the sections ---- */
 
@@ -111,7 +113,8 @@ void cases_memory(void);
 void cases_sysregs(void);
 void cases_gicd(void);
 void cases_storm(void);
-void case_pmu_el2(void);
+/* The PMU behind MDCR_EL2.TPM (sysregs.c). */
+void cases_pmu(void);
 /* hostile.dma=1: only this (dma.c). */
 void case_dma(uint64_t dtb);
 /* Run first, before anything else touches FP/SIMD registers. */

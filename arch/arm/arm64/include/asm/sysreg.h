@@ -81,6 +81,11 @@
 #define CNTHCTL_EL1PCTEN BIT(0)
 #define CNTHCTL_EL1PCEN BIT(1)
 
+/* MDCR_EL2 (ARM ARM, its register description). */
+#define MDCR_HPMN_MASK 0x1fUL
+#define MDCR_TPMCR BIT(5) /* trap EL0/EL1 PMCR_EL0 accesses */
+#define MDCR_TPM BIT(6)	  /* trap EL0/EL1 accesses to every PMU register */
+
 #define MPIDR_AFF_MASK 0xff00ffffffUL
 
 #endif

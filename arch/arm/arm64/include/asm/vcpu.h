@@ -10,6 +10,7 @@
 #ifndef __ASSEMBLY__
 
 #include "compiler.h"
+#include "pmu.h"
 
 /* Layout shared with arch/arm/arm64/entry.S: keep offsets in step. */
 struct vcpu_regs {
@@ -32,6 +33,9 @@ struct vcpu_arch {
 	struct vcpu_regs regs;
 	struct vcpu_sysregs sys;
 	uint64_t hcr; /* HCR_EL2 while this vCPU runs */
+	/* The guest's NSH bits. The PMU itself is not switched: a vCPU has
+	 * its pCPU to itself (config refuses two vCPUs on a pCPU). */
+	struct vcpu_pmu pmu;
 };
 
 #endif /* __ASSEMBLY__ */
