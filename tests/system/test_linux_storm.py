@@ -277,7 +277,7 @@ def vigil(images, disk):
         s.g.close()
 
 
-# ---- under vigil: pass / fail ------------------------------------------------
+# ---- under vigil: pass / fail -----------------------------------------------
 
 def test_every_checksum_matches_and_no_pass_stalls(vigil, capsys):
     s = vigil
@@ -389,7 +389,7 @@ def test_vigil_moved_every_irq_and_lost_none(vigil, capsys):
     assert max(hw.values()) >= 1, hw
 
 
-# ---- natively: information only ----------------------------------------------
+# ---- natively: information only ---------------------------------------------
 
 def test_native_storm_is_reported_beside_vigil(images, disk, capsys):
     """The same storm on QEMU's GICv2 without vigil. Its stalls are
