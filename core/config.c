@@ -264,12 +264,66 @@ static bool dev_is_dma_master(const void *fdt, int node)
 	return false;
 }
 
-/* A passthrough device: its first reg range and its SPIs. */
+/*
+ * Translate @addr (the child address of a device on @bus, @size bytes long)
+ * to a CPU physical address through the ranges of @bus and of every bus
+ * above it (DT spec v0.4 §2.3.8): an empty ranges is the identity, a
+ * missing one means the bus is not memory mapped, and the whole device must
+ * lie inside one range. Returns NULL, or why not, with *@stop the bus that
+ * stopped it.
+ */
+static const char *translate_reg(const void *fdt, int bus, uint64_t *addr,
+				 uint64_t size, int *stop)
+{
+	while (bus > 0) {
+		int parent = fdt_parent_offset(fdt, bus), len, cac, csc, pac, w;
+		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
+		bool found = false;
+
+		*stop = bus;
+		if (!r)
+			return "has no ranges";
+		if (len == 0) {
+			bus = parent;
+			continue;
+		}
+		cac = fdt_cells_of(fdt, bus, "#address-cells", 2);
+		csc = fdt_cells_of(fdt, bus, "#size-cells", 1);
+		pac = fdt_cells_of(fdt, parent, "#address-cells", 2);
+		if (cac < 1 || cac > 2 || csc < 1 || csc > 2 || pac < 1 ||
+		    pac > 2)
+			return "has ranges of more than 2 cells";
+		w = cac + pac + csc;
+		if (len % (4 * w))
+			return "has a malformed ranges";
+		for (int i = 0; !found && i < len / 4; i += w) {
+			uint64_t cb = read_cells(r + i, cac);
+			uint64_t pb = read_cells(r + i + cac, pac);
+			uint64_t sz = read_cells(r + i + cac + pac, csc);
+			uint64_t off = *addr - cb;
+
+			if (*addr < cb || off >= sz || size > sz - off)
+				continue;
+			if (pb + off < pb)
+				return "has a range that wraps";
+			*addr = pb + off;
+			found = true;
+		}
+		if (!found)
+			return "maps no range holding it";
+		bus = parent;
+	}
+	return NULL;
+}
+
+/* A passthrough device: its first reg range, translated to a physical
+ * address, and its SPIs. */
 static int parse_device(const void *fdt, const char *path, const char *vmnode,
 			struct vm_device *d, char *err, size_t errlen)
 {
-	int node = fdt_path_offset(fdt, path), parent, ac, sc, len;
+	int node = fdt_path_offset(fdt, path), parent, ac, sc, len, stop;
 	const fdt32_t *reg, *irq;
+	const char *why;
 
 	if (node < 0)
 		CFG_ERR("config error: %s: devices: no node %s in the DTB",
@@ -288,6 +342,15 @@ static int parse_device(const void *fdt, const char *path, const char *vmnode,
 	if (!d->size)
 		CFG_ERR("config error: %s: devices: %s has an empty reg",
 			vmnode, path);
+	why = translate_reg(fdt, parent, &d->base, d->size, &stop);
+	if (why) {
+		char bus[64];
+
+		if (fdt_get_path(fdt, stop, bus, sizeof(bus)))
+			snprintf(bus, sizeof(bus), "its bus");
+		CFG_ERR("config error: %s: devices: %s: bus %s %s", vmnode,
+			path, bus, why);
+	}
 	if (d->base + (d->size - 1) < d->base)
 		CFG_ERR("config error: %s: devices: %s: reg 0x%llx+0x%llx "
 			"wraps past the end of the address space",
@@ -340,13 +403,28 @@ static int parse_devices(const void *fdt, int node, struct vm_config *vc,
 static const char *const default_dev_compat[] = {"arm,pl011", "arm,pl031",
 						 "virtio,mmio"};
 
+/* Whether @node is in use: no status, or "okay" ("ok" in older trees;
+ * DT spec v0.4 §2.3.4). */
+static bool node_enabled(const void *fdt, int node)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+	return !st || !strcmp(st, "okay") || !strcmp(st, "ok");
+}
+
 static int default_devices(const void *fdt, struct vm_config *vc, char *err,
 			   size_t errlen)
 {
-	int node, r;
+	int node, r, depth = 0;
 
-	fdt_for_each_subnode(node, fdt, 0)
-	{
+	/*
+	 * Every node below the root, in tree order: boards put devices under
+	 * a bus. Stop where the root ends (depth drops to -1): on a node
+	 * after it (a malformed tree) fdt_get_path of libfdt 1.6.1 reads
+	 * below its buffer (found by the config fuzzer).
+	 */
+	for (node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
 		char path[64];
 		bool want = false;
 
@@ -355,7 +433,8 @@ static int default_devices(const void *fdt, struct vm_config *vc, char *err,
 			if (!fdt_node_check_compatible(fdt, node,
 						       default_dev_compat[i]))
 				want = true;
-		if (!want || vc->nr_devs == VM_MAX_DEVS)
+		if (!want || !node_enabled(fdt, node) ||
+		    vc->nr_devs == VM_MAX_DEVS)
 			continue;
 		if (fdt_get_path(fdt, node, path, sizeof(path)))
 			continue;

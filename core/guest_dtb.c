@@ -200,20 +200,29 @@ static bool vm_has_device(const struct vm *vm, const char *path)
 }
 
 /*
- * Keep only what the guest owns: every root node with a reg (a device) goes
- * unless it is memory, the GIC or one of the VM's passthrough devices; a
- * node whose gpios point at a removed controller goes with it.
+ * Keep only what the guest owns, under @bus (the root, then every bus
+ * below it): a node with a reg (a device) goes unless it is memory, the
+ * GIC or one of the VM's passthrough devices, which keeps its whole
+ * subtree; a bus (ranges, no reg) keeps what the VM owns of it and goes
+ * when nothing is left; a node whose gpios point at a removed controller
+ * goes with it. The buses above an owned device stay, with their ranges:
+ * the guest translates its reg as the host does (stage 2 maps IPA == PA).
  */
-static int prune_devices(struct vm *vm, void *fdt, int gic)
+#define PRUNE_MAX_DEPTH 8 /* buses below the root; a deeper tree is refused */
+
+static int prune_bus(struct vm *vm, void *fdt, int bus, uint32_t gic_phandle,
+		     int depth)
 {
-	uint32_t gic_phandle = fdt_get_phandle(fdt, gic);
 	bool again = true;
+
+	if (depth > PRUNE_MAX_DEPTH)
+		return -FDT_ERR_BADSTRUCTURE; /* bounds vigil's stack */
 
 	while (again) {
 		int n;
 
 		again = false;
-		fdt_for_each_subnode(n, fdt, 0)
+		fdt_for_each_subnode(n, fdt, bus)
 		{
 			char path[64];
 			const char *type;
@@ -228,8 +237,18 @@ static int prune_devices(struct vm *vm, void *fdt, int gic)
 			     fdt_get_phandle(fdt, n) == gic_phandle) ||
 			    fdt_getprop(fdt, n, "interrupt-controller", NULL))
 				continue;
-			if (fdt_getprop(fdt, n, "reg", NULL))
+			if (fdt_getprop(fdt, n, "reg", NULL)) {
 				drop = !vm_has_device(vm, path);
+			} else if (fdt_getprop(fdt, n, "ranges", NULL)) {
+				/* Deleting below n moves nothing before it:
+				 * n and the walk over its siblings hold. */
+				int r = prune_bus(vm, fdt, n, gic_phandle,
+						  depth + 1);
+
+				if (r)
+					return r;
+				drop = fdt_first_subnode(fdt, n) < 0;
+			}
 			if (gpios_dangle(fdt, n))
 				drop = true;
 			if (drop) {
@@ -243,6 +262,11 @@ static int prune_devices(struct vm *vm, void *fdt, int gic)
 		}
 	}
 	return 0;
+}
+
+static int prune_devices(struct vm *vm, void *fdt, int gic)
+{
+	return prune_bus(vm, fdt, 0, fdt_get_phandle(fdt, gic), 0);
 }
 
 /* The guest's GIC: distributor and CPU interface only (GICV stands behind

@@ -69,6 +69,9 @@ static void dev_node(void *fdt, const char *name, const char *compat,
 	fdt_end_node(fdt);
 }
 
+/* More host nodes, added under the root by a test (then reset). */
+static void (*extra_tree)(void *fdt);
+
 /* Build a DTB whose /hypervisor holds @n VMs (n < 0: no /hypervisor). */
 static const void *make_dtb(const struct vm_desc *vms, int n)
 {
@@ -92,6 +95,8 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 	dev_node(fdt, "ppi-dev@c000000", "test,ppi", 0xc000000, 0x1000, -1);
 	/* A device on the RTC's SPI 2 (INTID 34). */
 	dev_node(fdt, "dup-irq@9100000", "test,dup", 0x9100000, 0x1000, 2);
+	if (extra_tree)
+		extra_tree(fdt);
 	if (n >= 0) {
 		fdt_begin_node(fdt, "hypervisor");
 		if (hv_compat[0])
@@ -227,6 +232,155 @@ TEST(config_vm_devices_are_resolved_from_the_host_tree)
 	EXPECT_STREQ(cfg.vms[0].bootargs, "console=ttyAMA0 quiet");
 	EXPECT_EQ(cfg.vms[0].initrd_base, 0x50800000);
 	EXPECT_EQ(cfg.vms[0].initrd_size, 0x100000);
+}
+
+/* ---- devices under buses: reg translated through ranges ---- */
+
+static void bus_dev(void *fdt, const char *name, const char *compat,
+		    uint32_t base, uint32_t size, int spi, bool enabled)
+{
+	fdt32_t reg[2] = {cpu_to_fdt32(base), cpu_to_fdt32(size)};
+
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "compatible", compat);
+	fdt_property(fdt, "reg", reg, sizeof(reg));
+	if (spi >= 0) {
+		fdt32_t irq[3] = {cpu_to_fdt32(0), cpu_to_fdt32((uint32_t)spi),
+				  cpu_to_fdt32(4)};
+
+		fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	}
+	if (!enabled)
+		fdt_property_string(fdt, "status", "disabled");
+	fdt_end_node(fdt);
+}
+
+static void bus_of_one_cell(void *fdt, const char *name)
+{
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "compatible", "simple-bus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 1);
+}
+
+/* A Raspberry Pi 4-like /soc: bus addresses 0x7e000000 are CPU addresses
+ * 0xfe000000; an i2c bus below it with an empty ranges; a bus without
+ * ranges. */
+static void soc_tree(void *fdt)
+{
+	fdt32_t soc[4] = {cpu_to_fdt32(0x7e000000), cpu_to_fdt32(0),
+			  cpu_to_fdt32(0xfe000000), cpu_to_fdt32(0x01800000)};
+
+	bus_of_one_cell(fdt, "soc");
+	fdt_property(fdt, "ranges", soc, sizeof(soc));
+	bus_dev(fdt, "serial@7e201000", "arm,pl011", 0x7e201000, 0x200, 121,
+		true);
+	bus_dev(fdt, "serial@7e201400", "arm,pl011", 0x7e201400, 0x200, 122,
+		false);
+	bus_dev(fdt, "far@7f900000", "test,far", 0x7f900000, 0x1000, -1, true);
+	bus_dev(fdt, "edge@7f7ff000", "test,edge", 0x7f7ff000, 0x2000, -1,
+		true);
+	bus_of_one_cell(fdt, "i2c-bus");
+	fdt_property(fdt, "ranges", NULL, 0);
+	bus_dev(fdt, "eeprom@7e804000", "test,eeprom", 0x7e804000, 0x100, 123,
+		true);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	bus_of_one_cell(fdt, "nobus");
+	bus_dev(fdt, "dev@1000", "test,dev", 0x1000, 0x100, -1, true);
+	fdt_end_node(fdt);
+}
+
+static int parse_soc_devices(const char *devs, int len)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
+	int r;
+
+	d.devices = devs;
+	d.devices_len = len;
+	extra_tree = soc_tree;
+	r = parse(&d, 1);
+	extra_tree = NULL;
+	return r;
+}
+
+TEST(config_device_under_a_bus_is_translated_through_its_ranges)
+{
+	ASSERT_EQ(parse_soc_devices(DEVS("/soc/serial@7e201000\0"
+					 "/soc/i2c-bus/eeprom@7e804000")),
+		  0);
+	ASSERT_EQ(cfg.vms[0].nr_devs, 2);
+	EXPECT_EQ(cfg.vms[0].devs[0].base, 0xfe201000);
+	EXPECT_EQ(cfg.vms[0].devs[0].size, 0x200);
+	EXPECT_EQ(cfg.vms[0].devs[0].irqs[0], 153);
+	/* Through the i2c bus's empty ranges (identity), then /soc's. */
+	EXPECT_EQ(cfg.vms[0].devs[1].base, 0xfe804000);
+	EXPECT_EQ(cfg.vms[0].devs[1].size, 0x100);
+}
+
+TEST(config_device_on_a_bus_without_ranges_is_refused)
+{
+	EXPECT_EQ(parse_soc_devices(DEVS("/nobus/dev@1000")), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: "
+			  "/nobus/dev@1000: bus /nobus has no ranges");
+}
+
+TEST(config_device_outside_its_buses_ranges_is_refused)
+{
+	EXPECT_EQ(parse_soc_devices(DEVS("/soc/far@7f900000")), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: "
+			  "/soc/far@7f900000: bus /soc maps no range holding "
+			  "it");
+	/* Starting inside the range but running past its end. */
+	EXPECT_EQ(parse_soc_devices(DEVS("/soc/edge@7f7ff000")), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: "
+			  "/soc/edge@7f7ff000: bus /soc maps no range holding "
+			  "it");
+}
+
+TEST(config_default_vm_takes_enabled_uarts_under_a_bus)
+{
+	bool nested = false;
+
+	extra_tree = soc_tree;
+	ASSERT_EQ(parse(NULL, -1), 0);
+	extra_tree = NULL;
+	for (unsigned int i = 0; i < cfg.vms[0].nr_devs; i++) {
+		const struct vm_device *dv = &cfg.vms[0].devs[i];
+
+		EXPECT_TRUE(strcmp(dv->path, "/soc/serial@7e201400") != 0);
+		if (!strcmp(dv->path, "/soc/serial@7e201000")) {
+			nested = true;
+			EXPECT_EQ(dv->base, 0xfe201000);
+		}
+	}
+	EXPECT_TRUE(nested);
+	EXPECT_EQ(cfg.vms[0].nr_devs, 5);
+}
+
+/* A top-level node after the root's end: fdt_get_path() of libfdt 1.6.1
+ * reads below its buffer on it. Boot refuses such a tree (fdt_check_full),
+ * config_parse() must not fall over it either (the config fuzzer feeds it
+ * what fdt_check_header() accepts): the default VM's walk stops at the
+ * root's end. */
+TEST(config_default_vm_ignores_a_node_after_the_roots_end)
+{
+	void *fdt = dtb;
+
+	fdt_create(fdt, sizeof(dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	dev_node(fdt, "pl011@9000000", "arm,pl011", 0x9000000, 0x1000, 1);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "stray");
+	dev_node(fdt, "pl011@9100000", "arm,pl011", 0x9100000, 0x1000, 3);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	ASSERT_EQ(config_parse(fdt, &machine, &cfg, err, sizeof(err)), 0);
+	ASSERT_EQ(cfg.vms[0].nr_devs, 1);
+	EXPECT_STREQ(cfg.vms[0].devs[0].path, "/pl011@9000000");
 }
 
 TEST(config_device_missing_from_the_tree_is_refused)

@@ -175,6 +175,177 @@ TEST(guest_dtb_drops_devices_the_vm_was_not_given)
 	EXPECT_TRUE(fdt_path_offset(g, "/intc@8000000") >= 0);
 }
 
+/* ---- devices under buses (a Raspberry Pi 4-like /soc) ---- */
+
+static void reg1(void *fdt, uint32_t base, uint32_t size)
+{
+	fdt32_t c[2] = {cpu_to_fdt32(base), cpu_to_fdt32(size)};
+
+	fdt_property(fdt, "reg", c, sizeof(c));
+}
+
+static void bus_begin(void *fdt, const char *name, const fdt32_t *ranges,
+		      int ranges_len)
+{
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "compatible", "simple-bus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 1);
+	fdt_property(fdt, "ranges", ranges, ranges_len);
+}
+
+static void leaf(void *fdt, const char *name, uint32_t base, uint32_t size)
+{
+	fdt_begin_node(fdt, name);
+	fdt_property_string(fdt, "compatible", "test,dev");
+	reg1(fdt, base, size);
+	fdt_end_node(fdt);
+}
+
+static const void *host_tree_buses(void)
+{
+	const fdt32_t soc[] = {cpu_to_fdt32(0x7e000000), cpu_to_fdt32(0),
+			       cpu_to_fdt32(0xfe000000),
+			       cpu_to_fdt32(0x01800000)};
+	const fdt32_t plat[] = {cpu_to_fdt32(0), cpu_to_fdt32(0),
+				cpu_to_fdt32(0x0c000000),
+				cpu_to_fdt32(0x02000000)};
+	void *fdt = host_dtb;
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "memory@40000000");
+	fdt_property_string(fdt, "device_type", "memory");
+	reg2(fdt, 0x40000000, 0x40000000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	reg2(fdt, 0x08000000, 0x10000);
+	fdt_end_node(fdt);
+	bus_begin(fdt, "soc", soc, sizeof(soc));
+	leaf(fdt, "serial@7e201000", 0x7e201000, 0x200);
+	leaf(fdt, "serial@7e215040", 0x7e215040, 0x40);
+	bus_begin(fdt, "i2c-bus", NULL, 0); /* empty ranges: identity */
+	leaf(fdt, "eeprom@7e804000", 0x7e804000, 0x100);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "clk-osc"); /* neither device nor bus */
+	fdt_property_string(fdt, "compatible", "fixed-clock");
+	fdt_property_u32(fdt, "clock-frequency", 54000000);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	/* QEMU virt's platform bus: ranges, nothing on it. */
+	bus_begin(fdt, "platform-bus@c000000", plat, sizeof(plat));
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+static const void *build_with_device(const void *host, const char *path)
+{
+	char err[160];
+
+	memset(&gvm, 0, sizeof(gvm));
+	snprintf(gvm.name, sizeof(gvm.name), "g");
+	gvm.nr_vcpus = 1;
+	gvm.vcpus[0].vmpidr = BIT(31);
+	gvm.nr_ram = 1;
+	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
+	gvm.ram[0].size = GDTB_RAM_SIZE;
+	gvm.nr_devs = 1;
+	snprintf(gvm.devs[0].path, sizeof(gvm.devs[0].path), "%s", path);
+	if (guest_dtb_build(&gvm, host, err, sizeof(err))) {
+		printf("    %s\n", err);
+		return NULL;
+	}
+	return gbuf;
+}
+
+TEST(guest_dtb_keeps_an_owned_device_under_its_bus_with_the_ranges)
+{
+	const void *g =
+		build_with_device(host_tree_buses(), "/soc/serial@7e201000");
+	int soc, len;
+	const fdt32_t *r;
+
+	ASSERT_TRUE(g != NULL);
+	soc = fdt_path_offset(g, "/soc");
+	ASSERT_TRUE(soc >= 0);
+	r = fdt_getprop(g, soc, "ranges", &len);
+	ASSERT_EQ(len, 16);
+	EXPECT_EQ(fdt32_to_cpu(r[0]), 0x7e000000);
+	EXPECT_EQ(fdt32_to_cpu(r[2]), 0xfe000000);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e201000") >= 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/clk-osc") >= 0);
+}
+
+TEST(guest_dtb_drops_the_devices_of_a_bus_the_vm_was_not_given)
+{
+	const void *g =
+		build_with_device(host_tree_buses(), "/soc/serial@7e201000");
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e215040") < 0);
+	/* A bus left empty goes, nested or at the root. */
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/i2c-bus") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/platform-bus@c000000") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/intc@8000000") >= 0);
+}
+
+TEST(guest_dtb_keeps_a_nested_bus_that_holds_an_owned_device)
+{
+	const void *g = build_with_device(host_tree_buses(),
+					  "/soc/i2c-bus/eeprom@7e804000");
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/i2c-bus/eeprom@7e804000") >= 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e201000") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e215040") < 0);
+}
+
+TEST(guest_dtb_refused_when_buses_nest_deeper_than_it_walks)
+{
+	void *fdt = host_dtb;
+	char err[160];
+
+	/* The host tree is the boot loader's: bounded recursion keeps a
+	 * pathological one from running vigil's stack out. */
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "cpus");
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	reg2(fdt, 0x08000000, 0x10000);
+	fdt_end_node(fdt);
+	for (int i = 0; i < 12; i++)
+		bus_begin(fdt, "bus", NULL, 0);
+	for (int i = 0; i < 12; i++)
+		fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	memset(&gvm, 0, sizeof(gvm));
+	snprintf(gvm.name, sizeof(gvm.name), "g");
+	gvm.nr_vcpus = 1;
+	gvm.nr_ram = 1;
+	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
+	gvm.ram[0].size = GDTB_RAM_SIZE;
+	EXPECT_TRUE(guest_dtb_build(&gvm, fdt, err, sizeof(err)) != 0);
+	EXPECT_STREQ(err, "VM 'g': guest DTB: devices: FDT_ERR_BADSTRUCTURE");
+}
+
 /* ---- boot seeds: each VM its own (core/guest_dtb.c set_seeds) ---- */
 
 static const uint8_t host_rng[32] = "0123456789abcdef0123456789ABCDEF";
