@@ -166,6 +166,7 @@ class Storm:
         self.error = None
         self.lines = {}
         self.rx = []  # (guest md5, our md5) per pass
+        self.rx_slowest = 0.0  # seconds
         self.rx_stalls = 0
         self.hung = None  # natively: what never finished
         self.net = None
@@ -188,8 +189,11 @@ class Storm:
              f"true")
         rnd = random.Random(RX_SEED)
         while time.monotonic() - start < STORM_SECONDS:
+            t0 = time.monotonic()
             try:
                 self.rx.append(rx_pass(g, rnd))
+                self.rx_slowest = max(self.rx_slowest,
+                                      time.monotonic() - t0)
             except GuestError:
                 if self.mode == "vigil":
                     raise
@@ -212,7 +216,10 @@ class Storm:
         self.storm_seconds = time.monotonic() - start
         self.net.stop.set()
         self.net.join(PASS_LIMIT + 30)
-        _, log = g.sh("cat /tmp/storm.log")
+        # Each worker's own result file: natively one may never have
+        # written its own (hung), and storm.sh then printed nothing.
+        _, log = g.sh("cat /tmp/storm/blk /tmp/storm/churn /tmp/storm/ipi "
+                      "/tmp/storm/net /tmp/storm/rng 2>/dev/null; true")
         self.log = log
         self.lines = {m.group(1): dict(kv.split("=") for kv in
                                        m.group(2).split())
@@ -239,6 +246,13 @@ class Storm:
                    if w not in done.split()]
         return f"workers {workers} never finished, tasks in D state: " \
             f"{' '.join(stuck.split()) or 'none'}"
+
+    def slowest(self):
+        """The longest pass of each storm, in ms (PL011: measured here)."""
+        ms = {k: int(v["slowest_ms"]) for k, v in self.lines.items()
+              if "slowest_ms" in v}
+        ms["rx"] = int(self.rx_slowest * 1000)
+        return ms
 
     def count(self, storm, key):
         return int(self.lines[storm][key])
@@ -308,7 +322,8 @@ def test_every_checksum_matches_and_no_pass_stalls(vigil, capsys):
            f"{s.count('rng', 'bytes') >> 10} KiB, net {net_mib:.0f} MiB in "
            f"{len(s.net.md5s)} connections, PL011 RX {len(s.rx)} x "
            f"{RX_BYTES >> 10} KiB, {s.count('ipi', 'hops')} task hops, "
-           f"{s.count('churn', 'writes')} affinity writes; stalls 0")
+           f"{s.count('churn', 'writes')} affinity writes; stalls 0; "
+           f"slowest pass (ms) {s.slowest()}")
 
 
 def test_every_storm_irq_was_delivered_on_every_cpu(vigil):
@@ -338,6 +353,7 @@ def test_irq_counts_are_consistent_with_the_transfers(vigil, capsys):
            f"{d['net']} for {len(s.net.md5s)} connections, PL011 "
            f"{d['uart']} for {rx_bytes} bytes typed")
     save_numbers("vigil", {"seconds": STORM_SECONDS, "irqs": d,
+                           "slowest_ms": s.slowest(),
                            "irqs_total": sum(d.values()), "blk_reads": reads,
                            "rng_bytes": s.count("rng", "bytes"),
                            "net_connections": len(s.net.md5s),
@@ -409,9 +425,11 @@ def test_native_storm_is_reported_beside_vigil(images, disk, capsys):
               if "stalls" in v}
     stalls["rx"] = s.rx_stalls
     summary = ", ".join(f"{k} {n}" for k, n in sorted(stalls.items()))
-    report(capsys, f"native storm {STORM_SECONDS} s: stalls {summary}"
+    report(capsys, f"native storm {STORM_SECONDS} s: stalls {summary}; "
+           f"slowest pass (ms) {s.slowest()}"
            + (f"; hung: {s.hung}" if s.hung else "")
            + (f"; did not finish: {s.error}" if s.error else "")
            + "; under vigil: 0 stalls, nothing hung")
     save_numbers("native", {"seconds": STORM_SECONDS, "stalls": stalls,
+                            "slowest_ms": s.slowest(),
                             "hung": s.hung, "error": s.error})
