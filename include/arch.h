@@ -9,8 +9,13 @@
 
 #include "compiler.h"
 
-/* Index of the calling physical CPU (0 .. nr_cpus-1, boot CPU is 0). */
+/* Index of the calling physical CPU (0 .. nr_cpus-1, boot CPU is 0). On
+ * the target it is inline (asm/percpu.h). */
+#ifdef VIGIL_HOST_TEST
 unsigned int arch_cpu_id(void);
+#else
+#include "percpu.h"
+#endif
 
 /* Mask IRQs at the current level; return the previous mask state. */
 unsigned long arch_irq_save(void);
