@@ -48,6 +48,21 @@ void sched_block(struct vcpu *v)
 	spin_unlock_irqrestore(&v->power_lock, flags);
 }
 
+/*
+ * The round skipped here looks for work that always comes with a kick:
+ * another pCPU that queues an IRQ for v, asks for an LR rewrite
+ * (MIGRATING) or stops v reads loaded_on or running_on == this pCPU under
+ * the lock it changed things under, and sends SGI_KICK after. The SGI
+ * stays pending while IRQs are masked here and makes the next entry exit
+ * at once, through the full path. What this pCPU could queue itself comes
+ * from its IRQ handlers (masked since the exit) or its softirqs, checked
+ * here.
+ */
+bool sched_may_reenter(struct vcpu *v)
+{
+	return READ_ONCE(v->state) == VCPU_RUNNING && !softirq_pending();
+}
+
 /* Take @v from RUNNABLE to RUNNING, applying a pending CPU_ON. */
 static bool sched_pick(struct pcpu *p, struct vcpu *v)
 {

@@ -89,6 +89,14 @@ static void handle_sync(struct vcpu *v)
 	}
 }
 
+bool arch_handle_exit_fast(struct vcpu *v, uint64_t code)
+{
+	uint64_t ec = (read_sysreg(esr_el2) >> ESR_EC_SHIFT) & ESR_EC_MASK;
+
+	/* ELR_EL2 already points past the HVC. */
+	return code == EXIT_SYNC && ec == ESR_EC_HVC64 && hvcall_handle_fast(v);
+}
+
 void arch_handle_exit(struct vcpu *v, uint64_t code)
 {
 	switch (code) {

@@ -15,6 +15,7 @@
 #include "percpu.h"
 #include "pmu.h"
 #include "psci_fw.h"
+#include "sched.h"
 #include "vm.h"
 
 /* Guest HCR_EL2: stage 2 on, physical IRQ/FIQ/SError to EL2, SMC trapped,
@@ -267,6 +268,9 @@ void arch_idle(void)
 }
 
 void arch_handle_exit(struct vcpu *v, uint64_t code);
+/* Handle an exit that touches neither the vGIC nor the scheduler (a HVC
+ * answered from constants); false, doing nothing, for any other. */
+bool arch_handle_exit_fast(struct vcpu *v, uint64_t code);
 
 void arch_vcpu_enter(struct vcpu *v)
 {
@@ -274,8 +278,19 @@ void arch_vcpu_enter(struct vcpu *v)
 
 	gic_vcpu_before_entry(v);
 	vgic_flush_lrs(v);
-	code = guest_enter(&v->arch.regs);
-	this_cpu()->exits++;
+	for (;;) {
+		code = guest_enter(&v->arch.regs);
+		this_cpu()->exits++;
+		if (!arch_handle_exit_fast(v, code))
+			break;
+		/* Handled with the LRs still loaded: straight back in,
+		 * unless something needs sched_run_vcpu()'s round. */
+		if (!sched_may_reenter(v)) {
+			vgic_sync_lrs(v);
+			return;
+		}
+		gic_vcpu_before_entry(v);
+	}
 	/* Take interrupts while the vCPU's LRs are still loaded, so the
 	 * maintenance handler sees them; then read the LRs back. */
 	if (code == EXIT_IRQ)
