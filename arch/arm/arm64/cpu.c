@@ -32,34 +32,6 @@ void arch_cpu_set_percpu(unsigned int id)
 	write_sysreg(tpidr_el2, p);
 }
 
-unsigned long arch_irq_save(void)
-{
-	unsigned long daif = read_sysreg(daif);
-
-	__asm__ __volatile__("msr daifset, #2" ::: "memory");
-	return daif;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	write_sysreg(daif, flags);
-}
-
-void arch_irq_enable(void)
-{
-	__asm__ __volatile__("msr daifclr, #2" ::: "memory");
-}
-
-void arch_irq_disable(void)
-{
-	__asm__ __volatile__("msr daifset, #2" ::: "memory");
-}
-
-void arch_cpu_relax(void)
-{
-	__asm__ __volatile__("yield" ::: "memory");
-}
-
 void arch_tlb_flush_vmid(uint16_t vmid)
 {
 	/* VMID-scoped TLBI acts on the VMID in VTTBR_EL2: switch, flush, back. */
