@@ -284,12 +284,14 @@ void arch_vcpu_enter(struct vcpu *v)
 		if (!arch_handle_exit_fast(v, code))
 			break;
 		/* Handled with the LRs still loaded: straight back in,
-		 * unless something needs sched_run_vcpu()'s round. */
+		 * unless something needs sched_run_vcpu()'s round. The
+		 * timer resample waits for that round too: it retracts only
+		 * an instance outside the LRs, and nothing enters an LR but
+		 * through vgic_flush_lrs(), which it always precedes. */
 		if (!sched_may_reenter(v)) {
 			vgic_sync_lrs(v);
 			return;
 		}
-		gic_vcpu_before_entry(v);
 	}
 	/* Take interrupts while the vCPU's LRs are still loaded, so the
 	 * maintenance handler sees them; then read the LRs back. */
