@@ -21,6 +21,13 @@ static inline bool lr_is_used(struct vgic_vcpu *vv, unsigned int n)
 	return vv->lr_used & BIT_ULL(n);
 }
 
+/* Lowest LR index in @mask (not 0); the walks below visit only the LRs in
+ * use, usually none, rather than every LR on each entry and exit. */
+static inline unsigned int lr_first(uint64_t mask)
+{
+	return (unsigned int)__builtin_ctzll(mask);
+}
+
 static void lr_clear(struct vgic_vcpu *vv, unsigned int n)
 {
 	vv->lr[n] = 0;
@@ -265,7 +272,8 @@ static void lrs_request_eoi(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 
-	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
 		struct vgic_irq *irq = vv->lr_irq[n];
 		uint32_t lr = vv->lr[n];
 		bool waits;
@@ -311,7 +319,8 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
 		return;
 	elrsr = gich_elrsr();
 	eisr = gich_eisr();
-	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
 		uint32_t val;
 
 		if (!lr_is_used(vv, n))
@@ -333,9 +342,10 @@ static void lrs_rewrite_migrating(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 
-	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
-		if (lr_is_used(vv, n) &&
-		    (vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING))
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
+
+		if (vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING)
 			vgic_lr_mark_migrating(d, n);
 	}
 }
