@@ -350,12 +350,22 @@ static void lrs_rewrite_migrating(struct vcpu *d)
 	}
 }
 
+/*
+ * Shadow -> GICH. An LR the shadow does not use is 0 there, and needs no
+ * write if the GICH has it free too (ELRSR: invalid, no EOI maintenance
+ * owed): what else an invalid LR holds means nothing to the GIC, and
+ * vigil reads back only the LRs it uses. Usually that is every LR.
+ */
 static void lrs_load(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
+	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
 
-	for (unsigned int n = 0; n < vv->nr_lrs; n++)
+	for (uint64_t m = (vv->lr_used | ~gich_elrsr()) & all; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
+
 		gich_write_lr(n, vv->lr[n]);
+	}
 	gich_write_vmcr(vv->vmcr);
 	gich_write_apr(vv->apr);
 	gich_write_hcr(vv->hcr);
