@@ -99,3 +99,40 @@ enum mmio_result mmio_dispatch(struct mmio_bus *bus, struct vcpu *v,
 		*val = data & size_mask(size);
 	return MMIO_HANDLED;
 }
+
+int mmio_set_quick(struct mmio_bus *bus, uint64_t base, mmio_access_fn quick)
+{
+	unsigned long flags = spin_lock_irqsave(&bus->lock);
+	int ret = -EINVAL;
+
+	for (unsigned int i = 0; i < bus->nr; i++) {
+		if (bus->regions[i].base == base) {
+			bus->regions[i].quick = quick;
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&bus->lock, flags);
+	return ret;
+}
+
+bool mmio_dispatch_quick(struct mmio_bus *bus, struct vcpu *v, uint64_t ipa,
+			 unsigned int size, bool write, uint64_t *val)
+{
+	struct mmio_region r;
+	uint64_t offset, data;
+
+	if (!mmio_lookup(bus, ipa, &r) || !r.quick)
+		return false;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return false;
+	offset = ipa - r.base;
+	if (size > r.size - offset)
+		return false;
+	data = write ? *val & size_mask(size) : 0;
+	if (r.quick(r.opaque, v, offset, size, write, &data) < 0)
+		return false;
+	if (!write)
+		*val = data & size_mask(size);
+	return true;
+}

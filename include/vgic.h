@@ -180,6 +180,13 @@ int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi);
  * a data abort). Reserved offsets are RAZ/WI. */
 int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 		     bool write, uint64_t *val);
+/* vgic_dist_access() for an access that neither needs nor changes @v's
+ * LRs or pending IRQs, so before they are synced (mmio_set_quick()): a
+ * read of anything but the pending and active registers, a GICD_SGIR
+ * write that targets other vCPUs only. -EAGAIN for any other access,
+ * refused ones included. */
+int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
+			   bool write, uint64_t *val);
 
 /* ---- passthrough ------------------------------------------------------ */
 

@@ -50,6 +50,9 @@ struct vgic_reg {
 	/* bits == 1 and no read(): the field reads as this flag of the IRQ,
 	 * without the lock, a whole access at once (vgic_flags_read()). */
 	uint16_t flag;
+	/* A read needs the LRs' state (pending, active), so the vCPU's LRs
+	 * synced first: never on the quick path (vgic_dist_quick_read()). */
+	bool reads_lrs;
 	/* bits != 0: field of IRQ/SGI @n; bits == 0: register at @n (offset) */
 	uint32_t (*read)(struct vcpu *v, unsigned int n);
 	void (*write)(struct vcpu *v, unsigned int n, uint32_t val);
@@ -368,34 +371,35 @@ static uint32_t idreg_read(struct vcpu *v, unsigned int off)
 }
 
 static const struct vgic_reg vgic_regs[] = {
-	{GICD_CTLR, GICD_CTLR + 4, 0, W4, 0, ctlr_read, ctlr_write},
-	{GICD_TYPER, GICD_TYPER + 4, 0, W4, 0, typer_read, NULL},
-	{GICD_IIDR, GICD_IIDR + 4, 0, W4, 0, iidr_read, NULL},
-	{GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, W4, VGIC_IRQ_GROUP1, NULL,
+	{GICD_CTLR, GICD_CTLR + 4, 0, W4, 0, false, ctlr_read, ctlr_write},
+	{GICD_TYPER, GICD_TYPER + 4, 0, W4, 0, false, typer_read, NULL},
+	{GICD_IIDR, GICD_IIDR + 4, 0, W4, 0, false, iidr_read, NULL},
+	{GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, W4, VGIC_IRQ_GROUP1, false, NULL,
 	 igroupr_write},
-	{GICD_ISENABLER, GICD_ISENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, NULL,
-	 isenabler_write},
-	{GICD_ICENABLER, GICD_ICENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, NULL,
-	 icenabler_write},
-	{GICD_ISPENDR, GICD_ISPENDR + 0x80, 1, W4, 0, pendr_read,
+	{GICD_ISENABLER, GICD_ISENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, false,
+	 NULL, isenabler_write},
+	{GICD_ICENABLER, GICD_ICENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, false,
+	 NULL, icenabler_write},
+	{GICD_ISPENDR, GICD_ISPENDR + 0x80, 1, W4, 0, true, pendr_read,
 	 ispendr_write},
-	{GICD_ICPENDR, GICD_ICPENDR + 0x80, 1, W4, 0, pendr_read,
+	{GICD_ICPENDR, GICD_ICPENDR + 0x80, 1, W4, 0, true, pendr_read,
 	 icpendr_write},
-	{GICD_ISACTIVER, GICD_ISACTIVER + 0x80, 1, W4, 0, activer_read,
+	{GICD_ISACTIVER, GICD_ISACTIVER + 0x80, 1, W4, 0, true, activer_read,
 	 isactiver_write},
-	{GICD_ICACTIVER, GICD_ICACTIVER + 0x80, 1, W4, 0, activer_read,
+	{GICD_ICACTIVER, GICD_ICACTIVER + 0x80, 1, W4, 0, true, activer_read,
 	 icactiver_write},
-	{GICD_IPRIORITYR, GICD_IPRIORITYR + 0x3fc, 8, W1 | W4, 0,
+	{GICD_IPRIORITYR, GICD_IPRIORITYR + 0x3fc, 8, W1 | W4, 0, false,
 	 ipriorityr_read, ipriorityr_write},
-	{GICD_ITARGETSR, GICD_ITARGETSR + 0x3fc, 8, W1 | W4, 0, itargetsr_read,
-	 itargetsr_write},
-	{GICD_ICFGR, GICD_ICFGR + 0x100, 2, W4, 0, icfgr_read, icfgr_write},
-	{GICD_SGIR, GICD_SGIR + 4, 0, W4, 0, NULL, sgir_write},
-	{GICD_CPENDSGIR, GICD_CPENDSGIR + 0x10, 8, W1 | W4, 0, pendsgir_read,
-	 cpendsgir_write},
-	{GICD_SPENDSGIR, GICD_SPENDSGIR + 0x10, 8, W1 | W4, 0, pendsgir_read,
-	 spendsgir_write},
-	{GICD_PIDR4, GICD_CIDR3 + 4, 0, W4, 0, idreg_read, NULL},
+	{GICD_ITARGETSR, GICD_ITARGETSR + 0x3fc, 8, W1 | W4, 0, false,
+	 itargetsr_read, itargetsr_write},
+	{GICD_ICFGR, GICD_ICFGR + 0x100, 2, W4, 0, false, icfgr_read,
+	 icfgr_write},
+	{GICD_SGIR, GICD_SGIR + 4, 0, W4, 0, false, NULL, sgir_write},
+	{GICD_CPENDSGIR, GICD_CPENDSGIR + 0x10, 8, W1 | W4, 0, true,
+	 pendsgir_read, cpendsgir_write},
+	{GICD_SPENDSGIR, GICD_SPENDSGIR + 0x10, 8, W1 | W4, 0, true,
+	 pendsgir_read, spendsgir_write},
+	{GICD_PIDR4, GICD_CIDR3 + 4, 0, W4, 0, false, idreg_read, NULL},
 };
 
 /*
@@ -488,4 +492,38 @@ int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 	if (!write)
 		*val = out;
 	return 0;
+}
+
+/* A GICD_SGIR value whose SGIs all go to other vCPUs than @v. */
+static bool sgir_spares_self(struct vcpu *v, uint32_t val)
+{
+	switch ((val >> GICD_SGIR_FILTER_SHIFT) & 3) {
+	case GICD_SGIR_FILTER_LIST:
+		return !(val & BIT(GICD_SGIR_TARGETS_SHIFT + v->id));
+	case GICD_SGIR_FILTER_OTHERS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
+			   bool write, uint64_t *val)
+{
+	unsigned int off = (unsigned int)offset;
+	const struct vgic_reg *r;
+
+	if ((size != 1 && size != 4) || offset >= VGIC_DIST_SIZE ||
+	    (off & (size - 1)))
+		return -EAGAIN;
+	r = vgic_reg_find(off);
+	if (r && !(r->widths & BIT(size)))
+		return -EAGAIN;
+	if (write) {
+		if (off != GICD_SGIR || !sgir_spares_self(v, (uint32_t)*val))
+			return -EAGAIN;
+	} else if (r && r->reads_lrs) {
+		return -EAGAIN;
+	}
+	return vgic_dist_access(v, offset, size, write, val);
 }

@@ -269,7 +269,8 @@ void arch_idle(void)
 
 void arch_handle_exit(struct vcpu *v, uint64_t code);
 /* Handle an exit that touches neither the vGIC nor the scheduler (a HVC
- * answered from constants); false, doing nothing, for any other. */
+ * answered from constants, an MMIO access its region handles quickly);
+ * false, doing nothing, for any other. */
 bool arch_handle_exit_fast(struct vcpu *v, uint64_t code);
 
 void arch_vcpu_enter(struct vcpu *v)
