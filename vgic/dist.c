@@ -88,15 +88,41 @@ static uint32_t flag_read(struct vcpu *v, unsigned int intid, uint16_t flag)
 	return (READ_ONCE(irq->flags) & flag) ? 1 : 0;
 }
 
+/* The word of struct vgic_bank_bits that mirrors @flag of @irq. */
+static uint32_t *bank_word(struct vm *vm, struct vgic_irq *irq, uint16_t flag)
+{
+	struct vgic_bank_bits *b;
+
+	if (irq->intid < VGIC_NR_PRIVATE)
+		b = &vm->vcpus[irq->target].vgic.priv_bits;
+	else
+		b = &vm->vgic.spi_bits[(irq->intid - VGIC_NR_PRIVATE) / 32];
+	return flag == VGIC_IRQ_ENABLED ? &b->enabled : &b->group1;
+}
+
+/* Set or clear ENABLED or GROUP1 of @irq and its bank bit. d's lock held. */
+static void irq_flag_write(struct vcpu *d, struct vgic_irq *irq, uint16_t flag,
+			   bool on)
+{
+	uint32_t *w = bank_word(d->vm, irq, flag);
+	uint32_t bit = (uint32_t)BIT(irq->intid % 32);
+
+	VGIC_ASSERT_LOCKED(d);
+	if (on) {
+		irq->flags |= flag;
+		__atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+	} else {
+		irq->flags &= (uint16_t)~flag;
+		__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
+	}
+}
+
 static void igroupr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 {
 	struct vgic_field_ctx c;
 
 	field_lock(v, intid, &c);
-	if (val)
-		c.irq->flags |= VGIC_IRQ_GROUP1;
-	else
-		c.irq->flags &= (uint16_t)~VGIC_IRQ_GROUP1;
+	irq_flag_write(c.d, c.irq, VGIC_IRQ_GROUP1, val != 0);
 	vgic_irq_update(c.d, c.irq);
 	field_unlock(&c);
 }
@@ -108,10 +134,7 @@ static void enable_write(struct vcpu *v, unsigned int intid, bool on)
 	if (intid < VGIC_NR_SGIS)
 		return; /* SGIs are always enabled */
 	field_lock(v, intid, &c);
-	if (on)
-		c.irq->flags |= VGIC_IRQ_ENABLED;
-	else
-		c.irq->flags &= (uint16_t)~VGIC_IRQ_ENABLED;
+	irq_flag_write(c.d, c.irq, VGIC_IRQ_ENABLED, on);
 	/* An active IRQ's LR stays: its EOI still deactivates (HW = 1
 	 * included), so disabling it cannot orphan it. */
 	if (c.irq->flags & VGIC_IRQ_HW) {
@@ -404,21 +427,22 @@ static const struct vgic_reg vgic_regs[] = {
 
 /*
  * A read of a flag register (IGROUPR, I[SC]ENABLER): @count fields from
- * INTID @first, which is a multiple of 32 (word access only), so all of
- * them lie in one bank, the vCPU's private IRQs or the VM's SPIs. One
- * lookup, no call per IRQ: this read is what Linux's and the bench guest's
- * interrupt paths hit most (ISENABLER0).
+ * INTID @first, which is a multiple of 32 (word access only), so one word
+ * of struct vgic_bank_bits. This read is what Linux's and the bench
+ * guest's interrupt paths hit most (ISENABLER0).
  */
 static uint32_t vgic_flags_read(struct vcpu *v, unsigned int first,
 				unsigned int count, uint16_t flag)
 {
-	const struct vgic_irq *irq = vgic_get_irq(v->vm, v, first);
-	uint32_t out = 0;
+	struct vgic_bank_bits *b =
+		first < VGIC_NR_PRIVATE
+			? &v->vgic.priv_bits
+			: &v->vm->vgic.spi_bits[(first - VGIC_NR_PRIVATE) / 32];
+	uint32_t w = __atomic_load_n(flag == VGIC_IRQ_ENABLED ? &b->enabled
+							      : &b->group1,
+				     __ATOMIC_RELAXED);
 
-	for (unsigned int i = 0; i < count; i++)
-		if (READ_ONCE(irq[i].flags) & flag)
-			out |= (uint32_t)BIT(i);
-	return out;
+	return count < 32 ? w & (uint32_t)(BIT(count) - 1) : w;
 }
 
 static const struct vgic_reg *vgic_reg_find(unsigned int off)
