@@ -387,7 +387,8 @@ void vgic_flush_lrs(struct vcpu *v)
 	lrs_load(v);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
-	vgic_deferred_run(v->vm, &def);
+	if (def.n)
+		vgic_deferred_run(v->vm, &def);
 }
 
 void vgic_sync_lrs(struct vcpu *v)
@@ -404,7 +405,8 @@ void vgic_sync_lrs(struct vcpu *v)
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	v->vgic.loaded_on = -1;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
-	vgic_deferred_run(v->vm, &def);
+	if (def.n)
+		vgic_deferred_run(v->vm, &def);
 }
 
 void vgic_maintenance(struct vcpu *cur)
@@ -428,7 +430,8 @@ void vgic_maintenance(struct vcpu *cur)
 	lrs_request_eoi(cur);
 	lrs_load(cur);
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);
-	vgic_deferred_run(cur->vm, &def);
+	if (def.n)
+		vgic_deferred_run(cur->vm, &def);
 }
 
 /* ---- guest-visible state of an IRQ in an LR ------------------------------ */

@@ -43,7 +43,7 @@ bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid)
 
 	if (intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE)
 		return false;
-	irq = vgic_get_irq(v->vm, v, intid);
+	irq = &v->vgic.priv[intid]; /* vgic_get_irq()'s, without the call */
 	/*
 	 * Called before every entry: look without the lock first. Only v's
 	 * own pCPU sets HW_ACTIVE on v's PPIs (a timer IRQ injected there, an
