@@ -393,6 +393,7 @@ static uint32_t idreg_read(struct vcpu *v, unsigned int off)
 	return vgic_id_regs[(off - GICD_PIDR4) / 4];
 }
 
+/* Sorted by offset (vgic_reg_find() bisects). */
 static const struct vgic_reg vgic_regs[] = {
 	{GICD_CTLR, GICD_CTLR + 4, 0, W4, 0, false, ctlr_read, ctlr_write},
 	{GICD_TYPER, GICD_TYPER + 4, 0, W4, 0, false, typer_read, NULL},
@@ -445,12 +446,24 @@ static uint32_t vgic_flags_read(struct vcpu *v, unsigned int first,
 	return count < 32 ? w & (uint32_t)(BIT(count) - 1) : w;
 }
 
+/* vgic_regs[] is sorted by offset and its ranges do not overlap: the
+ * first descriptor that ends after @off is the only one that can hold
+ * it. */
 static const struct vgic_reg *vgic_reg_find(unsigned int off)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(vgic_regs); i++)
-		if (off >= vgic_regs[i].base && off < vgic_regs[i].end)
-			return &vgic_regs[i];
-	return NULL;
+	unsigned int lo = 0, hi = ARRAY_SIZE(vgic_regs);
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (vgic_regs[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ARRAY_SIZE(vgic_regs) && off >= vgic_regs[lo].base
+		       ? &vgic_regs[lo]
+		       : NULL;
 }
 
 /* Number of fields a per-IRQ register has for this VM (INTIDs, or SGIs). */
@@ -490,12 +503,13 @@ static uint32_t vgic_fields_access(struct vcpu *v, const struct vgic_reg *r,
 	return out;
 }
 
-int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
-		     bool write, uint64_t *val)
+/* The descriptor of an access at @offset (NULL: reserved, RAZ/WI), or
+ * -EINVAL for one the spec forbids. */
+static int vgic_reg_check(uint64_t offset, unsigned int size,
+			  const struct vgic_reg **rp)
 {
-	const struct vgic_reg *r;
 	unsigned int off = (unsigned int)offset;
-	uint32_t out = 0, in = write ? (uint32_t)*val : 0;
+	const struct vgic_reg *r;
 
 	if ((size != 1 && size != 4) || offset >= VGIC_DIST_SIZE ||
 	    (off & (size - 1)))
@@ -503,6 +517,16 @@ int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 	r = vgic_reg_find(off);
 	if (r && !(r->widths & BIT(size)))
 		return -EINVAL;
+	*rp = r;
+	return 0;
+}
+
+static void vgic_reg_access(struct vcpu *v, const struct vgic_reg *r,
+			    unsigned int off, unsigned int size, bool write,
+			    uint64_t *val)
+{
+	uint32_t out = 0, in = write ? (uint32_t)*val : 0;
+
 	if (!r) {
 		/* reserved: RAZ/WI */
 	} else if (!r->bits) {
@@ -515,6 +539,16 @@ int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 	}
 	if (!write)
 		*val = out;
+}
+
+int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
+		     bool write, uint64_t *val)
+{
+	const struct vgic_reg *r;
+
+	if (vgic_reg_check(offset, size, &r))
+		return -EINVAL;
+	vgic_reg_access(v, r, (unsigned int)offset, size, write, val);
 	return 0;
 }
 
@@ -537,11 +571,7 @@ int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
 	unsigned int off = (unsigned int)offset;
 	const struct vgic_reg *r;
 
-	if ((size != 1 && size != 4) || offset >= VGIC_DIST_SIZE ||
-	    (off & (size - 1)))
-		return -EAGAIN;
-	r = vgic_reg_find(off);
-	if (r && !(r->widths & BIT(size)))
+	if (vgic_reg_check(offset, size, &r))
 		return -EAGAIN;
 	if (write) {
 		if (off != GICD_SGIR || !sgir_spares_self(v, (uint32_t)*val))
@@ -549,5 +579,6 @@ int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
 	} else if (r && r->reads_lrs) {
 		return -EAGAIN;
 	}
-	return vgic_dist_access(v, offset, size, write, val);
+	vgic_reg_access(v, r, off, size, write, val);
+	return 0;
 }
