@@ -40,10 +40,10 @@ struct mmio_region {
 
 struct mmio_bus {
 	/*
-	 * lock serialises registration against lookups of nr and regions.
-	 * Regions are never removed, so a lookup copies the region and calls
-	 * it after dropping the lock: handlers take their own locks (the
-	 * vGIC's) in whatever order they need.
+	 * lock serialises registrations. Lookups take no lock: a region is
+	 * complete before nr (release) counts it, and regions are never
+	 * removed nor changed after, but for their quick access (atomic).
+	 * Handlers take their own locks (the vGIC's) as they need.
 	 */
 	unsigned int nr;
 	struct mmio_region regions[MMIO_MAX_REGIONS];
