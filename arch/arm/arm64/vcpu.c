@@ -282,6 +282,19 @@ void arch_vcpu_enter(struct vcpu *v)
 	for (;;) {
 		code = guest_enter(&v->arch.regs);
 		this_cpu()->exits++;
+		if (code == EXIT_IRQ) {
+			/* Take interrupts while the vCPU's LRs are still
+			 * loaded, so the maintenance handler sees them. */
+			gic_handle_irqs(v);
+			if (!sched_may_reenter(v))
+				break;
+			/* Nothing for sched_run_vcpu()'s round: what the
+			 * handlers queued for v goes in now, the flush
+			 * reading the LRs back first (loaded here). */
+			gic_vcpu_before_entry(v);
+			vgic_flush_lrs(v);
+			continue;
+		}
 		if (!arch_handle_exit_fast(v, code))
 			break;
 		/* Handled with the LRs still loaded: straight back in,
@@ -294,10 +307,7 @@ void arch_vcpu_enter(struct vcpu *v)
 			return;
 		}
 	}
-	/* Take interrupts while the vCPU's LRs are still loaded, so the
-	 * maintenance handler sees them; then read the LRs back. */
-	if (code == EXIT_IRQ)
-		gic_handle_irqs(v);
+	/* Read the LRs back: the vCPU leaves guest mode for the round. */
 	vgic_sync_lrs(v);
 	if (code != EXIT_IRQ)
 		arch_handle_exit(v, code);
