@@ -27,6 +27,15 @@ void sched_wake(struct vcpu *v)
 {
 	unsigned long flags;
 
+	/*
+	 * v lives here and is not BLOCKED: nothing to wake, no one to kick
+	 * (a passthrough softirq injecting into the vCPU it runs beside).
+	 * Only sched_block() sets BLOCKED, only on v's own pCPU, and not
+	 * while this runs there; when it does run, it finds under power_lock
+	 * whatever was queued before this call.
+	 */
+	if (v->pcpu == arch_cpu_id() && READ_ONCE(v->state) != VCPU_BLOCKED)
+		return;
 	flags = spin_lock_irqsave(&v->power_lock);
 	if (v->state == VCPU_BLOCKED)
 		v->state = VCPU_RUNNABLE;
