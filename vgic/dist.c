@@ -429,8 +429,7 @@ static const struct vgic_reg vgic_regs[] = {
 /*
  * A read of a flag register (IGROUPR, I[SC]ENABLER): @count fields from
  * INTID @first, which is a multiple of 32 (word access only), so one word
- * of struct vgic_bank_bits. This read is what Linux's and the bench
- * guest's interrupt paths hit most (ISENABLER0).
+ * of struct vgic_bank_bits.
  */
 static uint32_t vgic_flags_read(struct vcpu *v, unsigned int first,
 				unsigned int count, uint16_t flag)
