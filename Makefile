@@ -31,9 +31,12 @@ FDT_INC := build/fdt-include
 
 # -ffreestanding implies -fno-builtin; -fbuiltin gives back the inlining of
 # small constant-size memset/memcpy (picolibc's are byte loops, ~2,600
-# instructions to zero 520 bytes), printf stays a call.
+# instructions to zero 520 bytes), printf stays a call. -mno-outline-atomics:
+# every target here is ARMv8.0 (no LSE), so GCC's out-of-line atomics only
+# add a call and a run-time LSE check to each spinlock and softirq bit.
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fbuiltin -fno-builtin-printf -mgeneral-regs-only -mstrict-align \
+	-mno-outline-atomics \
 	-fno-pic -fno-pie -fno-common -fno-stack-protector -mcmodel=small \
 	-fno-omit-frame-pointer \
 	-Iinclude -Iarch/arm/include -Iarch/arm/$(ARCH)/include \

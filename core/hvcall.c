@@ -46,6 +46,18 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	return (int64_t)len;
 }
 
+bool hvcall_handle_fast(struct vcpu *v)
+{
+	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
+
+	if (fn == VIGIL_HC_VERSION)
+		vcpu_set_reg(v, 0, VIGIL_ABI_VERSION);
+	else if (!psci_handle_const(v, fn))
+		return false;
+	this_cpu()->hvc_calls++;
+	return true;
+}
+
 void hvcall_handle(struct vcpu *v)
 {
 	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);

@@ -46,30 +46,27 @@ int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size,
 		.access = access,
 		.opaque = opaque,
 	};
-	bus->nr++;
+	/* Published complete: lookups read nr without the lock. */
+	__atomic_store_n(&bus->nr, bus->nr + 1, __ATOMIC_RELEASE);
 out:
 	spin_unlock_irqrestore(&bus->lock, flags);
 	return ret;
 }
 
-/* Copy the region containing @ipa into @out. */
-static bool mmio_lookup(struct mmio_bus *bus, uint64_t ipa,
-			struct mmio_region *out)
+/* The region containing @ipa, or NULL. Lock-free: a region is written
+ * before nr counts it and never changes after, but for its quick access
+ * (read with an atomic load). */
+static const struct mmio_region *mmio_lookup(struct mmio_bus *bus, uint64_t ipa)
 {
-	unsigned long flags;
-	bool found = false;
+	unsigned int nr = __atomic_load_n(&bus->nr, __ATOMIC_ACQUIRE);
 
-	flags = spin_lock_irqsave(&bus->lock);
-	for (unsigned int i = 0; i < bus->nr && !found; i++) {
+	for (unsigned int i = 0; i < nr; i++) {
 		const struct mmio_region *r = &bus->regions[i];
 
-		if (ipa >= r->base && ipa - r->base < r->size) {
-			*out = *r;
-			found = true;
-		}
+		if (ipa >= r->base && ipa - r->base < r->size)
+			return r;
 	}
-	spin_unlock_irqrestore(&bus->lock, flags);
-	return found;
+	return NULL;
 }
 
 static uint64_t size_mask(unsigned int size)
@@ -81,21 +78,61 @@ enum mmio_result mmio_dispatch(struct mmio_bus *bus, struct vcpu *v,
 			       uint64_t ipa, unsigned int size, bool write,
 			       uint64_t *val)
 {
-	struct mmio_region r;
+	const struct mmio_region *r = mmio_lookup(bus, ipa);
 	uint64_t offset, data;
 
-	if (!mmio_lookup(bus, ipa, &r))
+	if (!r)
 		return MMIO_UNHANDLED;
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return MMIO_FAULT;
-	offset = ipa - r.base;
-	if (size > r.size - offset) /* straddles the region's end */
+	offset = ipa - r->base;
+	if (size > r->size - offset) /* straddles the region's end */
 		return MMIO_FAULT;
 
 	data = write ? *val & size_mask(size) : 0;
-	if (r.access(r.opaque, v, offset, size, write, &data) < 0)
+	if (r->access(r->opaque, v, offset, size, write, &data) < 0)
 		return MMIO_FAULT;
 	if (!write)
 		*val = data & size_mask(size);
 	return MMIO_HANDLED;
+}
+
+int mmio_set_quick(struct mmio_bus *bus, uint64_t base, mmio_access_fn quick)
+{
+	unsigned long flags = spin_lock_irqsave(&bus->lock);
+	int ret = -EINVAL;
+
+	for (unsigned int i = 0; i < bus->nr; i++) {
+		if (bus->regions[i].base == base) {
+			__atomic_store_n(&bus->regions[i].quick, quick,
+					 __ATOMIC_RELEASE);
+			ret = 0;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&bus->lock, flags);
+	return ret;
+}
+
+bool mmio_dispatch_quick(struct mmio_bus *bus, struct vcpu *v, uint64_t ipa,
+			 unsigned int size, bool write, uint64_t *val)
+{
+	const struct mmio_region *r = mmio_lookup(bus, ipa);
+	mmio_access_fn quick;
+	uint64_t offset, data;
+
+	if (!r)
+		return false;
+	quick = __atomic_load_n(&r->quick, __ATOMIC_ACQUIRE);
+	if (!quick || (size != 1 && size != 2 && size != 4 && size != 8))
+		return false;
+	offset = ipa - r->base;
+	if (size > r->size - offset)
+		return false;
+	data = write ? *val & size_mask(size) : 0;
+	if (quick(r->opaque, v, offset, size, write, &data) < 0)
+		return false;
+	if (!write)
+		*val = data & size_mask(size);
+	return true;
 }

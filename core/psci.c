@@ -102,6 +102,27 @@ static int64_t psci_features(uint32_t fn)
 	}
 }
 
+bool psci_handle_const(struct vcpu *v, uint32_t fn)
+{
+	int64_t ret;
+
+	switch (fn) {
+	case PSCI_0_2_VERSION:
+		ret = 0x10000; /* 1.0 */
+		break;
+	case PSCI_1_0_FEATURES:
+		ret = psci_features((uint32_t)vcpu_get_reg(v, 1));
+		break;
+	case PSCI_0_2_MIGRATE_INFO_TYPE:
+		ret = 2; /* no Trusted OS: nothing to migrate */
+		break;
+	default:
+		return false;
+	}
+	vcpu_set_reg(v, 0, (uint64_t)ret);
+	return true;
+}
+
 bool psci_handle(struct vcpu *v, uint32_t fn)
 {
 	uint64_t a1 = vcpu_get_reg(v, 1), a2 = vcpu_get_reg(v, 2);
@@ -109,6 +130,8 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 	int64_t ret;
 	struct vcpu *t;
 
+	if (psci_handle_const(v, fn))
+		return true;
 	/* SMC32 calls take 32-bit arguments. */
 	if (!(fn & 0x40000000)) {
 		a1 = (uint32_t)a1;
@@ -116,9 +139,6 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		a3 = (uint32_t)a3;
 	}
 	switch (fn) {
-	case PSCI_0_2_VERSION:
-		ret = 0x10000; /* 1.0 */
-		break;
 	case PSCI_0_2_CPU_ON:
 	case PSCI_0_2_CPU_ON_64:
 		t = vcpu_by_mpidr(v->vm, a1);
@@ -139,9 +159,6 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		vm_reset(v);
 		ret = PSCI_SUCCESS; /* not seen: the vCPU starts over */
 		break;
-	case PSCI_1_0_FEATURES:
-		ret = psci_features((uint32_t)a1);
-		break;
 	case PSCI_0_2_CPU_SUSPEND:
 	case PSCI_0_2_CPU_SUSPEND_64:
 		/* Every power state is taken as standby (PSCI 1.0 §5.4.2
@@ -149,9 +166,6 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		 * interrupt, then return SUCCESS. */
 		sched_block(v);
 		ret = PSCI_SUCCESS;
-		break;
-	case PSCI_0_2_MIGRATE_INFO_TYPE:
-		ret = 2; /* no Trusted OS: nothing to migrate */
 		break;
 	default:
 		if ((fn & 0xbf000000) != 0x84000000)

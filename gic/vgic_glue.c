@@ -67,6 +67,15 @@ static int vgic_dist_mmio(void *opaque, struct vcpu *v, uint64_t offset,
 	return vgic_dist_access(v, offset, size, write, val);
 }
 
+/* Accesses that need neither v's LRs synced nor a timer resample (no
+ * pending or active register is among them). */
+static int vgic_dist_mmio_quick(void *opaque, struct vcpu *v, uint64_t offset,
+				unsigned int size, bool write, uint64_t *val)
+{
+	(void)opaque;
+	return vgic_dist_quick_access(v, offset, size, write, val);
+}
+
 uint64_t gic_vm_dist_ipa(void)
 {
 	return gic.gicd;
@@ -90,6 +99,8 @@ int gic_vm_attach(struct vm *vm, char *err, size_t errlen)
 	if (!r)
 		r = mmio_register(vm->mmio, gic.gicd, VGIC_DIST_SIZE,
 				  vgic_dist_mmio, vm);
+	if (!r)
+		r = mmio_set_quick(vm->mmio, gic.gicd, vgic_dist_mmio_quick);
 	if (r)
 		snprintf(err, errlen, "VM '%s': vGIC set-up failed (%d)",
 			 vm->name, r);

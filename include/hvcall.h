@@ -12,8 +12,19 @@ struct vm;
 /* Handle the call in the vCPU's x0..x3; the result goes into its x0. */
 void hvcall_handle(struct vcpu *v);
 
-/* PSCI for guests (core/psci.c); returns false if @fn is not PSCI. */
+/*
+ * The calls answered from constants, which read and change no vCPU, VM or
+ * vGIC state (VIGIL_HC_VERSION, PSCI VERSION, FEATURES, MIGRATE_INFO_TYPE):
+ * the arch layer answers them without leaving the guest's context
+ * (arch_vcpu_enter(), sched_may_reenter()). False for any other call.
+ */
+bool hvcall_handle_fast(struct vcpu *v);
+
+/* PSCI for guests (core/psci.c); returns false if @fn is not PSCI.
+ * psci_handle_const() answers only the calls that hvcall_handle_fast()
+ * may. */
 bool psci_handle(struct vcpu *v, uint32_t fn);
+bool psci_handle_const(struct vcpu *v, uint32_t fn);
 
 /* Power management shared by PSCI and the boot code. */
 int vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t context);

@@ -33,15 +33,17 @@ typedef int (*mmio_access_fn)(void *opaque, struct vcpu *v, uint64_t offset,
 struct mmio_region {
 	uint64_t base, size;
 	mmio_access_fn access;
+	/* Optional (mmio_set_quick()): -EAGAIN to decline an access. */
+	mmio_access_fn quick;
 	void *opaque;
 };
 
 struct mmio_bus {
 	/*
-	 * lock serialises registration against lookups of nr and regions.
-	 * Regions are never removed, so a lookup copies the region and calls
-	 * it after dropping the lock: handlers take their own locks (the
-	 * vGIC's) in whatever order they need.
+	 * lock serialises registrations. Lookups take no lock: a region is
+	 * complete before nr (release) counts it, and regions are never
+	 * removed nor changed after, but for their quick access (atomic).
+	 * Handlers take their own locks (the vGIC's) as they need.
 	 */
 	unsigned int nr;
 	struct mmio_region regions[MMIO_MAX_REGIONS];
@@ -68,5 +70,20 @@ int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size,
 enum mmio_result mmio_dispatch(struct mmio_bus *bus, struct vcpu *v,
 			       uint64_t ipa, unsigned int size, bool write,
 			       uint64_t *val);
+
+/*
+ * A region's quick access: called right after the exit, before the
+ * vCPU's interrupt state is synced, for an access that neither reads nor
+ * changes that vCPU's list registers, pending IRQs or scheduling state
+ * (arch_vcpu_enter()'s fast re-entry). It returns -EAGAIN for any access
+ * it does not handle that way, refused ones included: those take the full
+ * path and mmio_dispatch(). -EINVAL if no region starts at @base.
+ */
+int mmio_set_quick(struct mmio_bus *bus, uint64_t base, mmio_access_fn quick);
+/* True if the quick access of the region at @ipa handled it (a read's
+ * value in *@val, truncated to @size); false for what mmio_dispatch() must
+ * do. */
+bool mmio_dispatch_quick(struct mmio_bus *bus, struct vcpu *v, uint64_t ipa,
+			 unsigned int size, bool write, uint64_t *val);
 
 #endif

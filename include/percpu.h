@@ -24,7 +24,11 @@ struct pcpu {
 	uint64_t irqs_timer, irqs_maint, irqs_kick, irqs_pt, timer_retracts;
 };
 
+#ifdef VIGIL_HOST_TEST
 struct pcpu *this_cpu(void);
+#else
+#include "asm/percpu.h"
+#endif
 struct pcpu *pcpu_get(unsigned int id);
 extern unsigned int nr_pcpus;
 

@@ -3,6 +3,8 @@
 #ifndef VIGIL_SCHED_H
 #define VIGIL_SCHED_H
 
+#include "compiler.h"
+
 struct vcpu;
 
 /* A vCPU got work (an injected IRQ, CPU_ON): if it is BLOCKED make it
@@ -15,6 +17,14 @@ void sched_block(struct vcpu *v);
 
 /* This pCPU's scheduling loop: run the vCPUs placed here, idle in
  * between. Never returns. */
+/*
+ * After an exit that arch_vcpu_enter() handled without touching the vGIC
+ * or the scheduler: whether @v may go straight back into its guest, its
+ * LRs still loaded (loaded_on, running_on unchanged), with no
+ * sched_run_vcpu() round. IRQs masked.
+ */
+bool sched_may_reenter(struct vcpu *v);
+
 void sched_run(void) __attribute__((noreturn));
 
 #endif

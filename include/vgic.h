@@ -95,6 +95,16 @@ struct vgic_irq {
  * at a time; gic_* and gich_* calls are made under it; sched_wake() and
  * arch_kick_cpu() are called only after it is released.
  */
+/*
+ * The ENABLED and GROUP1 flags of 32 IRQs (one GICD_ISENABLER and
+ * GICD_IGROUPR word), kept by vgic/dist.c beside the flags so that a read
+ * of those registers is one load. Written with atomics under the IRQ's
+ * own lock: the IRQs of one word may be guarded by different vCPUs.
+ */
+struct vgic_bank_bits {
+	uint32_t enabled, group1;
+};
+
 struct vgic_vcpu {
 	struct spinlock lock;
 	struct list_head inflight;   /* pending or active IRQs it owns */
@@ -109,6 +119,7 @@ struct vgic_vcpu {
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
 	uint32_t hcr, vmcr, apr;
 	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	struct vgic_bank_bits priv_bits; /* of priv[] */
 };
 
 /* Rare-path counters (DESIGN §3.1), printed at power-off. */
@@ -132,6 +143,7 @@ struct vgic_dist {
 	uint32_t ctlr;	      /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
 	struct vgic_stats stats;
 	struct vgic_irq spis[VGIC_MAX_SPIS];
+	struct vgic_bank_bits spi_bits[VGIC_MAX_SPIS / 32]; /* of spis[] */
 };
 
 /* Passthrough IRQs use HW = 1 LRs (default) or HW = 0 with an EOI
@@ -180,6 +192,13 @@ int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi);
  * a data abort). Reserved offsets are RAZ/WI. */
 int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 		     bool write, uint64_t *val);
+/* vgic_dist_access() for an access that neither needs nor changes @v's
+ * LRs or pending IRQs, so before they are synced (mmio_set_quick()): a
+ * read of anything but the pending and active registers, a GICD_SGIR
+ * write that targets other vCPUs only. -EAGAIN for any other access,
+ * refused ones included. */
+int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
+			   bool write, uint64_t *val);
 
 /* ---- passthrough ------------------------------------------------------ */
 

@@ -14,7 +14,8 @@ int vgic_inject_hw_ppi(struct vcpu *v, unsigned int virq, unsigned int pirq);
 /* The timer line behind HW PPI @intid of @v went low while the PPI waited,
  * not yet in a list register: forget that instance (a level interrupt is
  * pending only while its line is high). True if there was one: the caller
- * then deactivates the physical PPI. */
+ * then deactivates the physical PPI. Call it on @v's pCPU with IRQs
+ * masked. */
 bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid);
 
 #endif

@@ -27,6 +27,15 @@ void sched_wake(struct vcpu *v)
 {
 	unsigned long flags;
 
+	/*
+	 * v lives here and is not BLOCKED: nothing to wake, no one to kick
+	 * (a passthrough softirq injecting into the vCPU it runs beside).
+	 * Only sched_block() sets BLOCKED, only on v's own pCPU, and not
+	 * while this runs there; when it does run, it finds under power_lock
+	 * whatever was queued before this call.
+	 */
+	if (v->pcpu == arch_cpu_id() && READ_ONCE(v->state) != VCPU_BLOCKED)
+		return;
 	flags = spin_lock_irqsave(&v->power_lock);
 	if (v->state == VCPU_BLOCKED)
 		v->state = VCPU_RUNNABLE;
@@ -46,6 +55,21 @@ void sched_block(struct vcpu *v)
 	if (v->state == VCPU_RUNNING && !vgic_vcpu_has_pending(v))
 		v->state = VCPU_BLOCKED;
 	spin_unlock_irqrestore(&v->power_lock, flags);
+}
+
+/*
+ * The round skipped here looks for work that always comes with a kick:
+ * another pCPU that queues an IRQ for v, asks for an LR rewrite
+ * (MIGRATING) or stops v reads loaded_on or running_on == this pCPU under
+ * the lock it changed things under, and sends SGI_KICK after. The SGI
+ * stays pending while IRQs are masked here and makes the next entry exit
+ * at once, through the full path. What this pCPU could queue itself comes
+ * from its IRQ handlers (masked since the exit) or its softirqs, checked
+ * here.
+ */
+bool sched_may_reenter(struct vcpu *v)
+{
+	return READ_ONCE(v->state) == VCPU_RUNNING && !softirq_pending();
 }
 
 /* Take @v from RUNNABLE to RUNNING, applying a pending CPU_ON. */

@@ -47,6 +47,12 @@ struct vgic_reg {
 	uint16_t base, end; /* [base, end) */
 	uint8_t bits;	    /* per IRQ (or per SGI for C/SPENDSGIR); 0: plain */
 	uint8_t widths;
+	/* bits == 1 and no read(): the field reads as this flag of the IRQ,
+	 * without the lock, a whole access at once (vgic_flags_read()). */
+	uint16_t flag;
+	/* A read needs the LRs' state (pending, active), so the vCPU's LRs
+	 * synced first: never on the quick path (vgic_dist_quick_read()). */
+	bool reads_lrs;
 	/* bits != 0: field of IRQ/SGI @n; bits == 0: register at @n (offset) */
 	uint32_t (*read)(struct vcpu *v, unsigned int n);
 	void (*write)(struct vcpu *v, unsigned int n, uint32_t val);
@@ -82,9 +88,33 @@ static uint32_t flag_read(struct vcpu *v, unsigned int intid, uint16_t flag)
 	return (READ_ONCE(irq->flags) & flag) ? 1 : 0;
 }
 
-static uint32_t igroupr_read(struct vcpu *v, unsigned int intid)
+/* The word of struct vgic_bank_bits that mirrors @flag of @irq. */
+static uint32_t *bank_word(struct vm *vm, struct vgic_irq *irq, uint16_t flag)
 {
-	return flag_read(v, intid, VGIC_IRQ_GROUP1);
+	struct vgic_bank_bits *b;
+
+	if (irq->intid < VGIC_NR_PRIVATE)
+		b = &vm->vcpus[irq->target].vgic.priv_bits;
+	else
+		b = &vm->vgic.spi_bits[(irq->intid - VGIC_NR_PRIVATE) / 32];
+	return flag == VGIC_IRQ_ENABLED ? &b->enabled : &b->group1;
+}
+
+/* Set or clear ENABLED or GROUP1 of @irq and its bank bit. d's lock held. */
+static void irq_flag_write(struct vcpu *d, struct vgic_irq *irq, uint16_t flag,
+			   bool on)
+{
+	uint32_t *w = bank_word(d->vm, irq, flag);
+	uint32_t bit = (uint32_t)BIT(irq->intid % 32);
+
+	VGIC_ASSERT_LOCKED(d);
+	if (on) {
+		irq->flags |= flag;
+		__atomic_fetch_or(w, bit, __ATOMIC_RELAXED);
+	} else {
+		irq->flags &= (uint16_t)~flag;
+		__atomic_fetch_and(w, ~bit, __ATOMIC_RELAXED);
+	}
 }
 
 static void igroupr_write(struct vcpu *v, unsigned int intid, uint32_t val)
@@ -92,17 +122,9 @@ static void igroupr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 	struct vgic_field_ctx c;
 
 	field_lock(v, intid, &c);
-	if (val)
-		c.irq->flags |= VGIC_IRQ_GROUP1;
-	else
-		c.irq->flags &= (uint16_t)~VGIC_IRQ_GROUP1;
+	irq_flag_write(c.d, c.irq, VGIC_IRQ_GROUP1, val != 0);
 	vgic_irq_update(c.d, c.irq);
 	field_unlock(&c);
-}
-
-static uint32_t enabler_read(struct vcpu *v, unsigned int intid)
-{
-	return flag_read(v, intid, VGIC_IRQ_ENABLED);
 }
 
 static void enable_write(struct vcpu *v, unsigned int intid, bool on)
@@ -112,10 +134,7 @@ static void enable_write(struct vcpu *v, unsigned int intid, bool on)
 	if (intid < VGIC_NR_SGIS)
 		return; /* SGIs are always enabled */
 	field_lock(v, intid, &c);
-	if (on)
-		c.irq->flags |= VGIC_IRQ_ENABLED;
-	else
-		c.irq->flags &= (uint16_t)~VGIC_IRQ_ENABLED;
+	irq_flag_write(c.d, c.irq, VGIC_IRQ_ENABLED, on);
 	/* An active IRQ's LR stays: its EOI still deactivates (HW = 1
 	 * included), so disabling it cannot orphan it. */
 	if (c.irq->flags & VGIC_IRQ_HW) {
@@ -374,40 +393,76 @@ static uint32_t idreg_read(struct vcpu *v, unsigned int off)
 	return vgic_id_regs[(off - GICD_PIDR4) / 4];
 }
 
+/* Sorted by offset (vgic_reg_find() bisects). */
 static const struct vgic_reg vgic_regs[] = {
-	{GICD_CTLR, GICD_CTLR + 4, 0, W4, ctlr_read, ctlr_write},
-	{GICD_TYPER, GICD_TYPER + 4, 0, W4, typer_read, NULL},
-	{GICD_IIDR, GICD_IIDR + 4, 0, W4, iidr_read, NULL},
-	{GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, W4, igroupr_read, igroupr_write},
-	{GICD_ISENABLER, GICD_ISENABLER + 0x80, 1, W4, enabler_read,
-	 isenabler_write},
-	{GICD_ICENABLER, GICD_ICENABLER + 0x80, 1, W4, enabler_read,
-	 icenabler_write},
-	{GICD_ISPENDR, GICD_ISPENDR + 0x80, 1, W4, pendr_read, ispendr_write},
-	{GICD_ICPENDR, GICD_ICPENDR + 0x80, 1, W4, pendr_read, icpendr_write},
-	{GICD_ISACTIVER, GICD_ISACTIVER + 0x80, 1, W4, activer_read,
+	{GICD_CTLR, GICD_CTLR + 4, 0, W4, 0, false, ctlr_read, ctlr_write},
+	{GICD_TYPER, GICD_TYPER + 4, 0, W4, 0, false, typer_read, NULL},
+	{GICD_IIDR, GICD_IIDR + 4, 0, W4, 0, false, iidr_read, NULL},
+	{GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, W4, VGIC_IRQ_GROUP1, false, NULL,
+	 igroupr_write},
+	{GICD_ISENABLER, GICD_ISENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, false,
+	 NULL, isenabler_write},
+	{GICD_ICENABLER, GICD_ICENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, false,
+	 NULL, icenabler_write},
+	{GICD_ISPENDR, GICD_ISPENDR + 0x80, 1, W4, 0, true, pendr_read,
+	 ispendr_write},
+	{GICD_ICPENDR, GICD_ICPENDR + 0x80, 1, W4, 0, true, pendr_read,
+	 icpendr_write},
+	{GICD_ISACTIVER, GICD_ISACTIVER + 0x80, 1, W4, 0, true, activer_read,
 	 isactiver_write},
-	{GICD_ICACTIVER, GICD_ICACTIVER + 0x80, 1, W4, activer_read,
+	{GICD_ICACTIVER, GICD_ICACTIVER + 0x80, 1, W4, 0, true, activer_read,
 	 icactiver_write},
-	{GICD_IPRIORITYR, GICD_IPRIORITYR + 0x3fc, 8, W1 | W4, ipriorityr_read,
-	 ipriorityr_write},
-	{GICD_ITARGETSR, GICD_ITARGETSR + 0x3fc, 8, W1 | W4, itargetsr_read,
-	 itargetsr_write},
-	{GICD_ICFGR, GICD_ICFGR + 0x100, 2, W4, icfgr_read, icfgr_write},
-	{GICD_SGIR, GICD_SGIR + 4, 0, W4, NULL, sgir_write},
-	{GICD_CPENDSGIR, GICD_CPENDSGIR + 0x10, 8, W1 | W4, pendsgir_read,
-	 cpendsgir_write},
-	{GICD_SPENDSGIR, GICD_SPENDSGIR + 0x10, 8, W1 | W4, pendsgir_read,
-	 spendsgir_write},
-	{GICD_PIDR4, GICD_CIDR3 + 4, 0, W4, idreg_read, NULL},
+	{GICD_IPRIORITYR, GICD_IPRIORITYR + 0x3fc, 8, W1 | W4, 0, false,
+	 ipriorityr_read, ipriorityr_write},
+	{GICD_ITARGETSR, GICD_ITARGETSR + 0x3fc, 8, W1 | W4, 0, false,
+	 itargetsr_read, itargetsr_write},
+	{GICD_ICFGR, GICD_ICFGR + 0x100, 2, W4, 0, false, icfgr_read,
+	 icfgr_write},
+	{GICD_SGIR, GICD_SGIR + 4, 0, W4, 0, false, NULL, sgir_write},
+	{GICD_CPENDSGIR, GICD_CPENDSGIR + 0x10, 8, W1 | W4, 0, true,
+	 pendsgir_read, cpendsgir_write},
+	{GICD_SPENDSGIR, GICD_SPENDSGIR + 0x10, 8, W1 | W4, 0, true,
+	 pendsgir_read, spendsgir_write},
+	{GICD_PIDR4, GICD_CIDR3 + 4, 0, W4, 0, false, idreg_read, NULL},
 };
 
+/*
+ * A read of a flag register (IGROUPR, I[SC]ENABLER): @count fields from
+ * INTID @first, which is a multiple of 32 (word access only), so one word
+ * of struct vgic_bank_bits.
+ */
+static uint32_t vgic_flags_read(struct vcpu *v, unsigned int first,
+				unsigned int count, uint16_t flag)
+{
+	struct vgic_bank_bits *b =
+		first < VGIC_NR_PRIVATE
+			? &v->vgic.priv_bits
+			: &v->vm->vgic.spi_bits[(first - VGIC_NR_PRIVATE) / 32];
+	uint32_t w = __atomic_load_n(flag == VGIC_IRQ_ENABLED ? &b->enabled
+							      : &b->group1,
+				     __ATOMIC_RELAXED);
+
+	return count < 32 ? w & (uint32_t)(BIT(count) - 1) : w;
+}
+
+/* vgic_regs[] is sorted by offset and its ranges do not overlap: the
+ * first descriptor that ends after @off is the only one that can hold
+ * it. */
 static const struct vgic_reg *vgic_reg_find(unsigned int off)
 {
-	for (unsigned int i = 0; i < ARRAY_SIZE(vgic_regs); i++)
-		if (off >= vgic_regs[i].base && off < vgic_regs[i].end)
-			return &vgic_regs[i];
-	return NULL;
+	unsigned int lo = 0, hi = ARRAY_SIZE(vgic_regs);
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (vgic_regs[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ARRAY_SIZE(vgic_regs) && off >= vgic_regs[lo].base
+		       ? &vgic_regs[lo]
+		       : NULL;
 }
 
 /* Number of fields a per-IRQ register has for this VM (INTIDs, or SGIs). */
@@ -418,12 +473,42 @@ static unsigned int vgic_reg_nr_fields(const struct vgic_reg *r, struct vm *vm)
 	return vm->vgic.nr_irqs;
 }
 
-int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
-		     bool write, uint64_t *val)
+/* A per-IRQ register: one read or write call per field, or one
+ * vgic_flags_read() for the whole access. */
+static uint32_t vgic_fields_access(struct vcpu *v, const struct vgic_reg *r,
+				   unsigned int off, unsigned int size,
+				   bool write, uint32_t in)
 {
-	const struct vgic_reg *r;
+	unsigned int per = 8 / r->bits; /* fields per byte */
+	unsigned int first = (off - r->base) * per;
+	unsigned int limit = vgic_reg_nr_fields(r, v->vm);
+	unsigned int n = size * per;
+	uint32_t mask = (uint32_t)BIT(r->bits) - 1, out = 0;
+
+	if (first >= limit)
+		return 0;
+	if (n > limit - first)
+		n = limit - first;
+	if (!write && r->flag)
+		return vgic_flags_read(v, first, n, r->flag);
+	for (unsigned int i = 0; i < n; i++) {
+		unsigned int sh = i * r->bits;
+
+		if (write)
+			r->write(v, first + i, (in >> sh) & mask);
+		else
+			out |= (r->read(v, first + i) & mask) << sh;
+	}
+	return out;
+}
+
+/* The descriptor of an access at @offset (NULL: reserved, RAZ/WI), or
+ * -EINVAL for one the spec forbids. */
+static int vgic_reg_check(uint64_t offset, unsigned int size,
+			  const struct vgic_reg **rp)
+{
 	unsigned int off = (unsigned int)offset;
-	uint32_t out = 0, in = write ? (uint32_t)*val : 0;
+	const struct vgic_reg *r;
 
 	if ((size != 1 && size != 4) || offset >= VGIC_DIST_SIZE ||
 	    (off & (size - 1)))
@@ -431,6 +516,16 @@ int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 	r = vgic_reg_find(off);
 	if (r && !(r->widths & BIT(size)))
 		return -EINVAL;
+	*rp = r;
+	return 0;
+}
+
+static void vgic_reg_access(struct vcpu *v, const struct vgic_reg *r,
+			    unsigned int off, unsigned int size, bool write,
+			    uint64_t *val)
+{
+	uint32_t out = 0, in = write ? (uint32_t)*val : 0;
+
 	if (!r) {
 		/* reserved: RAZ/WI */
 	} else if (!r->bits) {
@@ -439,22 +534,50 @@ int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 		else if (!write && r->read)
 			out = r->read(v, off);
 	} else {
-		unsigned int per = 8 / r->bits; /* fields per byte */
-		unsigned int first = (off - r->base) * per;
-		unsigned int n = size * per;
-		unsigned int limit = vgic_reg_nr_fields(r, v->vm);
-		uint32_t mask = (uint32_t)BIT(r->bits) - 1;
-
-		for (unsigned int i = 0; i < n && first + i < limit; i++) {
-			unsigned int sh = i * r->bits;
-
-			if (write)
-				r->write(v, first + i, (in >> sh) & mask);
-			else
-				out |= (r->read(v, first + i) & mask) << sh;
-		}
+		out = vgic_fields_access(v, r, off, size, write, in);
 	}
 	if (!write)
 		*val = out;
+}
+
+int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
+		     bool write, uint64_t *val)
+{
+	const struct vgic_reg *r;
+
+	if (vgic_reg_check(offset, size, &r))
+		return -EINVAL;
+	vgic_reg_access(v, r, (unsigned int)offset, size, write, val);
+	return 0;
+}
+
+/* A GICD_SGIR value whose SGIs all go to other vCPUs than @v. */
+static bool sgir_spares_self(struct vcpu *v, uint32_t val)
+{
+	switch ((val >> GICD_SGIR_FILTER_SHIFT) & 3) {
+	case GICD_SGIR_FILTER_LIST:
+		return !(val & BIT(GICD_SGIR_TARGETS_SHIFT + v->id));
+	case GICD_SGIR_FILTER_OTHERS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
+			   bool write, uint64_t *val)
+{
+	unsigned int off = (unsigned int)offset;
+	const struct vgic_reg *r;
+
+	if (vgic_reg_check(offset, size, &r))
+		return -EAGAIN;
+	if (write) {
+		if (off != GICD_SGIR || !sgir_spares_self(v, (uint32_t)*val))
+			return -EAGAIN;
+	} else if (r && r->reads_lrs) {
+		return -EAGAIN;
+	}
+	vgic_reg_access(v, r, off, size, write, val);
 	return 0;
 }

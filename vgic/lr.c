@@ -21,6 +21,13 @@ static inline bool lr_is_used(struct vgic_vcpu *vv, unsigned int n)
 	return vv->lr_used & BIT_ULL(n);
 }
 
+/* Lowest LR index in @mask (not 0); the walks below visit only the LRs in
+ * use, usually none, rather than every LR on each entry and exit. */
+static inline unsigned int lr_first(uint64_t mask)
+{
+	return (unsigned int)__builtin_ctzll(mask);
+}
+
 static void lr_clear(struct vgic_vcpu *vv, unsigned int n)
 {
 	vv->lr[n] = 0;
@@ -265,7 +272,8 @@ static void lrs_request_eoi(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 
-	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
 		struct vgic_irq *irq = vv->lr_irq[n];
 		uint32_t lr = vv->lr[n];
 		bool waits;
@@ -311,7 +319,8 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
 		return;
 	elrsr = gich_elrsr();
 	eisr = gich_eisr();
-	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
 		uint32_t val;
 
 		if (!lr_is_used(vv, n))
@@ -333,19 +342,30 @@ static void lrs_rewrite_migrating(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 
-	for (unsigned int n = 0; n < vv->nr_lrs; n++) {
-		if (lr_is_used(vv, n) &&
-		    (vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING))
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
+
+		if (vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING)
 			vgic_lr_mark_migrating(d, n);
 	}
 }
 
+/*
+ * Shadow -> GICH. An LR the shadow does not use is 0 there, and needs no
+ * write if the GICH has it free too (ELRSR: invalid, no EOI maintenance
+ * owed): what else an invalid LR holds means nothing to the GIC, and
+ * vigil reads back only the LRs it uses. Usually that is every LR.
+ */
 static void lrs_load(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
+	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
 
-	for (unsigned int n = 0; n < vv->nr_lrs; n++)
+	for (uint64_t m = (vv->lr_used | ~gich_elrsr()) & all; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
+
 		gich_write_lr(n, vv->lr[n]);
+	}
 	gich_write_vmcr(vv->vmcr);
 	gich_write_apr(vv->apr);
 	gich_write_hcr(vv->hcr);
@@ -367,7 +387,8 @@ void vgic_flush_lrs(struct vcpu *v)
 	lrs_load(v);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
-	vgic_deferred_run(v->vm, &def);
+	if (def.n)
+		vgic_deferred_run(v->vm, &def);
 }
 
 void vgic_sync_lrs(struct vcpu *v)
@@ -384,7 +405,8 @@ void vgic_sync_lrs(struct vcpu *v)
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	v->vgic.loaded_on = -1;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
-	vgic_deferred_run(v->vm, &def);
+	if (def.n)
+		vgic_deferred_run(v->vm, &def);
 }
 
 void vgic_maintenance(struct vcpu *cur)
@@ -408,7 +430,8 @@ void vgic_maintenance(struct vcpu *cur)
 	lrs_request_eoi(cur);
 	lrs_load(cur);
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);
-	vgic_deferred_run(cur->vm, &def);
+	if (def.n)
+		vgic_deferred_run(cur->vm, &def);
 }
 
 /* ---- guest-visible state of an IRQ in an LR ------------------------------ */

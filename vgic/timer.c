@@ -43,7 +43,17 @@ bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid)
 
 	if (intid < VGIC_NR_SGIS || intid >= VGIC_NR_PRIVATE)
 		return false;
-	irq = vgic_get_irq(v->vm, v, intid);
+	irq = &v->vgic.priv[intid]; /* vgic_get_irq()'s, without the call */
+	/*
+	 * Called before every entry: look without the lock first. Only v's
+	 * own pCPU sets HW_ACTIVE on v's PPIs (a timer IRQ injected there, an
+	 * LR evicted by its flush or maintenance IRQ), and that pCPU is this
+	 * one, with IRQs masked; other pCPUs only clear it. A clear flag read
+	 * here therefore stays clear until this call returns.
+	 */
+	if (!(__atomic_load_n(&irq->flags, __ATOMIC_RELAXED) &
+	      VGIC_IRQ_HW_ACTIVE))
+		return false;
 	d = vgic_irq_lock(v->vm, irq, &flags);
 	if ((irq->flags & VGIC_IRQ_HW_ACTIVE) &&
 	    (irq->flags & VGIC_IRQ_PENDING) && !irq->nr_lrs) {

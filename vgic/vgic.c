@@ -47,6 +47,7 @@ int vgic_vm_init(struct vm *vm, unsigned int nr_irqs)
 	vm->vgic.nr_irqs = nr_irqs;
 	vm->vgic.ctlr = 0;
 	memset(&vm->vgic.stats, 0, sizeof(vm->vgic.stats));
+	memset(vm->vgic.spi_bits, 0, sizeof(vm->vgic.spi_bits));
 	for (unsigned int i = 0; i < VGIC_MAX_SPIS; i++)
 		vgic_irq_init(&vm->vgic.spis[i], i + VGIC_NR_PRIVATE, 0);
 
@@ -65,6 +66,9 @@ int vgic_vm_init(struct vm *vm, unsigned int nr_irqs)
 		vv->hcr = vv->vmcr = vv->apr = 0;
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			vgic_irq_init(&vv->priv[i], i, (uint8_t)v->id);
+		/* As vgic_irq_init() sets the flags: SGIs enabled. */
+		vv->priv_bits.enabled = BIT(VGIC_NR_SGIS) - 1;
+		vv->priv_bits.group1 = 0;
 	}
 	return 0;
 }
@@ -381,6 +385,16 @@ out:
 	return ret;
 }
 
+/* struct vgic_bank_bits says what the flags of @irq say. */
+static bool vgic_bank_bits_match(const struct vgic_bank_bits *b,
+				 const struct vgic_irq *irq)
+{
+	uint32_t bit = (uint32_t)BIT(irq->intid % 32);
+
+	return !(b->enabled & bit) == !(irq->flags & VGIC_IRQ_ENABLED) &&
+	       !(b->group1 & bit) == !(irq->flags & VGIC_IRQ_GROUP1);
+}
+
 int vgic_check_invariants(struct vm *vm)
 {
 	int ret = 0;
@@ -410,6 +424,17 @@ int vgic_check_invariants(struct vm *vm)
 		    s->owner ? "set" : "none");
 		INV(!(s->flags & VGIC_IRQ_MIGRATING) || s->nr_lrs == 1,
 		    "spi %u migrating in %u LRs", s->intid, s->nr_lrs);
+		INV(vgic_bank_bits_match(&vm->vgic.spi_bits[i / 32], s),
+		    "spi %u: enabled/group bits disagree with its flags",
+		    s->intid);
+	}
+	for (unsigned int c = 0; c < vm->nr_vcpus; c++) {
+		struct vgic_vcpu *vv = &vm->vcpus[c].vgic;
+
+		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
+			INV(vgic_bank_bits_match(&vv->priv_bits, &vv->priv[i]),
+			    "vcpu %u irq %u: enabled/group bits disagree", c,
+			    i);
 	}
 out:
 	return ret;

@@ -69,7 +69,7 @@ void trap_decode(uint64_t esr, struct trap_info *ti)
 {
 	uint32_t iss = (uint32_t)esr & ESR_ISS_MASK;
 
-	memset(ti, 0, sizeof(*ti));
+	*ti = (struct trap_info){0};
 	ti->ec = (uint32_t)(esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
 	ti->il = esr & ESR_IL;
 	ti->iss = iss;

@@ -107,6 +107,7 @@ if [ $full = 1 ]; then
 	run gic400-full pass safety -DQEMU_GIC=0 -DNPENDS=1 -DNWRITES=2
 	run qemu-full pass safety -DQEMU_GIC=1 -DNPENDS=1 -DNWRITES=2
 	run gic400-exits pass safety -DQEMU_GIC=0 -DNPENDS=0 -DNEXITS=1
+	run gic400-quick-full pass safety -DQEMU_GIC=0 -DNPENDS=1 -DNQUICK=1
 	run unbind-gic400-full pass liveness -DQEMU_GIC=0 -DNPENDS=1
 	run unbind-qemu-full pass liveness -DQEMU_GIC=1 -DNPENDS=1
 else
@@ -114,6 +115,7 @@ else
 	run migrate-qemu pass safety -DQEMU_GIC=1 -DNPENDS=0 -DNWRITES=2
 	run repend-gic400 pass safety -DQEMU_GIC=0 -DNPENDS=1 -DNWRITES=1
 	run unbind-gic400 pass liveness -DQEMU_GIC=0 -DNPENDS=0
+	run quick-gic400 pass safety -DQEMU_GIC=0 -DNPENDS=0 -DNQUICK=1
 fi
 
 # Mutants: each breaks one rule of the protocol the way a plausible code
@@ -122,6 +124,7 @@ fi
 run break-migrating-guard fail safety -DBREAK_MIGRATING_GUARD -DNPENDS=0
 run break-scheduled fail safety -DBREAK_SCHEDULED -DQEMU_GIC=1 -DNPENDS=0
 run break-idle-softirq fail liveness -DBREAK_IDLE_SOFTIRQ -DNPENDS=0
+run break-irq-reentry fail safety -DBREAK_IRQ_REENTRY -DNPENDS=0
 if [ $full = 1 ]; then
 	run break-running fail safety -DBREAK_RUNNING -DNPENDS=0
 	run break-handover fail safety -DBREAK_HANDOVER -DNPENDS=0

@@ -311,3 +311,70 @@ TEST(mmio_decoded_store_of_xzr_writes_zero)
 	EXPECT_EQ(dev.written, 0);
 	EXPECT_EQ(dev.size, 8);
 }
+
+static int fake_quick(void *opaque, struct vcpu *v, uint64_t offset,
+		      unsigned int size, bool write, uint64_t *val)
+{
+	struct fake_dev *d = opaque;
+
+	return d->ret < 0 ? d->ret
+			  : fake_access(opaque, v, offset, size, write, val);
+}
+
+TEST(mmio_dispatch_quick_declines_a_region_without_a_quick_access)
+{
+	struct mmio_bus bus;
+	struct fake_dev dev = {0};
+	uint64_t val = 0;
+
+	mmio_bus_init(&bus);
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+		    0);
+	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x1004, 4, false, &val));
+	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x3004, 4, false, &val));
+	EXPECT_EQ(dev.calls, 0);
+}
+
+TEST(mmio_set_quick_needs_a_region_starting_at_base)
+{
+	struct mmio_bus bus;
+	struct fake_dev dev = {0};
+
+	mmio_bus_init(&bus);
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+		    0);
+	EXPECT_EQ(mmio_set_quick(&bus, 0x1004, fake_quick), -EINVAL);
+	EXPECT_EQ(mmio_set_quick(&bus, 0x1000, fake_quick), 0);
+}
+
+TEST(mmio_dispatch_quick_read_returns_the_value_truncated)
+{
+	struct mmio_bus bus;
+	struct fake_dev dev = {.read_value = 0x1122334455667788ULL};
+	uint64_t val = 0;
+
+	mmio_bus_init(&bus);
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+		    0);
+	ASSERT_TRUE(mmio_set_quick(&bus, 0x1000, fake_quick) == 0);
+	EXPECT_TRUE(mmio_dispatch_quick(&bus, VCPU, 0x1008, 2, false, &val));
+	EXPECT_EQ(val, 0x7788);
+	EXPECT_EQ(dev.offset, 8);
+	EXPECT_FALSE(dev.write);
+}
+
+TEST(mmio_dispatch_quick_declines_what_the_region_declines)
+{
+	struct mmio_bus bus;
+	struct fake_dev dev = {.ret = -EAGAIN};
+	uint64_t val = 5;
+
+	mmio_bus_init(&bus);
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+		    0);
+	ASSERT_TRUE(mmio_set_quick(&bus, 0x1000, fake_quick) == 0);
+	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x1000, 4, true, &val));
+	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x1ffe, 4, false, &val));
+	EXPECT_EQ(val, 5);
+	EXPECT_EQ(dev.calls, 0);
+}

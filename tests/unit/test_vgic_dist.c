@@ -508,3 +508,88 @@ TEST(gicd_spi_without_target_is_not_delivered_until_targeted)
 	EXPECT_TRUE(queued_on(&vm.vcpus[1], 34));
 	EXPECT_EQ(host_wakes(&vm.vcpus[1]), 1);
 }
+
+/* ---- the quick path (before the writer's LRs are synced) ---------------- */
+
+static int quick(struct vcpu *v, unsigned int off, unsigned int size,
+		 bool write, uint64_t *val)
+{
+	return vgic_dist_quick_access(v, off, size, write, val);
+}
+
+TEST(gicd_quick_read_of_isenabler_matches_the_full_read)
+{
+	uint64_t val = 0;
+
+	gm_vm_setup(&vm, 2, 96, 4);
+	gm_wr(&vm.vcpus[0], 0x100, 4, 0x80000001);
+	gm_wr(&vm.vcpus[0], 0x104, 4, 0x00010000);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x100, 4, false, &val), 0);
+	EXPECT_EQ(val, gm_rd(&vm.vcpus[0], 0x100, 4));
+	EXPECT_EQ(quick(&vm.vcpus[1], 0x184, 4, false, &val), 0);
+	EXPECT_EQ(val, 0x00010000);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x420, 1, false, &val), 0);
+	EXPECT_EQ(val, gm_rd(&vm.vcpus[0], 0x420, 1));
+}
+
+TEST(gicd_quick_access_declines_pending_and_active_reads)
+{
+	uint64_t val = 0;
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x200, 4, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x284, 4, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x300, 4, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x380, 4, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0xf10, 1, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0xf20, 4, false, &val), -EAGAIN);
+}
+
+TEST(gicd_quick_access_declines_refused_accesses)
+{
+	uint64_t val = 0;
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x101, 1, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x100, 2, false, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x1000, 4, false, &val), -EAGAIN);
+}
+
+TEST(gicd_quick_access_declines_every_write_but_sgir)
+{
+	uint64_t val = 0xffffffff;
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x100, 4, true, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x000, 4, true, &val), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0x820, 1, true, &val), -EAGAIN);
+	EXPECT_EQ(gm_rd(&vm.vcpus[0], 0x000, 4), 0);
+}
+
+TEST(gicd_quick_sgir_to_other_vcpus_pends_them_with_source)
+{
+	uint64_t list = (0x0au << 16) | 3, others = (1u << 24) | 5;
+
+	gm_vm_setup(&vm, 4, 64, 4);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0xf00, 4, true, &list), 0);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[1], 3), 0x01);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[3], 3), 0x01);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[0], 3), 0);
+	EXPECT_EQ(quick(&vm.vcpus[2], 0xf00, 4, true, &others), 0);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[0], 5), 0x04);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[2], 5), 0);
+}
+
+TEST(gicd_quick_sgir_declines_an_sgi_that_reaches_the_writer)
+{
+	uint64_t list = (0x03u << 16) | 3, self = (2u << 24) | 4;
+	uint64_t reserved = (3u << 24) | 4;
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	EXPECT_EQ(quick(&vm.vcpus[0], 0xf00, 4, true, &list), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[1], 0xf00, 4, true, &self), -EAGAIN);
+	EXPECT_EQ(quick(&vm.vcpus[1], 0xf00, 4, true, &reserved), -EAGAIN);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[0], 3), 0);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[1], 3), 0);
+	EXPECT_EQ(sgi_srcs(&vm.vcpus[1], 4), 0);
+}

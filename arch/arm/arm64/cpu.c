@@ -21,11 +21,6 @@ struct pcpu *pcpu_get(unsigned int id)
 	return id < MAX_CPUS ? &pcpus[id] : NULL;
 }
 
-struct pcpu *this_cpu(void)
-{
-	return (struct pcpu *)read_sysreg(tpidr_el2);
-}
-
 /* Make @id's per-CPU block the calling CPU's (TPIDR_EL2). */
 void arch_cpu_set_percpu(unsigned int id)
 {
@@ -35,42 +30,6 @@ void arch_cpu_set_percpu(unsigned int id)
 	p->id = id;
 	p->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
 	write_sysreg(tpidr_el2, p);
-}
-
-unsigned int arch_cpu_id(void)
-{
-	struct pcpu *p = (struct pcpu *)read_sysreg(tpidr_el2);
-
-	/* Before per-CPU set-up (very early printk) TPIDR_EL2 is unknown. */
-	return p && p->self == p ? p->id : 0;
-}
-
-unsigned long arch_irq_save(void)
-{
-	unsigned long daif = read_sysreg(daif);
-
-	__asm__ __volatile__("msr daifset, #2" ::: "memory");
-	return daif;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	write_sysreg(daif, flags);
-}
-
-void arch_irq_enable(void)
-{
-	__asm__ __volatile__("msr daifclr, #2" ::: "memory");
-}
-
-void arch_irq_disable(void)
-{
-	__asm__ __volatile__("msr daifset, #2" ::: "memory");
-}
-
-void arch_cpu_relax(void)
-{
-	__asm__ __volatile__("yield" ::: "memory");
 }
 
 void arch_tlb_flush_vmid(uint16_t vmid)

@@ -89,6 +89,50 @@ static void handle_sync(struct vcpu *v)
 	}
 }
 
+/* An emulated MMIO access its region handles quickly (mmio_set_quick():
+ * most distributor reads, an SGI to other vCPUs). */
+static bool handle_dabt_quick(struct vcpu *v, uint64_t esr)
+{
+	struct trap_info ti;
+	uint64_t val = 0;
+
+	if (!(esr & ESR_ABT_ISV))
+		return false;
+	trap_decode(esr, &ti);
+	if (ti.s1ptw)
+		return false;
+	if (ti.write)
+		val = mmio_store_value(trap_gpr_read(v->arch.regs.x, ti.reg),
+				       ti.size);
+	if (!mmio_dispatch_quick(v->vm->mmio, v, fault_ipa(), ti.size, ti.write,
+				 &val))
+		return false;
+	if (!ti.write)
+		trap_gpr_write(
+			v->arch.regs.x, ti.reg,
+			mmio_load_extend(val, ti.size, ti.sign_extend, ti.sf));
+	skip_insn(v, &ti);
+	return true;
+}
+
+bool arch_handle_exit_fast(struct vcpu *v, uint64_t code)
+{
+	uint64_t esr;
+
+	if (code != EXIT_SYNC)
+		return false;
+	esr = read_sysreg(esr_el2);
+	switch ((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) {
+	case ESR_EC_HVC64:
+		/* ELR_EL2 already points past the HVC. */
+		return hvcall_handle_fast(v);
+	case ESR_EC_DABT_LOW:
+		return handle_dabt_quick(v, esr);
+	default:
+		return false;
+	}
+}
+
 void arch_handle_exit(struct vcpu *v, uint64_t code)
 {
 	switch (code) {

@@ -15,6 +15,7 @@
 #include "percpu.h"
 #include "pmu.h"
 #include "psci_fw.h"
+#include "sched.h"
 #include "vm.h"
 
 /* Guest HCR_EL2: stage 2 on, physical IRQ/FIQ/SError to EL2, SMC trapped,
@@ -267,6 +268,10 @@ void arch_idle(void)
 }
 
 void arch_handle_exit(struct vcpu *v, uint64_t code);
+/* Handle an exit that touches neither the vGIC nor the scheduler (a HVC
+ * answered from constants, an MMIO access its region handles quickly);
+ * false, doing nothing, for any other. */
+bool arch_handle_exit_fast(struct vcpu *v, uint64_t code);
 
 void arch_vcpu_enter(struct vcpu *v)
 {
@@ -274,12 +279,35 @@ void arch_vcpu_enter(struct vcpu *v)
 
 	gic_vcpu_before_entry(v);
 	vgic_flush_lrs(v);
-	code = guest_enter(&v->arch.regs);
-	this_cpu()->exits++;
-	/* Take interrupts while the vCPU's LRs are still loaded, so the
-	 * maintenance handler sees them; then read the LRs back. */
-	if (code == EXIT_IRQ)
-		gic_handle_irqs(v);
+	for (;;) {
+		code = guest_enter(&v->arch.regs);
+		this_cpu()->exits++;
+		if (code == EXIT_IRQ) {
+			/* Take interrupts while the vCPU's LRs are still
+			 * loaded, so the maintenance handler sees them. */
+			gic_handle_irqs(v);
+			if (!sched_may_reenter(v))
+				break;
+			/* Nothing for sched_run_vcpu()'s round: what the
+			 * handlers queued for v goes in now, the flush
+			 * reading the LRs back first (loaded here). */
+			gic_vcpu_before_entry(v);
+			vgic_flush_lrs(v);
+			continue;
+		}
+		if (!arch_handle_exit_fast(v, code))
+			break;
+		/* Handled with the LRs still loaded: straight back in,
+		 * unless something needs sched_run_vcpu()'s round. The
+		 * timer resample waits for that round too: it retracts only
+		 * an instance outside the LRs, and nothing enters an LR but
+		 * through vgic_flush_lrs(), which it always precedes. */
+		if (!sched_may_reenter(v)) {
+			vgic_sync_lrs(v);
+			return;
+		}
+	}
+	/* Read the LRs back: the vCPU leaves guest mode for the round. */
 	vgic_sync_lrs(v);
 	if (code != EXIT_IRQ)
 		arch_handle_exit(v, code);

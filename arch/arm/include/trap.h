@@ -78,6 +78,11 @@ enum trap_class {
 	TRAP_IABT,    /* instruction abort */
 };
 
+/*
+ * Aligned to 16 so that trap_decode() clears it with five inline STP XZR: at
+ * its natural 4-byte alignment, under -mstrict-align, GCC called picolibc's
+ * byte-wise memset, 364 of the 1,484 instructions of a null hypercall.
+ */
 struct trap_info {
 	enum trap_class cls;
 	uint32_t ec;
@@ -98,7 +103,7 @@ struct trap_info {
 	bool wfe;
 	/* TRAP_HVC, TRAP_SMC (AArch64 SMC and both HVCs; 0 for SMC32) */
 	uint16_t imm16;
-};
+} __attribute__((aligned(16)));
 
 /* Decode a syndrome; every field the class does not define is 0. */
 void trap_decode(uint64_t esr, struct trap_info *ti);

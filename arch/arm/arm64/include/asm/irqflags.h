@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IRQ masking inline: every spinlock section saves and restores DAIF, and
+ * a guest exit passes through several. Each is one or two instructions.
+ */
+#ifndef VIGIL_ASM_IRQFLAGS_H
+#define VIGIL_ASM_IRQFLAGS_H
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long daif;
+
+	__asm__ __volatile__("mrs %0, daif\n msr daifset, #2"
+			     : "=r"(daif)
+			     :
+			     : "memory");
+	return daif;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+	__asm__ __volatile__("msr daif, %0" : : "r"(flags) : "memory");
+}
+
+static inline void arch_irq_enable(void)
+{
+	__asm__ __volatile__("msr daifclr, #2" ::: "memory");
+}
+
+static inline void arch_irq_disable(void)
+{
+	__asm__ __volatile__("msr daifset, #2" ::: "memory");
+}
+
+static inline void arch_cpu_relax(void)
+{
+	__asm__ __volatile__("yield" ::: "memory");
+}
+
+#endif
