@@ -448,6 +448,24 @@ bool gm_maint(struct vcpu *v)
 	return true;
 }
 
+void gm_service_kicks_and_maint(struct vm *vm, unsigned int n,
+				const bool *in_guest, unsigned int *kicks_seen)
+{
+	for (unsigned int c = 0; c < n; c++) {
+		struct vcpu *v = &vm->vcpus[c];
+
+		if (host_kicks(v->pcpu) != kicks_seen[c]) {
+			kicks_seen[c] = host_kicks(v->pcpu);
+			if (in_guest[c]) {
+				gm_exit(v);
+				gm_enter(v);
+			}
+		}
+		if (in_guest[c])
+			gm_maint(v);
+	}
+}
+
 void gm_irq_setup(struct vcpu *v, unsigned int intid, uint8_t prio,
 		  uint8_t targets, bool edge)
 {

@@ -109,10 +109,10 @@ static const void *host_tree(const char *memory_name)
 	return host_tree_cells(memory_name, 2);
 }
 
-static const void *build(const void *host)
+/* VM 'g': one vCPU, GDTB_RAM_SIZE of RAM at GDTB_RAM and, if @dev is not
+ * NULL, that host device; its DTB built from @host. */
+static int build_vm(const void *host, const char *dev, char *err, size_t errlen)
 {
-	char err[160];
-
 	memset(&gvm, 0, sizeof(gvm));
 	snprintf(gvm.name, sizeof(gvm.name), "g");
 	gvm.nr_vcpus = 1;
@@ -120,9 +120,18 @@ static const void *build(const void *host)
 	gvm.nr_ram = 1;
 	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
 	gvm.ram[0].size = GDTB_RAM_SIZE;
-	if (guest_dtb_build(&gvm, host, err, sizeof(err)))
-		return NULL;
-	return gbuf;
+	if (dev) {
+		gvm.nr_devs = 1;
+		snprintf(gvm.devs[0].path, sizeof(gvm.devs[0].path), "%s", dev);
+	}
+	return guest_dtb_build(&gvm, host, err, errlen);
+}
+
+static const void *build(const void *host)
+{
+	char err[160];
+
+	return build_vm(host, NULL, err, sizeof(err)) ? NULL : gbuf;
 }
 
 static int count_memory_nodes(const void *g)
@@ -253,16 +262,7 @@ static const void *build_with_device(const void *host, const char *path)
 {
 	char err[160];
 
-	memset(&gvm, 0, sizeof(gvm));
-	snprintf(gvm.name, sizeof(gvm.name), "g");
-	gvm.nr_vcpus = 1;
-	gvm.vcpus[0].vmpidr = BIT(31);
-	gvm.nr_ram = 1;
-	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
-	gvm.ram[0].size = GDTB_RAM_SIZE;
-	gvm.nr_devs = 1;
-	snprintf(gvm.devs[0].path, sizeof(gvm.devs[0].path), "%s", path);
-	if (guest_dtb_build(&gvm, host, err, sizeof(err))) {
+	if (build_vm(host, path, err, sizeof(err))) {
 		printf("    %s\n", err);
 		return NULL;
 	}
@@ -336,13 +336,7 @@ TEST(guest_dtb_refused_when_buses_nest_deeper_than_it_walks)
 		fdt_end_node(fdt);
 	fdt_end_node(fdt);
 	fdt_finish(fdt);
-	memset(&gvm, 0, sizeof(gvm));
-	snprintf(gvm.name, sizeof(gvm.name), "g");
-	gvm.nr_vcpus = 1;
-	gvm.nr_ram = 1;
-	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
-	gvm.ram[0].size = GDTB_RAM_SIZE;
-	EXPECT_TRUE(guest_dtb_build(&gvm, fdt, err, sizeof(err)) != 0);
+	EXPECT_TRUE(build_vm(fdt, NULL, err, sizeof(err)) != 0);
 	EXPECT_STREQ(err, "VM 'g': guest DTB: devices: FDT_ERR_BADSTRUCTURE");
 }
 

@@ -150,17 +150,7 @@ static void note_virtual_edge(unsigned int virq)
 
 static void handle_kicks_and_maint(void)
 {
-	for (unsigned int c = 0; c < NR_VCPUS; c++) {
-		if (host_kicks(c) != L.kicks_seen[c]) {
-			L.kicks_seen[c] = host_kicks(c);
-			if (L.in_guest[c]) {
-				leave(c);
-				enter(c);
-			}
-		}
-		if (L.in_guest[c])
-			gm_maint(&vm.vcpus[c]);
-	}
+	gm_service_kicks_and_maint(&vm, NR_VCPUS, L.in_guest, L.kicks_seen);
 }
 
 static void step(void)

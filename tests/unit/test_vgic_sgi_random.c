@@ -142,17 +142,7 @@ static void eoi(unsigned int c)
 
 static void kicks_and_maint(void)
 {
-	for (unsigned int c = 0; c < NR_VCPUS; c++) {
-		if (host_kicks(c) != S.kicks_seen[c]) {
-			S.kicks_seen[c] = host_kicks(c);
-			if (S.in_guest[c]) {
-				leave(c);
-				enter(c);
-			}
-		}
-		if (S.in_guest[c])
-			gm_maint(&vm.vcpus[c]);
-	}
+	gm_service_kicks_and_maint(&vm, NR_VCPUS, S.in_guest, S.kicks_seen);
 }
 
 static void run(unsigned int s, unsigned int nr_lrs, bool qemu)
