@@ -35,13 +35,20 @@ static inline bool vgic_irq_inflight(struct vgic_irq *irq)
  * meanwhile). The guest may EOI that LR without an exit, so the owner must
  * be told (kick) and the LR must ask for an EOI maintenance IRQ.
  */
+/* The pending sources of SGI @irq that wait for an LR holding the sources
+ * @in_lr to retire: the same sources, or any with vgic_one_lr_per_sgi. */
+static inline uint8_t vgic_sgi_waiting(const struct vgic_irq *irq,
+				       uint8_t in_lr)
+{
+	if (!in_lr)
+		return 0;
+	return irq->sgi_src_pending & (vgic_one_lr_per_sgi ? 0xff : in_lr);
+}
+
 static inline bool vgic_irq_waits_for_retire(const struct vgic_irq *irq)
 {
 	if (vgic_is_sgi(irq))
-		return vgic_one_lr_per_sgi
-			       ? irq->sgi_src_pending && irq->sgi_src_in_lr
-			       : (irq->sgi_src_pending & irq->sgi_src_in_lr) !=
-					 0;
+		return vgic_sgi_waiting(irq, irq->sgi_src_in_lr) != 0;
 	return irq->nr_lrs && (irq->flags & VGIC_IRQ_PENDING) &&
 	       !(irq->flags & VGIC_IRQ_MIGRATING);
 }

@@ -294,9 +294,7 @@ static void lrs_request_eoi(struct vcpu *d)
 		if (lr & GICH_LR_EOI)
 			continue;
 		if (vgic_is_sgi(irq))
-			waits = vgic_one_lr_per_sgi ? irq->sgi_src_pending != 0
-						    : (irq->sgi_src_pending &
-						       BIT(lr_src(lr))) != 0;
+			waits = vgic_sgi_waiting(irq, BIT(lr_src(lr))) != 0;
 		else
 			waits = vgic_irq_waits_for_retire(irq);
 		if (waits)

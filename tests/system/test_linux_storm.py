@@ -82,7 +82,7 @@ def report(capsys, text):
 def save_numbers(mode, numbers):
     path = vigil_qemu.LOG_DIR / "linux-storm.json"
     old = json.loads(path.read_text()) if path.is_file() else {}
-    old[mode] = numbers
+    old.setdefault(mode, {}).update(numbers)
     path.write_text(json.dumps(old, indent=2, sort_keys=True) + "\n")
 
 
@@ -388,14 +388,10 @@ def test_vigil_moved_every_irq_and_lost_none(vigil, capsys):
            f"stranded={stranded}; passthrough taken={taken} "
            f"deactivated={done} held={held} lost={lost}; softirq high "
            f"water per pCPU {[hw[c] for c in sorted(hw)]}")
-    numbers = json.loads((vigil_qemu.LOG_DIR / "linux-storm.json")
-                         .read_text()).get("vigil", {}) \
-        if (vigil_qemu.LOG_DIR / "linux-storm.json").is_file() else {}
-    numbers.update(moves_requested=req, moves_lr_pending=in_place,
-                   moves_maint=maint, moves_exit=at_exit,
-                   pt_taken=taken, pt_lost=lost,
-                   softirq_high_water=max(hw.values()))
-    save_numbers("vigil", numbers)
+    save_numbers("vigil", dict(moves_requested=req, moves_lr_pending=in_place,
+                               moves_maint=maint, moves_exit=at_exit,
+                               pt_taken=taken, pt_lost=lost,
+                               softirq_high_water=max(hw.values())))
     # Every affinity write that changed the target is a move.
     assert req > 0 and req == in_place + maint + at_exit, m.group(0)
     assert maint > 0, m.group(0)
