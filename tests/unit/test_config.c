@@ -338,6 +338,59 @@ TEST(config_device_outside_its_buses_ranges_is_refused)
 			  "it");
 }
 
+/* Buses whose ranges vigil cannot use: three address cells, a ranges
+ * that is not whole entries, a range whose end wraps past 2^64. */
+static void odd_buses_tree(void *fdt)
+{
+	fdt32_t r3[5] = {0, 0, 0, 0, cpu_to_fdt32(0x1000)};
+	fdt32_t wrap[4] = {cpu_to_fdt32(0), cpu_to_fdt32(0xffffffff),
+			   cpu_to_fdt32(0xfffff000), cpu_to_fdt32(0x10000)};
+
+	fdt_begin_node(fdt, "wide");
+	fdt_property_u32(fdt, "#address-cells", 3);
+	fdt_property_u32(fdt, "#size-cells", 1);
+	bus_of_one_cell(fdt, "inner"); /* its ranges: 1 + 3 + 1 cells */
+	fdt_property(fdt, "ranges", r3, sizeof(r3));
+	bus_dev(fdt, "dev@0", "test,dev", 0, 0x100, -1, true);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	bus_of_one_cell(fdt, "short");
+	fdt_property(fdt, "ranges", wrap, 12);
+	bus_dev(fdt, "dev@100", "test,dev", 0x100, 0x100, -1, true);
+	fdt_end_node(fdt);
+	bus_of_one_cell(fdt, "wraps");
+	fdt_property(fdt, "ranges", wrap, sizeof(wrap));
+	bus_dev(fdt, "dev@2000", "test,dev", 0x2000, 0x100, -1, true);
+	fdt_end_node(fdt);
+}
+
+static int parse_odd_bus_device(const char *devs, int len)
+{
+	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
+	int r;
+
+	d.devices = devs;
+	d.devices_len = len;
+	extra_tree = odd_buses_tree;
+	r = parse(&d, 1);
+	extra_tree = NULL;
+	return r;
+}
+
+TEST(config_device_on_a_bus_with_unusable_ranges_is_refused)
+{
+	EXPECT_EQ(parse_odd_bus_device(DEVS("/wide/inner/dev@0")), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: "
+			  "/wide/inner/dev@0: bus /wide/inner has ranges of "
+			  "more than 2 cells");
+	EXPECT_EQ(parse_odd_bus_device(DEVS("/short/dev@100")), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: "
+			  "/short/dev@100: bus /short has a malformed ranges");
+	EXPECT_EQ(parse_odd_bus_device(DEVS("/wraps/dev@2000")), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: devices: "
+			  "/wraps/dev@2000: bus /wraps has a range that wraps");
+}
+
 TEST(config_default_vm_takes_enabled_uarts_under_a_bus)
 {
 	bool nested = false;
