@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "arch_vcpu.h"
 #include "console.h"
 #include "printk.h"
 #include "spinlock.h"
@@ -18,10 +19,8 @@
 #define UART8250_LSR 0x14
 #define UART8250_LSR_THRE BIT(5)
 
-/* Formatting with picolibc at run time must not disturb the guest's FP
- * registers: arch code provides a call that preserves them. */
-long fpsimd_guard_call(long (*fn)(), long a0, long a1, long a2, long a3);
-
+/* Formatting with the C library at run time must not disturb the guest's
+ * FP registers: arch_call_fp_safe() preserves them. */
 static long vsnprintf_ptr(char *buf, size_t n, const char *fmt, va_list *ap)
 {
 	return vsnprintf(buf, n, fmt, *ap);
@@ -33,7 +32,7 @@ static int vsnprintf_safe(char *buf, size_t n, const char *fmt, va_list ap)
 	int r;
 
 	va_copy(copy, ap);
-	r = (int)fpsimd_guard_call((long (*)())vsnprintf_ptr, (long)buf,
+	r = (int)arch_call_fp_safe((long (*)())vsnprintf_ptr, (long)buf,
 				   (long)n, (long)fmt, (long)&copy);
 	va_end(copy);
 	return r;
@@ -142,8 +141,6 @@ void printk(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
-void arch_halt_all(void) __noreturn;
-
 void panic(const char *fmt, ...)
 {
 	va_list ap;
@@ -152,7 +149,7 @@ void panic(const char *fmt, ...)
 
 	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, true, __ATOMIC_ACQ_REL))
-		arch_halt_all(); /* a second CPU panicking: stop quietly */
+		arch_system_off(); /* a second CPU panicking: stop quietly */
 	n = prefix(buf, arch_cpu_id());
 	memcpy(buf + n, "PANIC: ", 7);
 	n += 7;
@@ -164,5 +161,5 @@ void panic(const char *fmt, ...)
 	buf[n++] = '\n';
 	/* The lock may be held by the CPU that broke: write without it. */
 	uart_write(buf, (size_t)n);
-	arch_halt_all();
+	arch_system_off();
 }

@@ -6,7 +6,7 @@
 
 #include <libfdt.h>
 
-#include "gic_vm.h"
+#include "vgic.h"
 #include "guest_dtb.h"
 #include "mm.h"
 #include "siphash.h"
@@ -293,12 +293,12 @@ static int set_gic(void *fdt, int *gic_out)
 		sc = (int)fdt32_to_cpu(*p);
 	if (ac != 2 || sc != 2)
 		return -FDT_ERR_BADNCELLS;
-	reg[0] = cpu_to_fdt32((uint32_t)(gic_vm_dist_ipa() >> 32));
-	reg[1] = cpu_to_fdt32((uint32_t)gic_vm_dist_ipa());
+	reg[0] = cpu_to_fdt32((uint32_t)(vgic_dist_ipa() >> 32));
+	reg[1] = cpu_to_fdt32((uint32_t)vgic_dist_ipa());
 	reg[2] = cpu_to_fdt32(0);
 	reg[3] = cpu_to_fdt32(0x1000);
-	reg[4] = cpu_to_fdt32((uint32_t)(gic_vm_cpu_ipa() >> 32));
-	reg[5] = cpu_to_fdt32((uint32_t)gic_vm_cpu_ipa());
+	reg[4] = cpu_to_fdt32((uint32_t)(vgic_cpu_ipa() >> 32));
+	reg[5] = cpu_to_fdt32((uint32_t)vgic_cpu_ipa());
 	reg[6] = cpu_to_fdt32(0);
 	reg[7] = cpu_to_fdt32(0x2000);
 	r = fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));

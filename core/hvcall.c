@@ -46,41 +46,33 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	return (int64_t)len;
 }
 
-bool hvcall_handle_fast(struct vcpu *v)
-{
-	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
-
-	if (fn == VIGIL_HC_VERSION)
-		vcpu_set_reg(v, 0, VIGIL_ABI_VERSION);
-	else if (!psci_handle_const(v, fn))
-		return false;
-	this_cpu()->hvc_calls++;
-	return true;
-}
-
-void hvcall_handle(struct vcpu *v)
+bool hvcall_handle(struct vcpu *v, bool lrs_loaded)
 {
 	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
 	int64_t ret;
 
-	this_cpu()->hvc_calls++;
-	if (psci_handle(v, fn))
-		return;
-	switch (fn) {
-	case VIGIL_HC_VERSION:
+	/* The calls answered from constants first: they may be answered
+	 * with the LRs loaded. */
+	if (fn == VIGIL_HC_VERSION) {
 		ret = VIGIL_ABI_VERSION;
-		break;
-	case VIGIL_HC_DEBUG_DUMP:
+	} else if (psci_handle_const(v, fn)) {
+		this_cpu()->hvc_calls++;
+		return true;
+	} else if (lrs_loaded) {
+		return false;
+	} else if (psci_handle(v, fn)) {
+		this_cpu()->hvc_calls++;
+		return true;
+	} else if (fn == VIGIL_HC_DEBUG_DUMP) {
 		vgic_debug_dump(v);
 		ret = SMCCC_SUCCESS;
-		break;
-	case VIGIL_HC_CONSOLE_WRITE:
+	} else if (fn == VIGIL_HC_CONSOLE_WRITE) {
 		ret = hc_console_write(v, vcpu_get_reg(v, 1),
 				       vcpu_get_reg(v, 2));
-		break;
-	default:
+	} else {
 		ret = SMCCC_NOT_SUPPORTED;
-		break;
 	}
-	vcpu_set_reg(v, 0, (uint64_t)ret);
+	this_cpu()->hvc_calls++;
+	vcpu_set_reg(v, 0, (vreg_t)ret);
+	return true;
 }

@@ -13,7 +13,7 @@
 #include "arch_vcpu.h"
 #include "config.h"
 #include "console.h"
-#include "gic_vm.h"
+#include "irq.h"
 #include "mm.h"
 #include "percpu.h"
 #include "platform.h"
@@ -28,10 +28,6 @@
 
 extern char __image_start[], __image_end[];
 extern char secondary_entry[];
-
-void arch_mmu_early_enable(void);
-void arch_mmu_secondary_enable(void);
-void arch_cpu_set_percpu(unsigned int id);
 
 static struct boot_info boot;
 static struct hv_config config;
@@ -226,7 +222,7 @@ void boot_primary(uint64_t dtb_pa)
 	arch_mmu_early_enable();
 	arch_cpu_set_percpu(0);
 	if (fdt_check_header(fdt) != 0) {
-		pr_err("no valid DTB at 0x%lx (x0 at entry)",
+		pr_err("no valid DTB at 0x%lx (the boot loader's argument)",
 		       (unsigned long)dtb_pa);
 		boot_stop("boot needs a DTB: boot vigil.bin, not the ELF");
 	}
@@ -254,8 +250,8 @@ void boot_primary(uint64_t dtb_pa)
 	initrd_from_dtb(fdt);
 	memory_from_dtb(fdt);
 	cpus_from_dtb(fdt);
-	arch_el2_init_cpu();
-	if (gic_boot_init(fdt))
+	arch_hyp_init_cpu();
+	if (irq_init(fdt))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 
@@ -289,8 +285,8 @@ void boot_secondary(uint64_t id)
 {
 	arch_mmu_secondary_enable();
 	arch_cpu_set_percpu((unsigned int)id);
-	arch_el2_init_cpu();
-	gic_secondary_init();
+	arch_hyp_init_cpu();
+	irq_init_cpu();
 	WRITE_ONCE(this_cpu()->online, true);
 	sched_run();
 }

@@ -2,6 +2,10 @@
 /* MMIO dispatch: find the region of a guest access and call its handler. */
 #include "mmio.h"
 
+#include "arch_vcpu.h"
+#include "trap.h"
+#include "vm.h"
+
 #include <errno.h>
 
 void mmio_bus_init(struct mmio_bus *bus)
@@ -17,17 +21,17 @@ static uint64_t region_last(uint64_t base, uint64_t size)
 }
 
 int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size,
-		  mmio_access_fn access, void *opaque)
+		  mmio_access_fn access, void *opaque, unsigned int flags)
 {
 	uint64_t last;
-	unsigned long flags;
+	unsigned long irqflags;
 	int ret = 0;
 
 	if (!size || !access || size - 1 > ~0ULL - base)
 		return -EINVAL;
 	last = region_last(base, size);
 
-	flags = spin_lock_irqsave(&bus->lock);
+	irqflags = spin_lock_irqsave(&bus->lock);
 	for (unsigned int i = 0; i < bus->nr; i++) {
 		const struct mmio_region *r = &bus->regions[i];
 
@@ -45,17 +49,17 @@ int mmio_register(struct mmio_bus *bus, uint64_t base, uint64_t size,
 		.size = size,
 		.access = access,
 		.opaque = opaque,
+		.flags = flags,
 	};
 	/* Published complete: lookups read nr without the lock. */
 	__atomic_store_n(&bus->nr, bus->nr + 1, __ATOMIC_RELEASE);
 out:
-	spin_unlock_irqrestore(&bus->lock, flags);
+	spin_unlock_irqrestore(&bus->lock, irqflags);
 	return ret;
 }
 
 /* The region containing @ipa, or NULL. Lock-free: a region is written
- * before nr counts it and never changes after, but for its quick access
- * (read with an atomic load). */
+ * before nr counts it and never changes after. */
 static const struct mmio_region *mmio_lookup(struct mmio_bus *bus, uint64_t ipa)
 {
 	unsigned int nr = __atomic_load_n(&bus->nr, __ATOMIC_ACQUIRE);
@@ -71,18 +75,21 @@ static const struct mmio_region *mmio_lookup(struct mmio_bus *bus, uint64_t ipa)
 
 static uint64_t size_mask(unsigned int size)
 {
-	return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
 enum mmio_result mmio_dispatch(struct mmio_bus *bus, struct vcpu *v,
 			       uint64_t ipa, unsigned int size, bool write,
-			       uint64_t *val)
+			       uint64_t *val, bool lrs_loaded)
 {
 	const struct mmio_region *r = mmio_lookup(bus, ipa);
 	uint64_t offset, data;
+	int ret;
 
 	if (!r)
 		return MMIO_UNHANDLED;
+	if (lrs_loaded && !(r->flags & MMIO_REGION_LRS_LOADED_OK))
+		return MMIO_RETRY;
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return MMIO_FAULT;
 	offset = ipa - r->base;
@@ -90,49 +97,54 @@ enum mmio_result mmio_dispatch(struct mmio_bus *bus, struct vcpu *v,
 		return MMIO_FAULT;
 
 	data = write ? *val & size_mask(size) : 0;
-	if (r->access(r->opaque, v, offset, size, write, &data) < 0)
+	ret = r->access(r->opaque, v, offset, size, write, &data);
+	if (ret == -EAGAIN && lrs_loaded)
+		return MMIO_RETRY;
+	if (ret < 0)
 		return MMIO_FAULT;
 	if (!write)
 		*val = data & size_mask(size);
 	return MMIO_HANDLED;
 }
 
-int mmio_set_quick(struct mmio_bus *bus, uint64_t base, mmio_access_fn quick)
-{
-	unsigned long flags = spin_lock_irqsave(&bus->lock);
-	int ret = -EINVAL;
+/* ---- the data abort behind an access (include/trap.h) ---- */
 
-	for (unsigned int i = 0; i < bus->nr; i++) {
-		if (bus->regions[i].base == base) {
-			__atomic_store_n(&bus->regions[i].quick, quick,
-					 __ATOMIC_RELEASE);
-			ret = 0;
-			break;
-		}
-	}
-	spin_unlock_irqrestore(&bus->lock, flags);
-	return ret;
+uint64_t mmio_load_extend(uint64_t raw, unsigned int size, bool sign_extend,
+			  bool sf)
+{
+	uint64_t mask = size_mask(size);
+	uint64_t val = raw & mask;
+
+	if (sign_extend && size && size < 8 && (val & ~(mask >> 1)))
+		val |= ~mask;
+	if (!sf)
+		val &= 0xffffffffULL;
+	return val;
 }
 
-bool mmio_dispatch_quick(struct mmio_bus *bus, struct vcpu *v, uint64_t ipa,
-			 unsigned int size, bool write, uint64_t *val)
+uint64_t mmio_store_value(uint64_t reg, unsigned int size)
 {
-	const struct mmio_region *r = mmio_lookup(bus, ipa);
-	mmio_access_fn quick;
-	uint64_t offset, data;
+	return reg & size_mask(size);
+}
 
-	if (!r)
-		return false;
-	quick = __atomic_load_n(&r->quick, __ATOMIC_ACQUIRE);
-	if (!quick || (size != 1 && size != 2 && size != 4 && size != 8))
-		return false;
-	offset = ipa - r->base;
-	if (size > r->size - offset)
-		return false;
-	data = write ? *val & size_mask(size) : 0;
-	if (quick(r->opaque, v, offset, size, write, &data) < 0)
-		return false;
-	if (!write)
-		*val = data & size_mask(size);
-	return true;
+enum mmio_result trap_emulate_mmio(struct vcpu *v, const struct trap_info *ti,
+				   uint64_t ipa, bool lrs_loaded)
+{
+	enum mmio_result res;
+	uint64_t val = 0;
+
+	/* A fault on the guest's own table walk, or an access whose syndrome
+	 * does not describe it (ldp, ldm, SIMD, exclusives...): nothing to
+	 * emulate, the guest touched what it may not. */
+	if (ti->cls != TRAP_DABT || !ti->isv || ti->s1ptw)
+		return MMIO_FAULT;
+	if (ti->write)
+		val = mmio_store_value(vcpu_get_reg(v, ti->reg), ti->size);
+	res = mmio_dispatch(v->vm->mmio, v, ipa, ti->size, ti->write, &val,
+			    lrs_loaded);
+	if (res == MMIO_HANDLED && !ti->write)
+		vcpu_set_reg(v, ti->reg,
+			     (vreg_t)mmio_load_extend(val, ti->size,
+						      ti->sign_extend, ti->sf));
+	return res;
 }

@@ -10,8 +10,6 @@
 #include "sched.h"
 #include "vm.h"
 
-void vm_all_off_check(void);
-
 static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 {
 	/* Only Aff0 is used; higher affinity fields must be zero. */
@@ -119,7 +117,7 @@ bool psci_handle_const(struct vcpu *v, uint32_t fn)
 	default:
 		return false;
 	}
-	vcpu_set_reg(v, 0, (uint64_t)ret);
+	vcpu_set_reg(v, 0, (vreg_t)ret);
 	return true;
 }
 
@@ -130,8 +128,6 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 	int64_t ret;
 	struct vcpu *t;
 
-	if (psci_handle_const(v, fn))
-		return true;
 	/* SMC32 calls take 32-bit arguments. */
 	if (!(fn & 0x40000000)) {
 		a1 = (uint32_t)a1;
@@ -173,6 +169,6 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		ret = PSCI_NOT_SUPPORTED;
 		break;
 	}
-	vcpu_set_reg(v, 0, (uint64_t)ret);
+	vcpu_set_reg(v, 0, (vreg_t)ret);
 	return true;
 }

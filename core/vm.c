@@ -8,8 +8,9 @@
 #include "arch_vcpu.h"
 #include "config.h"
 #include "console.h"
-#include "gic_vm.h"
+#include "gic.h"
 #include "guest_dtb.h"
+#include "irq.h"
 #include "hvcall.h"
 #include "lpae.h"
 #include "mm.h"
@@ -17,6 +18,7 @@
 #include "percpu.h"
 #include "printk.h"
 #include "sched.h"
+#include "vgic.h"
 #include "vm.h"
 
 struct vm vms[VM_MAX_VMS];
@@ -90,7 +92,7 @@ static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
 				r = lpae_map(vm->s2, a, a, 0x1000,
 					     LPAE_S2_DEVICE_RW);
 		for (unsigned int j = 0; !r && j < d->nr_irqs; j++)
-			r = vgic_bind_passthrough(vm, d->irqs[j], d->irqs[j]);
+			r = vgic_pt_bind(vm, d->irqs[j], d->irqs[j]);
 		if (r) {
 			snprintf(err, errlen,
 				 "config error: %s: device %s: passthrough "
@@ -100,6 +102,24 @@ static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
 		}
 	}
 	return 0;
+}
+
+/* The GICV frame: the CPU interface the guest sees, with GICC_DIR in its
+ * second 4 KiB page (GICv2 §5.4). */
+#define GICV_SIZE 0x2000
+
+/* The vGIC, and the GICV frame mapped where the guest's GICC is. */
+static int vm_attach_gic(struct vm *vm, char *err, size_t errlen)
+{
+	int r = vgic_vm_attach(vm);
+
+	if (!r)
+		r = lpae_map(vm->s2, vgic_cpu_ipa(), gic_info()->gicv,
+			     GICV_SIZE, LPAE_S2_DEVICE_RW);
+	if (r)
+		snprintf(err, errlen, "VM '%s': vGIC set-up failed (%d)",
+			 vm->name, r);
+	return r;
 }
 
 /* The arm64 Image header (Documentation/arm64/booting.rst): image_size at
@@ -205,7 +225,7 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	}
 
 	snprintf(vm->bootargs, sizeof(vm->bootargs), "%s", vc->bootargs);
-	r = gic_vm_attach(vm, err, errlen);
+	r = vm_attach_gic(vm, err, errlen);
 	if (!r)
 		r = vm_attach_devices(vm, vc, err, errlen);
 	if (!r)
@@ -226,7 +246,8 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	return 0;
 }
 
-/* Start vCPU 0 of every VM at its entry with x0 = its DTB. */
+/* Start vCPU 0 of every VM at its entry, its DTB in the first argument
+ * register. */
 void vms_start(void)
 {
 	/* A guest that owns vigil's UART has it to itself: vigil stays quiet
@@ -262,7 +283,7 @@ static void vm_stop_vcpus(struct vm *vm, struct vcpu *self)
 		spin_unlock_irqrestore(&v->power_lock, flags);
 		if (v != self && running >= 0 &&
 		    (unsigned int)running != arch_cpu_id())
-			arch_kick_cpu((unsigned int)running);
+			pcpu_kick((unsigned int)running);
 	}
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

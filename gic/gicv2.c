@@ -3,18 +3,17 @@
  * The physical GICv2 (ARM IHI 0048B): distributor, this CPU's interface
  * with EOImode=1 (EOIR drops priority, DIR deactivates), and the virtual
  * interface control block GICH. Addresses come from the DTB, the platform
- * table is the fallback.
+ * table is the fallback. A leaf: it calls nothing above it.
  */
+#include <errno.h>
 #include <libfdt.h>
 #include <string.h>
 
 #include "arch.h"
 #include "gic.h"
-#include "gic_hw.h"
 #include "gich.h"
 #include "percpu.h"
 #include "platform.h"
-#include "printk.h"
 #include "spinlock.h"
 
 /* Distributor (§4.3) */
@@ -55,9 +54,15 @@
 #define GIC_PRIO_DEFAULT 0xa0
 #define GIC_PRIO_HYP 0x80
 
-struct gic_hw gic;
+static struct gic_info info;
+static unsigned int nr_lrs;
+static uint8_t cpu_if[MAX_CPUS]; /* CPU-interface number of each pCPU */
+/* SPIs configured edge-triggered (gic_irq_set_config()), for the re-latch
+ * after a retarget. */
+static uint32_t edge_spis[GIC_MAX_IRQS / 32 + 1];
 
-/* Guards read-modify-write of shared distributor registers. */
+/* Guards read-modify-write of shared distributor registers (GICD_ICFGR)
+ * and edge_spis. */
 static struct spinlock gicd_lock = SPINLOCK_INIT;
 
 static inline uint32_t rd(uint64_t base, uint32_t off)
@@ -106,126 +111,126 @@ static const char *const gic_compat[] = {"arm,cortex-a15-gic", "arm,gic-400",
 					 "arm,cortex-a7-gic",
 					 "arm,arm11mp-gic"};
 
-int gic_probe(const void *fdt)
+static void gic_dist_init(void);
+
+static void gic_probe(const void *fdt)
 {
 	int node = -1;
 
-	gic.gicd = platform.gicd;
-	gic.gicc = platform.gicc;
-	gic.gich = platform.gich;
-	gic.gicv = platform.gicv;
-	gic.maint_irq = platform.maint_irq;
+	info.gicd = platform.gicd;
+	info.gicc = platform.gicc;
+	info.gich = platform.gich;
+	info.gicv = platform.gicv;
+	info.maint_irq = platform.maint_irq;
 	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && node < 0; i++)
 		node = fdt_node_offset_by_compatible(fdt, -1, gic_compat[i]);
 	if (node >= 0) {
 		const fdt32_t *irq;
 		int len;
 
-		gic.gicd = reg_addr(fdt, node, 0) ?: gic.gicd;
-		gic.gicc = reg_addr(fdt, node, 1) ?: gic.gicc;
-		gic.gich = reg_addr(fdt, node, 2) ?: gic.gich;
-		gic.gicv = reg_addr(fdt, node, 3) ?: gic.gicv;
+		info.from_dtb = true;
+		info.gicd = reg_addr(fdt, node, 0) ?: info.gicd;
+		info.gicc = reg_addr(fdt, node, 1) ?: info.gicc;
+		info.gich = reg_addr(fdt, node, 2) ?: info.gich;
+		info.gicv = reg_addr(fdt, node, 3) ?: info.gicv;
 		irq = fdt_getprop(fdt, node, "interrupts", &len);
 		/* <type num flags>, type 1 = PPI: INTID = num + 16 */
 		if (irq && len >= 12 && fdt32_to_cpu(irq[0]) == 1)
-			gic.maint_irq = fdt32_to_cpu(irq[1]) + 16;
-	} else {
-		pr_warn("no GICv2 node in the DTB: using %s's addresses",
-			platform.name);
+			info.maint_irq = fdt32_to_cpu(irq[1]) + 16;
 	}
-	if (!gic.gich || !gic.gicv) {
-		pr_err("the GIC has no virtualization extensions (GICH/GICV)");
-		return -1;
-	}
-	gic.nr_irqs = 32 * ((rd(gic.gicd, GICD_TYPER) & 0x1f) + 1);
-	if (gic.nr_irqs > GIC_MAX_IRQS)
-		gic.nr_irqs = GIC_MAX_IRQS;
-	pr_info("GICv2: GICD 0x%lx GICC 0x%lx GICH 0x%lx GICV 0x%lx, %u IRQs, "
-		"maintenance IRQ %u",
-		(unsigned long)gic.gicd, (unsigned long)gic.gicc,
-		(unsigned long)gic.gich, (unsigned long)gic.gicv, gic.nr_irqs,
-		gic.maint_irq);
+	/* QEMU's model (platform quirks, docs/design.md). */
+	info.hw_lrs = !platform.gic_no_hw_lrs;
+	info.one_lr_per_sgi = platform.gic_one_lr_per_sgi;
+}
+
+int gic_init(const void *fdt)
+{
+	gic_probe(fdt);
+	if (!info.gich || !info.gicv)
+		return -ENODEV;
+	info.nr_irqs = 32 * ((rd(info.gicd, GICD_TYPER) & 0x1f) + 1);
+	if (info.nr_irqs > GIC_MAX_IRQS)
+		info.nr_irqs = GIC_MAX_IRQS;
+	gic_dist_init();
 	return 0;
 }
 
-/* Boot CPU: every SPI disabled, inactive, Group 1, default priority. */
-void gic_dist_init(void)
+const struct gic_info *gic_info(void)
 {
-	wr(gic.gicd, GICD_CTLR, 0);
-	for (unsigned int i = 32; i < gic.nr_irqs; i += 32) {
-		wr(gic.gicd, GICD_ICENABLER + i / 8, ~0U);
-		wr(gic.gicd, GICD_ICPENDR + i / 8, ~0U);
-		wr(gic.gicd, GICD_ICACTIVER + i / 8, ~0U);
-		wr(gic.gicd, GICD_IGROUPR + i / 8, ~0U);
+	return &info;
+}
+
+/* Boot CPU: every SPI disabled, inactive, Group 1, default priority. */
+static void gic_dist_init(void)
+{
+	wr(info.gicd, GICD_CTLR, 0);
+	for (unsigned int i = 32; i < info.nr_irqs; i += 32) {
+		wr(info.gicd, GICD_ICENABLER + i / 8, ~0U);
+		wr(info.gicd, GICD_ICPENDR + i / 8, ~0U);
+		wr(info.gicd, GICD_ICACTIVER + i / 8, ~0U);
+		wr(info.gicd, GICD_IGROUPR + i / 8, ~0U);
 	}
-	for (unsigned int i = 32; i < gic.nr_irqs; i++) {
-		wr8(gic.gicd, GICD_IPRIORITYR + i, GIC_PRIO_DEFAULT);
-		wr8(gic.gicd, GICD_ITARGETSR + i, 1);
+	for (unsigned int i = 32; i < info.nr_irqs; i++) {
+		wr8(info.gicd, GICD_IPRIORITYR + i, GIC_PRIO_DEFAULT);
+		wr8(info.gicd, GICD_ITARGETSR + i, 1);
 	}
-	wr(gic.gicd, GICD_CTLR, BIT(0) | BIT(1));
+	wr(info.gicd, GICD_CTLR, BIT(0) | BIT(1));
 }
 
 /* Every CPU: banked SGI/PPI state, the CPU interface, GICH off. */
-void gic_cpu_init(void)
+void gic_init_cpu(void)
 {
-	struct pcpu *p = this_cpu();
-
 	/* The banked ITARGETSR0..7 read as this CPU's own interface bit
 	 * (§4.3.12); on Juno that is not the MPIDR index. */
-	uint8_t mask = rd8(gic.gicd, GICD_ITARGETSR);
+	uint8_t mask = rd8(info.gicd, GICD_ITARGETSR);
 
-	gic.cpu_if[p->id] = mask ? (uint8_t)__builtin_ctz(mask) : 0;
-	wr(gic.gicd, GICD_ICENABLER, ~0U);
-	wr(gic.gicd, GICD_ICPENDR, ~0U);
-	wr(gic.gicd, GICD_ICACTIVER, ~0U);
-	wr(gic.gicd, GICD_IGROUPR, ~0U);
+	cpu_if[arch_cpu_id()] = mask ? (uint8_t)__builtin_ctz(mask) : 0;
+	wr(info.gicd, GICD_ICENABLER, ~0U);
+	wr(info.gicd, GICD_ICPENDR, ~0U);
+	wr(info.gicd, GICD_ICACTIVER, ~0U);
+	wr(info.gicd, GICD_IGROUPR, ~0U);
 	for (unsigned int i = 0; i < 32; i++)
-		wr8(gic.gicd, GICD_IPRIORITYR + i, GIC_PRIO_HYP);
-	wr(gic.gicc, GICC_PMR, 0xff);
-	wr(gic.gicc, GICC_BPR, 0);
-	wr(gic.gicc, GICC_CTLR, GICC_CTLR_VALUE);
-	wr(gic.gich, GICH_HCR, 0);
-	gic.nr_lrs = (rd(gic.gich, GICH_VTR) & GICH_VTR_LISTREGS_MASK) + 1;
+		wr8(info.gicd, GICD_IPRIORITYR + i, GIC_PRIO_HYP);
+	wr(info.gicc, GICC_PMR, 0xff);
+	wr(info.gicc, GICC_BPR, 0);
+	wr(info.gicc, GICC_CTLR, GICC_CTLR_VALUE);
+	wr(info.gich, GICH_HCR, 0);
+	nr_lrs = (rd(info.gich, GICH_VTR) & GICH_VTR_LISTREGS_MASK) + 1;
 }
 
 void gic_irq_enable(unsigned int irq)
 {
-	wr(gic.gicd, GICD_ISENABLER + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_ISENABLER + (irq / 32) * 4, BIT(irq % 32));
 }
 
 void gic_irq_disable(unsigned int irq)
 {
-	wr(gic.gicd, GICD_ICENABLER + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_ICENABLER + (irq / 32) * 4, BIT(irq % 32));
 }
 
-bool gic_irq_is_pending(unsigned int irq)
+static bool gic_irq_is_pending(unsigned int irq)
 {
-	return rd(gic.gicd, GICD_ISPENDR + (irq / 32) * 4) & BIT(irq % 32);
+	return rd(info.gicd, GICD_ISPENDR + (irq / 32) * 4) & BIT(irq % 32);
 }
 
-void gic_irq_set_pending(unsigned int irq)
+static void gic_irq_set_pending(unsigned int irq)
 {
-	wr(gic.gicd, GICD_ISPENDR + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_ISPENDR + (irq / 32) * 4, BIT(irq % 32));
 }
 
-void gic_irq_clear_pending(unsigned int irq)
+static void gic_irq_clear_pending(unsigned int irq)
 {
-	wr(gic.gicd, GICD_ICPENDR + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_ICPENDR + (irq / 32) * 4, BIT(irq % 32));
 }
 
 void gic_irq_clear_active(unsigned int irq)
 {
-	wr(gic.gicd, GICD_ICACTIVER + (irq / 32) * 4, BIT(irq % 32));
-}
-
-bool gic_irq_is_active(unsigned int irq)
-{
-	return rd(gic.gicd, GICD_ISACTIVER + (irq / 32) * 4) & BIT(irq % 32);
+	wr(info.gicd, GICD_ICACTIVER + (irq / 32) * 4, BIT(irq % 32));
 }
 
 void gic_irq_set_priority(unsigned int irq, uint8_t prio)
 {
-	wr8(gic.gicd, GICD_IPRIORITYR + irq, prio);
+	wr8(info.gicd, GICD_IPRIORITYR + irq, prio);
 }
 
 void gic_irq_set_config(unsigned int irq, bool edge)
@@ -236,119 +241,125 @@ void gic_irq_set_config(unsigned int irq, bool edge)
 	if (irq < 16)
 		return; /* SGIs are always edge */
 	flags = spin_lock_irqsave(&gicd_lock);
-	v = rd(gic.gicd, off);
+	v = rd(info.gicd, off);
 	v &= ~(2U << ((irq % 16) * 2));
 	if (edge)
 		v |= 2U << ((irq % 16) * 2);
-	wr(gic.gicd, off, v);
+	wr(info.gicd, off, v);
+	if (edge)
+		edge_spis[irq / 32] |= (uint32_t)BIT(irq % 32);
+	else
+		edge_spis[irq / 32] &= ~(uint32_t)BIT(irq % 32);
 	spin_unlock_irqrestore(&gicd_lock, flags);
 }
 
 /*
  * Route SPI @irq to @pcpu. QEMU's GICv2 keeps an edge SPI's pending state
  * latched to the CPUs it targeted when the edge arrived, so after the write
- * a pending instance is invisible to the new target: pend it again
- * (harmless on a GIC-400, where pending is per SPI). DESIGN §3.
+ * a pending instance is invisible to the new target: pend it again. Only
+ * there, and only for edge SPIs: on a GIC-400 an ISPENDR write to a level
+ * SPI stays latched after the device drops its line (DESIGN §3).
  */
 void gic_irq_set_target(unsigned int irq, unsigned int pcpu)
 {
-	if (irq < 32 || irq >= gic.nr_irqs || pcpu >= MAX_CPUS)
+	if (irq < 32 || irq >= info.nr_irqs || pcpu >= MAX_CPUS)
 		return;
-	wr8(gic.gicd, GICD_ITARGETSR + irq, (uint8_t)BIT(gic.cpu_if[pcpu]));
-	if (platform.gic_relatch_on_retarget && gic_irq_is_pending(irq)) {
+	wr8(info.gicd, GICD_ITARGETSR + irq, (uint8_t)BIT(cpu_if[pcpu]));
+	if (platform.gic_relatch_on_retarget &&
+	    (READ_ONCE(edge_spis[irq / 32]) & BIT(irq % 32)) &&
+	    gic_irq_is_pending(irq)) {
 		gic_irq_clear_pending(irq);
 		gic_irq_set_pending(irq);
-		gic.relatches++;
 	}
 }
 
 void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
 {
-	dsb_ishst();
-	wr(gic.gicd, GICD_SGIR,
-	   (uint32_t)(BIT(16 + gic.cpu_if[pcpu]) | (sgi & 0xf)));
+	arch_wmb(); /* the SGI after what it announces */
+	wr(info.gicd, GICD_SGIR,
+	   (uint32_t)(BIT(16 + cpu_if[pcpu]) | (sgi & 0xf)));
 }
 
 uint32_t gic_ack(void)
 {
-	return rd(gic.gicc, GICC_IAR);
+	return rd(info.gicc, GICC_IAR);
 }
 
-void gic_eoi(unsigned int irq)
+void gic_eoi(uint32_t iar)
 {
-	wr(gic.gicc, GICC_EOIR, irq);
+	wr(info.gicc, GICC_EOIR, iar);
 }
 
-void gic_deactivate(unsigned int irq)
+void gic_deactivate(uint32_t irq)
 {
 	/* See platform.gic_no_hw_lrs: on QEMU an SPI is deactivated through
 	 * the distributor, which works from any CPU and re-evaluates it. */
 	if (platform.gic_no_hw_lrs && (irq & 0x3ff) >= 32)
 		gic_irq_clear_active(irq & 0x3ff);
 	else
-		wr(gic.gicc, GICC_DIR, irq);
+		wr(info.gicc, GICC_DIR, irq);
 }
 
 /* ---- GICH: this CPU's virtual interface ---- */
 
 unsigned int gich_nr_lrs(void)
 {
-	return gic.nr_lrs;
+	return nr_lrs;
 }
 
 uint32_t gich_read_lr(unsigned int n)
 {
-	return rd(gic.gich, GICH_LR0 + 4 * n);
+	return rd(info.gich, GICH_LR0 + 4 * n);
 }
 
 void gich_write_lr(unsigned int n, uint32_t val)
 {
-	wr(gic.gich, GICH_LR0 + 4 * n, val);
+	wr(info.gich, GICH_LR0 + 4 * n, val);
 }
 
 uint64_t gich_elrsr(void)
 {
-	return rd(gic.gich, GICH_ELRSR0) |
-	       ((uint64_t)rd(gic.gich, GICH_ELRSR0 + 4) << 32);
+	return rd(info.gich, GICH_ELRSR0) |
+	       ((uint64_t)rd(info.gich, GICH_ELRSR0 + 4) << 32);
 }
 
 uint64_t gich_eisr(void)
 {
-	return rd(gic.gich, GICH_EISR0) |
-	       ((uint64_t)rd(gic.gich, GICH_EISR0 + 4) << 32);
+	return rd(info.gich, GICH_EISR0) |
+	       ((uint64_t)rd(info.gich, GICH_EISR0 + 4) << 32);
 }
 
 uint32_t gich_misr(void)
 {
-	return rd(gic.gich, GICH_MISR);
+	return rd(info.gich, GICH_MISR);
 }
 
 uint32_t gich_read_hcr(void)
 {
-	return rd(gic.gich, GICH_HCR);
+	return rd(info.gich, GICH_HCR);
 }
 
 void gich_write_hcr(uint32_t val)
 {
-	wr(gic.gich, GICH_HCR, val);
+	wr(info.gich, GICH_HCR, val);
 }
 
 uint32_t gich_read_vmcr(void)
 {
-	return rd(gic.gich, GICH_VMCR);
+	return rd(info.gich, GICH_VMCR);
 }
 
 void gich_write_vmcr(uint32_t val)
 {
-	wr(gic.gich, GICH_VMCR, val);
+	wr(info.gich, GICH_VMCR, val);
 }
 
 uint32_t gich_read_apr(void)
 {
-	return rd(gic.gich, GICH_APR);
+	return rd(info.gich, GICH_APR);
 }
 
 void gich_write_apr(uint32_t val)
 {
-	wr(gic.gich, GICH_APR, val);
+	wr(info.gich, GICH_APR, val);
 }

@@ -28,20 +28,26 @@ void arch_irq_disable(void);
 #include "asm/irqflags.h"
 #endif
 
-/* Make physical CPU @cpu leave guest mode / its idle wait and look at its
- * pending work (an SGI on the target). */
-void arch_kick_cpu(unsigned int cpu);
-
-/* Relax inside a spin loop. */
+/* Relax inside a spin loop; order earlier stores before a later device
+ * write that announces them (inline on the target). */
 #ifdef VIGIL_HOST_TEST
 void arch_cpu_relax(void);
+void arch_wmb(void);
 #endif
 
-/* Stage-2 TLB invalidation for a VMID after its tables changed. */
-void arch_tlb_flush_vmid(uint16_t vmid);
+/* ---- boot (core/main.c) ---- */
+/* Boot CPU: vigil's own stage-1 map from the platform's coarse one, before
+ * the DTB is parsed; secondaries: the same tables. */
+void arch_mmu_early_enable(void);
+void arch_mmu_secondary_enable(void);
+/* Make per-CPU block @id the calling CPU's (this_cpu()). */
+void arch_cpu_set_percpu(unsigned int id);
 
-/* Monotonic counter (the generic timer's physical count) and its rate. */
-uint64_t arch_counter(void);
-uint64_t arch_counter_freq(void);
+/*
+ * Call @fn(@a0..@a3) so that whatever it does to floating-point/SIMD
+ * registers is undone after (the C library's formatting uses them on
+ * AArch64, and they hold a guest's state while vigil runs).
+ */
+long arch_call_fp_safe(long (*fn)(), long a0, long a1, long a2, long a3);
 
 #endif

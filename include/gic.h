@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The physical GICv2 distributor and CPU interface as the portable core sees
- * them (DESIGN §2, gic_ops). gic/ implements these on the target; the host
- * unit tests implement them with a simulated distributor. CPU numbers are
- * pCPU indices (arch_cpu_id()); gic/ maps them to CPU-interface numbers read
- * from the banked GICD_ITARGETSR0. The CPU interface runs with EOImode = 1:
- * gic_eoi() only drops the running priority, gic_deactivate() (GICC_DIR)
- * ends the active state (GICv2 §4.4.5, §4.4.15).
+ * The physical GICv2 driver (gic/): a leaf. It knows registers, not VMs:
+ * acknowledge, drop priority, deactivate, enable, route, configure, send
+ * SGIs, and the virtual interface control block (include/gich.h). What an
+ * interrupt means is decided above it, by the IRQ layer (core/irq.c).
+ *
+ * The host unit tests implement this interface with a simulated
+ * distributor. CPU numbers are pCPU indices (arch_cpu_id()); the driver maps
+ * them to CPU-interface numbers read from the banked GICD_ITARGETSR0. The
+ * CPU interface runs with EOImode = 1: gic_eoi() only drops the running
+ * priority, gic_deactivate() ends the active state (GICv2 §4.4.5, §4.4.15).
+ *
+ * Quirks of the GIC model (QEMU's) are applied here, each in one place;
+ * what the vGIC must do differently is read from gic_info().
  */
 #ifndef VIGIL_GIC_H
 #define VIGIL_GIC_H
@@ -17,25 +23,51 @@
 #define GIC_MAX_IRQS 1020
 #define GIC_SPURIOUS 1023
 
+/* What the driver found at gic_probe(). */
+struct gic_info {
+	uint64_t gicd, gicc, gich, gicv; /* physical frame addresses */
+	unsigned int nr_irqs;		 /* lines, from GICD_TYPER */
+	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	bool from_dtb;			 /* else the platform's fallback */
+	/* The model deactivates a physical IRQ reliably from an HW = 1 list
+	 * register (false on QEMU: docs/design.md, platform quirks). */
+	bool hw_lrs;
+	/* The model finds a virtual INTID's list register by INTID alone, so
+	 * an SGI INTID must occupy at most one LR (QEMU). */
+	bool one_lr_per_sgi;
+};
+
+/*
+ * Boot CPU: find the GIC in the DTB (the platform's addresses as
+ * fallback), read its size, and set up the distributor: every SPI
+ * disabled, inactive, Group 1, default priority. -ENODEV if it has no
+ * virtualization extensions (no GICH/GICV).
+ */
+int gic_init(const void *fdt);
+/* Every CPU: its banked SGIs/PPIs, its CPU interface, GICH off. */
+void gic_init_cpu(void);
+const struct gic_info *gic_info(void);
+
+/* GICC_IAR: the acknowledged INTID (with an SGI's source in [12:10]). */
+uint32_t gic_ack(void);
+/* GICC_EOIR: priority drop only (EOImode = 1). */
+void gic_eoi(uint32_t iar);
+/* End the active state of an acknowledged IRQ (GICC_DIR; on QEMU an SPI
+ * through GICD_ICACTIVER, which works from any CPU). */
+void gic_deactivate(uint32_t iar);
+
 void gic_irq_enable(unsigned int irq);
 void gic_irq_disable(unsigned int irq);
-/* Route SPI @irq to physical CPU @pcpu (GICD_ITARGETSR). */
+/* Route SPI @irq to physical CPU @pcpu (GICD_ITARGETSR). A pending edge
+ * SPI follows the route, whatever the model (DESIGN §3). */
 void gic_irq_set_target(unsigned int irq, unsigned int pcpu);
 void gic_irq_set_priority(unsigned int irq, uint8_t prio);
 /* GICD_ICFGR: true = edge-triggered, false = level-sensitive. */
 void gic_irq_set_config(unsigned int irq, bool edge);
+/* GICD_ICACTIVER: deactivate @irq whichever CPU acknowledged it (banked
+ * for SGIs/PPIs: this CPU's). */
+void gic_irq_clear_active(unsigned int irq);
 /* GICD_SGIR with TargetListFilter 0 and one target. */
 void gic_send_sgi(unsigned int pcpu, unsigned int sgi);
-/* GICC_EOIR: priority drop only (EOImode = 1). */
-void gic_eoi(unsigned int irq);
-/* GICC_DIR: deactivate. */
-void gic_deactivate(unsigned int irq);
-/* GICD_ISPENDR / ICPENDR / ISACTIVER for one SPI. After a retarget, a
- * pending edge SPI is re-latched with clear + set (DESIGN §3: QEMU latches
- * the pending state to the old target). */
-bool gic_irq_is_pending(unsigned int irq);
-void gic_irq_set_pending(unsigned int irq);
-void gic_irq_clear_pending(unsigned int irq);
-bool gic_irq_is_active(unsigned int irq);
 
 #endif

@@ -9,20 +9,18 @@
 struct vcpu;
 struct vm;
 
-/* Handle the call in the vCPU's x0..x3; the result goes into its x0. */
-void hvcall_handle(struct vcpu *v);
-
 /*
- * The calls answered from constants, which read and change no vCPU, VM or
- * vGIC state (VIGIL_HC_VERSION, PSCI VERSION, FEATURES, MIGRATE_INFO_TYPE):
- * the arch layer answers them without leaving the guest's context
- * (arch_vcpu_enter(), sched_may_reenter()). False for any other call.
+ * Handle the call in the vCPU's first four argument registers; the result
+ * goes into the first. With @lrs_loaded (trap_handle()'s fast re-entry)
+ * only the calls answered from constants are handled, which read and
+ * change no vCPU, VM or vGIC state (VIGIL_HC_VERSION, PSCI VERSION,
+ * FEATURES, MIGRATE_INFO_TYPE): false, nothing done, for any other.
  */
-bool hvcall_handle_fast(struct vcpu *v);
+bool hvcall_handle(struct vcpu *v, bool lrs_loaded);
 
-/* PSCI for guests (core/psci.c); returns false if @fn is not PSCI.
- * psci_handle_const() answers only the calls that hvcall_handle_fast()
- * may. */
+/* PSCI for guests (core/psci.c): psci_handle_const() answers the calls
+ * answered from constants, psci_handle() every other; false if @fn is not
+ * one of theirs. */
 bool psci_handle(struct vcpu *v, uint32_t fn);
 bool psci_handle_const(struct vcpu *v, uint32_t fn);
 

@@ -13,7 +13,7 @@
 struct vcpu;
 
 struct pcpu {
-	struct pcpu *self; /* first: entry.S loads it from TPIDR_EL2 */
+	struct pcpu *self; /* first: the arch's entry code loads it */
 	void *guest_regs;  /* struct vcpu_regs of the running vCPU */
 	unsigned int id;   /* logical index, boot CPU = 0 */
 	uint64_t mpidr;	   /* hardware affinity, for PSCI CPU_ON */
@@ -21,7 +21,7 @@ struct pcpu {
 	struct vcpu *vcpu;   /* vCPU pinned here (1:1 placement), or NULL */
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
 	uint64_t exits, hvc_calls, aborts_injected, undefs_injected;
-	uint64_t irqs_timer, irqs_maint, irqs_kick, irqs_pt, timer_retracts;
+	uint64_t irqs_timer, irqs_maint, irqs_kick, timer_retracts;
 };
 
 #ifdef VIGIL_HOST_TEST

@@ -15,16 +15,16 @@ void sched_wake(struct vcpu *v);
  * already pending; sched_wake() makes it RUNNABLE again. */
 void sched_block(struct vcpu *v);
 
-/* This pCPU's scheduling loop: run the vCPUs placed here, idle in
- * between. Never returns. */
 /*
- * After an exit that arch_vcpu_enter() handled without touching the vGIC
- * or the scheduler: whether @v may go straight back into its guest, its
- * LRs still loaded (loaded_on, running_on unchanged), with no
- * sched_run_vcpu() round. IRQs masked.
+ * After an exit that vcpu_run() handled without touching the vGIC or the
+ * scheduler: whether @v may go straight back into its guest, its LRs still
+ * loaded (loaded_on, running_on unchanged), with no sched_run_vcpu()
+ * round. IRQs masked.
  */
 bool sched_may_reenter(struct vcpu *v);
 
+/* This pCPU's scheduling loop: run the vCPUs placed here, idle in
+ * between. Never returns. */
 void sched_run(void) __attribute__((noreturn));
 
 #endif

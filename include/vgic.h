@@ -93,7 +93,7 @@ struct vgic_irq {
  * Per vCPU. `lock` guards both lists, the LR shadow, loaded_on and the
  * vgic_irqs whose dest is this vCPU. Lock order: at most one vCPU vgic lock
  * at a time; gic_* and gich_* calls are made under it; sched_wake() and
- * arch_kick_cpu() are called only after it is released.
+ * pcpu_kick() are called only after it is released.
  */
 /*
  * The ENABLED and GROUP1 flags of 32 IRQs (one GICD_ISENABLER and
@@ -128,7 +128,7 @@ struct vgic_stats {
 	unsigned long moves_lr_pending; /* completed at once (no LR yet) */
 	unsigned long moves_maint;	/* completed by the EOI maintenance */
 	unsigned long moves_exit;	/* completed at exit (HW EOI first) */
-	unsigned long moves_lost;	/* pending IRQ with nowhere to go */
+	unsigned long moves_stranded;	/* pending IRQ with nowhere to go */
 	unsigned long moves_superseded; /* extra writes while MIGRATING */
 	unsigned long lr_overflows;	/* entries with lr_pending left */
 	unsigned long lr_evictions;	/* pending LR pushed back */
@@ -154,6 +154,22 @@ extern bool vgic_hw_lrs;
 extern bool vgic_one_lr_per_sgi;
 
 /* ---- setup ---------------------------------------------------------- */
+
+/* Boot: take the physical GIC's facts (gic_info()) and register the
+ * vGIC's interrupts with the IRQ layer (maintenance, timers, SPIs). */
+void vgic_init(void);
+/*
+ * Give @vm its emulated GICv2: vGIC state for as many IRQ lines as the
+ * physical GIC has (at most VGIC_MAX_IRQS) and the distributor trapped and
+ * emulated at the physical distributor's address. The caller maps the
+ * GICV frame where the guest expects its CPU interface (vgic_cpu_ipa()).
+ */
+int vgic_vm_attach(struct vm *vm);
+/* Guest-physical addresses of a guest's GIC, for its DTB and stage 2. */
+uint64_t vgic_dist_ipa(void);
+uint64_t vgic_cpu_ipa(void);
+/* Reset @vm's vGIC for SYSTEM_RESET, keeping its passthrough IRQs. */
+void vgic_vm_reset(struct vm *vm);
 
 /* Initialise the VM's distributor and every vCPU's interface. vm->nr_vcpus
  * and vcpus[i].id / .vm / .pcpu must be set. @nr_irqs: multiple of 32 in
@@ -187,32 +203,36 @@ int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi);
 /* ---- distributor MMIO ------------------------------------------------- */
 
 #define VGIC_DIST_SIZE 0x1000
-/* One guest access to the distributor at @offset, @size 1, 2 or 4 bytes.
+/*
+ * One guest access to the distributor at @offset, @size 1, 2 or 4 bytes.
  * Returns 0, or -EINVAL for an access the spec forbids (the caller injects
- * a data abort). Reserved offsets are RAZ/WI. */
+ * a data abort). Reserved offsets are RAZ/WI. While @v's LRs are loaded
+ * in this pCPU's GICH (the run loop's fast re-entry) only the accesses that
+ * neither read nor change them are done: -EAGAIN for the others (pending
+ * and active registers, a GICD_SGIR write that targets @v itself).
+ */
 int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
 		     bool write, uint64_t *val);
-/* vgic_dist_access() for an access that neither needs nor changes @v's
- * LRs or pending IRQs, so before they are synced (mmio_set_quick()): a
- * read of anything but the pending and active registers, a GICD_SGIR
- * write that targets other vCPUs only. -EAGAIN for any other access,
- * refused ones included. */
-int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
-			   bool write, uint64_t *val);
+/* vgic_dist_access() as the VM's MMIO region handler (@vm: its VM). */
+int vgic_dist_mmio(void *vm, struct vcpu *v, uint64_t offset, unsigned int size,
+		   bool write, uint64_t *val);
 
 /* ---- passthrough ------------------------------------------------------ */
 
+/* Make the passthrough handler the IRQ layer's owner of SPIs 32 ..
+ * @nr_irqs - 1 (boot; vgic_init()). */
+void vgic_pt_init(unsigned int nr_irqs);
 /* Back SPI @virq of @vm by physical SPI @pirq: routed to the pCPU of the
  * virq's target vCPU, enabled when the guest enables the virq. -EBUSY if
  * @pirq is bound already, -EINVAL for a bad number. */
-int vgic_bind_passthrough(struct vm *vm, unsigned int virq, unsigned int pirq);
+int vgic_pt_bind(struct vm *vm, unsigned int virq, unsigned int pirq);
 /* Undo it; -EAGAIN while its softirq is scheduled or running (run pending
  * softirqs and retry; never spin under a lock). */
-int vgic_unbind_passthrough(struct vm *vm, unsigned int virq);
-/* Hard-IRQ path (gic/, after IAR and EOIR): hand @pirq to the per-CPU
- * passthrough softirq. Returns false if @pirq is bound to no VM: the
- * caller must deactivate it. Takes no lock. */
-bool vgic_passthrough_irq(unsigned int pirq);
+int vgic_pt_unbind(struct vm *vm, unsigned int virq);
+/* Hard-IRQ path (the IRQ layer's SPI handler, after IAR and EOIR): hand
+ * @pirq to the per-CPU passthrough softirq. Returns false if @pirq is bound
+ * to no VM: the caller must deactivate it. Takes no lock. */
+bool vgic_pt_take(unsigned int pirq);
 /* Softirq path: the physical IRQ backing @virq fired (it is active and
  * priority-dropped); inject it with an HW = 1 LR. */
 int vgic_inject_hw(struct vm *vm, unsigned int virq);

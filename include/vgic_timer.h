@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* The generic timer's PPIs as the vGIC hands them to guests (vgic/timer.c). */
 #ifndef VIGIL_VGIC_TIMER_H
 #define VIGIL_VGIC_TIMER_H
 
@@ -17,5 +18,15 @@ int vgic_inject_hw_ppi(struct vcpu *v, unsigned int virq, unsigned int pirq);
  * then deactivates the physical PPI. Call it on @v's pCPU with IRQs
  * masked. */
 bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid);
+
+/* Register the timer PPIs' handler with the IRQ layer (boot). */
+void vgic_timer_init(void);
+/* Before @v enters its guest on this pCPU (IRQs masked): drop a timer PPI
+ * instance whose line went low before it reached an LR. */
+void vgic_timer_resample(struct vcpu *v);
+/* This pCPU's vCPU went offline (CPU_OFF, SYSTEM_OFF or RESET) or starts
+ * afresh: a timer PPI it left active would never be deactivated by the
+ * guest, so drop the physical PPIs' active state. */
+void vgic_timer_offline(void);
 
 #endif

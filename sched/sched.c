@@ -7,14 +7,14 @@
  */
 #include "arch.h"
 #include "arch_vcpu.h"
-#include "gic_vm.h"
+#include "irq.h"
 #include "percpu.h"
+#include "run.h"
 #include "sched.h"
 #include "softirq.h"
 #include "vgic.h"
+#include "vgic_timer.h"
 #include "vm.h"
-
-void arch_idle(void);
 
 /*
  * power_lock is taken in hard-IRQ context too (a timer PPI injected into a
@@ -41,7 +41,7 @@ void sched_wake(struct vcpu *v)
 		v->state = VCPU_RUNNABLE;
 	spin_unlock_irqrestore(&v->power_lock, flags);
 	if (v->pcpu != arch_cpu_id())
-		arch_kick_cpu(v->pcpu);
+		pcpu_kick(v->pcpu);
 }
 
 void sched_block(struct vcpu *v)
@@ -85,7 +85,7 @@ static bool sched_pick(struct pcpu *p, struct vcpu *v)
 			 * timer PPI its last incarnation left active on this
 			 * pCPU (SYSTEM_RESET, CPU_OFF) would silence its
 			 * timer for good. */
-			gic_vcpu_offline();
+			vgic_timer_offline();
 			arch_vcpu_reset(v, v->on_entry, v->on_context);
 			v->on_pending = false;
 			if (p->loaded == v)
@@ -136,7 +136,7 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		}
 		WRITE_ONCE(v->running_on, (int)p->id);
 		spin_unlock_irqrestore(&v->power_lock, flags);
-		arch_vcpu_enter(v);
+		vcpu_run(v);
 		WRITE_ONCE(v->running_on, -1);
 	}
 	if (READ_ONCE(v->state) == VCPU_OFFLINE) {
@@ -144,7 +144,7 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		 * CPU_ON loads a fresh one. */
 		arch_vcpu_put(v);
 		p->loaded = NULL;
-		gic_vcpu_offline();
+		vgic_timer_offline();
 	}
 }
 

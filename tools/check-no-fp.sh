@@ -5,10 +5,10 @@
 # q/v registers only read FP state and are fine, as are compares.
 #
 # Allowed writers:
-#   fpsimd_guard_call          restores the guest's q0-q7 it saved
+#   arch_call_fp_safe          restores the guest's q0-q7 it saved
 #   fpsimd_zero                clears FP/SIMD for a vCPU being reset
 #   snprintf, vsnprintf        picolibc: called only through
-#                              fpsimd_guard_call once guests run
+#                              arch_call_fp_safe once guests run
 #   fdt_open_into,             libfdt: used while building a guest's DTB,
 #   fdt_splice_mem_rsv_,       before that guest's vCPUs have any FP state
 #   fdt_appendprop_addrrange   (at boot, or at SYSTEM_RESET of that VM);
@@ -17,7 +17,7 @@
 set -eu
 objdump=$1
 elf=$2
-allowed="fpsimd_guard_call fpsimd_zero snprintf vsnprintf fdt_open_into fdt_splice_mem_rsv_ fdt_appendprop_addrrange"
+allowed="arch_call_fp_safe fpsimd_zero snprintf vsnprintf fdt_open_into fdt_splice_mem_rsv_ fdt_appendprop_addrrange"
 bad=$("$objdump" -d --no-show-raw-insn "$elf" | awk -F'\t' -v allowed="$allowed" '
 	BEGIN { n = split(allowed, a, " "); for (i = 1; i <= n; i++) ok[a[i]] = 1 }
 	/^[0-9a-f]+ <.*>:$/ { fn = $0; sub(/.*</, "", fn); sub(/>:$/, "", fn); next }

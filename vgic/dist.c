@@ -10,6 +10,7 @@
 
 #include "gic.h"
 #include "internal.h"
+#include "vgic_timer.h"
 
 #define GICD_CTLR 0x000
 #define GICD_TYPER 0x004
@@ -51,7 +52,7 @@ struct vgic_reg {
 	 * without the lock, a whole access at once (vgic_flags_read()). */
 	uint16_t flag;
 	/* A read needs the LRs' state (pending, active), so the vCPU's LRs
-	 * synced first: never on the quick path (vgic_dist_quick_read()). */
+	 * synced first: never while they are loaded (vgic_dist_access()). */
 	bool reads_lrs;
 	/* bits != 0: field of IRQ/SGI @n; bits == 0: register at @n (offset) */
 	uint32_t (*read)(struct vcpu *v, unsigned int n);
@@ -540,17 +541,6 @@ static void vgic_reg_access(struct vcpu *v, const struct vgic_reg *r,
 		*val = out;
 }
 
-int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
-		     bool write, uint64_t *val)
-{
-	const struct vgic_reg *r;
-
-	if (vgic_reg_check(offset, size, &r))
-		return -EINVAL;
-	vgic_reg_access(v, r, (unsigned int)offset, size, write, val);
-	return 0;
-}
-
 /* A GICD_SGIR value whose SGIs all go to other vCPUs than @v. */
 static bool sgir_spares_self(struct vcpu *v, uint32_t val)
 {
@@ -564,20 +554,42 @@ static bool sgir_spares_self(struct vcpu *v, uint32_t val)
 	}
 }
 
-int vgic_dist_quick_access(struct vcpu *v, uint64_t offset, unsigned int size,
-			   bool write, uint64_t *val)
+/*
+ * Whether an access may be done while @v's LRs are loaded in this pCPU's
+ * GICH, not synced: a read of anything but the pending and active
+ * registers, or a GICD_SGIR write that targets other vCPUs only.
+ */
+static bool vgic_reg_spares_lrs(struct vcpu *v, const struct vgic_reg *r,
+				unsigned int off, bool write, uint64_t val)
+{
+	if (write)
+		return off == GICD_SGIR && sgir_spares_self(v, (uint32_t)val);
+	return !r || !r->reads_lrs;
+}
+
+int vgic_dist_access(struct vcpu *v, uint64_t offset, unsigned int size,
+		     bool write, uint64_t *val)
 {
 	unsigned int off = (unsigned int)offset;
 	const struct vgic_reg *r;
 
 	if (vgic_reg_check(offset, size, &r))
-		return -EAGAIN;
-	if (write) {
-		if (off != GICD_SGIR || !sgir_spares_self(v, (uint32_t)*val))
+		return -EINVAL;
+	if (vgic_lrs_loaded(v)) {
+		if (!vgic_reg_spares_lrs(v, r, off, write, *val))
 			return -EAGAIN;
-	} else if (r && r->reads_lrs) {
-		return -EAGAIN;
+	} else if (r && r->reads_lrs && r->bits == 1 &&
+		   off - r->base < VGIC_NR_PRIVATE / 8) {
+		/* The PPIs' pending and active state (word 0): a timer
+		 * instance whose line went low is not pending any more. */
+		vgic_timer_resample(v);
 	}
 	vgic_reg_access(v, r, off, size, write, val);
 	return 0;
+}
+
+int vgic_dist_mmio(void *vm, struct vcpu *v, uint64_t offset, unsigned int size,
+		   bool write, uint64_t *val)
+{
+	return vgic_dist_access(v, offset, size, write, val);
 }

@@ -3,6 +3,7 @@
 #ifndef VIGIL_VGIC_INTERNAL_H
 #define VIGIL_VGIC_INTERNAL_H
 
+#include "arch.h"
 #include "vgic.h"
 #include "vm.h"
 #include "printk.h"
@@ -64,6 +65,14 @@ static inline bool vgic_irq_guarded_by(struct vcpu *d, struct vgic_irq *irq)
 	return irq->owner ? irq->owner == d : irq->target == d->id;
 }
 
+/* Whether @v's list registers are in this pCPU's GICH, not synced back
+ * (vgic_flush_lrs() .. vgic_sync_lrs()): only this pCPU sets loaded_on to
+ * its own id or takes it away, so the unlocked read is exact here. */
+static inline bool vgic_lrs_loaded(struct vcpu *v)
+{
+	return READ_ONCE(v->vgic.loaded_on) == (int)arch_cpu_id();
+}
+
 #define VGIC_ASSERT_LOCKED(v) ASSERT(spin_is_locked_by_me(&(v)->vgic.lock))
 
 /* IRQs whose fate must be settled on another vCPU once the current vCPU's
@@ -115,11 +124,9 @@ void vgic_migrate_complete(struct vcpu *o, struct vgic_irq *irq, bool eoi_maint,
 
 /* passthrough.c */
 /* vigil deactivates the physical IRQ behind @irq (and counts it). */
-void vgic_pirq_deactivate(struct vm *vm, struct vgic_irq *irq);
+void vgic_pt_deactivate(struct vm *vm, struct vgic_irq *irq);
 /* The physical IRQ @pirq of @vm was deactivated (by the guest or vigil). */
 void vgic_pt_count_deactivated(struct vm *vm, unsigned int pirq);
-/* Route physical @pirq to @pcpu and re-latch a pending edge (DESIGN §3). */
-void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge);
 
 static inline void vgic_stat_inc(unsigned long *c)
 {

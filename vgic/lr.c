@@ -67,7 +67,7 @@ void vgic_lr_retire(struct vcpu *d, unsigned int idx, uint32_t val,
 		return;
 	}
 	if (need_dir)
-		vgic_pirq_deactivate(d->vm, irq);
+		vgic_pt_deactivate(d->vm, irq);
 	vgic_irq_update(d, irq);
 }
 
@@ -506,7 +506,7 @@ void vgic_irq_clear_pending(struct vcpu *d, struct vgic_irq *irq,
 	 * distributor fuzzer). */
 	if (irq->flags & VGIC_IRQ_HW_ACTIVE) {
 		irq->flags &= (uint16_t)~VGIC_IRQ_HW_ACTIVE;
-		vgic_pirq_deactivate(d->vm, irq);
+		vgic_pt_deactivate(d->vm, irq);
 	}
 	/* A loaded vCPU's LRs belong to its pCPU: its guest may take the
 	 * interrupt meanwhile, as it could on hardware. */

@@ -18,6 +18,7 @@
 #include "arch.h"
 #include "gic.h"
 #include "internal.h"
+#include "irq.h"
 
 static struct vcpu *vgic_vcpu_of(struct vm *vm, unsigned int id)
 {
@@ -51,10 +52,9 @@ void vgic_migrate_complete(struct vcpu *o, struct vgic_irq *irq, bool eoi_maint,
 	/* Re-route before deactivating: an instance that arrives once the
 	 * physical IRQ is inactive goes to the new pCPU. */
 	if (irq->flags & VGIC_IRQ_HW)
-		vgic_pirq_route(irq->pirq, vgic_vcpu_of(vm, n)->pcpu,
-				irq->flags & VGIC_IRQ_EDGE);
+		gic_irq_set_target(irq->pirq, vgic_vcpu_of(vm, n)->pcpu);
 	if (need_dir)
-		vgic_pirq_deactivate(o->vm, irq);
+		vgic_pt_deactivate(o->vm, irq);
 	if (n == o->id) {
 		vgic_irq_update(o, irq);
 		return;
@@ -63,7 +63,8 @@ void vgic_migrate_complete(struct vcpu *o, struct vgic_irq *irq, bool eoi_maint,
 	if (def->n < ARRAY_SIZE(def->irq))
 		def->irq[def->n++] = irq;
 	else
-		vgic_stat_inc(&vm->vgic.stats.moves_lost); /* cannot happen */
+		vgic_stat_inc(
+			&vm->vgic.stats.moves_stranded); /* cannot happen */
 }
 
 void vgic_irq_set_targets(struct vm *vm, struct vgic_irq *irq, uint8_t mask)
@@ -100,8 +101,8 @@ void vgic_irq_set_targets(struct vm *vm, struct vgic_irq *irq, uint8_t mask)
 		 * a target. */
 		vgic_irq_hand_over(o, irq, n);
 		if (irq->flags & VGIC_IRQ_HW)
-			vgic_pirq_route(irq->pirq, vgic_vcpu_of(vm, n)->pcpu,
-					irq->flags & VGIC_IRQ_EDGE);
+			gic_irq_set_target(irq->pirq,
+					   vgic_vcpu_of(vm, n)->pcpu);
 		spin_unlock_irqrestore(&o->vgic.lock, flags);
 		vgic_irq_queue(vm, irq);
 		return;
@@ -111,8 +112,8 @@ void vgic_irq_set_targets(struct vm *vm, struct vgic_irq *irq, uint8_t mask)
 		/* Step 2: only in lr_pending. */
 		vgic_irq_hand_over(o, irq, n);
 		if (irq->flags & VGIC_IRQ_HW)
-			vgic_pirq_route(irq->pirq, vgic_vcpu_of(vm, n)->pcpu,
-					irq->flags & VGIC_IRQ_EDGE);
+			gic_irq_set_target(irq->pirq,
+					   vgic_vcpu_of(vm, n)->pcpu);
 		vgic_stat_inc(&vm->vgic.stats.moves_lr_pending);
 		spin_unlock_irqrestore(&o->vgic.lock, flags);
 		vgic_irq_queue(vm, irq);
@@ -128,5 +129,5 @@ void vgic_irq_set_targets(struct vm *vm, struct vgic_irq *irq, uint8_t mask)
 	vgic_irq_update(o, irq);
 	spin_unlock_irqrestore(&o->vgic.lock, flags);
 	if (kick >= 0)
-		arch_kick_cpu((unsigned int)kick);
+		pcpu_kick((unsigned int)kick);
 }

@@ -1,31 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Passthrough SPIs (DESIGN §3, §4): a physical SPI bound to a VM's virtual
- * SPI. The hard-IRQ path (gic/: IAR, EOIR) calls vgic_passthrough_irq(),
- * which queues the descriptor on this pCPU's softirq list without a lock;
- * the softirq injects with an HW = 1 LR so the guest's EOI deactivates the
+ * SPI. The IRQ layer (core/irq.c: IAR, EOIR) calls vgic_pt_irq(), which
+ * queues the descriptor on this pCPU's softirq list without a lock; the
+ * softirq injects with an HW = 1 LR so the guest's EOI deactivates the
  * physical IRQ.
  */
 #include <errno.h>
 
+#include "arch.h"
 #include "gic.h"
 #include "gich.h"
 #include "internal.h"
+#include "irq.h"
 #include "softirq.h"
 
 /* Indexed by physical INTID; a descriptor is bound to one VM at a time. */
 static struct softirq_pt vgic_pt[GIC_MAX_IRQS];
-
-void vgic_pirq_route(unsigned int pirq, unsigned int pcpu, bool edge)
-{
-	gic_irq_set_target(pirq, pcpu);
-	/* QEMU's GICv2 keeps a pending edge latched to the old target: pend
-	 * it again so the new target sees it (harmless on GIC-400). */
-	if (edge && gic_irq_is_pending(pirq)) {
-		gic_irq_clear_pending(pirq);
-		gic_irq_set_pending(pirq);
-	}
-}
 
 /*
  * Instances of each physical IRQ acknowledged and not yet deactivated. On a
@@ -46,7 +37,7 @@ void vgic_pt_count_deactivated(struct vm *vm, unsigned int pirq)
 	__atomic_fetch_add(&vm->vgic.stats.pt_deactivated, n, __ATOMIC_RELAXED);
 }
 
-void vgic_pirq_deactivate(struct vm *vm, struct vgic_irq *irq)
+void vgic_pt_deactivate(struct vm *vm, struct vgic_irq *irq)
 {
 	gic_deactivate(irq->pirq);
 	vgic_pt_count_deactivated(vm, irq->pirq);
@@ -84,7 +75,7 @@ int vgic_inject_hw(struct vm *vm, unsigned int virq)
 	return 0;
 }
 
-int vgic_bind_passthrough(struct vm *vm, unsigned int virq, unsigned int pirq)
+int vgic_pt_bind(struct vm *vm, unsigned int virq, unsigned int pirq)
 {
 	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
 	unsigned long flags;
@@ -110,7 +101,7 @@ int vgic_bind_passthrough(struct vm *vm, unsigned int virq, unsigned int pirq)
 	gic_irq_disable(pirq);
 	gic_irq_set_config(pirq, edge);
 	gic_irq_set_priority(pirq, VGIC_DEFAULT_PRIO);
-	vgic_pirq_route(pirq, vm->vcpus[irq->target].pcpu, edge);
+	gic_irq_set_target(pirq, vm->vcpus[irq->target].pcpu);
 	softirq_pt_bind(&vgic_pt[pirq], vgic_pt_softirq, vm, virq);
 	if (enabled)
 		gic_irq_enable(pirq);
@@ -118,7 +109,7 @@ int vgic_bind_passthrough(struct vm *vm, unsigned int virq, unsigned int pirq)
 	return 0;
 }
 
-int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
+int vgic_pt_unbind(struct vm *vm, unsigned int virq)
 {
 	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
 	unsigned long flags;
@@ -143,13 +134,13 @@ int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
 	/* No guest EOI will come for it any more: deactivate it here. An
 	 * HW = 1 LR still naming it is turned into a virtual one. */
 	if (irq->flags & VGIC_IRQ_HW_ACTIVE)
-		vgic_pirq_deactivate(vm, irq);
+		vgic_pt_deactivate(vm, irq);
 	if (irq->nr_lrs && d->vgic.loaded_on < 0) {
 		uint32_t *lr = &d->vgic.lr[irq->lr];
 
 		if ((*lr & GICH_LR_HW) ||
 		    (d->vgic.lr_owes_dir & BIT_ULL(irq->lr)))
-			vgic_pirq_deactivate(vm, irq);
+			vgic_pt_deactivate(vm, irq);
 		*lr &= ~(GICH_LR_HW | GICH_LR_PHYSID_MASK);
 		d->vgic.lr_owes_dir &= ~BIT_ULL(irq->lr);
 	}
@@ -158,7 +149,7 @@ int vgic_unbind_passthrough(struct vm *vm, unsigned int virq)
 	return 0;
 }
 
-bool vgic_passthrough_irq(unsigned int pirq)
+bool vgic_pt_take(unsigned int pirq)
 {
 	struct softirq_pt *pt;
 
@@ -170,6 +161,54 @@ bool vgic_passthrough_irq(unsigned int pirq)
 	__atomic_fetch_add(&pt_outstanding[pirq], 1, __ATOMIC_ACQ_REL);
 	vgic_stat_inc(&((struct vm *)pt->data)->vgic.stats.pt_taken);
 	return true;
+}
+
+/* The IRQ layer's handler of every SPI: left active for the guest's EOI
+ * when a VM owns it, deactivated at once when none does. */
+static enum irq_result vgic_pt_irq(unsigned int irq, void *data,
+				   struct vcpu *cur)
+{
+	return vgic_pt_take(irq) ? IRQ_KEPT : IRQ_DONE;
+}
+
+void vgic_pt_init(unsigned int nr_irqs)
+{
+	for (unsigned int i = VGIC_NR_PRIVATE; i < nr_irqs && i < GIC_MAX_IRQS;
+	     i++)
+		irq_set_handler(i, vgic_pt_irq, NULL);
+}
+
+/*
+ * SYSTEM_RESET: the VM's vCPUs are all out of guest mode. Unbind every
+ * passthrough SPI (waiting out a softirq that still holds one: run this
+ * pCPU's, let the others run theirs), make sure none stays active in the
+ * physical GIC (the guest will never EOI it now), start the vGIC afresh and
+ * bind them again.
+ */
+void vgic_vm_reset(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_devs; i++) {
+		const struct vm_device *d = &vm->devs[i];
+
+		for (unsigned int j = 0; j < d->nr_irqs; j++) {
+			while (vgic_pt_unbind(vm, d->irqs[j]) == -EAGAIN) {
+				softirq_run();
+				arch_cpu_relax();
+			}
+			/* GICD_ICACTIVER, not GICC_DIR: the instance may have
+			 * been acknowledged by another pCPU. */
+			gic_irq_clear_active(d->irqs[j]);
+		}
+	}
+	vgic_vm_init(vm, vm->vgic.nr_irqs);
+	for (unsigned int i = 0; i < vm->nr_devs; i++) {
+		const struct vm_device *d = &vm->devs[i];
+
+		for (unsigned int j = 0; j < d->nr_irqs; j++)
+			if (vgic_pt_bind(vm, d->irqs[j], d->irqs[j]))
+				pr_err("VM '%s': rebinding IRQ %u failed",
+				       vm->name, d->irqs[j]);
+	}
 }
 
 void vgic_pt_account(struct vm *vm, unsigned long *held, unsigned long *lost)

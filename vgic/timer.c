@@ -9,7 +9,11 @@
  */
 #include <errno.h>
 
+#include "arch_vcpu.h"
+#include "gic.h"
 #include "internal.h"
+#include "irq.h"
+#include "percpu.h"
 #include "vgic.h"
 #include "vgic_timer.h"
 #include "vm.h"
@@ -64,4 +68,58 @@ bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid)
 	}
 	vgic_irq_unlock(d, NULL, flags);
 	return retracted;
+}
+
+/*
+ * The timer PPIs are level interrupts whose line is the timer's condition
+ * (ENABLE && ISTATUS && !IMASK). An instance taken from the physical GIC
+ * but not yet handed to the guest is dropped when the line has gone low
+ * meanwhile, so the guest never sees a stale pending timer (GICv2 §1.4.2:
+ * a level interrupt is pending only while asserted).
+ */
+void vgic_timer_resample(struct vcpu *v)
+{
+	static const unsigned int ppis[] = {PPI_VTIMER, PPI_PTIMER};
+
+	if (this_cpu()->loaded != v)
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
+		if (!arch_timer_line(ppis[i]) &&
+		    vgic_ppi_hw_retract(v, ppis[i])) {
+			gic_irq_clear_active(ppis[i]);
+			this_cpu()->timer_retracts++;
+		}
+}
+
+/*
+ * A timer PPI: its line stays high until the guest reprograms the timer,
+ * so leave the physical PPI active (priority dropped only) and hand it to
+ * the guest with HW = 1: the guest's deactivation of the virtual timer IRQ
+ * deactivates the physical one, with no trap.
+ */
+static enum irq_result vgic_timer_irq(unsigned int irq, void *data,
+				      struct vcpu *cur)
+{
+	/* The timer belongs to the vCPU whose EL1 state is loaded here, in
+	 * guest mode or blocked (CPU_SUSPEND): that is whom it wakes. */
+	struct vcpu *owner = this_cpu()->loaded;
+
+	this_cpu()->irqs_timer++;
+	if (owner && vgic_inject_hw_ppi(owner, irq, irq) == 0)
+		return IRQ_KEPT;
+	/* No vCPU loaded: its timer was stopped when it was put, so this is a
+	 * stale edge of the line. */
+	return IRQ_DONE;
+}
+
+void vgic_timer_offline(void)
+{
+	gic_irq_clear_active(PPI_VTIMER);
+	gic_irq_clear_active(PPI_PTIMER);
+}
+
+void vgic_timer_init(void)
+{
+	irq_set_handler(PPI_VTIMER, vgic_timer_irq, NULL);
+	irq_set_handler(PPI_PTIMER, vgic_timer_irq, NULL);
 }

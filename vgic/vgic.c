@@ -6,7 +6,7 @@
  * only vgic lock held at any time. An IRQ is guarded by the lock of its
  * dest vCPU (see struct vgic_irq); moving it between vCPUs takes the old
  * vCPU's lock, unlinks, releases, then takes the new one's. gic_* and
- * gich_* are called under the lock; sched_wake() and arch_kick_cpu() only
+ * gich_* are called under the lock; sched_wake() and pcpu_kick() only
  * after it is released.
  */
 #include <errno.h>
@@ -16,7 +16,11 @@
 #include "gic.h"
 #include "gich.h"
 #include "internal.h"
+#include "irq.h"
+#include "mmio.h"
+#include "percpu.h"
 #include "sched.h"
+#include "vgic_timer.h"
 
 _Static_assert(VM_MAX_VCPUS <= VGIC_MAX_VCPUS, "GICv2 has 8 CPU bits");
 _Static_assert(VGIC_MAX_LRS <= 64, "lr_used is a u64");
@@ -73,6 +77,51 @@ int vgic_vm_init(struct vm *vm, unsigned int nr_irqs)
 	return 0;
 }
 
+/* The maintenance PPI: LRs retired, moves to complete, LRs to refill. */
+static enum irq_result vgic_maintenance_irq(unsigned int irq, void *data,
+					    struct vcpu *cur)
+{
+	this_cpu()->irqs_maint++;
+	vgic_maintenance(cur);
+	return IRQ_DONE;
+}
+
+void vgic_init(void)
+{
+	const struct gic_info *gi = gic_info();
+
+	vgic_hw_lrs = gi->hw_lrs;
+	vgic_one_lr_per_sgi = gi->one_lr_per_sgi;
+	irq_set_handler(gi->maint_irq, vgic_maintenance_irq, NULL);
+	vgic_timer_init();
+	vgic_pt_init(gi->nr_irqs);
+}
+
+/* A guest finds its GIC where the physical one is: the distributor
+ * trapped at the physical GICD, the GICV frame at the physical GICC. */
+uint64_t vgic_dist_ipa(void)
+{
+	return gic_info()->gicd;
+}
+
+uint64_t vgic_cpu_ipa(void)
+{
+	return gic_info()->gicc;
+}
+
+int vgic_vm_attach(struct vm *vm)
+{
+	unsigned int nr = gic_info()->nr_irqs;
+	int r;
+
+	r = vgic_vm_init(vm, nr < VGIC_MAX_IRQS ? nr : VGIC_MAX_IRQS);
+	if (!r)
+		r = mmio_register(vm->mmio, vgic_dist_ipa(), VGIC_DIST_SIZE,
+				  vgic_dist_mmio, vm,
+				  MMIO_REGION_LRS_LOADED_OK);
+	return r;
+}
+
 struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *v, unsigned int intid)
 {
 	if (intid < VGIC_NR_PRIVATE)
@@ -111,7 +160,7 @@ static void vgic_notify(struct vcpu *d, int loaded_on)
 	if (loaded_on < 0)
 		sched_wake(d); /* not in guest mode: maybe blocked in WFI */
 	else if ((unsigned int)loaded_on != arch_cpu_id())
-		arch_kick_cpu((unsigned int)loaded_on);
+		pcpu_kick((unsigned int)loaded_on);
 	/* else: loaded here, vgic_flush_lrs() runs before the next entry */
 }
 
@@ -451,7 +500,7 @@ void vgic_print_stats(struct vm *vm)
 		"exit=%lu superseded=%lu stranded=%lu lr_overflows=%lu "
 		"evictions=%lu",
 		vm->id, s->moves_requested, s->moves_lr_pending, s->moves_maint,
-		s->moves_exit, s->moves_superseded, s->moves_lost,
+		s->moves_exit, s->moves_superseded, s->moves_stranded,
 		s->lr_overflows, s->lr_evictions);
 	/* Every passthrough instance vigil took from the GIC was deactivated
 	 * (by the guest's EOI or by vigil) or is still held for the guest
@@ -460,7 +509,7 @@ void vgic_print_stats(struct vm *vm)
 	pr_info("vm%u passthrough: taken=%lu deactivated=%lu held=%lu "
 		"lost=%lu",
 		vm->id, s->pt_taken, s->pt_deactivated, held,
-		lost + s->moves_lost);
+		lost + s->moves_stranded);
 }
 
 void vgic_debug_dump(struct vcpu *v)

@@ -7,6 +7,8 @@
  */
 #include "pmu.h"
 
+#include "arch_vcpu.h"
+
 #include <errno.h>
 
 #define PMU_RD 1U
@@ -185,8 +187,8 @@ static void pmu_write(struct vcpu_pmu *p, const struct pmu_access *a,
 	arch_pmu_write(a->reg, a->n, val);
 }
 
-int pmu_emulate(struct vcpu_pmu *p, const struct trap_info *ti, bool el0,
-		uint64_t x[31])
+int pmu_emulate(struct vcpu *v, struct vcpu_pmu *p, const struct trap_info *ti,
+		bool el0)
 {
 	struct pmu_access a;
 	const struct pmu_reg_desc *d;
@@ -201,9 +203,9 @@ int pmu_emulate(struct vcpu_pmu *p, const struct trap_info *ti, bool el0,
 	if (pmu_resolve(&a))
 		return -EINVAL;
 	if (a.read)
-		trap_gpr_write(x, a.rt, pmu_read(p, &a));
+		vcpu_set_reg(v, a.rt, (vreg_t)pmu_read(p, &a));
 	else
-		pmu_write(p, &a, trap_gpr_read(x, a.rt));
+		pmu_write(p, &a, vcpu_get_reg(v, a.rt));
 	return 0;
 }
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Syndrome decoding (ESR_EL2 / HSR) and the arithmetic of emulated MMIO
- * loads and stores. ISS layouts: ARM ARM D17.2.37, "ISS encoding for an
- * exception from ..." per exception class.
+ * Syndrome decoding (ESR_EL2 / HSR) into the portable struct trap_info. ISS
+ * layouts: ARM ARM D17.2.37, "ISS encoding for an exception from ..." per
+ * exception class.
  */
-#include "trap.h"
+#include "esr.h"
 
 #include <string.h>
 
@@ -74,125 +74,35 @@ void trap_decode(uint64_t esr, struct trap_info *ti)
 	ti->il = esr & ESR_IL;
 	ti->iss = iss;
 
-	switch (ti->ec) {
-	case ESR_EC_WFX:
-		ti->cls = TRAP_WFX;
+	ti->cls = esr_trap_class(esr);
+	switch (ti->cls) {
+	case TRAP_WFX:
 		ti->wfe = iss & 1; /* TI[0]: WFE (and WFET) */
 		break;
-	case ESR_EC_HVC32:
-	case ESR_EC_HVC64:
-		ti->cls = TRAP_HVC;
+	case TRAP_HVC:
 		ti->imm16 = (uint16_t)iss;
 		break;
-	case ESR_EC_SMC32: /* its ISS holds condition bits, no immediate */
-		ti->cls = TRAP_SMC;
+	case TRAP_SMC:
+		/* SMC32's ISS holds condition bits, no immediate. */
+		if (ti->ec == ESR_EC_SMC64)
+			ti->imm16 = (uint16_t)iss;
 		break;
-	case ESR_EC_SMC64:
-		ti->cls = TRAP_SMC;
-		ti->imm16 = (uint16_t)iss;
-		break;
-	case ESR_EC_SYS64:
-		ti->cls = TRAP_SYSREG;
+	case TRAP_SYSREG:
 		decode_sysreg(iss, ti);
 		break;
-	case ESR_EC_CP15_32:
-		ti->cls = TRAP_CP15;
+	case TRAP_CP15:
+	case TRAP_CP15_64:
 		decode_cp15(iss, ti);
 		break;
-	case ESR_EC_CP15_64:
-		ti->cls = TRAP_CP15_64;
-		decode_cp15(iss, ti);
-		break;
-	case ESR_EC_DABT_LOW:
-	case ESR_EC_DABT_CUR:
-		ti->cls = TRAP_DABT;
+	case TRAP_DABT:
 		ti->same_el = ti->ec == ESR_EC_DABT_CUR;
 		decode_abort(iss, ti);
 		break;
-	case ESR_EC_IABT_LOW:
-	case ESR_EC_IABT_CUR:
-		ti->cls = TRAP_IABT;
+	case TRAP_IABT:
 		ti->same_el = ti->ec == ESR_EC_IABT_CUR;
 		decode_abort(iss, ti);
 		break;
-	default:
-		ti->cls = TRAP_UNKNOWN;
+	case TRAP_UNKNOWN:
 		break;
 	}
-}
-
-static uint64_t size_mask(unsigned int size)
-{
-	return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
-}
-
-uint64_t mmio_load_extend(uint64_t raw, unsigned int size, bool sign_extend,
-			  bool sf)
-{
-	uint64_t mask = size_mask(size);
-	uint64_t val = raw & mask;
-
-	if (sign_extend && size && size < 8 && (val & ~(mask >> 1)))
-		val |= ~mask;
-	if (!sf)
-		val &= 0xffffffffULL;
-	return val;
-}
-
-uint64_t mmio_store_value(uint64_t reg, unsigned int size)
-{
-	return reg & size_mask(size);
-}
-
-uint64_t trap_gpr_read(const uint64_t x[31], unsigned int reg)
-{
-	return reg < TRAP_REG_XZR ? x[reg] : 0;
-}
-
-void trap_gpr_write(uint64_t x[31], unsigned int reg, uint64_t val)
-{
-	if (reg < TRAP_REG_XZR)
-		x[reg] = val;
-}
-
-enum mmio_result trap_emulate_mmio(const struct trap_info *ti, uint64_t x[31],
-				   struct mmio_bus *bus, struct vcpu *v,
-				   uint64_t ipa)
-{
-	enum mmio_result res;
-	uint64_t val = 0;
-
-	/* A fault on the guest's own table walk, or an access whose syndrome
-	 * does not describe it (ldp, ldm, SIMD, exclusives...): nothing to
-	 * emulate, the guest touched what it may not. */
-	if (ti->cls != TRAP_DABT || !ti->isv || ti->s1ptw)
-		return MMIO_FAULT;
-	if (ti->write)
-		val = mmio_store_value(trap_gpr_read(x, ti->reg), ti->size);
-	res = mmio_dispatch(bus, v, ipa, ti->size, ti->write, &val);
-	if (res == MMIO_HANDLED && !ti->write)
-		trap_gpr_write(x, ti->reg,
-			       mmio_load_extend(val, ti->size, ti->sign_extend,
-						ti->sf));
-	return res;
-}
-
-uint32_t esr_for_injected_dabt(bool same_el, bool write, uint32_t fsc)
-{
-	uint32_t ec = same_el ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;
-
-	return (ec << ESR_EC_SHIFT) | ESR_IL | (write ? ESR_ABT_WNR : 0) |
-	       (fsc & ESR_ABT_FSC_MASK);
-}
-
-uint32_t esr_for_injected_iabt(bool same_el)
-{
-	uint32_t ec = same_el ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOW;
-
-	return (ec << ESR_EC_SHIFT) | ESR_IL | ESR_FSC_SEA;
-}
-
-uint32_t esr_for_undef(void)
-{
-	return (ESR_EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL;
 }

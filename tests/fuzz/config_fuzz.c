@@ -41,7 +41,7 @@
 #include <sanitizer/asan_interface.h>
 
 #include "config.h"
-#include "gic_vm.h"
+#include "vgic.h"
 #include "guest_dtb.h"
 #include "vm.h"
 
@@ -61,12 +61,12 @@ static void check(bool ok, const char *what)
 
 static uint8_t *guest_dtb_buf;
 
-uint64_t gic_vm_dist_ipa(void)
+uint64_t vgic_dist_ipa(void)
 {
 	return GICD_IPA;
 }
 
-uint64_t gic_vm_cpu_ipa(void)
+uint64_t vgic_cpu_ipa(void)
 {
 	return GICC_IPA;
 }

@@ -28,12 +28,13 @@ FUZZ_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror \
 FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h arch/arm/include/*.h)
 
 FUZZ_BIN := $(HOSTBUILD)/vgic-dist-fuzz
-FUZZ_SRCS := tests/fuzz/vgic_dist_fuzz.c $(wildcard vgic/*.c) \
+FUZZ_SRCS := tests/fuzz/vgic_dist_fuzz.c $(wildcard vgic/*.c) core/mmio.c \
 	softirq/softirq.c tests/unit/gich_model.c tests/unit/host_arch.c \
 	tests/unit/host_sched.c
 
 TRAP_FUZZ_BIN := $(HOSTBUILD)/trap-fuzz
 TRAP_FUZZ_SRCS := tests/fuzz/trap_fuzz.c arch/arm/trap.c core/mmio.c \
+	arch/arm/arm64/inject.c \
 	tests/unit/host_arch.c
 
 CONFIG_FUZZ_BIN := $(HOSTBUILD)/config-fuzz

@@ -31,8 +31,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch_vcpu.h"
+#include "asm/inject.h"
+#include "esr.h"
 #include "mmio.h"
 #include "trap.h"
+#include "vm.h"
 
 static void check(bool ok, const char *what, uint64_t esr)
 {
@@ -340,7 +344,7 @@ static void bus_setup(void)
 		devs[i].base = where[i][0];
 		devs[i].size = where[i][1];
 		if (mmio_register(&bus, devs[i].base, devs[i].size, fake_access,
-				  &devs[i]))
+				  &devs[i], 0))
 			abort();
 	}
 }
@@ -359,6 +363,10 @@ static uint64_t pick_ipa(uint16_t sel, uint64_t val)
 		return val;
 	}
 }
+
+/* The vCPU whose register file (x0..x30) the accesses use; its VM's bus is
+ * the one above. */
+static struct vm fvm;
 
 static void check_mmio(const struct trap_info *ti, uint64_t esr, uint64_t x[31],
 		       uint16_t sel, uint64_t val, uint8_t verdict)
@@ -379,7 +387,7 @@ static void check_mmio(const struct trap_info *ti, uint64_t esr, uint64_t x[31],
 			may ? ref_store(ti->reg < 31 ? x[ti->reg] : 0, ti->size)
 			    : 0;
 	}
-	res = trap_emulate_mmio(ti, x, &bus, NULL, ipa);
+	res = trap_emulate_mmio(&fvm.vcpus[0], ti, ipa, false);
 	check(may || (res == MMIO_FAULT && dev_calls == 0),
 	      "an abort without a valid syndrome was emulated", esr);
 	check(dev_calls <= 1, "one access, one device call", esr);
@@ -428,7 +436,7 @@ static void check_injected(uint64_t bits)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = {data, size};
-	uint64_t seed = take(&in, 8), x[31];
+	uint64_t seed = take(&in, 8), *x = fvm.vcpus[0].arch.regs.x;
 	/* Values where truncation and sign extension go wrong first. */
 	static const uint64_t edge[] = {
 		0,	    1,		0x7f,	    0x80,
@@ -444,8 +452,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ESR_EC_HVC64,	 ESR_EC_SMC64,	  ESR_EC_SMC32,
 		ESR_EC_WFX};
 
-	if (!bus.nr)
+	if (!bus.nr) {
 		bus_setup();
+		fvm.mmio = &bus;
+		fvm.nr_vcpus = 1;
+		fvm.vcpus[0].vm = &fvm;
+	}
 	for (unsigned int r = 0; r < 31; r++) {
 		uint64_t z = splitmix64(&seed);
 

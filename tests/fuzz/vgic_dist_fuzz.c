@@ -111,7 +111,7 @@ static void phys_fire(unsigned int virq, bool assert_edge)
 	if (!gm_phys_ack(cpu, p))
 		return;
 	f = arch_irq_save();
-	check(vgic_passthrough_irq(p), "bound pirq refused");
+	check(vgic_pt_take(p), "bound pirq refused");
 	arch_irq_restore(f);
 	softirq_run();
 }
@@ -153,7 +153,7 @@ static void setup(void)
 	memset(depth, 0, sizeof(depth));
 	memset(kicks_seen, 0, sizeof(kicks_seen));
 	for (unsigned int v = FIRST_HW; v < FIRST_HW + NR_HW; v++)
-		check(vgic_bind_passthrough(&vm, v, PIRQ(v)) == 0, "bind");
+		check(vgic_pt_bind(&vm, v, PIRQ(v)) == 0, "bind");
 	/* A booted guest's configuration, so that every path is a few input
 	 * bytes away: distributor on, SPIs enabled, edge, spread over the
 	 * vCPUs, two priorities. */
@@ -215,7 +215,7 @@ static void drain(void)
 		check(!gm_pirqs[PIRQ(v)].active, "physical IRQ orphaned");
 		check(!gm_pirqs[PIRQ(v)].pending, "physical IRQ stuck");
 	}
-	check(vm.vgic.stats.moves_lost == 0, "moves lost");
+	check(vm.vgic.stats.moves_stranded == 0, "moves lost");
 	check(vm.vgic.stats.moves_requested ==
 		      vm.vgic.stats.moves_lr_pending +
 			      vm.vgic.stats.moves_maint +

@@ -53,7 +53,7 @@
  *    idle, and the IRQ (virtual and physical) where the last ITARGETSR
  *    write sent it;
  *  - LTL unbind_ends with weak fairness (pan -a -f): a VM reset's
- *    vgic_unbind_passthrough() -EAGAIN loop always ends.
+ *    vgic_pt_unbind() -EAGAIN loop always ends.
  *
  * Mutants (check.sh expects each to be caught; make test runs the first
  * three and BREAK_IRQ_REENTRY):
@@ -470,7 +470,7 @@ inline sync_lrs(c)
 	deferred_run(c)
 }
 
-/* vgic_maintenance(cur) from gic_handle_irqs(): the LRs stay loaded. */
+/* vgic_maintenance(cur) from irq_handle_all(): the LRs stay loaded. */
 inline maintenance(c)
 {
 	d_step {
@@ -488,7 +488,7 @@ inline maintenance(c)
 	deferred_run(c)
 }
 
-/* gic_handle_irqs(): IAR, EOIR (priority drop), vgic_passthrough_irq() ->
+/* irq_handle_all(): IAR, EOIR (priority drop), vgic_pt_take() ->
  * softirq_pt_raise(); if unbound, the caller deactivates (spurious). */
 inline hard_irq(c, irqs_open)
 {
@@ -498,7 +498,7 @@ inline hard_irq(c, irqs_open)
 		p_active = p_active | (1 << c);
 		slack = slack + 1;
 		if
-		:: !(pt_state & PT_BOUND) -> /* vgic_passthrough_irq() false */
+		:: !(pt_state & PT_BOUND) -> /* vgic_pt_take() false */
 			phys_deactivate(); slack = slack - 1
 #ifndef BREAK_SCHEDULED
 		:: (pt_state & PT_BOUND) && (pt_state & PT_SCHED) ->
@@ -687,7 +687,7 @@ inline vm_reset()
 	running_on[1] == NONE; /* wait for running_on < 0 */
 	unbinding = 1;
 	do
-	:: d_step { /* vgic_unbind_passthrough(): -EAGAIN or done */
+	:: d_step { /* vgic_pt_unbind(): -EAGAIN or done */
 			d = dest;
 			p_enabled = 0; /* gic_irq_disable() */
 			pt_state = pt_state & ~PT_BOUND; /* softirq_pt_unbind() */
@@ -734,7 +734,7 @@ inline vm_reset()
 		lr_sh[0] = 0; lr_sh[1] = 0; lr_used[0] = 0; lr_used[1] = 0;
 		owes_dir[0] = 0; owes_dir[1] = 0;
 		loaded[0] = 0; loaded[1] = 0; /* loaded_on = -1 */
-		/* vgic_bind_passthrough() */
+		/* vgic_pt_bind() */
 		assert(!(pt_state & (PT_BOUND | PT_SCHED | PT_RUN)));
 		hw = 1; p_enabled = 0; pirq_route(0);
 		pt_state = PT_BOUND;
@@ -753,7 +753,7 @@ end:	do
 }
 
 /* IRQs taken at EL2 while the pCPU is in vigil with IRQs open
- * (softirq_run(), the idle loop): gic_handle_irqs(NULL). */
+ * (softirq_run(), the idle loop): irq_handle_all(NULL). */
 proctype irqctx(byte c)
 {
 end:	do
@@ -811,7 +811,7 @@ end_guest:
 			:: else -> skip
 			fi
 		}
-	:: /* exit on an IRQ: gic_handle_irqs(v), then in again or out */
+	:: /* exit on an IRQ: irq_handle_all(v), then in again or out */
 		(phys_deliverable(c) || maint(c) || kick[c]) ->
 		do
 		:: hard_irq(c, 1)

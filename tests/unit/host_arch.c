@@ -4,7 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <errno.h>
+
 #include "arch.h"
+#include "arch_vcpu.h"
+#include "gic.h"
+#include "irq.h"
+#include "percpu.h"
+#include "vm.h"
 #include "host_arch.h"
 #include "printk.h"
 
@@ -14,6 +21,13 @@ static unsigned int kicks[HOST_MAX_CPUS];
 static char last_log[512];
 static unsigned int log_count;
 __thread jmp_buf *host_panic_jmp;
+
+static struct pcpu host_pcpus[HOST_MAX_CPUS];
+
+struct pcpu *this_cpu(void)
+{
+	return &host_pcpus[cur_cpu];
+}
 
 void host_set_cpu(unsigned int cpu)
 {
@@ -53,7 +67,7 @@ int host_irqs_masked(void)
 	return (int)irq_masked;
 }
 
-void arch_kick_cpu(unsigned int cpu)
+void pcpu_kick(unsigned int cpu)
 {
 	if (cpu < HOST_MAX_CPUS)
 		__atomic_fetch_add(&kicks[cpu], 1, __ATOMIC_RELAXED);
@@ -75,21 +89,54 @@ void arch_cpu_relax(void)
 	__asm__ __volatile__("" ::: "memory");
 }
 
-void arch_tlb_flush_vmid(uint16_t vmid)
+void arch_wmb(void)
 {
-	(void)vmid;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
 
-static uint64_t fake_counter;
+/* The IRQ layer's registrations (core/irq.c is not linked here): kept so
+ * a test can see who owns an interrupt. */
+static irq_handler_fn host_irq_fns[GIC_MAX_IRQS];
 
-uint64_t arch_counter(void)
+int irq_set_handler(unsigned int irq, irq_handler_fn fn, void *data)
 {
-	return __atomic_add_fetch(&fake_counter, 1, __ATOMIC_RELAXED);
+	(void)data;
+	if (irq >= GIC_MAX_IRQS)
+		return -EINVAL;
+	host_irq_fns[irq] = fn;
+	return 0;
 }
 
-uint64_t arch_counter_freq(void)
+irq_handler_fn host_irq_handler(unsigned int irq)
 {
-	return 62500000;
+	return irq < GIC_MAX_IRQS ? host_irq_fns[irq] : NULL;
+}
+
+/* The generic timer's lines: low unless a test raises them. */
+static bool timer_lines[32];
+
+bool arch_timer_line(unsigned int ppi)
+{
+	return ppi < 32 && timer_lines[ppi];
+}
+
+void host_set_timer_line(unsigned int ppi, bool high)
+{
+	if (ppi < 32)
+		timer_lines[ppi] = high;
+}
+
+/* The register file of the profile the tests build (asm/vcpu.h): register
+ * 31 is the zero register. */
+vreg_t vcpu_get_reg(struct vcpu *v, unsigned int n)
+{
+	return n < 31 ? v->arch.regs.x[n] : 0;
+}
+
+void vcpu_set_reg(struct vcpu *v, unsigned int n, vreg_t val)
+{
+	if (n < 31)
+		v->arch.regs.x[n] = val;
 }
 
 void printk(enum log_level level, const char *fmt, ...)

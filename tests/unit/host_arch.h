@@ -3,15 +3,22 @@
 #ifndef VIGIL_HOST_ARCH_H
 #define VIGIL_HOST_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "irq.h"
 
 #define HOST_MAX_CPUS 8
 
 /* Make the calling thread act as physical CPU @cpu. */
 void host_set_cpu(unsigned int cpu);
-/* How many times arch_kick_cpu(@cpu) was called since host_reset_kicks(). */
+/* How many times pcpu_kick(@cpu) was called since host_reset_kicks(). */
 unsigned int host_kicks(unsigned int cpu);
 void host_reset_kicks(void);
+/* The handler irq_set_handler() registered for @irq, or NULL. */
+irq_handler_fn host_irq_handler(unsigned int irq);
+/* Raise or lower the generic timer's line behind PPI @ppi. */
+void host_set_timer_line(unsigned int ppi, bool high);
 /* Whether IRQs are masked on the calling "CPU". */
 int host_irqs_masked(void);
 /* The last message printk() or panic() produced, and how many so far. */

@@ -35,7 +35,7 @@ static int fake_access(void *opaque, struct vcpu *v, uint64_t offset,
 	if (d->nested_bus) {
 		uint64_t tmp = 0;
 
-		mmio_dispatch(d->nested_bus, v, 0x9000, 4, false, &tmp);
+		mmio_dispatch(d->nested_bus, v, 0x9000, 4, false, &tmp, false);
 	}
 	return d->ret;
 }
@@ -49,9 +49,9 @@ TEST(mmio_dispatch_write_reaches_the_region_at_its_offset)
 	uint64_t val = 0xdeadbeef;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x08000000, 0x10000, fake_access,
-				  &dev) == 0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x08000104, 4, true, &val),
+	ASSERT_TRUE(mmio_register(&bus, 0x08000000, 0x10000, fake_access, &dev,
+				  0) == 0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x08000104, 4, true, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(dev.calls, 1);
 	EXPECT_EQ(dev.offset, 0x104);
@@ -68,9 +68,9 @@ TEST(mmio_dispatch_write_value_is_truncated_to_the_access_size)
 	uint64_t val = 0xffffffff12345678ULL;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1003, 1, true, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1003, 1, true, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(dev.written, 0x78);
 	EXPECT_EQ(val, 0xffffffff12345678ULL);
@@ -83,13 +83,13 @@ TEST(mmio_dispatch_read_returns_the_value_truncated_to_the_size)
 	uint64_t val = 0;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1010, 2, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1010, 2, false, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(val, 0x7788);
 	EXPECT_FALSE(dev.write);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1010, 8, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1010, 8, false, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(val, 0x1122334455667788ULL);
 }
@@ -101,13 +101,13 @@ TEST(mmio_dispatch_without_a_region_is_unhandled)
 	uint64_t val = 42;
 
 	mmio_bus_init(&bus);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val, false),
 		  MMIO_UNHANDLED);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0xffc, 4, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0xffc, 4, false, &val, false),
 		  MMIO_UNHANDLED);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x2000, 4, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x2000, 4, false, &val, false),
 		  MMIO_UNHANDLED);
 	EXPECT_EQ(val, 42);
 	EXPECT_EQ(dev.calls, 0);
@@ -120,9 +120,9 @@ TEST(mmio_dispatch_refused_access_is_a_fault)
 	uint64_t val = 42;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val, false),
 		  MMIO_FAULT);
 	EXPECT_EQ(val, 42);
 	EXPECT_EQ(dev.calls, 1);
@@ -135,13 +135,15 @@ TEST(mmio_dispatch_straddling_the_region_end_is_a_fault)
 	uint64_t val = 0;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x10, fake_access, &dev) == 0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x100e, 4, false, &val),
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x10, fake_access, &dev, 0) ==
+		    0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x100e, 4, false, &val, false),
 		  MMIO_FAULT);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x100c, 8, true, &val), MMIO_FAULT);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x100c, 8, true, &val, false),
+		  MMIO_FAULT);
 	EXPECT_EQ(dev.calls, 0);
 	/* The last word fits exactly. */
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x100c, 4, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x100c, 4, false, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(dev.offset, 0xc);
 }
@@ -153,13 +155,13 @@ TEST(mmio_dispatch_of_a_bad_size_is_a_fault)
 	uint64_t val = 0;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 3, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 3, false, &val, false),
 		  MMIO_FAULT);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 16, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 16, false, &val, false),
 		  MMIO_FAULT);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 0, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 0, false, &val, false),
 		  MMIO_FAULT);
 	EXPECT_EQ(dev.calls, 0);
 }
@@ -171,18 +173,21 @@ TEST(mmio_dispatch_picks_the_right_of_two_adjacent_regions)
 	uint64_t val = 1;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &a) == 0);
-	ASSERT_TRUE(mmio_register(&bus, 0x2000, 0x1000, fake_access, &b) == 0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1fff, 1, true, &val),
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &a, 0) ==
+		    0);
+	ASSERT_TRUE(mmio_register(&bus, 0x2000, 0x1000, fake_access, &b, 0) ==
+		    0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1fff, 1, true, &val, false),
 		  MMIO_HANDLED);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x2000, 1, true, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x2000, 1, true, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(a.calls, 1);
 	EXPECT_EQ(a.offset, 0xfff);
 	EXPECT_EQ(b.calls, 1);
 	EXPECT_EQ(b.offset, 0);
 	/* Straddling the boundary belongs to neither. */
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1ffe, 4, true, &val), MMIO_FAULT);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1ffe, 4, true, &val, false),
+		  MMIO_FAULT);
 }
 
 TEST(mmio_register_overlap_is_eexist)
@@ -191,18 +196,18 @@ TEST(mmio_register_overlap_is_eexist)
 	struct fake_dev dev = {0};
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x2000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x2000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_EQ(mmio_register(&bus, 0x1800, 0x1000, fake_access, &dev),
+	EXPECT_EQ(mmio_register(&bus, 0x1800, 0x1000, fake_access, &dev, 0),
 		  -EEXIST);
-	EXPECT_EQ(mmio_register(&bus, 0x2fff, 0x10, fake_access, &dev),
+	EXPECT_EQ(mmio_register(&bus, 0x2fff, 0x10, fake_access, &dev, 0),
 		  -EEXIST);
-	EXPECT_EQ(mmio_register(&bus, 0x2100, 0x10, fake_access, &dev),
+	EXPECT_EQ(mmio_register(&bus, 0x2100, 0x10, fake_access, &dev, 0),
 		  -EEXIST);
-	EXPECT_EQ(mmio_register(&bus, 0x0, 0x10000, fake_access, &dev),
+	EXPECT_EQ(mmio_register(&bus, 0x0, 0x10000, fake_access, &dev, 0),
 		  -EEXIST);
-	EXPECT_EQ(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev), 0);
-	EXPECT_EQ(mmio_register(&bus, 0x3000, 0x1000, fake_access, &dev), 0);
+	EXPECT_EQ(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0), 0);
+	EXPECT_EQ(mmio_register(&bus, 0x3000, 0x1000, fake_access, &dev, 0), 0);
 	EXPECT_EQ(bus.nr, 3);
 }
 
@@ -214,8 +219,8 @@ TEST(mmio_register_past_the_limit_is_enospc)
 	mmio_bus_init(&bus);
 	for (unsigned int i = 0; i < MMIO_MAX_REGIONS; i++)
 		ASSERT_TRUE(mmio_register(&bus, 0x1000 * i, 0x1000, fake_access,
-					  &dev) == 0);
-	EXPECT_EQ(mmio_register(&bus, 0x100000, 0x1000, fake_access, &dev),
+					  &dev, 0) == 0);
+	EXPECT_EQ(mmio_register(&bus, 0x100000, 0x1000, fake_access, &dev, 0),
 		  -ENOSPC);
 }
 
@@ -225,10 +230,12 @@ TEST(mmio_register_rejects_empty_wrapping_and_handlerless_regions)
 	struct fake_dev dev = {0};
 
 	mmio_bus_init(&bus);
-	EXPECT_EQ(mmio_register(&bus, 0x1000, 0, fake_access, &dev), -EINVAL);
-	EXPECT_EQ(mmio_register(&bus, ~0ULL - 0xfff, 0x2000, fake_access, &dev),
+	EXPECT_EQ(mmio_register(&bus, 0x1000, 0, fake_access, &dev, 0),
 		  -EINVAL);
-	EXPECT_EQ(mmio_register(&bus, 0x1000, 0x1000, NULL, &dev), -EINVAL);
+	EXPECT_EQ(mmio_register(&bus, ~0ULL - 0xfff, 0x2000, fake_access, &dev,
+				0),
+		  -EINVAL);
+	EXPECT_EQ(mmio_register(&bus, 0x1000, 0x1000, NULL, &dev, 0), -EINVAL);
 	EXPECT_EQ(bus.nr, 0);
 }
 
@@ -240,12 +247,12 @@ TEST(mmio_region_may_end_at_the_top_of_the_address_space)
 
 	mmio_bus_init(&bus);
 	ASSERT_TRUE(mmio_register(&bus, ~0ULL - 0xfff, 0x1000, fake_access,
-				  &dev) == 0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, ~0ULL - 3, 4, false, &val),
+				  &dev, 0) == 0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, ~0ULL - 3, 4, false, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(val, 0xabcd);
 	EXPECT_EQ(dev.offset, 0xffc);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, ~0ULL - 1, 4, false, &val),
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, ~0ULL - 1, 4, false, &val, false),
 		  MMIO_FAULT);
 }
 
@@ -259,122 +266,79 @@ TEST(mmio_handler_runs_without_the_bus_lock)
 	 * bus lock were held around it. */
 	mmio_bus_init(&bus);
 	outer.nested_bus = &bus;
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &outer) ==
-		    0);
-	ASSERT_TRUE(mmio_register(&bus, 0x9000, 0x1000, fake_access, &inner) ==
-		    0);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val),
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &outer,
+				  0) == 0);
+	ASSERT_TRUE(mmio_register(&bus, 0x9000, 0x1000, fake_access, &inner,
+				  0) == 0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(inner.calls, 1);
 }
 
-TEST(mmio_decoded_ldrsb_writes_the_sign_extended_register)
-{
-	struct mmio_bus bus;
-	struct fake_dev dev = {.read_value = 0x1280};
-	uint64_t x[31] = {0};
-	struct trap_info ti;
-	uint64_t val = 0;
-
-	/* ldrsb w7, [x1] at 0x1004 (EC 0x24, ISV, SAS 0, SSE, SRT 7). */
-	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
-		    0);
-	x[7] = 0xffffffffffffffffULL;
-	trap_decode(0x93270007ULL, &ti);
-	ASSERT_TRUE(ti.isv);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1004, ti.size, ti.write, &val),
-		  MMIO_HANDLED);
-	trap_gpr_write(x, ti.reg,
-		       mmio_load_extend(val, ti.size, ti.sign_extend, ti.sf));
-	EXPECT_EQ(x[7], 0xffffff80);
-}
-
-TEST(mmio_decoded_store_of_xzr_writes_zero)
-{
-	struct mmio_bus bus;
-	struct fake_dev dev = {0};
-	uint64_t x[31];
-	struct trap_info ti;
-	uint64_t val;
-
-	/* str xzr, [x1] at 0x1008 (SAS 3, SRT 31, SF, WnR). */
-	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
-		    0);
-	memset(x, 0xff, sizeof(x));
-	dev.written = 1;
-	trap_decode(0x93df8047ULL, &ti);
-	val = mmio_store_value(trap_gpr_read(x, ti.reg), ti.size);
-	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1008, ti.size, ti.write, &val),
-		  MMIO_HANDLED);
-	EXPECT_EQ(dev.written, 0);
-	EXPECT_EQ(dev.size, 8);
-}
-
-static int fake_quick(void *opaque, struct vcpu *v, uint64_t offset,
-		      unsigned int size, bool write, uint64_t *val)
-{
-	struct fake_dev *d = opaque;
-
-	return d->ret < 0 ? d->ret
-			  : fake_access(opaque, v, offset, size, write, val);
-}
-
-TEST(mmio_dispatch_quick_declines_a_region_without_a_quick_access)
+TEST(mmio_dispatch_with_lrs_loaded_retries_a_region_not_marked_for_it)
 {
 	struct mmio_bus bus;
 	struct fake_dev dev = {0};
 	uint64_t val = 0;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev, 0) ==
 		    0);
-	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x1004, 4, false, &val));
-	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x3004, 4, false, &val));
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1004, 4, false, &val, true),
+		  MMIO_RETRY);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x3004, 4, false, &val, true),
+		  MMIO_UNHANDLED);
 	EXPECT_EQ(dev.calls, 0);
 }
 
-TEST(mmio_set_quick_needs_a_region_starting_at_base)
-{
-	struct mmio_bus bus;
-	struct fake_dev dev = {0};
-
-	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
-		    0);
-	EXPECT_EQ(mmio_set_quick(&bus, 0x1004, fake_quick), -EINVAL);
-	EXPECT_EQ(mmio_set_quick(&bus, 0x1000, fake_quick), 0);
-}
-
-TEST(mmio_dispatch_quick_read_returns_the_value_truncated)
+TEST(mmio_dispatch_with_lrs_loaded_serves_a_marked_region_truncated)
 {
 	struct mmio_bus bus;
 	struct fake_dev dev = {.read_value = 0x1122334455667788ULL};
 	uint64_t val = 0;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
-		    0);
-	ASSERT_TRUE(mmio_set_quick(&bus, 0x1000, fake_quick) == 0);
-	EXPECT_TRUE(mmio_dispatch_quick(&bus, VCPU, 0x1008, 2, false, &val));
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev,
+				  MMIO_REGION_LRS_LOADED_OK) == 0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1008, 2, false, &val, true),
+		  MMIO_HANDLED);
 	EXPECT_EQ(val, 0x7788);
 	EXPECT_EQ(dev.offset, 8);
 	EXPECT_FALSE(dev.write);
 }
 
-TEST(mmio_dispatch_quick_declines_what_the_region_declines)
+TEST(mmio_dispatch_with_lrs_loaded_retries_what_the_region_declines)
 {
 	struct mmio_bus bus;
 	struct fake_dev dev = {.ret = -EAGAIN};
 	uint64_t val = 5;
 
 	mmio_bus_init(&bus);
-	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev) ==
-		    0);
-	ASSERT_TRUE(mmio_set_quick(&bus, 0x1000, fake_quick) == 0);
-	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x1000, 4, true, &val));
-	EXPECT_FALSE(mmio_dispatch_quick(&bus, VCPU, 0x1ffe, 4, false, &val));
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev,
+				  MMIO_REGION_LRS_LOADED_OK) == 0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, true, &val, true),
+		  MMIO_RETRY);
 	EXPECT_EQ(val, 5);
-	EXPECT_EQ(dev.calls, 0);
+	EXPECT_EQ(dev.calls, 1);
+	/* A refusal is a refusal either way. */
+	dev.ret = -EINVAL;
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, true, &val, true),
+		  MMIO_FAULT);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1ffe, 4, false, &val, true),
+		  MMIO_FAULT);
+	EXPECT_EQ(val, 5);
+}
+
+TEST(mmio_dispatch_synced_takes_a_regions_eagain_as_a_refusal)
+{
+	struct mmio_bus bus;
+	struct fake_dev dev = {.ret = -EAGAIN};
+	uint64_t val = 5;
+
+	mmio_bus_init(&bus);
+	ASSERT_TRUE(mmio_register(&bus, 0x1000, 0x1000, fake_access, &dev,
+				  MMIO_REGION_LRS_LOADED_OK) == 0);
+	EXPECT_EQ(mmio_dispatch(&bus, VCPU, 0x1000, 4, false, &val, false),
+		  MMIO_FAULT);
+	EXPECT_EQ(val, 5);
 }

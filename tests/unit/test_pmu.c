@@ -9,6 +9,7 @@
 
 #include "pmu.h"
 #include "test.h"
+#include "vm.h"
 
 /* The Cortex-A57's PMCR_EL0 as QEMU resets it: N = 6. */
 #define FAKE_PMCR 0x41013000ULL
@@ -86,14 +87,16 @@ static uint64_t esr_sys(unsigned int op1, unsigned int crn, unsigned int crm,
 #define NSH (1ULL << 27)
 
 static struct vcpu_pmu pmu;
-static uint64_t x[31];
+/* The vCPU whose registers the accesses name (x0..x30). */
+static struct vcpu pvcpu;
+#define x (pvcpu.arch.regs.x)
 
 static int emulate_esr(uint64_t esr, bool el0)
 {
 	struct trap_info ti;
 
 	trap_decode(esr, &ti);
-	return pmu_emulate(&pmu, &ti, el0, x);
+	return pmu_emulate(&pvcpu, &pmu, &ti, el0);
 }
 
 /* MSR <reg>, x<rt> / MRS x<rt>, <reg>, from EL1 or EL0. */

@@ -599,19 +599,19 @@ static void phys_fire(unsigned int cpu, unsigned int pirq)
 	if (gm_phys_ack(cpu, pirq)) {
 		unsigned long f = arch_irq_save();
 
-		vgic_passthrough_irq(pirq);
+		vgic_pt_take(pirq);
 		arch_irq_restore(f);
 		softirq_run();
 	}
 }
 
-TEST(vgic_passthrough_irq_uses_hw_lr_and_guest_eoi_deactivates_it)
+TEST(vgic_pt_take_uses_hw_lr_and_guest_eoi_deactivates_it)
 {
 	struct vcpu *v = &vm.vcpus[0];
 
 	gm_vm_setup(&vm, 1, 64, 4);
 	gm_irq_setup(v, 48, 0x80, 1, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 48, 79), 0);
 	EXPECT_TRUE(gm_pirqs[79].enabled);
 	phys_fire(0, 79);
 	EXPECT_TRUE(gm_pirqs[79].active);
@@ -627,7 +627,7 @@ TEST(vgic_passthrough_irq_uses_hw_lr_and_guest_eoi_deactivates_it)
 	EXPECT_FALSE(gm_maint_asserted(0));
 	gm_exit(v);
 	EXPECT_FALSE(inflight_on(v, 48));
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), 0);
 }
 
 TEST(vgic_passthrough_repended_behind_its_hw_lr_is_delivered_by_maintenance)
@@ -640,7 +640,7 @@ TEST(vgic_passthrough_repended_behind_its_hw_lr_is_delivered_by_maintenance)
 	 * re-pend waited for the vCPU's next exit for another reason. */
 	gm_vm_setup(&vm, 2, 64, 4);
 	gm_irq_setup(v, 48, 0x80, 1, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 48, 79), 0);
 	phys_fire(0, 79);
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 48);
@@ -662,7 +662,7 @@ TEST(vgic_passthrough_repended_behind_its_hw_lr_is_delivered_by_maintenance)
 	EXPECT_FALSE(inflight_on(v, 48));
 	EXPECT_EQ(gm_pirqs[79].bad_dirs, 0);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), 0);
 }
 
 TEST(vgic_passthrough_icpendr_before_an_lr_deactivates_the_physical_irq)
@@ -674,7 +674,7 @@ TEST(vgic_passthrough_icpendr_before_an_lr_deactivates_the_physical_irq)
 	 * the physical SPI, which then never fired again. */
 	gm_vm_setup(&vm, 1, 96, 4);
 	gm_irq_setup(v, 64, 0x80, 1, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 64, 300), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 64, 300), 0);
 	phys_fire(0, 300);
 	EXPECT_TRUE(gm_pirqs[300].active);
 	gm_wr(v, 0x288, 4, 1u << 0); /* ICPENDR2, INTID 64 */
@@ -688,20 +688,20 @@ TEST(vgic_passthrough_icpendr_before_an_lr_deactivates_the_physical_irq)
 	gm_exit(v);
 	EXPECT_FALSE(gm_pirqs[300].active);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 64), 0);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 64), 0);
 }
 
 TEST(vgic_passthrough_routes_physical_irq_to_target_vcpu_pcpu)
 {
 	gm_vm_setup(&vm, 4, 64, 4);
 	gm_irq_setup(&vm.vcpus[0], 50, 0x80, 4, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 50, 90), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 50, 90), 0);
 	EXPECT_EQ(gm_pirqs[90].target, 2);
-	EXPECT_EQ(vgic_bind_passthrough(&vm, 51, 90), -EBUSY);
-	EXPECT_EQ(vgic_bind_passthrough(&vm, 50, 91), -EBUSY);
-	EXPECT_EQ(vgic_bind_passthrough(&vm, 64, 91), -EINVAL);
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 50), 0);
-	EXPECT_FALSE(vgic_passthrough_irq(90));
+	EXPECT_EQ(vgic_pt_bind(&vm, 51, 90), -EBUSY);
+	EXPECT_EQ(vgic_pt_bind(&vm, 50, 91), -EBUSY);
+	EXPECT_EQ(vgic_pt_bind(&vm, 64, 91), -EINVAL);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 50), 0);
+	EXPECT_FALSE(vgic_pt_take(90));
 }
 
 TEST(vgic_unbind_returns_eagain_while_softirq_scheduled)
@@ -711,17 +711,17 @@ TEST(vgic_unbind_returns_eagain_while_softirq_scheduled)
 
 	gm_vm_setup(&vm, 1, 64, 4);
 	gm_irq_setup(v, 48, 0x80, 1, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 48, 79), 0);
 	host_set_cpu(0);
 	gm_phys_assert(79);
 	ASSERT_TRUE(gm_phys_ack(0, 79));
 	f = arch_irq_save();
-	EXPECT_TRUE(vgic_passthrough_irq(79));
+	EXPECT_TRUE(vgic_pt_take(79));
 	arch_irq_restore(f);
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), -EAGAIN);
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), -EAGAIN);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), -EAGAIN);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), -EAGAIN);
 	softirq_run();
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), 0);
 	/* Unbound before the softirq ran: nothing was injected, and the
 	 * physical IRQ is not left active. */
 	EXPECT_FALSE(inflight_on(v, 48));
@@ -759,7 +759,7 @@ TEST(vgic_eoi_of_passthrough_irq_disabled_meanwhile_still_deactivates)
 
 	gm_vm_setup(&vm, 1, 64, 4);
 	gm_irq_setup(v, 48, 0x80, 1, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 48, 79), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 48, 79), 0);
 	phys_fire(0, 79);
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 48);
@@ -772,7 +772,7 @@ TEST(vgic_eoi_of_passthrough_irq_disabled_meanwhile_still_deactivates)
 	gm_exit(v);
 	EXPECT_FALSE(inflight_on(v, 48));
 	EXPECT_EQ(gm_pirqs[79].bad_dirs, 0);
-	EXPECT_EQ(vgic_unbind_passthrough(&vm, 48), 0);
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), 0);
 }
 
 TEST(vgic_ispendr_from_non_target_vcpu_pends_on_target)

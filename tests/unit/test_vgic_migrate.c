@@ -39,13 +39,13 @@ static void setup(bool hw, bool ack, bool running)
 	if (hw) {
 		unsigned long f;
 
-		if (vgic_bind_passthrough(&vm, 40, 72))
+		if (vgic_pt_bind(&vm, 40, 72))
 			test_fail(__FILE__, __LINE__, "bind");
 		host_set_cpu(0);
 		gm_phys_assert(72);
 		gm_phys_ack(0, 72);
 		f = arch_irq_save();
-		vgic_passthrough_irq(72);
+		vgic_pt_take(72);
 		arch_irq_restore(f);
 		softirq_run();
 	} else {
@@ -67,7 +67,7 @@ TEST(itargetsr_write_of_idle_spi_reroutes_physical_irq)
 {
 	gm_vm_setup(&vm, 4, 64, 4);
 	gm_irq_setup(&vm.vcpus[0], 40, 0x80, 1, true);
-	ASSERT_EQ(vgic_bind_passthrough(&vm, 40, 72), 0);
+	ASSERT_EQ(vgic_pt_bind(&vm, 40, 72), 0);
 	EXPECT_EQ(gm_pirqs[72].target, 0);
 	set_target(&vm.vcpus[0], 40, 0x8);
 	EXPECT_EQ(gm_pirqs[72].target, 3);
@@ -311,7 +311,7 @@ TEST(irq_injected_after_move_completes_goes_to_new_vcpu_only)
 	{
 		unsigned long f = arch_irq_save();
 
-		vgic_passthrough_irq(72);
+		vgic_pt_take(72);
 		arch_irq_restore(f);
 	}
 	softirq_run();

@@ -129,7 +129,7 @@ static void phys_deliver(unsigned int virq)
 	if (!gm_phys_ack(cpu, p))
 		return;
 	f = arch_irq_save();
-	if (!vgic_passthrough_irq(p))
+	if (!vgic_pt_take(p))
 		fail("bound pirq refused", p);
 	arch_irq_restore(f);
 	L.pend[virq] = true;
@@ -239,7 +239,7 @@ static void run_seed(unsigned int s, unsigned int nr_lrs, unsigned int steps)
 		gm_irq_setup(&vm.vcpus[0], v, (uint8_t)(0x40 + 0x20 * rnd(4)),
 			     (uint8_t)(1u << rnd(NR_VCPUS)), true);
 	for (unsigned int v = FIRST_HW; v < FIRST_HW + NR_HW; v++)
-		if (vgic_bind_passthrough(&vm, v, PIRQ(v)))
+		if (vgic_pt_bind(&vm, v, PIRQ(v)))
 			fail("bind", v);
 
 	for (unsigned int i = 0; i < steps && L.failures < 5; i++) {
@@ -275,8 +275,8 @@ static void run_seed(unsigned int s, unsigned int nr_lrs, unsigned int steps)
 	for (unsigned int c = 0; c < NR_VCPUS; c++)
 		if (!list_empty(&vm.vcpus[c].vgic.inflight))
 			fail("inflight not empty after drain", c);
-	if (vm.vgic.stats.moves_lost)
-		fail("moves lost", (unsigned int)vm.vgic.stats.moves_lost);
+	if (vm.vgic.stats.moves_stranded)
+		fail("moves lost", (unsigned int)vm.vgic.stats.moves_stranded);
 	if (vm.vgic.stats.moves_requested != vm.vgic.stats.moves_lr_pending +
 						     vm.vgic.stats.moves_maint +
 						     vm.vgic.stats.moves_exit)

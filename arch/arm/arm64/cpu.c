@@ -4,7 +4,7 @@
 #include "asm/entry.h"
 #include "asm/sysreg.h"
 #include "console.h"
-#include "gic_vm.h"
+#include "irq.h"
 #include "percpu.h"
 #include "platform.h"
 #include "printk.h"
@@ -32,36 +32,6 @@ void arch_cpu_set_percpu(unsigned int id)
 	write_sysreg(tpidr_el2, p);
 }
 
-void arch_tlb_flush_vmid(uint16_t vmid)
-{
-	/* VMID-scoped TLBI acts on the VMID in VTTBR_EL2: switch, flush, back. */
-	uint64_t old = read_sysreg(vttbr_el2);
-
-	write_sysreg(vttbr_el2, (uint64_t)vmid << 48);
-	isb();
-	__asm__ __volatile__("dsb ishst\n tlbi vmalls12e1is\n dsb ish" ::
-				     : "memory");
-	write_sysreg(vttbr_el2, old);
-	isb();
-}
-
-uint64_t arch_counter(void)
-{
-	isb();
-	return read_sysreg(cntpct_el0);
-}
-
-uint64_t arch_counter_freq(void)
-{
-	return read_sysreg(cntfrq_el0);
-}
-
-void arch_halt_all(void)
-{
-	/* A stopped hypervisor on QEMU should end the run: power off. */
-	psci_fw_system_off();
-}
-
 /* Entered at EL1 or EL3 instead of EL2: say so on the platform's UART. */
 void early_wrong_el(uint64_t el)
 {
@@ -78,7 +48,7 @@ void hyp_trap(uint64_t kind, struct hyp_frame *f)
 	/* IRQs are open at EL2 only in the idle loop and around softirqs,
 	 * where no vCPU's list registers are loaded. */
 	if (kind == HYP_TRAP_IRQ) {
-		gic_handle_irqs(NULL);
+		irq_handle_all(NULL);
 		return;
 	}
 	panic("%s exception at EL2: ESR=0x%lx ELR=0x%lx FAR=0x%lx SPSR=0x%lx "

@@ -154,11 +154,11 @@ el2_vectors:
 	hyp_vector HYP_TRAP_IRQ
 	hyp_vector HYP_TRAP_BAD
 	hyp_vector HYP_TRAP_SERROR
-	guest_vector EXIT_SYNC		/* lower EL, AArch64 */
-	guest_vector EXIT_IRQ
-	guest_vector EXIT_FIQ
-	guest_vector EXIT_SERROR
-	guest_vector EXIT_SYNC		/* lower EL, AArch32 (guest EL0) */
-	guest_vector EXIT_IRQ
-	guest_vector EXIT_FIQ
-	guest_vector EXIT_SERROR
+	guest_vector GUEST_EXIT_SYNC		/* lower EL, AArch64 */
+	guest_vector GUEST_EXIT_IRQ
+	guest_vector GUEST_EXIT_FIQ
+	guest_vector GUEST_EXIT_SERROR
+	guest_vector GUEST_EXIT_SYNC		/* lower EL, AArch32 (guest EL0) */
+	guest_vector GUEST_EXIT_IRQ
+	guest_vector GUEST_EXIT_FIQ
+	guest_vector GUEST_EXIT_SERROR

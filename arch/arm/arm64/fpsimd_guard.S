@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * long fpsimd_guard_call(long (*fn)(), a0, a1, a2, a3)
+ * long arch_call_fp_safe(long (*fn)(), a0, a1, a2, a3)
  *
  * Call @fn(a0..a3) with q0-q7 saved around it. vigil is built
  * -mgeneral-regs-only, but picolibc's snprintf/vsnprintf (Debian's build)
@@ -9,8 +9,8 @@
  * through here so the guest never sees its registers change.
  */
 	.text
-	.globl fpsimd_guard_call
-fpsimd_guard_call:
+	.globl arch_call_fp_safe
+arch_call_fp_safe:
 	stp	x29, x30, [sp, #-144]!
 	mov	x29, sp
 	stp	q0, q1, [sp, #16]

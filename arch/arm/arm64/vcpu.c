@@ -8,14 +8,12 @@
 #include "arch.h"
 #include "arch_vcpu.h"
 #include "asm/entry.h"
+#include "asm/inject.h"
 #include "asm/sysreg.h"
-#include "gic_vm.h"
 #include "lpae.h"
-#include "trap.h"
 #include "percpu.h"
 #include "pmu.h"
 #include "psci_fw.h"
-#include "sched.h"
 #include "vm.h"
 
 /* Guest HCR_EL2: stage 2 on, physical IRQ/FIQ/SError to EL2, SMC trapped,
@@ -45,7 +43,7 @@ unsigned int arch_ipa_bits(void)
 	return ipa_bits;
 }
 
-void arch_el2_init_cpu(void)
+void arch_hyp_init_cpu(void)
 {
 	unsigned int f = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
@@ -71,8 +69,6 @@ void arch_el2_init_cpu(void)
 	write_sysreg(vttbr_el2, 0);
 	isb();
 }
-
-void fpsimd_zero(void);
 
 /* Runs on the pCPU that will run @v: its FP/SIMD registers are @v's. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
@@ -167,12 +163,13 @@ void arch_vcpu_load(struct vcpu *v)
 	__asm__ __volatile__("ic iallu\n dsb nsh\n isb" ::: "memory");
 }
 
-uint64_t vcpu_get_reg(struct vcpu *v, unsigned int n)
+/* Register 31 of a syndrome is XZR: reads 0, writes discarded. */
+vreg_t vcpu_get_reg(struct vcpu *v, unsigned int n)
 {
 	return n < 31 ? v->arch.regs.x[n] : 0;
 }
 
-void vcpu_set_reg(struct vcpu *v, unsigned int n, uint64_t val)
+void vcpu_set_reg(struct vcpu *v, unsigned int n, vreg_t val)
 {
 	if (n < 31)
 		v->arch.regs.x[n] = val;
@@ -216,7 +213,9 @@ static bool guest_at_el1(struct vcpu *v)
 void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
 {
 	this_cpu()->aborts_injected++;
-	inject_sync(v, esr_for_injected_dabt(guest_at_el1(v), write, 0x10), va);
+	inject_sync(v,
+		    esr_for_injected_dabt(guest_at_el1(v), write, ESR_FSC_SEA),
+		    va);
 }
 
 void arch_inject_iabt(struct vcpu *v, uint64_t va)
@@ -267,48 +266,18 @@ void arch_idle(void)
 	arch_irq_disable();
 }
 
-void arch_handle_exit(struct vcpu *v, uint64_t code);
-/* Handle an exit that touches neither the vGIC nor the scheduler (a HVC
- * answered from constants, an MMIO access its region handles quickly);
- * false, doing nothing, for any other. */
-bool arch_handle_exit_fast(struct vcpu *v, uint64_t code);
-
-void arch_vcpu_enter(struct vcpu *v)
+void arch_inject_serror(struct vcpu *v)
 {
-	uint64_t code;
+	v->arch.hcr |= HCR_VSE;
+	write_sysreg(hcr_el2, v->arch.hcr);
+}
 
-	gic_vcpu_before_entry(v);
-	vgic_flush_lrs(v);
-	for (;;) {
-		code = guest_enter(&v->arch.regs);
-		this_cpu()->exits++;
-		if (code == EXIT_IRQ) {
-			/* Take interrupts while the vCPU's LRs are still
-			 * loaded, so the maintenance handler sees them. */
-			gic_handle_irqs(v);
-			if (!sched_may_reenter(v))
-				break;
-			/* Nothing for sched_run_vcpu()'s round: what the
-			 * handlers queued for v goes in now, the flush
-			 * reading the LRs back first (loaded here). */
-			gic_vcpu_before_entry(v);
-			vgic_flush_lrs(v);
-			continue;
-		}
-		if (!arch_handle_exit_fast(v, code))
-			break;
-		/* Handled with the LRs still loaded: straight back in,
-		 * unless something needs sched_run_vcpu()'s round. The
-		 * timer resample waits for that round too: it retracts only
-		 * an instance outside the LRs, and nothing enters an LR but
-		 * through vgic_flush_lrs(), which it always precedes. */
-		if (!sched_may_reenter(v)) {
-			vgic_sync_lrs(v);
-			return;
-		}
-	}
-	/* Read the LRs back: the vCPU leaves guest mode for the round. */
-	vgic_sync_lrs(v);
-	if (code != EXIT_IRQ)
-		arch_handle_exit(v, code);
+_Static_assert(GUEST_EXIT_SYNC == EXIT_TRAP && GUEST_EXIT_IRQ == EXIT_IRQ &&
+		       GUEST_EXIT_FIQ == EXIT_FIQ &&
+		       GUEST_EXIT_SERROR == EXIT_SERROR,
+	       "entry.S returns the exit_kind values");
+
+enum exit_kind arch_guest_enter(struct vcpu *v)
+{
+	return (enum exit_kind)guest_enter(&v->arch.regs);
 }

@@ -15,7 +15,9 @@
 #define VIGIL_PMU_H
 
 #include "compiler.h"
-#include "trap.h"
+#include "esr.h"
+
+struct vcpu;
 
 /* PMCR_EL0 (ARM ARM, its register description). */
 #define PMCR_E BIT(0)
@@ -83,14 +85,16 @@ struct vcpu_pmu {
 int pmu_decode(const struct trap_info *ti, struct pmu_access *a);
 
 /*
- * Emulate the trapped PMU access @ti for a vCPU with PMU state @p and
- * x0..x30 @x, taken from EL0 if @el0. 0: done, the caller skips the
+ * Emulate the trapped PMU access @ti of vCPU @v, whose PMU state is @p,
+ * taken from EL0 if @el0; the register named by the syndrome is reached
+ * through vcpu_get_reg()/vcpu_set_reg(). 0: done, the caller skips the
  * instruction; -EINVAL: the access is undefined (not a PMU register, the
  * wrong direction, an unimplemented counter, an EL0 access PMUSERENR_EL0
- * forbids) and the caller injects an undefined instruction, @x unchanged.
+ * forbids) and the caller injects an undefined instruction, the registers
+ * unchanged.
  */
-int pmu_emulate(struct vcpu_pmu *p, const struct trap_info *ti, bool el0,
-		uint64_t x[31]);
+int pmu_emulate(struct vcpu *v, struct vcpu_pmu *p, const struct trap_info *ti,
+		bool el0);
 
 /*
  * A vCPU's PMU at reset, on its pCPU: counters stopped and disabled,

@@ -3,10 +3,10 @@
 #ifndef VIGIL_ASM_ENTRY_H
 #define VIGIL_ASM_ENTRY_H
 
-#define EXIT_SYNC 0
-#define EXIT_IRQ 1
-#define EXIT_FIQ 2
-#define EXIT_SERROR 3
+#define GUEST_EXIT_SYNC 0
+#define GUEST_EXIT_IRQ 1
+#define GUEST_EXIT_FIQ 2
+#define GUEST_EXIT_SERROR 3
 
 #define HYP_TRAP_SYNC 0
 #define HYP_TRAP_IRQ 1
@@ -17,7 +17,7 @@
 #include "compiler.h"
 struct vcpu_regs;
 
-/* Enter the guest whose registers are @regs; returns an EXIT_* code. */
+/* Enter the guest whose registers are @regs; returns a GUEST_EXIT_* code. */
 uint64_t guest_enter(struct vcpu_regs *regs);
 
 /* The frame hyp_trap_common builds: x0-x30, ELR_EL2, SPSR_EL2. */
@@ -27,6 +27,12 @@ struct hyp_frame {
 	uint64_t spsr;
 };
 void hyp_trap(uint64_t kind, struct hyp_frame *f);
+/* Zero v0-v31, FPCR and FPSR (a vCPU starting afresh). */
+void fpsimd_zero(void);
+/* C entry points from head.S. */
+void boot_primary(uint64_t dtb_pa) __noreturn;
+void boot_secondary(uint64_t id) __noreturn;
+void early_wrong_el(uint64_t el);
 #endif
 
 #endif

@@ -32,6 +32,13 @@ static inline void arch_irq_disable(void)
 	__asm__ __volatile__("msr daifset, #2" ::: "memory");
 }
 
+/* Order this CPU's earlier stores before a later device write that
+ * announces them (an SGI to another CPU): DSB ISHST. */
+static inline void arch_wmb(void)
+{
+	__asm__ __volatile__("dsb ishst" ::: "memory");
+}
+
 static inline void arch_cpu_relax(void)
 {
 	__asm__ __volatile__("yield" ::: "memory");
