@@ -11,6 +11,7 @@
 #include "gic.h"
 #include "gic_hw.h"
 #include "gic_vm.h"
+#include "gicv2_regs.h"
 #include "lpae.h"
 #include "mmio.h"
 #include "percpu.h"
@@ -23,7 +24,6 @@
 
 #define PPI_VTIMER 27
 #define PPI_PTIMER 30
-#define GICV_SIZE 0x2000 /* DIR lies in the second 4 KiB page */
 
 static unsigned long spurious_unbound;
 
@@ -59,10 +59,10 @@ static int vgic_dist_mmio(void *opaque, struct vcpu *v, uint64_t offset,
 	(void)opaque;
 	/* Pending and active state of the PPIs is read through word 0 of
 	 * ISPENDR/ICPENDR and ISACTIVER/ICACTIVER. */
-	if ((offset >= 0x200 && offset < 0x204) ||
-	    (offset >= 0x280 && offset < 0x284) ||
-	    (offset >= 0x300 && offset < 0x304) ||
-	    (offset >= 0x380 && offset < 0x384))
+	if ((offset >= GICD_ISPENDR && offset < GICD_ISPENDR + 4) ||
+	    (offset >= GICD_ICPENDR && offset < GICD_ICPENDR + 4) ||
+	    (offset >= GICD_ISACTIVER && offset < GICD_ISACTIVER + 4) ||
+	    (offset >= GICD_ICACTIVER && offset < GICD_ICACTIVER + 4))
 		timer_resample(v);
 	return vgic_dist_access(v, offset, size, write, val);
 }
@@ -150,9 +150,9 @@ void gic_handle_irqs(struct vcpu *cur)
 {
 	for (;;) {
 		uint32_t iar = gic_ack();
-		unsigned int irq = iar & 0x3ff;
+		unsigned int irq = iar & GICC_IAR_INTID_MASK;
 
-		if (irq >= 1020)
+		if (irq >= GIC_MAX_INTID)
 			break;
 		/* EOImode = 1: EOIR only drops the running priority. */
 		gic_eoi(iar);
