@@ -41,14 +41,15 @@
 #define GICD_TYPER_CPUS_MASK (0x7U << GICD_TYPER_CPUS_SHIFT)
 #define GICD_TYPER_SECEXT (1U << 10)
 
-#define GICD_IIDR 0x008
-#define GICD_IGROUPR 0x080    /* 1 bit per INTID: Group 1 */
-#define GICD_ISENABLER 0x100  /* 1 bit per INTID, write 1 to set */
-#define GICD_ICENABLER 0x180  /* ... write 1 to clear */
-#define GICD_ISPENDR 0x200    /* 1 bit per INTID */
-#define GICD_ICPENDR 0x280    /* 1 bit per INTID */
-#define GICD_ISACTIVER 0x300  /* 1 bit per INTID */
-#define GICD_ICACTIVER 0x380  /* 1 bit per INTID */
+#define GICD_IIDR 0x008			  /* §4.3.3 */
+#define GICD_IIDR_IMPLEMENTER_MASK 0xfffU /* JEP106 code of the implementer */
+#define GICD_IGROUPR 0x080		  /* 1 bit per INTID: Group 1 */
+#define GICD_ISENABLER 0x100		  /* 1 bit per INTID, write 1 to set */
+#define GICD_ICENABLER 0x180		  /* ... write 1 to clear */
+#define GICD_ISPENDR 0x200		  /* 1 bit per INTID */
+#define GICD_ICPENDR 0x280		  /* 1 bit per INTID */
+#define GICD_ISACTIVER 0x300		  /* 1 bit per INTID */
+#define GICD_ICACTIVER 0x380		  /* 1 bit per INTID */
 #define GICD_IPRIORITYR 0x400 /* 8 bits per INTID, byte accessible */
 #define GICD_ITARGETSR 0x800  /* 8 bits per INTID, byte accessible */
 #define GICD_ICFGR 0xc00      /* 2 bits per INTID */
