@@ -6,6 +6,7 @@
 
 #include <libfdt.h>
 
+#include "gicv2_regs.h"
 #include "vgic.h"
 #include "guest_dtb.h"
 #include "mm.h"
@@ -296,11 +297,11 @@ static int set_gic(void *fdt, int *gic_out)
 	reg[0] = cpu_to_fdt32((uint32_t)(vgic_dist_ipa() >> 32));
 	reg[1] = cpu_to_fdt32((uint32_t)vgic_dist_ipa());
 	reg[2] = cpu_to_fdt32(0);
-	reg[3] = cpu_to_fdt32(0x1000);
+	reg[3] = cpu_to_fdt32(GICD_SIZE);
 	reg[4] = cpu_to_fdt32((uint32_t)(vgic_cpu_ipa() >> 32));
 	reg[5] = cpu_to_fdt32((uint32_t)vgic_cpu_ipa());
 	reg[6] = cpu_to_fdt32(0);
-	reg[7] = cpu_to_fdt32(0x2000);
+	reg[7] = cpu_to_fdt32(GICC_SIZE); /* the GICV frame */
 	r = fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));
 	if (r)
 		return r;

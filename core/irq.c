@@ -8,6 +8,7 @@
 #include <errno.h>
 
 #include "gic.h"
+#include "gicv2_regs.h"
 #include "irq.h"
 #include "percpu.h"
 #include "platform.h"
@@ -41,7 +42,7 @@ void irq_handle_all(struct vcpu *cur)
 {
 	for (;;) {
 		uint32_t iar = gic_ack();
-		unsigned int irq = iar & 0x3ff;
+		unsigned int irq = iar & GICC_IAR_INTID_MASK;
 		irq_handler_fn fn;
 
 		if (irq >= GIC_MAX_IRQS)

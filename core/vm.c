@@ -9,6 +9,7 @@
 #include "config.h"
 #include "console.h"
 #include "gic.h"
+#include "gicv2_regs.h"
 #include "guest_dtb.h"
 #include "irq.h"
 #include "hvcall.h"
@@ -104,11 +105,8 @@ static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
 	return 0;
 }
 
-/* The GICV frame: the CPU interface the guest sees, with GICC_DIR in its
- * second 4 KiB page (GICv2 §5.4). */
-#define GICV_SIZE 0x2000
-
-/* The vGIC, and the GICV frame mapped where the guest's GICC is. */
+/* The vGIC, and the GICV frame (with GICC_DIR in its second 4 KiB page)
+ * mapped where the guest's GICC is. */
 static int vm_attach_gic(struct vm *vm, char *err, size_t errlen)
 {
 	int r = vgic_vm_attach(vm);

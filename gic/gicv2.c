@@ -12,44 +12,16 @@
 #include "arch.h"
 #include "gic.h"
 #include "gich.h"
+#include "gicv2_regs.h"
 #include "percpu.h"
 #include "platform.h"
 #include "spinlock.h"
 
-/* Distributor (§4.3) */
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_ICFGR 0xc00
-#define GICD_SGIR 0xf00
-
-/* CPU interface (§4.4) */
-#define GICC_CTLR 0x0000
-#define GICC_PMR 0x0004
-#define GICC_BPR 0x0008
-#define GICC_IAR 0x000c
-#define GICC_EOIR 0x0010
-#define GICC_DIR 0x1000
-/* Without the Security Extensions: EnableGrp0/1, AckCtl, EOImodeS/NS. */
-#define GICC_CTLR_VALUE (BIT(0) | BIT(1) | BIT(2) | BIT(9) | BIT(10))
-
-/* Virtual interface control (§5.3) */
-#define GICH_HCR 0x000
-#define GICH_VTR 0x004
-#define GICH_VMCR 0x008
-#define GICH_MISR 0x010
-#define GICH_EISR0 0x020
-#define GICH_ELRSR0 0x030
-#define GICH_APR 0x0f0
-#define GICH_LR0 0x100
+/* Without the Security Extensions: both groups, AckCtl, EOImode = 1 for
+ * both (§4.4.1). */
+#define GICC_CTLR_VALUE                                                     \
+	(GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1 | GICC_CTLR_ACKCTL | \
+	 GICC_CTLR_EOIMODES | GICC_CTLR_EOIMODENS)
 
 #define GIC_PRIO_DEFAULT 0xa0
 #define GIC_PRIO_HYP 0x80
@@ -148,7 +120,9 @@ int gic_init(const void *fdt)
 	gic_probe(fdt);
 	if (!info.gich || !info.gicv)
 		return -ENODEV;
-	info.nr_irqs = 32 * ((rd(info.gicd, GICD_TYPER) & 0x1f) + 1);
+	info.nr_irqs =
+		32 *
+		((rd(info.gicd, GICD_TYPER) & GICD_TYPER_ITLINES_MASK) + 1);
 	if (info.nr_irqs > GIC_MAX_IRQS)
 		info.nr_irqs = GIC_MAX_IRQS;
 	gic_dist_init();
@@ -164,17 +138,17 @@ const struct gic_info *gic_info(void)
 static void gic_dist_init(void)
 {
 	wr(info.gicd, GICD_CTLR, 0);
-	for (unsigned int i = 32; i < info.nr_irqs; i += 32) {
-		wr(info.gicd, GICD_ICENABLER + i / 8, ~0U);
-		wr(info.gicd, GICD_ICPENDR + i / 8, ~0U);
-		wr(info.gicd, GICD_ICACTIVER + i / 8, ~0U);
-		wr(info.gicd, GICD_IGROUPR + i / 8, ~0U);
+	for (unsigned int i = GIC_NR_PRIVATE; i < info.nr_irqs; i += 32) {
+		wr(info.gicd, GICD_WORD(GICD_ICENABLER, i, 1), ~0U);
+		wr(info.gicd, GICD_WORD(GICD_ICPENDR, i, 1), ~0U);
+		wr(info.gicd, GICD_WORD(GICD_ICACTIVER, i, 1), ~0U);
+		wr(info.gicd, GICD_WORD(GICD_IGROUPR, i, 1), ~0U);
 	}
-	for (unsigned int i = 32; i < info.nr_irqs; i++) {
+	for (unsigned int i = GIC_NR_PRIVATE; i < info.nr_irqs; i++) {
 		wr8(info.gicd, GICD_IPRIORITYR + i, GIC_PRIO_DEFAULT);
 		wr8(info.gicd, GICD_ITARGETSR + i, 1);
 	}
-	wr(info.gicd, GICD_CTLR, BIT(0) | BIT(1));
+	wr(info.gicd, GICD_CTLR, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
 }
 
 /* Every CPU: banked SGI/PPI state, the CPU interface, GICH off. */
@@ -189,7 +163,7 @@ void gic_init_cpu(void)
 	wr(info.gicd, GICD_ICPENDR, ~0U);
 	wr(info.gicd, GICD_ICACTIVER, ~0U);
 	wr(info.gicd, GICD_IGROUPR, ~0U);
-	for (unsigned int i = 0; i < 32; i++)
+	for (unsigned int i = 0; i < GIC_NR_PRIVATE; i++)
 		wr8(info.gicd, GICD_IPRIORITYR + i, GIC_PRIO_HYP);
 	wr(info.gicc, GICC_PMR, 0xff);
 	wr(info.gicc, GICC_BPR, 0);
@@ -200,32 +174,32 @@ void gic_init_cpu(void)
 
 void gic_irq_enable(unsigned int irq)
 {
-	wr(info.gicd, GICD_ISENABLER + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_WORD(GICD_ISENABLER, irq, 1), BIT(irq % 32));
 }
 
 void gic_irq_disable(unsigned int irq)
 {
-	wr(info.gicd, GICD_ICENABLER + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_WORD(GICD_ICENABLER, irq, 1), BIT(irq % 32));
 }
 
 static bool gic_irq_is_pending(unsigned int irq)
 {
-	return rd(info.gicd, GICD_ISPENDR + (irq / 32) * 4) & BIT(irq % 32);
+	return rd(info.gicd, GICD_WORD(GICD_ISPENDR, irq, 1)) & BIT(irq % 32);
 }
 
 static void gic_irq_set_pending(unsigned int irq)
 {
-	wr(info.gicd, GICD_ISPENDR + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_WORD(GICD_ISPENDR, irq, 1), BIT(irq % 32));
 }
 
 static void gic_irq_clear_pending(unsigned int irq)
 {
-	wr(info.gicd, GICD_ICPENDR + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_WORD(GICD_ICPENDR, irq, 1), BIT(irq % 32));
 }
 
 void gic_irq_clear_active(unsigned int irq)
 {
-	wr(info.gicd, GICD_ICACTIVER + (irq / 32) * 4, BIT(irq % 32));
+	wr(info.gicd, GICD_WORD(GICD_ICACTIVER, irq, 1), BIT(irq % 32));
 }
 
 void gic_irq_set_priority(unsigned int irq, uint8_t prio)
@@ -236,15 +210,16 @@ void gic_irq_set_priority(unsigned int irq, uint8_t prio)
 void gic_irq_set_config(unsigned int irq, bool edge)
 {
 	unsigned long flags;
-	uint32_t off = GICD_ICFGR + (irq / 16) * 4, v;
+	uint32_t off = GICD_WORD(GICD_ICFGR, irq, 2), v;
+	uint32_t bit = GICD_ICFGR_EDGE << ((irq % 16) * 2);
 
-	if (irq < 16)
+	if (irq < GIC_NR_SGIS)
 		return; /* SGIs are always edge */
 	flags = spin_lock_irqsave(&gicd_lock);
 	v = rd(info.gicd, off);
-	v &= ~(2U << ((irq % 16) * 2));
+	v &= ~bit;
 	if (edge)
-		v |= 2U << ((irq % 16) * 2);
+		v |= bit;
 	wr(info.gicd, off, v);
 	if (edge)
 		edge_spis[irq / 32] |= (uint32_t)BIT(irq % 32);
@@ -262,7 +237,7 @@ void gic_irq_set_config(unsigned int irq, bool edge)
  */
 void gic_irq_set_target(unsigned int irq, unsigned int pcpu)
 {
-	if (irq < 32 || irq >= info.nr_irqs || pcpu >= MAX_CPUS)
+	if (irq < GIC_NR_PRIVATE || irq >= info.nr_irqs || pcpu >= MAX_CPUS)
 		return;
 	wr8(info.gicd, GICD_ITARGETSR + irq, (uint8_t)BIT(cpu_if[pcpu]));
 	if (platform.gic_relatch_on_retarget &&
@@ -277,7 +252,8 @@ void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
 {
 	arch_wmb(); /* the SGI after what it announces */
 	wr(info.gicd, GICD_SGIR,
-	   (uint32_t)(BIT(16 + cpu_if[pcpu]) | (sgi & 0xf)));
+	   (uint32_t)(BIT(GICD_SGIR_TARGETS_SHIFT + cpu_if[pcpu]) |
+		      (sgi & GICD_SGIR_INTID_MASK)));
 }
 
 uint32_t gic_ack(void)
@@ -294,8 +270,9 @@ void gic_deactivate(uint32_t irq)
 {
 	/* See platform.gic_no_hw_lrs: on QEMU an SPI is deactivated through
 	 * the distributor, which works from any CPU and re-evaluates it. */
-	if (platform.gic_no_hw_lrs && (irq & 0x3ff) >= 32)
-		gic_irq_clear_active(irq & 0x3ff);
+	if (platform.gic_no_hw_lrs &&
+	    (irq & GICC_IAR_INTID_MASK) >= GIC_NR_PRIVATE)
+		gic_irq_clear_active(irq & GICC_IAR_INTID_MASK);
 	else
 		wr(info.gicc, GICC_DIR, irq);
 }
@@ -320,13 +297,13 @@ void gich_write_lr(unsigned int n, uint32_t val)
 uint64_t gich_elrsr(void)
 {
 	return rd(info.gich, GICH_ELRSR0) |
-	       ((uint64_t)rd(info.gich, GICH_ELRSR0 + 4) << 32);
+	       ((uint64_t)rd(info.gich, GICH_ELRSR1) << 32);
 }
 
 uint64_t gich_eisr(void)
 {
 	return rd(info.gich, GICH_EISR0) |
-	       ((uint64_t)rd(info.gich, GICH_EISR0 + 4) << 32);
+	       ((uint64_t)rd(info.gich, GICH_EISR1) << 32);
 }
 
 uint32_t gich_misr(void)

@@ -18,10 +18,10 @@
 #define VIGIL_GIC_H
 
 #include "compiler.h"
+#include "gicv2_regs.h"
 
 /* Upper bound on physical INTIDs (1020..1023 are special). */
-#define GIC_MAX_IRQS 1020
-#define GIC_SPURIOUS 1023
+#define GIC_MAX_IRQS GIC_MAX_INTID
 
 /* What the driver found at gic_probe(). */
 struct gic_info {

@@ -8,15 +8,16 @@
 #define VIGIL_VGIC_H
 
 #include "compiler.h"
+#include "gicv2_regs.h"
 #include "list.h"
 #include "spinlock.h"
 
 struct vcpu;
 struct vm;
 
-#define VGIC_NR_SGIS 16
-#define VGIC_NR_PRIVATE 32 /* SGIs and PPIs, banked per vCPU */
-#define VGIC_MAX_IRQS 512  /* a VM's IRQ count is a multiple of 32 up to this */
+#define VGIC_NR_SGIS GIC_NR_SGIS
+#define VGIC_NR_PRIVATE GIC_NR_PRIVATE /* SGIs and PPIs, banked per vCPU */
+#define VGIC_MAX_IRQS 512 /* a VM's IRQ count is a multiple of 32 up to this */
 #define VGIC_MAX_SPIS (VGIC_MAX_IRQS - VGIC_NR_PRIVATE)
 #define VGIC_MAX_LRS 64	 /* GICH_VTR.ListRegs is 6 bits */
 #define VGIC_MAX_VCPUS 8 /* GICv2: CPU masks are 8 bits */

@@ -9,37 +9,15 @@
 #include <errno.h>
 
 #include "gic.h"
+#include "gicv2_regs.h"
 #include "internal.h"
 #include "vgic_timer.h"
 
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_IIDR 0x008
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_ICFGR 0xc00
-#define GICD_SGIR 0xf00
-#define GICD_CPENDSGIR 0xf10
-#define GICD_SPENDSGIR 0xf20
-#define GICD_PIDR4 0xfd0
-#define GICD_CIDR3 0xffc
-
-#define GICD_SGIR_INTID_MASK 0xfU
-#define GICD_SGIR_TARGETS_SHIFT 16
-#define GICD_SGIR_FILTER_SHIFT 24
-#define GICD_SGIR_FILTER_LIST 0
-#define GICD_SGIR_FILTER_OTHERS 1
-#define GICD_SGIR_FILTER_SELF 2
-
 /* ARM's JEP106 code; vigil's own product id 0x56 ('V'). */
 #define VGIC_IIDR 0x5600043bU
+
+/* Five priority bits, as the LR holds (GICH_LR priority[7:3]). */
+#define VGIC_PRIO_MASK 0xf8U
 
 #define W1 BIT(1) /* byte access allowed */
 #define W4 BIT(4) /* word access allowed */
@@ -238,8 +216,7 @@ static void ipriorityr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 	struct vgic_field_ctx c;
 
 	field_lock(v, intid, &c);
-	/* Five priority bits, as the LR holds (GICH_LR priority[7:3]). */
-	c.irq->priority = (uint8_t)(val & 0xf8);
+	c.irq->priority = (uint8_t)(val & VGIC_PRIO_MASK);
 	vgic_irq_resort(c.d, c.irq);
 	field_unlock(&c);
 }
@@ -261,7 +238,7 @@ static void itargetsr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 
 static uint32_t icfgr_read(struct vcpu *v, unsigned int intid)
 {
-	return flag_read(v, intid, VGIC_IRQ_EDGE) ? 2 : 0;
+	return flag_read(v, intid, VGIC_IRQ_EDGE) ? GICD_ICFGR_EDGE : 0;
 }
 
 static void icfgr_write(struct vcpu *v, unsigned int intid, uint32_t val)
@@ -271,12 +248,12 @@ static void icfgr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 	if (intid < VGIC_NR_PRIVATE)
 		return; /* SGIs edge, PPIs fixed: read-only */
 	field_lock(v, intid, &c);
-	if (val & 2)
+	if (val & GICD_ICFGR_EDGE)
 		c.irq->flags |= VGIC_IRQ_EDGE;
 	else
 		c.irq->flags &= (uint16_t)~VGIC_IRQ_EDGE;
 	if (c.irq->flags & VGIC_IRQ_HW)
-		gic_irq_set_config(c.irq->pirq, val & 2);
+		gic_irq_set_config(c.irq->pirq, val & GICD_ICFGR_EDGE);
 	vgic_irq_update(c.d, c.irq);
 	field_unlock(&c);
 }
@@ -341,7 +318,8 @@ static void ctlr_write(struct vcpu *v, unsigned int off, uint32_t val)
 	struct vm *vm = v->vm;
 	unsigned long flags = spin_lock_irqsave(&vm->vgic.lock);
 
-	WRITE_ONCE(vm->vgic.ctlr, val & 3);
+	WRITE_ONCE(vm->vgic.ctlr,
+		   val & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1));
 	spin_unlock_irqrestore(&vm->vgic.lock, flags);
 	/* Forwarding changed for every IRQ: let each find its place. */
 	vgic_requeue_all(vm);
@@ -351,7 +329,8 @@ static uint32_t typer_read(struct vcpu *v, unsigned int off)
 {
 	struct vm *vm = v->vm;
 
-	return (vm->vgic.nr_irqs / 32 - 1) | ((vm->nr_vcpus - 1) << 5);
+	return (vm->vgic.nr_irqs / 32 - 1) |
+	       ((vm->nr_vcpus - 1) << GICD_TYPER_CPUS_SHIFT);
 }
 
 static uint32_t iidr_read(struct vcpu *v, unsigned int off)
@@ -365,9 +344,10 @@ static void sgir_write(struct vcpu *v, unsigned int off, uint32_t val)
 	unsigned int sgi = val & GICD_SGIR_INTID_MASK;
 	uint32_t targets;
 
-	switch ((val >> GICD_SGIR_FILTER_SHIFT) & 3) {
+	switch ((val & GICD_SGIR_FILTER_MASK) >> GICD_SGIR_FILTER_SHIFT) {
 	case GICD_SGIR_FILTER_LIST:
-		targets = (val >> GICD_SGIR_TARGETS_SHIFT) & 0xff;
+		targets = (val & GICD_SGIR_TARGETS_MASK) >>
+			  GICD_SGIR_TARGETS_SHIFT;
 		break;
 	case GICD_SGIR_FILTER_OTHERS:
 		targets = ~BIT(v->id);
@@ -394,37 +374,67 @@ static uint32_t idreg_read(struct vcpu *v, unsigned int off)
 	return vgic_id_regs[(off - GICD_PIDR4) / 4];
 }
 
+/*
+ * Rows of vgic_regs[]. A row covers @len bytes from @off. Per-IRQ groups
+ * have @bpi bits per IRQ (per SGI for C/SPENDSGIR) and allow the access
+ * widths @acc (W1, W4); plain registers are word-only. A NULL read or write
+ * function makes the register RAZ or WI.
+ */
+#define REG_PLAIN(off, len, rd, wr)                                           \
+	{                                                                     \
+		.base = (off), .end = (off) + (len), .bits = 0, .widths = W4, \
+		.read = (rd), .write = (wr)                                   \
+	}
+#define REG_PER_IRQ(off, len, bpi, acc, rd, wr)                     \
+	{                                                           \
+		.base = (off), .end = (off) + (len), .bits = (bpi), \
+		.widths = (acc), .read = (rd), .write = (wr)        \
+	}
+/* One bit per IRQ that reads as IRQ flag @irq_flag (vgic_flags_read()). */
+#define REG_FLAG_PER_IRQ(off, len, irq_flag, wr)                              \
+	{                                                                     \
+		.base = (off), .end = (off) + (len), .bits = 1, .widths = W4, \
+		.flag = (irq_flag), .write = (wr)                             \
+	}
+/* Pending or active state: a read needs the vCPU's LRs synced first. */
+#define REG_LR_STATE_PER_IRQ(off, len, bpi, acc, rd, wr)            \
+	{                                                           \
+		.base = (off), .end = (off) + (len), .bits = (bpi), \
+		.widths = (acc), .reads_lrs = true, .read = (rd),   \
+		.write = (wr)                                       \
+	}
+
 /* Sorted by offset (vgic_reg_find() bisects). */
 static const struct vgic_reg vgic_regs[] = {
-	{GICD_CTLR, GICD_CTLR + 4, 0, W4, 0, false, ctlr_read, ctlr_write},
-	{GICD_TYPER, GICD_TYPER + 4, 0, W4, 0, false, typer_read, NULL},
-	{GICD_IIDR, GICD_IIDR + 4, 0, W4, 0, false, iidr_read, NULL},
-	{GICD_IGROUPR, GICD_IGROUPR + 0x80, 1, W4, VGIC_IRQ_GROUP1, false, NULL,
-	 igroupr_write},
-	{GICD_ISENABLER, GICD_ISENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, false,
-	 NULL, isenabler_write},
-	{GICD_ICENABLER, GICD_ICENABLER + 0x80, 1, W4, VGIC_IRQ_ENABLED, false,
-	 NULL, icenabler_write},
-	{GICD_ISPENDR, GICD_ISPENDR + 0x80, 1, W4, 0, true, pendr_read,
-	 ispendr_write},
-	{GICD_ICPENDR, GICD_ICPENDR + 0x80, 1, W4, 0, true, pendr_read,
-	 icpendr_write},
-	{GICD_ISACTIVER, GICD_ISACTIVER + 0x80, 1, W4, 0, true, activer_read,
-	 isactiver_write},
-	{GICD_ICACTIVER, GICD_ICACTIVER + 0x80, 1, W4, 0, true, activer_read,
-	 icactiver_write},
-	{GICD_IPRIORITYR, GICD_IPRIORITYR + 0x3fc, 8, W1 | W4, 0, false,
-	 ipriorityr_read, ipriorityr_write},
-	{GICD_ITARGETSR, GICD_ITARGETSR + 0x3fc, 8, W1 | W4, 0, false,
-	 itargetsr_read, itargetsr_write},
-	{GICD_ICFGR, GICD_ICFGR + 0x100, 2, W4, 0, false, icfgr_read,
-	 icfgr_write},
-	{GICD_SGIR, GICD_SGIR + 4, 0, W4, 0, false, NULL, sgir_write},
-	{GICD_CPENDSGIR, GICD_CPENDSGIR + 0x10, 8, W1 | W4, 0, true,
-	 pendsgir_read, cpendsgir_write},
-	{GICD_SPENDSGIR, GICD_SPENDSGIR + 0x10, 8, W1 | W4, 0, true,
-	 pendsgir_read, spendsgir_write},
-	{GICD_PIDR4, GICD_CIDR3 + 4, 0, W4, 0, false, idreg_read, NULL},
+	REG_PLAIN(GICD_CTLR, 4, ctlr_read, ctlr_write),
+	REG_PLAIN(GICD_TYPER, 4, typer_read, NULL),
+	REG_PLAIN(GICD_IIDR, 4, iidr_read, NULL),
+	REG_FLAG_PER_IRQ(GICD_IGROUPR, GICD_SPAN(igroupr), VGIC_IRQ_GROUP1,
+			 igroupr_write),
+	REG_FLAG_PER_IRQ(GICD_ISENABLER, GICD_SPAN(isenabler), VGIC_IRQ_ENABLED,
+			 isenabler_write),
+	REG_FLAG_PER_IRQ(GICD_ICENABLER, GICD_SPAN(icenabler), VGIC_IRQ_ENABLED,
+			 icenabler_write),
+	REG_LR_STATE_PER_IRQ(GICD_ISPENDR, GICD_SPAN(ispendr), 1, W4,
+			     pendr_read, ispendr_write),
+	REG_LR_STATE_PER_IRQ(GICD_ICPENDR, GICD_SPAN(icpendr), 1, W4,
+			     pendr_read, icpendr_write),
+	REG_LR_STATE_PER_IRQ(GICD_ISACTIVER, GICD_SPAN(isactiver), 1, W4,
+			     activer_read, isactiver_write),
+	REG_LR_STATE_PER_IRQ(GICD_ICACTIVER, GICD_SPAN(icactiver), 1, W4,
+			     activer_read, icactiver_write),
+	REG_PER_IRQ(GICD_IPRIORITYR, GICD_SPAN(ipriorityr), 8, W1 | W4,
+		    ipriorityr_read, ipriorityr_write),
+	REG_PER_IRQ(GICD_ITARGETSR, GICD_SPAN(itargetsr), 8, W1 | W4,
+		    itargetsr_read, itargetsr_write),
+	REG_PER_IRQ(GICD_ICFGR, GICD_SPAN(icfgr), 2, W4, icfgr_read,
+		    icfgr_write),
+	REG_PLAIN(GICD_SGIR, 4, NULL, sgir_write),
+	REG_LR_STATE_PER_IRQ(GICD_CPENDSGIR, GICD_SPAN(cpendsgir), 8, W1 | W4,
+			     pendsgir_read, cpendsgir_write),
+	REG_LR_STATE_PER_IRQ(GICD_SPENDSGIR, GICD_SPAN(spendsgir), 8, W1 | W4,
+			     pendsgir_read, spendsgir_write),
+	REG_PLAIN(GICD_PIDR4, GICD_SIZE - GICD_PIDR4, idreg_read, NULL),
 };
 
 /*
@@ -544,7 +554,7 @@ static void vgic_reg_access(struct vcpu *v, const struct vgic_reg *r,
 /* A GICD_SGIR value whose SGIs all go to other vCPUs than @v. */
 static bool sgir_spares_self(struct vcpu *v, uint32_t val)
 {
-	switch ((val >> GICD_SGIR_FILTER_SHIFT) & 3) {
+	switch ((val & GICD_SGIR_FILTER_MASK) >> GICD_SGIR_FILTER_SHIFT) {
 	case GICD_SGIR_FILTER_LIST:
 		return !(val & BIT(GICD_SGIR_TARGETS_SHIFT + v->id));
 	case GICD_SGIR_FILTER_OTHERS:

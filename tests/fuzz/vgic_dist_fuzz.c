@@ -157,14 +157,14 @@ static void setup(void)
 	/* A booted guest's configuration, so that every path is a few input
 	 * bytes away: distributor on, SPIs enabled, edge, spread over the
 	 * vCPUs, two priorities. */
-	gm_wr(&vm.vcpus[0], 0x000, 4, 1);
+	gm_wr(&vm.vcpus[0], GICD_CTLR, 4, 1);
 	for (unsigned int r = 1; r < NR_IRQS / 32; r++)
-		gm_wr(&vm.vcpus[0], 0x100 + 4 * r, 4, 0xffffffff);
+		gm_wr(&vm.vcpus[0], GICD_ISENABLER + 4 * r, 4, 0xffffffff);
 	for (unsigned int r = 2; r < NR_IRQS / 16; r++)
-		gm_wr(&vm.vcpus[0], 0xc00 + 4 * r, 4, 0xaaaaaaaa);
+		gm_wr(&vm.vcpus[0], GICD_ICFGR + 4 * r, 4, 0xaaaaaaaa);
 	for (unsigned int i = 32; i < NR_IRQS; i += 4) {
-		gm_wr(&vm.vcpus[0], 0x800 + i, 4, 0x08040201);
-		gm_wr(&vm.vcpus[0], 0x400 + i, 4, 0x80a080a0);
+		gm_wr(&vm.vcpus[0], GICD_ITARGETSR + i, 4, 0x08040201);
+		gm_wr(&vm.vcpus[0], GICD_IPRIORITYR + i, 4, 0x80a080a0);
 	}
 }
 
@@ -175,14 +175,15 @@ static void drain(void)
 	for (unsigned int c = 0; c < NR_VCPUS; c++) {
 		struct vcpu *v = &vm.vcpus[c];
 
-		gm_wr(v, 0x000, 4, 3);
+		gm_wr(v, GICD_CTLR, 4, 3);
 		for (unsigned int r = 0; r < NR_IRQS / 32; r++) {
-			gm_wr(v, 0x100 + 4 * r, 4, 0xffffffff);
-			gm_wr(v, 0x380 + 4 * r, 4, 0xffffffff);
+			gm_wr(v, GICD_ISENABLER + 4 * r, 4, 0xffffffff);
+			gm_wr(v, GICD_ICACTIVER + 4 * r, 4, 0xffffffff);
 		}
 	}
 	for (unsigned int i = 32; i < NR_IRQS; i++)
-		gm_wr(&vm.vcpus[0], 0x800 + i, 1, 1u << (i % NR_VCPUS));
+		gm_wr(&vm.vcpus[0], GICD_ITARGETSR + i, 1,
+		      1u << (i % NR_VCPUS));
 	for (unsigned int round = 0; round < 64; round++) {
 		bool busy = false;
 
@@ -208,7 +209,7 @@ static void drain(void)
 	for (unsigned int c = 0; c < NR_VCPUS; c++) {
 		check(list_empty(&vm.vcpus[c].vgic.inflight), "inflight left");
 		for (unsigned int r = 0; r < NR_IRQS / 32; r++)
-			check(gm_rd(&vm.vcpus[c], 0x200 + 4 * r, 4) == 0,
+			check(gm_rd(&vm.vcpus[c], GICD_ISPENDR + 4 * r, 4) == 0,
 			      "pending left after drain");
 	}
 	for (unsigned int v = FIRST_HW; v < FIRST_HW + NR_HW; v++) {
@@ -236,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 		case 1:
 		case 2: {
-			uint32_t off = take(&in, 2) & 0xfff;
+			uint32_t off = take(&in, 2) % GICD_SIZE;
 			unsigned int size = 1u << (take(&in, 1) % 3);
 
 			dist(c, off & ~(size - 1), size, op & 1, take(&in, 4));
@@ -244,9 +245,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		case 3: /* write to a hot register: enables, targets, SGIR */
 			dist(c,
-			     (const uint32_t[]){0x100, 0x104, 0x108, 0x820,
-						0x840, 0xf00, 0x204,
-						0x000}[take(&in, 1) % 8],
+			     (const uint32_t[]){
+				     GICD_ISENABLER, GICD_ISENABLER + 4,
+				     GICD_ISENABLER + 8, GICD_ITARGETSR + 32,
+				     GICD_ITARGETSR + 64, GICD_SGIR,
+				     GICD_ISPENDR + 4,
+				     GICD_CTLR}[take(&in, 1) % 8],
 			     4, true, take(&in, 4));
 			break;
 		case 4:
@@ -270,8 +274,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			eoi(c);
 			break;
 		case 12:
-			dist(c, 0x800 + 32 + take(&in, 1) % (NR_IRQS - 32), 1,
-			     true, 1u << take(&in, 1) % NR_VCPUS);
+			dist(c,
+			     GICD_ITARGETSR + 32 +
+				     take(&in, 1) % (NR_IRQS - 32),
+			     1, true, 1u << take(&in, 1) % NR_VCPUS);
 			break;
 		case 13:
 			kicks_and_maint();

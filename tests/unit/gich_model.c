@@ -492,15 +492,15 @@ void gm_service_kicks_and_maint(struct vm *vm, unsigned int n,
 void gm_irq_setup(struct vcpu *v, unsigned int intid, uint8_t prio,
 		  uint8_t targets, bool edge)
 {
-	gm_wr(v, 0x000, 4, gm_rd(v, 0x000, 4) | 1);
-	gm_wr(v, 0x400 + intid, 1, prio);
+	gm_wr(v, GICD_CTLR, 4, gm_rd(v, GICD_CTLR, 4) | 1);
+	gm_wr(v, GICD_IPRIORITYR + intid, 1, prio);
 	if (intid >= 32) {
 		unsigned int sh = (intid % 16) * 2;
-		uint32_t cfg = gm_rd(v, 0xc00 + intid / 16 * 4, 4);
+		uint32_t cfg = gm_rd(v, GICD_ICFGR + intid / 16 * 4, 4);
 
 		cfg = (cfg & ~(3u << sh)) | ((edge ? 2u : 0u) << sh);
-		gm_wr(v, 0xc00 + intid / 16 * 4, 4, cfg);
-		gm_wr(v, 0x800 + intid, 1, targets);
+		gm_wr(v, GICD_ICFGR + intid / 16 * 4, 4, cfg);
+		gm_wr(v, GICD_ITARGETSR + intid, 1, targets);
 	}
-	gm_wr(v, 0x100 + intid / 32 * 4, 4, 1u << (intid % 32));
+	gm_wr(v, GICD_ISENABLER + intid / 32 * 4, 4, 1u << (intid % 32));
 }

@@ -14,9 +14,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gicv2_regs.h"
+
 #define GM_MAX_CPUS 8
 #define GM_MAX_LRS 64
 #define GM_NR_PIRQS 1024
+
+/* A GICD_SGIR value: SGI @intid to @targets (a CPU-interface mask) through
+ * TargetListFilter @filter (GICD_SGIR_FILTER_*). */
+#define GM_SGIR(filter, targets, intid)                 \
+	((uint32_t)(filter) << GICD_SGIR_FILTER_SHIFT | \
+	 (uint32_t)(targets) << GICD_SGIR_TARGETS_SHIFT | (intid))
 
 struct gm_cpu {
 	unsigned int nr_lrs;

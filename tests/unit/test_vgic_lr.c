@@ -73,11 +73,11 @@ TEST(vgic_inject_rejects_sgis_and_out_of_range_intids)
 TEST(vgic_disabled_pending_irq_waits_outside_the_lists)
 {
 	gm_vm_setup(&vm, 1, 64, 4);
-	gm_wr(&vm.vcpus[0], 0x000, 4, 1);
-	gm_wr(&vm.vcpus[0], 0x828, 1, 1);
+	gm_wr(&vm.vcpus[0], GICD_CTLR, 4, 1);
+	gm_wr(&vm.vcpus[0], GICD_ITARGETSR + 40, 1, 1);
 	ASSERT_EQ(vgic_inject(&vm.vcpus[0], 40), 0);
 	EXPECT_FALSE(inflight_on(&vm.vcpus[0], 40));
-	gm_wr(&vm.vcpus[0], 0x104, 4, 1u << 8);
+	gm_wr(&vm.vcpus[0], GICD_ISENABLER + 4, 4, 1u << 8);
 	EXPECT_TRUE(queued_on(&vm.vcpus[0], 40));
 }
 
@@ -233,7 +233,7 @@ TEST(vgic_lr_overflow_evicts_lowest_priority_pending_lr)
 	gm_enter(v);
 	gm_exit(v);
 	ASSERT_EQ(vgic_inject(v, 36), 0);
-	gm_wr(v, 0x424, 1, 0x10); /* 36 outranks all */
+	gm_wr(v, GICD_IPRIORITYR + 36, 1, 0x10); /* 36 outranks all */
 	gm_enter(v);
 	EXPECT_EQ(vm.vgic.stats.lr_evictions, 1);
 	EXPECT_TRUE(queued_on(v, 35));
@@ -330,16 +330,17 @@ TEST(vgic_sgi_from_several_sources_keeps_every_source)
 	uint32_t seen = 0;
 
 	gm_vm_setup(&vm, 4, 64, 4);
-	gm_wr(v, 0x000, 4, 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
 	for (unsigned int s = 1; s < 4; s++)
-		gm_wr(&vm.vcpus[s], 0xf00, 4, (1u << 16) | 7);
-	EXPECT_EQ(gm_rd(v, 0xf27, 1), 0x0e);
+		gm_wr(&vm.vcpus[s], GICD_SGIR, 4,
+		      GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 7));
+	EXPECT_EQ(gm_rd(v, GICD_SPENDSGIR + 7, 1), 0x0e);
 	gm_enter(v);
 	EXPECT_EQ(gm_valid_lrs(0), 3); /* one LR per source */
 	for (unsigned int i = 0; i < 3; i++) {
 		uint32_t iar = gm_guest_ack(0);
 
-		EXPECT_EQ(iar & 0x3ff, 7);
+		EXPECT_EQ(iar & GICC_IAR_INTID_MASK, 7);
 		seen |= 1u << (iar >> 10);
 		gm_guest_eoi(0, iar);
 	}
@@ -354,12 +355,12 @@ TEST(vgic_sgi_resent_by_source_while_active_is_delivered_after_eoi)
 	struct vcpu *v = &vm.vcpus[0];
 
 	gm_vm_setup(&vm, 2, 64, 4);
-	gm_wr(v, 0x000, 4, 1);
-	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
 	gm_exit(v);
-	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
 	gm_enter(v);
 	EXPECT_EQ(gm_valid_lrs(0), 1);
 	gm_guest_eoi(0, (1u << 10) | 1);
@@ -379,13 +380,13 @@ TEST(vgic_sgi_resent_after_an_eoi_without_exit_kicks_the_target)
 	struct vcpu *v = &vm.vcpus[0];
 
 	gm_vm_setup(&vm, 2, 64, 4);
-	gm_wr(v, 0x000, 4, 1);
-	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
 	gm_guest_eoi(0, (1u << 10) | 1);
 	host_reset_kicks();
-	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
 	EXPECT_EQ(host_kicks(0), 1);
 	gm_exit(v); /* the kick */
 	gm_enter(v);
@@ -404,12 +405,12 @@ TEST(vgic_sgi_resent_while_active_is_delivered_by_the_eoi_maintenance)
 	struct vcpu *v = &vm.vcpus[0];
 
 	gm_vm_setup(&vm, 2, 64, 4);
-	gm_wr(v, 0x000, 4, 1);
-	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
 	host_reset_kicks();
-	gm_wr(&vm.vcpus[1], 0xf00, 4, (1u << 16) | 1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
 	EXPECT_EQ(host_kicks(0), 1);
 	gm_exit(v); /* the kick */
 	gm_enter(v);
@@ -432,11 +433,11 @@ TEST(vgic_spi_repended_while_active_is_delivered_by_the_eoi_maintenance)
 
 	gm_vm_setup(&vm, 2, 64, 4);
 	gm_irq_setup(v, 40, 0x80, 1, true);
-	gm_wr(&vm.vcpus[1], 0x204, 4, 1u << 8);
+	gm_wr(&vm.vcpus[1], GICD_ISPENDR + 4, 4, 1u << 8);
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 40);
 	host_reset_kicks();
-	gm_wr(&vm.vcpus[1], 0x204, 4, 1u << 8);
+	gm_wr(&vm.vcpus[1], GICD_ISPENDR + 4, 4, 1u << 8);
 	EXPECT_EQ(host_kicks(0), 1);
 	gm_exit(v); /* the kick */
 	gm_enter(v);
@@ -455,9 +456,10 @@ TEST(vgic_sgis_overflowing_lrs_lose_no_source)
 	unsigned int n = 0;
 
 	gm_vm_setup(&vm, 8, 64, 2);
-	gm_wr(v, 0x000, 4, 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
 	for (unsigned int s = 0; s < 8; s++)
-		gm_wr(&vm.vcpus[s], 0xf00, 4, (1u << 16) | 4);
+		gm_wr(&vm.vcpus[s], GICD_SGIR, 4,
+		      GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 4));
 	for (unsigned int round = 0; round < 20; round++) {
 		uint32_t iar;
 
@@ -480,7 +482,8 @@ static uint32_t sgi_recv[8][16];
 
 static void sgi_send(unsigned int src, unsigned int sgi)
 {
-	gm_wr(&vm.vcpus[src], 0xf00, 4, (1u << 16) | sgi);
+	gm_wr(&vm.vcpus[src], GICD_SGIR, 4,
+	      GM_SGIR(GICD_SGIR_FILTER_LIST, 1, sgi));
 }
 
 static uint32_t sgi_take(void)
@@ -507,7 +510,7 @@ static void sgi_lr_sharing_script(bool one_lr_per_sgi)
 	gm_vm_setup(&vm, 4, 64, 4);
 	gm_qemu_lr_lookup = true;
 	vgic_one_lr_per_sgi = one_lr_per_sgi;
-	gm_wr(v, 0x000, 4, 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
 	sgi_send(1, 1);
 	gm_enter(v);
 	a = sgi_take();
@@ -569,7 +572,7 @@ TEST(vgic_one_lr_per_sgi_keeps_every_source_with_one_lr_at_a_time)
 
 	gm_vm_setup(&vm, 4, 64, 4);
 	vgic_one_lr_per_sgi = true;
-	gm_wr(v, 0x000, 4, 1);
+	gm_wr(v, GICD_CTLR, 4, 1);
 	for (unsigned int s = 1; s < 4; s++)
 		sgi_send(s, 7);
 	gm_enter(v);
@@ -577,7 +580,7 @@ TEST(vgic_one_lr_per_sgi_keeps_every_source_with_one_lr_at_a_time)
 	for (unsigned int i = 0; i < 3; i++) {
 		uint32_t iar = gm_guest_ack(0);
 
-		EXPECT_EQ(iar & 0x3ff, 7);
+		EXPECT_EQ(iar & GICC_IAR_INTID_MASK, 7);
 		seen |= 1u << (iar >> 10);
 		gm_guest_eoi(0, iar);
 		/* the next source comes in through the EOI maintenance */
@@ -645,7 +648,8 @@ TEST(vgic_passthrough_repended_behind_its_hw_lr_is_delivered_by_maintenance)
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 48);
 	host_reset_kicks();
-	gm_wr(&vm.vcpus[1], 0x200 + 4, 4, 1u << 16); /* ISPENDR, INTID 48 */
+	gm_wr(&vm.vcpus[1], GICD_ISPENDR + 4, 4,
+	      1u << 16); /* ISPENDR, INTID 48 */
 	EXPECT_EQ(host_kicks(0), 1);
 	gm_exit(v); /* the kick */
 	gm_enter(v);
@@ -677,7 +681,7 @@ TEST(vgic_passthrough_icpendr_before_an_lr_deactivates_the_physical_irq)
 	ASSERT_EQ(vgic_pt_bind(&vm, 64, 300), 0);
 	phys_fire(0, 300);
 	EXPECT_TRUE(gm_pirqs[300].active);
-	gm_wr(v, 0x288, 4, 1u << 0); /* ICPENDR2, INTID 64 */
+	gm_wr(v, GICD_ICPENDR + 8, 4, 1u << 0); /* ICPENDR2, INTID 64 */
 	EXPECT_FALSE(gm_pirqs[300].active);
 	EXPECT_EQ(gm_pirqs[300].bad_dirs, 0);
 	EXPECT_FALSE(inflight_on(v, 64));
@@ -740,15 +744,15 @@ TEST(vgic_disable_while_active_does_not_orphan_the_irq)
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 40);
 	gm_exit(v);
-	gm_wr(v, 0x184, 4, 1u << 8);
+	gm_wr(v, GICD_ICENABLER + 4, 4, 1u << 8);
 	gm_enter(v);
 	gm_guest_eoi(0, 40);
 	gm_exit(v);
 	EXPECT_FALSE(inflight_on(v, 40));
-	EXPECT_EQ(gm_rd(v, 0x304, 4), 0);
+	EXPECT_EQ(gm_rd(v, GICD_ISACTIVER + 4, 4), 0);
 	ASSERT_EQ(vgic_inject(v, 40), 0); /* pending, disabled: held */
 	EXPECT_FALSE(inflight_on(v, 40));
-	gm_wr(v, 0x104, 4, 1u << 8);
+	gm_wr(v, GICD_ISENABLER + 4, 4, 1u << 8);
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 40);
 }
@@ -764,7 +768,7 @@ TEST(vgic_eoi_of_passthrough_irq_disabled_meanwhile_still_deactivates)
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 48);
 	gm_exit(v);
-	gm_wr(v, 0x184, 4, 1u << 16);
+	gm_wr(v, GICD_ICENABLER + 4, 4, 1u << 16);
 	EXPECT_FALSE(gm_pirqs[79].enabled);
 	gm_enter(v);
 	gm_guest_eoi(0, 48);
@@ -779,7 +783,7 @@ TEST(vgic_ispendr_from_non_target_vcpu_pends_on_target)
 {
 	gm_vm_setup(&vm, 3, 64, 4);
 	gm_irq_setup(&vm.vcpus[0], 44, 0x80, 4, true);
-	gm_wr(&vm.vcpus[0], 0x204, 4, 1u << 12);
+	gm_wr(&vm.vcpus[0], GICD_ISPENDR + 4, 4, 1u << 12);
 	EXPECT_TRUE(queued_on(&vm.vcpus[2], 44));
 	EXPECT_FALSE(inflight_on(&vm.vcpus[0], 44));
 	EXPECT_EQ(host_wakes(&vm.vcpus[2]), 1);
@@ -796,7 +800,7 @@ TEST(vgic_priority_change_resorts_queued_irqs)
 	gm_irq_setup(v, 33, 0x80, 1, true);
 	ASSERT_EQ(vgic_inject(v, 32), 0);
 	ASSERT_EQ(vgic_inject(v, 33), 0);
-	gm_wr(v, 0x421, 1, 0x20);
+	gm_wr(v, GICD_IPRIORITYR + 33, 1, 0x20);
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 33);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);

@@ -24,7 +24,7 @@ static bool queued_on(struct vcpu *v, unsigned int intid)
 
 static void set_target(struct vcpu *writer, unsigned int intid, uint8_t mask)
 {
-	gm_wr(writer, 0x800 + intid, 1, mask);
+	gm_wr(writer, GICD_ITARGETSR + intid, 1, mask);
 }
 
 /* vm with 4 vCPUs on pCPUs 0-3, SPI 40 edge, targeting vCPU 0, bound to
@@ -117,7 +117,7 @@ TEST(itargetsr_write_while_in_lr_marks_migrating_and_keeps_it_on_owner)
 	EXPECT_EQ(spi(40)->target, 0);
 	EXPECT_TRUE(vm.vcpus[0].vgic.lr[0] & GICH_LR_EOI);
 	EXPECT_TRUE(list_empty(&vm.vcpus[1].vgic.inflight));
-	EXPECT_EQ(gm_rd(&vm.vcpus[1], 0x828, 1), 0x2);
+	EXPECT_EQ(gm_rd(&vm.vcpus[1], GICD_ITARGETSR + 40, 1), 0x2);
 	EXPECT_EQ(vm.vgic.stats.moves_requested, 1);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
 }
@@ -191,10 +191,11 @@ TEST(migration_completion_injects_pending_irq_on_new_vcpu)
 {
 	setup(false, true, false);
 	set_target(&vm.vcpus[1], 40, 0x8);
-	gm_wr(&vm.vcpus[1], 0x204, 4, 1u << 8); /* re-pend while MIGRATING */
+	gm_wr(&vm.vcpus[1], GICD_ISPENDR + 4, 4,
+	      1u << 8); /* re-pend while MIGRATING */
 	EXPECT_FALSE(queued_on(&vm.vcpus[0], 40));
 	EXPECT_FALSE(queued_on(&vm.vcpus[3], 40));
-	EXPECT_EQ(gm_rd(&vm.vcpus[1], 0x204, 4), 1u << 8);
+	EXPECT_EQ(gm_rd(&vm.vcpus[1], GICD_ISPENDR + 4, 4), 1u << 8);
 	gm_enter(&vm.vcpus[0]);
 	EXPECT_EQ(gm_guest_ack(0), 1023); /* pending only, not delivered */
 	gm_guest_eoi(0, 40);
@@ -230,7 +231,7 @@ TEST(move_back_to_owner_while_migrating_keeps_it_there)
 {
 	setup(false, true, false);
 	set_target(&vm.vcpus[1], 40, 0x2);
-	gm_wr(&vm.vcpus[1], 0x204, 4, 1u << 8);
+	gm_wr(&vm.vcpus[1], GICD_ISPENDR + 4, 4, 1u << 8);
 	set_target(&vm.vcpus[1], 40, 0x1);
 	gm_enter(&vm.vcpus[0]);
 	gm_guest_eoi(0, 40);

@@ -70,7 +70,7 @@ static void ack(unsigned int c)
 	iar = gm_guest_ack(c);
 	if (iar == 1023)
 		return;
-	id = iar & 0x3ff;
+	id = iar & GICC_IAR_INTID_MASK;
 	if (id < 64 && !L.pend[id] && L.extra[id]) {
 		L.extra[id]--;
 		L.pend[id] = true;
@@ -99,7 +99,7 @@ static void eoi(unsigned int c)
 	iar = L.stack[c][--L.depth[c]];
 	host_set_cpu(c);
 	gm_guest_eoi(c, iar);
-	L.active[iar & 0x3ff] = -1;
+	L.active[iar & GICC_IAR_INTID_MASK] = -1;
 }
 
 static void enter(unsigned int c)
@@ -172,7 +172,7 @@ static void step(void)
 	case 1:
 		if (!is_hw(virq)) {
 			note_virtual_edge(virq);
-			gm_wr(&vm.vcpus[c], 0x200 + virq / 32 * 4, 4,
+			gm_wr(&vm.vcpus[c], GICD_ISPENDR + virq / 32 * 4, 4,
 			      1u << (virq % 32));
 		}
 		break;
@@ -192,7 +192,7 @@ static void step(void)
 		break;
 	case 8:
 		if (!L.in_guest[c])
-			gm_wr(&vm.vcpus[c], 0x800 + virq, 1,
+			gm_wr(&vm.vcpus[c], GICD_ITARGETSR + virq, 1,
 			      1u << rnd(NR_VCPUS));
 		break;
 	case 9:
@@ -204,7 +204,7 @@ static void step(void)
 		break;
 	case 11:
 		if (!L.in_guest[c])
-			gm_wr(&vm.vcpus[c], 0x400 + virq, 1,
+			gm_wr(&vm.vcpus[c], GICD_IPRIORITYR + virq, 1,
 			      0x40 + 0x20 * rnd(4));
 		break;
 	}
@@ -234,7 +234,7 @@ static void run_seed(unsigned int s, unsigned int nr_lrs, unsigned int steps)
 	for (unsigned int i = 0; i < 64; i++)
 		L.active[i] = -1;
 	seed = s;
-	gm_wr(&vm.vcpus[0], 0x000, 4, 1);
+	gm_wr(&vm.vcpus[0], GICD_CTLR, 4, 1);
 	for (unsigned int v = FIRST_SPI; v < FIRST_SPI + NR_SPIS; v++)
 		gm_irq_setup(&vm.vcpus[0], v, (uint8_t)(0x40 + 0x20 * rnd(4)),
 			     (uint8_t)(1u << rnd(NR_VCPUS)), true);

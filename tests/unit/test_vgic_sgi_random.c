@@ -100,7 +100,8 @@ static void send(unsigned int src, unsigned int sgi, unsigned int mask)
 		S.pend[t][sgi][src] = true;
 	}
 	host_set_cpu(src);
-	gm_wr(&vm.vcpus[src], 0xf00, 4, (mask << 16) | sgi);
+	gm_wr(&vm.vcpus[src], GICD_SGIR, 4,
+	      GM_SGIR(GICD_SGIR_FILTER_LIST, mask, sgi));
 }
 
 static void ack(unsigned int c)
@@ -114,7 +115,7 @@ static void ack(unsigned int c)
 	iar = gm_guest_ack(c);
 	if (iar == 1023)
 		return;
-	n = iar & 0x3ff;
+	n = iar & GICC_IAR_INTID_MASK;
 	s = iar >> 10;
 	if (n >= NR_SGIS || s >= NR_VCPUS) {
 		fail("acknowledged an INTID never sent", iar);
@@ -152,10 +153,10 @@ static void run(unsigned int s, unsigned int nr_lrs, bool qemu)
 	vgic_one_lr_per_sgi = qemu;
 	memset(&S, 0, sizeof(S));
 	seed = s;
-	gm_wr(&vm.vcpus[0], 0x000, 4, 1);
+	gm_wr(&vm.vcpus[0], GICD_CTLR, 4, 1);
 	/* SGIs 0-3 at two priorities, so acks nest. */
 	for (unsigned int c = 0; c < NR_VCPUS; c++)
-		gm_wr(&vm.vcpus[c], 0x400, 4, 0x80a080a0);
+		gm_wr(&vm.vcpus[c], GICD_IPRIORITYR, 4, 0x80a080a0);
 	for (unsigned int i = 0; i < 4000 && S.failures < 3; i++) {
 		unsigned int c = rnd(NR_VCPUS);
 

@@ -362,7 +362,7 @@ static void ping_irq(unsigned int intid, unsigned int src)
 {
 	(void)intid;
 	(void)src;
-	gic_send_sgi(SGIR_LIST, cpu_mask[0], SGI_PONG);
+	gic_send_sgi(GICD_SGIR_FILTER_LIST, cpu_mask[0], SGI_PONG);
 }
 
 static void pong_irq(unsigned int intid, unsigned int src)
@@ -427,7 +427,7 @@ static void stop_vcpu1(void)
 
 	sec_stop = 1;
 	dsb_sy();
-	gic_send_sgi(SGIR_LIST, cpu_mask[1], SGI_STOP);
+	gic_send_sgi(GICD_SGIR_FILTER_LIST, cpu_mask[1], SGI_STOP);
 	deadline = deadline_ms(WAIT_MS);
 	while (!READ_ONCE(sec_done[1]) && !deadline_passed(deadline))
 		cpu_relax();
@@ -448,7 +448,7 @@ static void bench_ipi(bool have_vcpu1)
 
 		pong = 0;
 		t0 = clk();
-		gic_send_sgi(SGIR_LIST, cpu_mask[1], SGI_PING);
+		gic_send_sgi(GICD_SGIR_FILTER_LIST, cpu_mask[1], SGI_PING);
 		if (!WAIT_UNTIL(READ_ONCE(pong))) {
 			result_na("ipi_rtt", "TIMEOUT waiting for the answer");
 			return;

@@ -21,7 +21,7 @@ static unsigned int nr_irqs;
 
 /* ---- snapshot of everything readable ---- */
 
-#define SNAP_WORDS (0x1000 / 4)
+#define SNAP_WORDS (GICD_SIZE / 4)
 
 /* Offsets whose value may change by itself: none while IRQs are masked
  * and nothing is pending, but SGIR and the CPU-specific banked words are
@@ -96,8 +96,8 @@ static const struct bad_width bad_widths[] = {
 	{"sgir", GICD_SGIR, ST64, (2UL << 24) | SGI_TEST},
 	{"spendsgir0", GICD_SPENDSGIR, ST16, 0x0101},
 	{"spendsgir0", GICD_SPENDSGIR, ST64, 0x0101010101010101UL},
-	{"pidr2", 0xfe8, LD8, 0},
-	{"cidr0", 0xff0, LD64, 0},
+	{"pidr2", GICD_PIDR2, LD8, 0},
+	{"cidr0", GICD_CIDR0, LD64, 0},
 };
 
 static void case_bad_width(const struct bad_width *b)
@@ -258,7 +258,7 @@ static void cases_read_only(void)
 		       write_ignored(GICD_ICFGR + 4, 0),
 	       "icfgr1=0x%x", gicd_read(GICD_ICFGR + 4));
 	bad = 0;
-	for (uint32_t off = 0xfd0; off < 0x1000; off += 4)
+	for (uint32_t off = GICD_PIDR4; off < GICD_SIZE; off += 4)
 		if (!write_ignored(off, 0xffffffff) || !write_ignored(off, 0))
 			bad++;
 	result("gicd.ro.pidr_cidr", bad == 0 && gicd_read(GICD_PIDR2) == 0x2b,

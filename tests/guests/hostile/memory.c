@@ -23,14 +23,14 @@ struct target {
 
 static const struct target targets[] = {
 	{"flash", FLASH_PA, A_LD | A_ST | A_X},
-	{"gicd_past_4k", GICD_PA + 0x1000, A_LD | A_ST},
+	{"gicd_past_4k", GICD_PA + GICD_SIZE, A_LD | A_ST},
 	{"gicc_mapped_xn", GICC_PA, A_X},
-	{"gicc_past_8k", GICC_PA + 0x2000, A_LD | A_ST},
+	{"gicc_past_8k", GICC_PA + GICC_SIZE, A_LD | A_ST},
 	{"gicv2m", GICV2M_PA, A_LD | A_ST},
 	{"gich", GICH_PA, A_LD | A_ST | A_X | BIT_A(LD64)},
-	{"gich_lr0", GICH_PA + 0x100, A_LD | A_ST},
+	{"gich_lr0", GICH_PA + GICH_LR0, A_LD | A_ST},
 	{"gicv", GICV_PA, A_LD | A_ST | A_X},
-	{"gicv_dir", GICV_PA + 0x1000, A_LD | A_ST},
+	{"gicv_dir", GICV_PA + GICV_DIR, A_LD | A_ST},
 	{"pl011_vigil_console", PL011_PA, A_LD | A_ST | BIT_A(ST8)},
 	{"rtc_other_vm", RTC_PA, A_LD | A_ST},
 	{"virtio", VIRTIO_PA, A_LD | A_ST},

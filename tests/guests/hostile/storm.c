@@ -82,7 +82,7 @@ static void send_handshake(uint64_t rounds)
 				if (mask & (1U << t))
 					sent[me][t][n]++;
 			dsb_sy();
-			gic_send_sgi(SGIR_LIST, mask, n);
+			gic_send_sgi(GICD_SGIR_FILTER_LIST, mask, n);
 		}
 	}
 	WRITE_ONCE(senders_done[me], 1);
@@ -103,7 +103,7 @@ static void send_burst(uint64_t times)
 			for (unsigned int t = 0; t < nr_vcpus; t++)
 				sent[me][t][n]++;
 			dsb_sy();
-			gic_send_sgi(SGIR_LIST, all_mask(), n);
+			gic_send_sgi(GICD_SGIR_FILTER_LIST, all_mask(), n);
 		}
 	irq_mask();
 }
@@ -247,7 +247,7 @@ static void send_to_vcpu1(unsigned int times)
 		for (unsigned int n = 0; n < GIC_NR_SGIS; n++) {
 			sent[me][1][n]++;
 			dsb_sy();
-			gic_send_sgi(SGIR_LIST, 0x02, n);
+			gic_send_sgi(GICD_SGIR_FILTER_LIST, 0x02, n);
 		}
 }
 

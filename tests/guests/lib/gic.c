@@ -99,8 +99,8 @@ void gic_irq_set_targets(unsigned int intid, uint8_t mask)
 
 void gic_irq_set_edge(unsigned int intid, bool edge)
 {
-	uint32_t off = GICD_ICFGR + 4 * (intid / 16);
-	uint32_t bit = 2U << (2 * (intid % 16)); /* Int_config[1] */
+	uint32_t off = GICD_WORD(GICD_ICFGR, intid, 2);
+	uint32_t bit = GICD_ICFGR_EDGE << (2 * (intid % 16));
 	uint32_t v = gicd_read(off);
 
 	gicd_write(off, edge ? v | bit : v & ~bit);
@@ -109,7 +109,9 @@ void gic_irq_set_edge(unsigned int intid, bool edge)
 void gic_send_sgi(unsigned int filter, uint8_t targets, unsigned int sgi)
 {
 	gicd_write(GICD_SGIR,
-		   (filter & 3) << 24 | (uint32_t)targets << 16 | (sgi & 0xf));
+		   (filter << GICD_SGIR_FILTER_SHIFT & GICD_SGIR_FILTER_MASK) |
+			   (uint32_t)targets << GICD_SGIR_TARGETS_SHIFT |
+			   (sgi & GICD_SGIR_INTID_MASK));
 }
 
 void irq_set_handler(unsigned int intid, irq_handler_t fn)

@@ -11,60 +11,24 @@
 #ifndef GUEST_GIC_H
 #define GUEST_GIC_H
 
+#include "gicv2_regs.h"
 #include "guest.h"
 
 /* QEMU virt: used when the DTB has no GICv2 node. */
 #define GIC_DIST_DEFAULT 0x08000000UL
 #define GIC_CPU_DEFAULT 0x08010000UL
 
-#define GIC_NR_SGIS 16
-#define GIC_NR_PRIVATE 32
-#define GIC_SPURIOUS 1023
-#define GIC_MAX_INTID 1020
-
-/* Distributor (§4.3). */
-#define GICD_CTLR 0x000
-#define GICD_TYPER 0x004
-#define GICD_IIDR 0x008
-#define GICD_IGROUPR 0x080
-#define GICD_ISENABLER 0x100
-#define GICD_ICENABLER 0x180
-#define GICD_ISPENDR 0x200
-#define GICD_ICPENDR 0x280
-#define GICD_ISACTIVER 0x300
-#define GICD_ICACTIVER 0x380
-#define GICD_IPRIORITYR 0x400
-#define GICD_ITARGETSR 0x800
-#define GICD_ICFGR 0xc00
-#define GICD_SGIR 0xf00
-#define GICD_CPENDSGIR 0xf10
-#define GICD_SPENDSGIR 0xf20
-#define GICD_PIDR2 0xfe8
-
-#define GICD_TYPER_ITLINES(t) ((t)&0x1f)
-#define GICD_TYPER_CPUS(t) ((((t) >> 5) & 7) + 1)
-#define GICD_TYPER_SECEXT (1U << 10)
-
-/* GICD_SGIR TargetListFilter (§4.3.15). */
-#define SGIR_LIST 0
-#define SGIR_ALL_BUT_SELF 1
-#define SGIR_SELF 2
-
-/* CPU interface (§4.4); the guest's GICV has the same layout. */
-#define GICC_CTLR 0x0000
-#define GICC_PMR 0x0004
-#define GICC_BPR 0x0008
-#define GICC_IAR 0x000c
-#define GICC_EOIR 0x0010
-#define GICC_RPR 0x0014
-#define GICC_HPPIR 0x0018
-#define GICC_IIDR 0x00fc
-#define GICC_DIR 0x1000
-
-#define GICC_CTLR_ENABLE_GRP0 (1U << 0)
-#define GICC_CTLR_EOIMODE (1U << 9)
-#define GICC_IAR_INTID(iar) ((iar)&0x3ff)
-#define GICC_IAR_CPUID(iar) (((iar) >> 10) & 7)
+/* Offsets and fields: gicv2_regs.h. Accessors of a few fields: */
+#define GICD_TYPER_ITLINES(t) ((t)&GICD_TYPER_ITLINES_MASK)
+#define GICD_TYPER_CPUS(t) \
+	((((t)&GICD_TYPER_CPUS_MASK) >> GICD_TYPER_CPUS_SHIFT) + 1)
+#define GICC_IAR_INTID(iar) ((iar)&GICC_IAR_INTID_MASK)
+#define GICC_IAR_CPUID(iar) \
+	(((iar)&GICC_IAR_CPUID_MASK) >> GICC_IAR_CPUID_SHIFT)
+/* EOImode: bit 9 of GICV_CTLR under vigil, of QEMU's GICC_CTLR (EOImodeS,
+ * no Security Extensions) natively. */
+#define GICC_CTLR_EOIMODE GICV_CTLR_EOIMODE
+_Static_assert(GICV_CTLR_EOIMODE == GICC_CTLR_EOIMODES, "EOImode bit");
 
 /* PPIs (GICV2.md). */
 #define PPI_VTIMER 27
@@ -135,7 +99,7 @@ static inline void gicc_write(uint32_t off, uint32_t v)
 /* Bit @intid of the 1-bit-per-IRQ register block at @reg. */
 static inline uint32_t gicd_bit_off(uint32_t reg, unsigned int intid)
 {
-	return reg + 4 * (intid / 32);
+	return GICD_WORD(reg, intid, 1);
 }
 static inline uint32_t gicd_bit(unsigned int intid)
 {

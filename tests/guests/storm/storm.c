@@ -334,7 +334,7 @@ static void stop_secondaries(void)
 	storm_done = true;
 	dsb_sy();
 	if (nr_vcpus > 1)
-		gic_send_sgi(SGIR_ALL_BUT_SELF, 0, SGI_WAKE);
+		gic_send_sgi(GICD_SGIR_FILTER_OTHERS, 0, SGI_WAKE);
 	deadline = deadline_ms(WAIT_MS);
 	for (i = 1; i < nr_vcpus; i++) {
 		while (!READ_ONCE(vcpu_exited[i]) && !deadline_passed(deadline))

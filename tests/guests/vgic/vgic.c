@@ -340,7 +340,7 @@ static void cmd_wfi(enum gtimer t, bool masked)
 	unsigned int me = this_vcpu(), ppi = timer_ppi(t), wfis = 0;
 	struct timer_state *ts = &tstate[me][t];
 	uint64_t cval, woke;
-	uint32_t hppir = GIC_SPURIOUS;
+	uint32_t hppir = GIC_INTID_SPURIOUS;
 	char n[32];
 
 	ts->ticks = ts->early = ts->no_status = 0;
@@ -403,7 +403,7 @@ static void cmd_watch_wfi(unsigned int vcpu)
 	if (!READ_ONCE(wfi_done[vcpu])) {
 		wfi_rescued[vcpu] = 1;
 		dsb_sy();
-		gic_send_sgi(SGIR_LIST, cpu_mask[vcpu], SGI_RESCUE);
+		gic_send_sgi(GICD_SGIR_FILTER_LIST, cpu_mask[vcpu], SGI_RESCUE);
 	}
 }
 
@@ -554,7 +554,7 @@ static void check_gicd_iidr(void)
 
 	gicd_write(GICD_IIDR, ~iidr);
 	after = gicd_read(GICD_IIDR);
-	check((iidr & 0xfff) && after == iidr, "gicd_iidr",
+	check((iidr & GICD_IIDR_IMPLEMENTER_MASK) && after == iidr, "gicd_iidr",
 	      "iidr=0x%x after-write=0x%x", iidr, after);
 }
 
@@ -747,7 +747,7 @@ static uint32_t poll_ack(unsigned int intid)
 				gicc_write(GICC_DIR, iar);
 		}
 	} while (!deadline_passed(deadline));
-	return GIC_SPURIOUS;
+	return GIC_INTID_SPURIOUS;
 }
 
 /*
@@ -892,10 +892,11 @@ static void check_sgi_filter(unsigned int filter, unsigned int sgi,
 
 	for (s = 0; s < nr_vcpus; s++)
 		for (t = 0; t < nr_vcpus; t++)
-			expected += filter == SGIR_LIST ||
-				    (filter == SGIR_ALL_BUT_SELF) == (s != t);
-	run_on_all(CMD_SEND_SGI, filter, filter == SGIR_LIST ? all_mask : 0,
-		   sgi);
+			expected +=
+				filter == GICD_SGIR_FILTER_LIST ||
+				(filter == GICD_SGIR_FILTER_OTHERS) == (s != t);
+	run_on_all(CMD_SEND_SGI, filter,
+		   filter == GICD_SGIR_FILTER_LIST ? all_mask : 0, sgi);
 	wait_sgis(sgi, expected);
 	for (t = 0; t < nr_vcpus; t++) {
 		char row[64], *p = row, n[40];
@@ -903,8 +904,8 @@ static void check_sgi_filter(unsigned int filter, unsigned int sgi,
 
 		for (s = 0; s < nr_vcpus; s++) {
 			unsigned int want =
-				filter == SGIR_LIST ||
-				(filter == SGIR_ALL_BUT_SELF) == (s != t);
+				filter == GICD_SGIR_FILTER_LIST ||
+				(filter == GICD_SGIR_FILTER_OTHERS) == (s != t);
 			unsigned int got = sgi_rx[t][sgi][cpuif_of(s)];
 
 			ok = ok && got == want;
@@ -935,9 +936,9 @@ static void check_sgi_multi_source(void)
 
 	irq_mask();
 	for (s = 1; s < nr_vcpus; s++)
-		run_on(s, s == 1 ? CMD_SEND_SGI_TWICE : CMD_SEND_SGI, SGIR_LIST,
-		       cpu_mask[0], SGI_MULTI);
-	gic_send_sgi(SGIR_SELF, 0, SGI_MULTI);
+		run_on(s, s == 1 ? CMD_SEND_SGI_TWICE : CMD_SEND_SGI,
+		       GICD_SGIR_FILTER_LIST, cpu_mask[0], SGI_MULTI);
+	gic_send_sgi(GICD_SGIR_FILTER_SELF, 0, SGI_MULTI);
 	{ /* the sends are posted writes: let them land */
 		uint64_t deadline = deadline_ms(20);
 
@@ -1057,10 +1058,10 @@ int main(uint64_t dtb)
 	check_ispendr_other_vcpu();
 	check_disable_while_active();
 
-	check_sgi_filter(SGIR_LIST, SGI_LIST, "sgi_list");
-	check_sgi_filter(SGIR_ALL_BUT_SELF, SGI_ALL_BUT_SELF,
+	check_sgi_filter(GICD_SGIR_FILTER_LIST, SGI_LIST, "sgi_list");
+	check_sgi_filter(GICD_SGIR_FILTER_OTHERS, SGI_ALL_BUT_SELF,
 			 "sgi_all_but_self");
-	check_sgi_filter(SGIR_SELF, SGI_SELF, "sgi_self");
+	check_sgi_filter(GICD_SGIR_FILTER_SELF, SGI_SELF, "sgi_self");
 	check_sgi_multi_source();
 
 	check_timer_level_pending();
