@@ -170,6 +170,11 @@ format-check:
 format:
 	clang-format -i $(FORMAT_SRCS)
 
+# The layering rules (docs/design.md, "Layers and seams") on the sources
+# and on the objects of the build.
+layer-check: $(BUILD)/vigil.elf
+	tools/check-layers.sh $(BUILD) $(ARCH)
+
 deps:
 	@tools/deps.sh
 
@@ -186,6 +191,7 @@ run-hello: deps
 
 test: deps
 	$(MAKE) all linux
+	$(MAKE) layer-check
 	$(MAKE) unit
 	$(MAKE) format-check
 	$(MAKE) fuzz-smoke
@@ -226,6 +232,7 @@ bench-quick: deps
 clean:
 	rm -rf build
 
-.PHONY: all guests linux unit format-check format deps run run-hello test \
+.PHONY: all guests linux unit format-check format layer-check deps run \
+	run-hello test \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk

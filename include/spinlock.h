@@ -3,6 +3,31 @@
  * Ticket spinlocks on GCC's __atomic builtins, so the same code runs on the
  * target (LDAXR/STLXR) and in host unit tests (threads as CPUs). The owner
  * is recorded so helpers can assert a lock is held by the caller.
+ *
+ * Every lock in vigil, and the order they nest in (outermost first; a lock
+ * is only ever taken while holding locks above it in this list):
+ *
+ *   vcpu.power_lock      a vCPU's power state and CPU_ON request
+ *                        (include/vm.h). sched_block() asks the vGIC under
+ *                        it; nothing takes it under a vgic lock
+ *                        (sched_wake() is called after the unlock).
+ *   vgic_vcpu.lock       a vCPU's IRQ lists, LR shadow and the vgic_irqs
+ *                        it guards (include/vgic.h). At most one at a
+ *                        time: an IRQ moves between vCPUs by lock old,
+ *                        unlink, unlock, lock new (vgic/vgic.c).
+ *   gicd_lock            read-modify-write of the physical distributor's
+ *                        shared registers (gic/gicv2.c); taken under a
+ *                        vgic lock by the passthrough and ICFGR paths.
+ *   vgic_dist.lock       a VM's GICD_CTLR writes (include/vgic.h): a leaf.
+ *   mm_lock              the page allocator (core/mm.c): a leaf.
+ *   mmio_bus.lock        a VM's MMIO region registrations (include/mmio.h):
+ *                        a leaf; lookups take no lock.
+ *   console_lock         whole messages on the UART (core/console.c):
+ *                        innermost, printk() may run under any lock.
+ *
+ * Every holder masks IRQs (spin_lock_irqsave()): power_lock and the vgic
+ * locks are taken in hard-IRQ context too. No lock is held across a guest
+ * entry.
  */
 #ifndef VIGIL_SPINLOCK_H
 #define VIGIL_SPINLOCK_H

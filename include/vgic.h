@@ -92,9 +92,8 @@ struct vgic_irq {
 
 /*
  * Per vCPU. `lock` guards both lists, the LR shadow, loaded_on and the
- * vgic_irqs whose dest is this vCPU. Lock order: at most one vCPU vgic lock
- * at a time; gic_* and gich_* calls are made under it; sched_wake() and
- * pcpu_kick() are called only after it is released.
+ * vgic_irqs whose dest is this vCPU; its place in the lock order is in
+ * include/spinlock.h.
  */
 /*
  * The ENABLED and GROUP1 flags of 32 IRQs (one GICD_ISENABLER and

@@ -2,12 +2,12 @@
 /*
  * vGIC core: per-IRQ state, the inflight / lr_pending lists, injection.
  *
- * Lock order (written once, asserted in helpers): a vCPU's vgic lock is the
- * only vgic lock held at any time. An IRQ is guarded by the lock of its
- * dest vCPU (see struct vgic_irq); moving it between vCPUs takes the old
- * vCPU's lock, unlinks, releases, then takes the new one's. gic_* and
- * gich_* are called under the lock; sched_wake() and pcpu_kick() only
- * after it is released.
+ * Locks (the order of every lock is written once, in include/spinlock.h,
+ * and asserted in helpers): a vCPU's vgic lock is the only vgic lock held
+ * at any time. An IRQ is guarded by the lock of its dest vCPU (see struct
+ * vgic_irq); moving it between vCPUs takes the old vCPU's lock, unlinks,
+ * releases, then takes the new one's. gic_* and gich_* are called under
+ * the lock; sched_wake() and pcpu_kick() only after it is released.
  */
 #include <errno.h>
 #include <string.h>
