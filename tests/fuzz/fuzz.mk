@@ -23,7 +23,7 @@ FUZZ_CORPUS := $(HOSTBUILD)/fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Iarch/arm/include -Iarch/arm/$(ARCH)/include -Itests/unit \
+	-Iinclude -Iarch/arm/include -Itests/unit \
 	-DVIGIL_HOST_TEST -pthread
 FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h arch/arm/include/*.h)
 

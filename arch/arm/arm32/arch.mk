@@ -1,0 +1,44 @@
+# ARMv7-A with the Virtualization Extensions, HYP mode, AArch32 (a
+# Cortex-A15 on QEMU virt): the toolchain, flags, C library, libfdt and
+# image of the arm32 profile. Included by the top Makefile (ARCH=arm32).
+# The port itself is issue 12; until its sources exist the build stops
+# with ARCH_MISSING rather than linking an image without them.
+
+CROSS ?= arm-none-eabi-
+
+# armv7ve: ARMv7-A with the Virtualization (and so LPAE, IDIV) extensions,
+# what HYP mode needs. -marm: the exception vectors and the world switch
+# are A32; keeping all of vigil in one instruction set keeps backtraces and
+# the hand-written entry code simple. -mfloat-abi=soft with no FPU: HYP
+# code must not touch a guest's VFP/NEON registers (the arm64 profile's
+# -mgeneral-regs-only; GCC's ARM back end has the same guarantee from a
+# soft-float ABI with no FPU). -mno-unaligned-access: as -mstrict-align.
+ARCH_CFLAGS := -march=armv7ve -marm -mfloat-abi=soft -mno-unaligned-access
+ARCH_INCLUDES := -Iarch/arm/arm32/include
+
+# newlib from libnewlib-arm-none-eabi; the compiler picks the multilib
+# that matches ARCH_CFLAGS. Its integer-only printf family is the *iprintf
+# one: bind the names vigil calls to it, as arm64 does with picolibc's.
+LIBC_DIR := /usr/lib/arm-none-eabi
+LIBC_INCLUDE := $(LIBC_DIR)/include
+LIBC_A = $(shell $(CC) $(ARCH_CFLAGS) -print-file-name=libc.a)
+LIBC_CFLAGS :=
+LIBC_LDFLAGS := --defsym=vsnprintf=vsniprintf --defsym=snprintf=sniprintf
+
+# Debian's armhf libfdt, unpacked under build/ like arm64's.
+LIBFDT_PKG := libfdt-dev:armhf
+LIBFDT_DIR := build/deps/libfdt-armhf
+LIBFDT_A := $(LIBFDT_DIR)/usr/lib/arm-linux-gnueabihf/libfdt.a
+
+ARCH_LDS := arch/arm/arm32/vigil.lds.S
+IMAGE_CHECK = true
+
+GUEST_ARCH_CFLAGS := -march=armv7ve -marm -mfloat-abi=soft \
+	-mno-unaligned-access
+
+HV_SRCS += $(filter-out %.lds.S,$(wildcard arch/arm/arm32/*.c \
+	arch/arm/arm32/*.S))
+
+ifeq ($(wildcard arch/arm/arm32/*.c arch/arm/arm32/*.S),)
+ARCH_MISSING := the arm32 port has no sources yet (issue 12)
+endif
