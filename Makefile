@@ -195,13 +195,20 @@ $(1)/obj/%.c.o: %.c $(5)
 	$$(HOST_CC) $$(HOST_CFLAGS) $(2) -c $$< -o $$@
 $(1)/obj/arch/arm/arm64/%.c.o $(1)/obj/tests/unit/arm64/%.c.o: \
 	HOST_CFLAGS += $$(UNIT_ARM64_CFLAGS)
-$(1)/unit-tests: $$($(1)_OBJS)
+# Rewritten only when the list changes, so a test file removed or moved
+# away relinks too.
+$(1)/objs.list: unit-objs-check
+	@mkdir -p $$(dir $$@)
+	@echo '$$($(1)_OBJS)' | cmp -s - $$@ || echo '$$($(1)_OBJS)' > $$@
+$(1)/unit-tests: $$($(1)_OBJS) $(1)/objs.list
 	$$(HOST_CC) $$(HOST_CFLAGS) $(2) -o $$@ $$($(1)_OBJS) $(4) $$(UNIT_LIBS)
 -include $$($(1)_OBJS:.o=.d)
 endef
 $(eval $(call unit_rules,$(HOSTBUILD),,$(UNIT_SRCS) $(UNIT64_SRCS)))
 $(eval $(call unit_rules,$(HOST32BUILD),$(UNIT32_CFLAGS),$(UNIT_SRCS), \
 	-L$(LIBFDT32_LIB),| $(LIBFDT32_LIB)/libfdt.a $(HOST32_INC)/asm))
+
+.PHONY: unit-objs-check
 
 unit: $(HOSTBUILD)/unit-tests
 	$(HOSTBUILD)/unit-tests
