@@ -25,7 +25,8 @@ FUZZ_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Iarch/arm/include -Itests/unit \
 	-DVIGIL_HOST_TEST -pthread
-FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h arch/arm/include/*.h)
+FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h tests/unit/asm/*.h \
+	arch/arm/include/*.h)
 
 FUZZ_BIN := $(HOSTBUILD)/vgic-dist-fuzz
 FUZZ_SRCS := tests/fuzz/vgic_dist_fuzz.c $(wildcard vgic/*.c) \
