@@ -2,57 +2,71 @@
 #   make            build build/$(PLATFORM)-$(ARCH)/vigil.{elf,bin} and test guests
 #   make deps       install the Debian packages the project needs (idempotent)
 #   make run        boot the default guest under vigil in QEMU, interactively
-#   make test       unit tests (ASan/UBSan), format check, QEMU system tests
+#   make test       unit tests (ASan/UBSan; 64- and 32-bit), format check,
+#                   QEMU system tests
 ARCH ?= arm64
 PLATFORM ?= qemu-virt
 BUILD := build/$(PLATFORM)-$(ARCH)
 HOSTBUILD := build/host
+HOST32BUILD := build/host32
 
-CROSS ?= aarch64-linux-gnu-
+# A build profile is arch/arm/$(ARCH)/arch.mk (toolchain, flags, C library,
+# libfdt, image) over arch/arm/common.mk (the shared sources); a board is
+# platforms/$(PLATFORM)/ (platform.mk, its sources). docs/design.md "Build".
+ifeq ($(wildcard arch/arm/$(ARCH)/arch.mk),)
+$(error ARCH=$(ARCH): no such profile (arch/arm/$(ARCH)/arch.mk); there are: $(notdir $(patsubst %/arch.mk,%,$(wildcard arch/arm/*/arch.mk))))
+endif
+ifeq ($(wildcard platforms/$(PLATFORM)/platform.mk),)
+$(error PLATFORM=$(PLATFORM): no such platform (platforms/$(PLATFORM)/platform.mk); there are: $(notdir $(patsubst %/platform.mk,%,$(wildcard platforms/*/platform.mk))))
+endif
+
+HV_SRCS :=
+include arch/arm/common.mk
+include arch/arm/$(ARCH)/arch.mk
+include platforms/$(PLATFORM)/platform.mk
+HV_SRCS += $(wildcard platforms/$(PLATFORM)/*.c)
+
+# A profile whose port is not written yet (ARCH_MISSING, set by its arch.mk)
+# still serves the host-only goals; anything that builds for it stops here.
+HOST_ONLY_GOALS := unit unit32 fuzz fuzz-smoke format-check format deps \
+	model-check clean
+ifneq ($(ARCH_MISSING),)
+ifneq ($(filter-out $(HOST_ONLY_GOALS),$(or $(MAKECMDGOALS),all)),)
+$(error ARCH=$(ARCH): $(ARCH_MISSING))
+endif
+endif
+
 CC := $(CROSS)gcc
 LD := $(CROSS)ld
 OBJCOPY := $(CROSS)objcopy
 OBJDUMP := $(CROSS)objdump
-
-PICOLIBC := /usr/lib/picolibc/aarch64-linux-gnu
-# libfdt-dev:arm64 cannot be installed beside the host's libfdt-dev (the unit
-# tests link that one), so the target's copy is unpacked under build/.
-LIBFDT_DIR := build/deps/libfdt-arm64
-LIBFDT_A := $(LIBFDT_DIR)/usr/lib/aarch64-linux-gnu/libfdt.a
-LIBGCC_A = $(shell $(CC) -print-libgcc-file-name)
+# The libgcc of the multilib ARCH_CFLAGS select.
+LIBGCC_A = $(shell $(CC) $(ARCH_CFLAGS) -print-libgcc-file-name)
 
 PYTEST := /usr/bin/python3 -m pytest
 
-include platforms/$(PLATFORM)/platform.mk
-
 # libfdt's headers live in /usr/include beside glibc's; give the target build
 # only those three, so no host header leaks into EL2 code.
-FDT_INC := build/fdt-include
+FDT_INC := $(BUILD)/fdt-include
 
 # -ffreestanding implies -fno-builtin; -fbuiltin gives back the inlining of
 # small constant-size memset/memcpy (picolibc's are byte loops, ~2,600
-# instructions to zero 520 bytes), printf stays a call. -mno-outline-atomics:
-# every target here is ARMv8.0 (no LSE), so GCC's out-of-line atomics only
-# add a call and a run-time LSE check to each spinlock and softirq bit.
+# instructions to zero 520 bytes), printf stays a call. The profile's flags
+# (ARCH_CFLAGS) and C library's (LIBC_CFLAGS) come from its arch.mk.
 TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-ffreestanding -fbuiltin -fno-builtin-printf -mgeneral-regs-only -mstrict-align \
-	-mno-outline-atomics \
-	-fno-pic -fno-pie -fno-common -fno-stack-protector -mcmodel=small \
+	-ffreestanding -fbuiltin -fno-builtin-printf $(ARCH_CFLAGS) \
+	-fno-pic -fno-pie -fno-common -fno-stack-protector \
 	-fno-omit-frame-pointer \
-	-Iinclude -Iarch/arm/include -Iarch/arm/$(ARCH)/include \
-	-Iplatforms/$(PLATFORM) -isystem $(PICOLIBC)/include -isystem $(FDT_INC) \
-	-DPICOLIBC_INTEGER_PRINTF_SCANF -DCONFIG_ARCH_$(ARCH) \
-	-DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -MMD -MP
+	$(HV_INCLUDES) $(ARCH_INCLUDES) \
+	-Iplatforms/$(PLATFORM) -isystem $(LIBC_INCLUDE) -isystem $(FDT_INC) \
+	$(LIBC_CFLAGS) -DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -MMD -MP
 
-HV_SRCS := $(filter-out %.lds.S,$(wildcard core/*.c gic/*.c vgic/*.c softirq/*.c sched/*.c \
-	arch/arm/*.c arch/arm/$(ARCH)/*.c arch/arm/$(ARCH)/*.S \
-	platforms/$(PLATFORM)/*.c))
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))
 
 all: $(BUILD)/vigil.bin guests
 
 $(LIBFDT_A):
-	tools/fetch-deb.sh libfdt-dev:arm64 $(LIBFDT_DIR)
+	tools/fetch-deb.sh $(LIBFDT_PKG) $(LIBFDT_DIR)
 
 $(FDT_INC)/libfdt.h: | $(LIBFDT_A)
 	@mkdir -p $(FDT_INC)
@@ -67,15 +81,15 @@ $(BUILD)/obj/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(TARGET_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(BUILD)/vigil.lds: arch/arm/$(ARCH)/vigil.lds.S
+$(BUILD)/vigil.lds: $(ARCH_LDS)
 	@mkdir -p $(dir $@)
 	$(CC) -E -P -x c -DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -Iinclude $< -o $@
 
 $(BUILD)/vigil.elf: $(HV_OBJS) $(BUILD)/vigil.lds $(LIBFDT_A)
 	$(LD) -nostdlib -static --gc-sections -T $(BUILD)/vigil.lds \
-		--defsym=vfprintf=__i_vfprintf -o $@ $(HV_OBJS) \
-		$(LIBFDT_A) $(PICOLIBC)/lib/libc.a $(LIBGCC_A)
-	@tools/check-no-fp.sh $(OBJDUMP) $@ || { rm -f $@; exit 1; }
+		$(LIBC_LDFLAGS) -o $@ $(HV_OBJS) \
+		$(LIBFDT_A) $(LIBC_A) $(LIBGCC_A)
+	@$(IMAGE_CHECK) $@ || { rm -f $@; exit 1; }
 
 $(BUILD)/vigil.bin: $(BUILD)/vigil.elf
 	$(OBJCOPY) -O binary $< $@
@@ -84,7 +98,7 @@ $(BUILD)/vigil.bin: $(BUILD)/vigil.elf
 
 # ---- test guests (bare metal, EL1) ----------------------------------------
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
-	-nostdlib -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
+	-nostdlib $(GUEST_ARCH_CFLAGS) -fno-pic -fno-pie \
 	-fno-stack-protector -Iinclude -Itests/guests/lib -MMD -MP
 GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
 GUESTS := $(notdir $(patsubst %/,%,$(dir $(wildcard tests/guests/*/guest.mk))))
@@ -135,29 +149,72 @@ $(LINUX_DIR)/initramfs.cpio.gz: tools/mkinitramfs.py $(LINUX_DIR)/Image
 		--busybox $(LINUX_CACHE)/busybox/bin/busybox -o $@
 
 # ---- host unit tests (ASan + UBSan) ----------------------------------------
+# The same portable tests built twice, each in its own folder: `make unit`
+# for the host as it is (LP64), `make unit32` with -m32 (ILP32: long and
+# pointers of 32 bits, as on the arm32 profile), which proves the portable
+# folders 32-bit clean. tests/unit/unit.mk lists the sources: UNIT_SRCS go
+# into both, UNIT64_SRCS (code of the arm64 profile and its tests, e.g.
+# tests/unit/arm64/) into the 64-bit build only. Only those see the arm64
+# profile's headers; the rest get the host's stand-ins (tests/unit/asm/).
 HOST_CC ?= gcc
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Iinclude -Iarch/arm/include \
-	-Iarch/arm/arm64/include -Itests/unit \
+	-fno-omit-frame-pointer -Iinclude -Iarch/arm/include -Itests/unit \
 	-DVIGIL_HOST_TEST -MMD -MP -pthread
 UNIT_SRCS :=
+UNIT64_SRCS :=
+UNIT_LIBS :=
 include tests/unit/unit.mk
-UNIT_ALL := $(sort $(UNIT_SRCS) $(wildcard tests/unit/*.c))
-UNIT_OBJS := $(patsubst %,$(HOSTBUILD)/obj/%.o,$(UNIT_ALL))
+UNIT_SRCS += $(wildcard tests/unit/*.c)
+UNIT64_SRCS += $(wildcard tests/unit/arm64/*.c)
+UNIT_ARM64_CFLAGS := -Iarch/arm/arm64/include
 
-$(HOSTBUILD)/obj/%.c.o: %.c
-	@mkdir -p $(dir $@)
-	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+# The host's libfdt-dev is LP64; the -m32 build links Debian's i386 one,
+# unpacked under build/ like the target's (it cannot be co-installed).
+# gcc-multilib would add only /usr/include/asm (the host's asm/ headers
+# serve -m32 as well), and it cannot be installed beside the arm64 cross
+# compiler (tools/deps.sh): the -m32 build gets that link in its own folder.
+LIBFDT32_DIR := build/deps/libfdt-i386
+LIBFDT32_LIB := $(LIBFDT32_DIR)/usr/lib/i386-linux-gnu
+HOST32_INC := $(HOST32BUILD)/include
+UNIT32_CFLAGS := -m32 -isystem $(LIBFDT32_DIR)/usr/include -isystem $(HOST32_INC)
 
-$(HOSTBUILD)/unit-tests: $(UNIT_OBJS)
-	$(HOST_CC) $(HOST_CFLAGS) -o $@ $(UNIT_OBJS) $(UNIT_LIBS)
+$(LIBFDT32_LIB)/libfdt.a:
+	tools/fetch-deb.sh libfdt-dev:i386 $(LIBFDT32_DIR)
 
--include $(UNIT_OBJS:.o=.d)
+$(HOST32_INC)/asm:
+	@mkdir -p $(HOST32_INC)
+	ln -sfn /usr/include/$(shell $(HOST_CC) -print-multiarch)/asm $@
+
+# $(call unit_rules,DIR,CFLAGS,SOURCES,LDFLAGS,PREREQS): DIR/unit-tests.
+define unit_rules
+$(1)_OBJS := $$(patsubst %,$(1)/obj/%.o,$$(sort $(3)))
+$(1)/obj/%.c.o: %.c $(5)
+	@mkdir -p $$(dir $$@)
+	$$(HOST_CC) $$(HOST_CFLAGS) $(2) -c $$< -o $$@
+$(1)/obj/arch/arm/arm64/%.c.o $(1)/obj/tests/unit/arm64/%.c.o: \
+	HOST_CFLAGS += $$(UNIT_ARM64_CFLAGS)
+# Rewritten only when the list changes, so a test file removed or moved
+# away relinks too.
+$(1)/objs.list: unit-objs-check
+	@mkdir -p $$(dir $$@)
+	@echo '$$($(1)_OBJS)' | cmp -s - $$@ || echo '$$($(1)_OBJS)' > $$@
+$(1)/unit-tests: $$($(1)_OBJS) $(1)/objs.list
+	$$(HOST_CC) $$(HOST_CFLAGS) $(2) -o $$@ $$($(1)_OBJS) $(4) $$(UNIT_LIBS)
+-include $$($(1)_OBJS:.o=.d)
+endef
+$(eval $(call unit_rules,$(HOSTBUILD),,$(UNIT_SRCS) $(UNIT64_SRCS)))
+$(eval $(call unit_rules,$(HOST32BUILD),$(UNIT32_CFLAGS),$(UNIT_SRCS), \
+	-L$(LIBFDT32_LIB),| $(LIBFDT32_LIB)/libfdt.a $(HOST32_INC)/asm))
+
+.PHONY: unit-objs-check
 
 unit: $(HOSTBUILD)/unit-tests
 	$(HOSTBUILD)/unit-tests
+
+unit32: $(HOST32BUILD)/unit-tests
+	$(HOST32BUILD)/unit-tests
 
 # ---- checks, run, test ------------------------------------------------------
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
@@ -193,6 +250,7 @@ test: deps
 	$(MAKE) all linux
 	$(MAKE) layer-check
 	$(MAKE) unit
+	$(MAKE) unit32
 	$(MAKE) format-check
 	$(MAKE) fuzz-smoke
 	$(MAKE) model-check
@@ -232,7 +290,7 @@ bench-quick: deps
 clean:
 	rm -rf build
 
-.PHONY: all guests linux unit format-check format layer-check deps run \
-	run-hello test \
+.PHONY: all guests linux unit unit32 format-check format layer-check deps \
+	run run-hello test \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk

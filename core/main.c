@@ -203,8 +203,9 @@ static void cpus_start(void)
 			p->mpidr, (uint64_t)(uintptr_t)secondary_entry, i);
 
 		if (r != 0) {
-			pr_err("CPU %u (MPIDR 0x%lx): PSCI CPU_ON failed: %ld",
-			       i, (unsigned long)p->mpidr, (long)r);
+			pr_err("CPU %u (MPIDR 0x%llx): PSCI CPU_ON failed: "
+			       "%lld",
+			       i, (unsigned long long)p->mpidr, (long long)r);
 			continue;
 		}
 		while (!READ_ONCE(p->online))
@@ -222,8 +223,8 @@ void boot_primary(uint64_t dtb_pa)
 	arch_mmu_early_enable();
 	arch_cpu_set_percpu(0);
 	if (fdt_check_header(fdt) != 0) {
-		pr_err("no valid DTB at 0x%lx (the boot loader's argument)",
-		       (unsigned long)dtb_pa);
+		pr_err("no valid DTB at 0x%llx (the boot loader's argument)",
+		       (unsigned long long)dtb_pa);
 		boot_stop("boot needs a DTB: boot vigil.bin, not the ELF");
 	}
 	/* The whole tree, once: libfdt's read-write calls (the guest DTBs
@@ -235,13 +236,13 @@ void boot_primary(uint64_t dtb_pa)
 	r = fdt_version(fdt) < 16 ? -FDT_ERR_BADVERSION
 				  : fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (r) {
-		pr_err("DTB at 0x%lx: malformed tree (%s)",
-		       (unsigned long)dtb_pa, fdt_strerror(r));
+		pr_err("DTB at 0x%llx: malformed tree (%s)",
+		       (unsigned long long)dtb_pa, fdt_strerror(r));
 		boot_stop("boot needs a well-formed DTB");
 	}
 	console_from_dtb(fdt);
-	pr_info("vigil %s on %s: EL2, DTB at 0x%lx", VIGIL_VERSION,
-		platform.name, (unsigned long)dtb_pa);
+	pr_info("vigil %s on %s: EL2, DTB at 0x%llx", VIGIL_VERSION,
+		platform.name, (unsigned long long)dtb_pa);
 
 	boot.image_start = (uint64_t)(uintptr_t)__image_start;
 	boot.image_end = (uint64_t)(uintptr_t)__image_end;
@@ -301,17 +302,18 @@ void vigil_print_stats(void)
 	for (unsigned int i = 0; i < nr_pcpus; i++) {
 		struct pcpu *p = pcpu_get(i);
 
-		pr_info("stats cpu%u: exits=%lu hvc=%lu aborts_injected=%lu "
-			"undefs_injected=%lu softirq_high_water=%u",
-			i, (unsigned long)p->exits, (unsigned long)p->hvc_calls,
-			(unsigned long)p->aborts_injected,
-			(unsigned long)p->undefs_injected,
+		pr_info("stats cpu%u: exits=%llu hvc=%llu aborts_injected=%llu "
+			"undefs_injected=%llu softirq_high_water=%u",
+			i, (unsigned long long)p->exits,
+			(unsigned long long)p->hvc_calls,
+			(unsigned long long)p->aborts_injected,
+			(unsigned long long)p->undefs_injected,
 			softirq_pt_high_water(i));
-		pr_info("irqs cpu%u: timer=%lu maintenance=%lu kick=%lu "
-			"timer_retracts=%lu",
-			i, (unsigned long)p->irqs_timer,
-			(unsigned long)p->irqs_maint,
-			(unsigned long)p->irqs_kick,
-			(unsigned long)p->timer_retracts);
+		pr_info("irqs cpu%u: timer=%llu maintenance=%llu kick=%llu "
+			"timer_retracts=%llu",
+			i, (unsigned long long)p->irqs_timer,
+			(unsigned long long)p->irqs_maint,
+			(unsigned long long)p->irqs_kick,
+			(unsigned long long)p->timer_retracts);
 	}
 }

@@ -236,11 +236,12 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 		return r;
 	vm->host_fdt = host_fdt;
 	nr_vms++;
-	pr_info("VM %u '%s': %u vCPUs, RAM 0x%lx-0x%lx, entry 0x%lx, "
-		"DTB at 0x%lx",
-		vm->id, vm->name, vm->nr_vcpus, (unsigned long)vc->ram_base,
-		(unsigned long)(vc->ram_base + vc->ram_size - 1),
-		(unsigned long)vm->entry, (unsigned long)vm->dtb_ipa);
+	pr_info("VM %u '%s': %u vCPUs, RAM 0x%llx-0x%llx, entry 0x%llx, "
+		"DTB at 0x%llx",
+		vm->id, vm->name, vm->nr_vcpus,
+		(unsigned long long)vc->ram_base,
+		(unsigned long long)(vc->ram_base + vc->ram_size - 1),
+		(unsigned long long)vm->entry, (unsigned long long)vm->dtb_ipa);
 	return 0;
 }
 

@@ -7,10 +7,13 @@
 #include <stdbool.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* BIT and GENMASK are unsigned long: 32 bits on a 32-bit profile, so a bit
+ * above 31 (a 64-bit register's) takes the _ULL forms. */
+#define BITS_PER_LONG (8 * __SIZEOF_LONG__)
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
 /* Bits h..l set, h >= l. */
-#define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (63 - (h))))
+#define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
 #define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
 
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))

@@ -1,23 +1,32 @@
 #!/bin/sh
 # Install every Debian package vigil needs, idempotently: add the foreign
-# architectures whose static libraries we link, run `apt-get update` at most
-# once, and install only what is missing.
+# architectures whose static libraries we link (arm64 for the hypervisor,
+# i386 for the 32-bit unit tests; tools/fetch-deb.sh unpacks them), run
+# `apt-get update` at most once, and install only what is missing.
+#
+# The 32-bit unit tests (make unit32) need gcc -m32's libraries, not
+# gcc-multilib: that one conflicts with gcc-aarch64-linux-gnu (installing it
+# removes the cross compiler) for its one file, /usr/include/asm, which the
+# Makefile gives the -m32 build in its own folder instead.
 set -eu
 
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
 libfdt-dev:HOSTARCH device-tree-compiler qemu-system-arm
 python3-pytest python3-pexpect cpio clang libclang-rt-14-dev clang-format
-spin gnuplot-nox"
+spin gnuplot-nox lib32gcc-12-dev libc6-dev-i386"
 
 PKGS=$(echo "$PKGS" | sed "s/HOSTARCH/$(dpkg --print-architecture)/")
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	$SUDO dpkg --add-architecture arm64
-	need_update=1
-fi
+need_update=""
+for a in arm64 i386; do
+	if ! dpkg --print-foreign-architectures | grep -qx $a; then
+		$SUDO dpkg --add-architecture $a
+		need_update=1
+	fi
+done
 
 missing=""
 for p in $PKGS; do
@@ -28,6 +37,9 @@ for p in $PKGS; do
 done
 
 if [ -z "$missing" ]; then
+	# A new foreign architecture needs its package lists for
+	# tools/fetch-deb.sh's apt-get download.
+	[ -z "$need_update" ] || $SUDO apt-get update -q
 	echo "deps: all packages present"
 	exit 0
 fi

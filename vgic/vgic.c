@@ -518,18 +518,21 @@ void vgic_debug_dump(struct vcpu *v)
 	unsigned long flags = spin_lock_irqsave(&vv->lock);
 	struct vgic_irq *irq;
 
-	pr_info("vm%u vcpu%u vgic: loaded_on=%d lr_used=0x%lx owes_dir=0x%lx "
+	pr_info("vm%u vcpu%u vgic: loaded_on=%d lr_used=0x%llx owes_dir=0x%llx "
 		"hcr=0x%x vmcr=0x%x apr=0x%x",
-		v->vm->id, v->id, vv->loaded_on, (unsigned long)vv->lr_used,
-		(unsigned long)vv->lr_owes_dir, vv->hcr, vv->vmcr, vv->apr);
+		v->vm->id, v->id, vv->loaded_on,
+		(unsigned long long)vv->lr_used,
+		(unsigned long long)vv->lr_owes_dir, vv->hcr, vv->vmcr,
+		vv->apr);
 	for (unsigned int n = 0; n < vv->nr_lrs; n++)
 		pr_info("  lr%u shadow=0x%08x hw=0x%08x", n, vv->lr[n],
 			vv->loaded_on == (int)arch_cpu_id() ? gich_read_lr(n)
 							    : 0);
-	pr_info("  gich hcr=0x%x vmcr=0x%x apr=0x%x misr=0x%x elrsr=0x%lx "
-		"eisr=0x%lx",
+	pr_info("  gich hcr=0x%x vmcr=0x%x apr=0x%x misr=0x%x elrsr=0x%llx "
+		"eisr=0x%llx",
 		gich_read_hcr(), gich_read_vmcr(), gich_read_apr(), gich_misr(),
-		(unsigned long)gich_elrsr(), (unsigned long)gich_eisr());
+		(unsigned long long)gich_elrsr(),
+		(unsigned long long)gich_eisr());
 	list_for_each_entry (irq, &vv->inflight, inflight)
 		pr_info("  inflight irq %u flags=0x%x lrs=%u queued=%d",
 			irq->intid, irq->flags, irq->nr_lrs,

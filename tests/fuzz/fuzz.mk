@@ -23,9 +23,10 @@ FUZZ_CORPUS := $(HOSTBUILD)/fuzz-corpus
 FUZZ_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Iarch/arm/include -Iarch/arm/$(ARCH)/include -Itests/unit \
+	-Iinclude -Iarch/arm/include -Itests/unit \
 	-DVIGIL_HOST_TEST -pthread
-FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h arch/arm/include/*.h)
+FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h tests/unit/asm/*.h \
+	arch/arm/include/*.h)
 
 FUZZ_BIN := $(HOSTBUILD)/vgic-dist-fuzz
 FUZZ_SRCS := tests/fuzz/vgic_dist_fuzz.c $(wildcard vgic/*.c) core/mmio.c \
@@ -33,6 +34,7 @@ FUZZ_SRCS := tests/fuzz/vgic_dist_fuzz.c $(wildcard vgic/*.c) core/mmio.c \
 	tests/unit/host_sched.c
 
 TRAP_FUZZ_BIN := $(HOSTBUILD)/trap-fuzz
+# trap_fuzz also checks the AArch64 syndromes of injected exceptions.
 TRAP_FUZZ_SRCS := tests/fuzz/trap_fuzz.c arch/arm/trap.c core/mmio.c \
 	arch/arm/arm64/inject.c \
 	tests/unit/host_arch.c
@@ -48,7 +50,8 @@ $(FUZZ_BIN): $(FUZZ_SRCS) $(FUZZ_HDRS)
 
 $(TRAP_FUZZ_BIN): $(TRAP_FUZZ_SRCS) $(FUZZ_HDRS)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(TRAP_FUZZ_SRCS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Iarch/arm/arm64/include -o $@ \
+		$(TRAP_FUZZ_SRCS)
 
 # libfdt is Debian's, not instrumented: the harness puts each input against
 # a guard page so that libfdt reading past the blob faults too.

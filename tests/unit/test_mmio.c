@@ -58,7 +58,7 @@ TEST(mmio_dispatch_write_reaches_the_region_at_its_offset)
 	EXPECT_EQ(dev.size, 4);
 	EXPECT_TRUE(dev.write);
 	EXPECT_EQ(dev.written, 0xdeadbeef);
-	EXPECT_EQ(dev.last_vcpu, VCPU);
+	EXPECT_EQ((uintptr_t)dev.last_vcpu, (uintptr_t)VCPU);
 }
 
 TEST(mmio_dispatch_write_value_is_truncated_to_the_access_size)

@@ -1,5 +1,9 @@
-# Portable sources linked into the host unit-test binary (tests/unit/*.c are
-# added automatically). One line per source, so parallel work merges cleanly.
+# Sources linked into the host unit-test binaries (tests/unit/*.c and
+# tests/unit/arm64/*.c are added automatically). One line per source, so
+# parallel work merges cleanly.
+#   UNIT_SRCS    portable code: built and run for LP64 (make unit) and
+#                ILP32 (make unit32) alike
+#   UNIT64_SRCS  code of the arm64 profile (arch/arm/arm64/): make unit only
 UNIT_SRCS += core/mm.c
 UNIT_SRCS += arch/arm/lpae.c
 UNIT_SRCS += core/config.c
@@ -14,6 +18,6 @@ UNIT_SRCS += vgic/passthrough.c
 UNIT_SRCS += softirq/softirq.c
 UNIT_SRCS += core/guest_dtb.c
 UNIT_SRCS += core/siphash.c
-UNIT_SRCS += arch/arm/pmu.c
+UNIT64_SRCS += arch/arm/pmu.c
 UNIT_SRCS += vgic/timer.c
-UNIT_SRCS += arch/arm/arm64/inject.c
+UNIT64_SRCS += arch/arm/arm64/inject.c

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host unit tests' asm/vcpu.h, in place of a profile's
+ * (arch/arm/<arch>/include/asm/vcpu.h). include/vm.h embeds a struct
+ * vcpu_arch in every vCPU; portable code never looks inside it but through
+ * vcpu_get_reg()/vcpu_set_reg(), which tests/unit/host_arch.c implements on
+ * the register file below: the syndrome's register numbers 0..30 (31 is
+ * the zero register) in the hypervisor's native width, so the 32-bit build
+ * has 32-bit registers. This keeps the 64- and 32-bit unit builds free of
+ * any profile's headers.
+ */
+#ifndef VIGIL_ASM_VCPU_H
+#define VIGIL_ASM_VCPU_H
+
+#ifndef __ASSEMBLY__
+
+#include "compiler.h"
+
+struct vcpu_regs {
+	unsigned long x[31];
+};
+
+struct vcpu_arch {
+	struct vcpu_regs regs;
+};
+
+#endif /* __ASSEMBLY__ */
+#endif
