@@ -103,8 +103,20 @@ struct vm {
 extern struct vm vms[VM_MAX_VMS];
 extern unsigned int nr_vms;
 
-/* Translate a guest IPA range lying wholly in the VM's RAM; NULL if not. */
-void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
+/*
+ * Guest RAM (core/guest_mem.c). A range counts only if it lies wholly in
+ * one of the VM's RAM regions (len 0 as len 1); anything else is -EFAULT,
+ * nothing copied. Copies go page by page through mm_map(): guest RAM is
+ * never dereferenced through a pointer kept by vigil.
+ */
+int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t len, uint64_t *pa);
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t len);
+/* Copy @len bytes out of / into the VM's RAM at @ipa; 0 or -EFAULT. A copy
+ * of 0 bytes succeeds wherever it points. */
+int vm_copy_from_guest(const struct vm *vm, void *dst, uint64_t ipa,
+		       uint64_t len);
+int vm_copy_to_guest(const struct vm *vm, uint64_t ipa, const void *src,
+		     uint64_t len);
 
 struct vm_config;
 struct boot_info;

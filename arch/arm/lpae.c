@@ -10,9 +10,11 @@
 
 #define OA_LIMIT (LPAE_U64(1) << 48)
 
+/* Table pages come from mm_alloc_pages(): heap, mapped for good (mm.h), so
+ * a walk holds no window slots however deep it goes. */
 static uint64_t *table_virt(uint64_t pa)
 {
-	return mm_phys_to_virt(pa);
+	return mm_heap_virt(pa);
 }
 
 static uint64_t level_size(unsigned int level)

@@ -36,7 +36,7 @@ static uint64_t walk_pa(const struct lpae_table *t, uint64_t va)
 
 static const uint64_t *entries(uint64_t table_pa)
 {
-	return mm_phys_to_virt(table_pa);
+	return mm_heap_virt(table_pa);
 }
 
 TEST(lpae_init_39_bits_starts_at_level_1)

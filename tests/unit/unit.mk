@@ -15,3 +15,4 @@ UNIT_SRCS += softirq/softirq.c
 UNIT_SRCS += core/guest_dtb.c
 UNIT_SRCS += core/siphash.c
 UNIT_SRCS += arch/arm/pmu.c
+UNIT_SRCS += core/guest_mem.c
