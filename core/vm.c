@@ -11,22 +11,21 @@
 #include "gic_vm.h"
 #include "guest_dtb.h"
 #include "hvcall.h"
-#include "lpae.h"
 #include "mm.h"
 #include "mmio.h"
 #include "percpu.h"
 #include "printk.h"
 #include "sched.h"
+#include "stage2.h"
 #include "vm.h"
 
 struct vm vms[VM_MAX_VMS];
 unsigned int nr_vms;
-static struct lpae_table s2_tables[VM_MAX_VMS];
 static struct mmio_bus mmio_buses[VM_MAX_VMS];
 
 static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 {
-	return lpae_map(vm->s2, r->ipa, r->pa, r->size, LPAE_S2_NORMAL_RWX);
+	return s2_map(vm, r->ipa, r->pa, r->size, S2_MEM_NORMAL);
 }
 
 /* Copy the boot loader's initrd just below the guest DTB. */
@@ -74,9 +73,8 @@ static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
 		/* Devices sharing a page (virtio-mmio, 0x200 apart) are
 		 * mapped once. */
 		for (uint64_t a = b; !r && a < e; a += 0x1000)
-			if (lpae_walk(vm->s2, a, NULL, NULL) != 0)
-				r = lpae_map(vm->s2, a, a, 0x1000,
-					     LPAE_S2_DEVICE_RW);
+			if (!s2_is_mapped(vm, a))
+				r = s2_map_device(vm, a, a, 0x1000);
 		for (unsigned int j = 0; !r && j < d->nr_irqs; j++)
 			r = vgic_bind_passthrough(vm, d->irqs[j], d->irqs[j]);
 		if (r) {
@@ -158,7 +156,6 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	vm->id = nr_vms;
 	vm->vmid = (uint16_t)(nr_vms + 1);
 	snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
-	vm->s2 = &s2_tables[nr_vms];
 	vm->mmio = &mmio_buses[nr_vms];
 	spin_init(&vm->mmio->lock);
 	vm->ram[0] =
@@ -166,7 +163,7 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	vm->nr_ram = 1;
 	vm->entry = vc->entry;
 
-	r = lpae_init_s2(vm->s2, arch_ipa_bits());
+	r = s2_init(vm);
 	if (!r)
 		r = vm_map_ram(vm, &vm->ram[0]);
 	if (r) {
@@ -174,7 +171,6 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 			 vc->node, r);
 		return r;
 	}
-	vm->vttbr = lpae_vttbr_el2(vm->s2, vm->vmid);
 
 	vm->nr_vcpus = vc->nr_vcpus;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {

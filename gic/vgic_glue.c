@@ -11,12 +11,12 @@
 #include "gic.h"
 #include "gic_hw.h"
 #include "gic_vm.h"
-#include "lpae.h"
 #include "mmio.h"
 #include "percpu.h"
 #include "platform.h"
 #include "printk.h"
 #include "softirq.h"
+#include "stage2.h"
 #include "vgic.h"
 #include "vgic_timer.h"
 #include "vm.h"
@@ -94,8 +94,7 @@ int gic_vm_attach(struct vm *vm, char *err, size_t errlen)
 
 	r = vgic_vm_init(vm, nr);
 	if (!r)
-		r = lpae_map(vm->s2, gic.gicc, gic.gicv, GICV_SIZE,
-			     LPAE_S2_DEVICE_RW);
+		r = s2_map_device(vm, gic.gicc, gic.gicv, GICV_SIZE);
 	if (!r)
 		r = mmio_register(vm->mmio, gic.gicd, VGIC_DIST_SIZE,
 				  vgic_dist_mmio, vm);

@@ -16,3 +16,8 @@ UNIT_SRCS += core/guest_dtb.c
 UNIT_SRCS += core/siphash.c
 UNIT_SRCS += arch/arm/pmu.c
 UNIT_SRCS += core/guest_mem.c
+# arm64-only: the AArch64 register builders and their tests. A 32-bit unit
+# build filters these out.
+UNIT_ARM64_SRCS += arch/arm/arm64/s2.c
+UNIT_ARM64_SRCS += tests/unit/arm64/test_s2.c
+UNIT_SRCS += $(UNIT_ARM64_SRCS)

@@ -8,9 +8,9 @@
 #include "arch.h"
 #include "arch_vcpu.h"
 #include "asm/entry.h"
+#include "asm/s2.h"
 #include "asm/sysreg.h"
 #include "gic_vm.h"
-#include "lpae.h"
 #include "trap.h"
 #include "percpu.h"
 #include "pmu.h"
@@ -49,7 +49,7 @@ void arch_el2_init_cpu(void)
 {
 	unsigned int f = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
-	vtcr = lpae_vtcr_el2(arch_ipa_bits(), f > 5 ? 5 : f);
+	vtcr = arm64_vtcr_el2(arch_ipa_bits(), f > 5 ? 5 : f);
 	write_sysreg(vtcr_el2, vtcr);
 	write_sysreg(hcr_el2, HCR_RW);
 	/* FP/SIMD untrapped (vigil's code never uses it). */
@@ -158,7 +158,7 @@ void arch_vcpu_load(struct vcpu *v)
 	LOAD(cntv_cval_el0, cntv_cval);
 	LOAD(cntv_ctl_el0, cntv_ctl);
 	write_sysreg(vmpidr_el2, v->vmpidr);
-	write_sysreg(vttbr_el2, v->vm->vttbr);
+	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
 	write_sysreg(hcr_el2, v->arch.hcr);
 	isb();
 	/* A new VMID's or a reset vCPU's stale translations must not be used. */
