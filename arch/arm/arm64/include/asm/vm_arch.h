@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* What an AArch64 host keeps per VM, embedded in struct vm (include/vm.h). */
+/*
+ * What an AArch64 host keeps per VM, embedded in struct vm (include/vm.h).
+ * arch/arm/stage2.c, shared by both ARM profiles, uses s2: an arm32
+ * vm_arch has it too.
+ */
 #ifndef VIGIL_ASM_VM_ARCH_H
 #define VIGIL_ASM_VM_ARCH_H
 
