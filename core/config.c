@@ -6,6 +6,7 @@
 #include <libfdt.h>
 
 #include "config.h"
+#include "mm.h"
 
 /* One line: names and paths come from the DTB and may hold anything. */
 static void cfg_err_one_line(char *err)
@@ -721,11 +722,10 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 
 /* ---- what the boot loader put in RAM ---------------------------------- */
 
-uint32_t config_crc32(const void *buf, uint64_t len)
+uint32_t config_crc32_update(uint32_t crc, const void *buf, uint64_t len)
 {
 	static uint32_t table[256];
 	const uint8_t *p = buf;
-	uint32_t crc = 0xffffffffU;
 
 	if (!table[1])
 		for (uint32_t i = 0; i < 256; i++) {
@@ -735,9 +735,32 @@ uint32_t config_crc32(const void *buf, uint64_t len)
 				c = (c & 1) ? 0xedb88320U ^ (c >> 1) : c >> 1;
 			table[i] = c;
 		}
+	crc ^= 0xffffffffU;
 	for (uint64_t i = 0; i < len; i++)
 		crc = table[(crc ^ p[i]) & 0xff] ^ (crc >> 8);
 	return crc ^ 0xffffffffU;
+}
+
+uint32_t config_crc32(const void *buf, uint64_t len)
+{
+	return config_crc32_update(0, buf, len);
+}
+
+/* CRC-32 of physical [pa, pa + len): guest RAM, one page mapped at a time. */
+static uint32_t crc32_phys(uint64_t pa, uint64_t len)
+{
+	uint32_t crc = 0;
+
+	while (len) {
+		size_t n = (size_t)MIN(len, PAGE_SIZE - (pa & (PAGE_SIZE - 1)));
+		const void *p = mm_map(pa, n);
+
+		crc = config_crc32_update(crc, p, n);
+		mm_unmap(p);
+		pa += n;
+		len -= n;
+	}
+	return crc;
 }
 
 static uint64_t le_bytes(const uint8_t *p, int n)
@@ -755,14 +778,14 @@ static uint64_t le_bytes(const uint8_t *p, int n)
 #define IMAGE_HDR_SIZE 64
 #define IMAGE_MAGIC 0x644d5241U
 
-int config_check_image(const struct vm_config *vc, const void *mem, char *err,
-		       size_t errlen)
+int config_check_image(const struct vm_config *vc, char *err, size_t errlen)
 {
-	const uint8_t *b = mem;
+	uint8_t b[IMAGE_HDR_SIZE];
 	uint64_t image_size, room;
 	uint32_t magic, crc;
 
 	if (!vc->image_size) {
+		mm_copy_from_phys(b, vc->entry, 4);
 		if (!le_bytes(b, 4))
 			CFG_ERR("config error: %s: nothing loaded at entry "
 				"0x%llx (first word 0): image missing",
@@ -773,6 +796,7 @@ int config_check_image(const struct vm_config *vc, const void *mem, char *err,
 		CFG_ERR("config error: %s: image of %llu bytes is too small "
 			"for an arm64 Image header",
 			vc->node, (unsigned long long)vc->image_size);
+	mm_copy_from_phys(b, vc->image_base, IMAGE_HDR_SIZE);
 	magic = (uint32_t)le_bytes(b + 56, 4);
 	if (magic != IMAGE_MAGIC)
 		CFG_ERR("config error: %s: image at 0x%llx has no arm64 Image "
@@ -793,7 +817,7 @@ int config_check_image(const struct vm_config *vc, const void *mem, char *err,
 			(unsigned long long)vc->image_base,
 			(unsigned long long)room);
 	if (vc->has_image_crc32) {
-		crc = config_crc32(b, vc->image_size);
+		crc = crc32_phys(vc->image_base, vc->image_size);
 		if (crc != vc->image_crc32)
 			CFG_ERR("config error: %s: image crc32 0x%08x, "
 				"image-crc32 says 0x%08x: truncated or "

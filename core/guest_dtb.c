@@ -11,6 +11,7 @@
 #include "guest_dtb.h"
 #include "mm.h"
 #include "siphash.h"
+#include "spinlock.h"
 #include "vm.h"
 
 #define DTB_ERR(r, what)                                                      \
@@ -428,26 +429,12 @@ static int set_chosen(struct vm *vm, void *fdt)
 	return 0;
 }
 
-int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
-		    size_t errlen)
+/* Derive @vm's tree from @host_fdt into @fdt, GUEST_DTB_MAX bytes. */
+static int build(struct vm *vm, const void *host_fdt, void *fdt, char *err,
+		 size_t errlen)
 {
-	const struct mem_region *ram = &vm->ram[0];
-	uint64_t ipa = ALIGN_DOWN(ram->ipa + ram->size - 1, 0x200000);
-	void *fdt;
 	int r, n, gic;
 
-	if (ram->size < 2 * 0x200000) {
-		snprintf(err, errlen, "VM '%s': RAM too small for its DTB",
-			 vm->name);
-		return -EINVAL;
-	}
-	fdt = vm_ipa_to_host(vm, ipa, GUEST_DTB_MAX);
-	if (!fdt) {
-		snprintf(err, errlen,
-			 "VM '%s': guest DTB: 0x%llx+1 MiB is not all RAM",
-			 vm->name, (unsigned long long)ipa);
-		return -EINVAL;
-	}
 	r = fdt_open_into(host_fdt, fdt, GUEST_DTB_MAX);
 	if (r)
 		DTB_ERR(r, "copy");
@@ -470,6 +457,46 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 		DTB_ERR(r, "/chosen");
 	if ((r = fdt_pack(fdt)))
 		DTB_ERR(r, "pack");
+	return 0;
+}
+
+/*
+ * libfdt edits a tree in place, in one contiguous buffer: the guest's RAM
+ * need not be mapped whole (include/mm.h), so the tree is built here, in
+ * vigil's image, and copied into the guest once packed. Builds are rare
+ * (boot, SYSTEM_RESET), so the VMs share one buffer; dtb_scratch_lock
+ * guards it.
+ */
+static uint8_t dtb_scratch[GUEST_DTB_MAX] __aligned(8);
+static struct spinlock dtb_scratch_lock = SPINLOCK_INIT;
+
+int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
+		    size_t errlen)
+{
+	const struct mem_region *ram = &vm->ram[0];
+	uint64_t ipa = ALIGN_DOWN(ram->ipa + ram->size - 1, 0x200000);
+	unsigned long flags;
+	int r;
+
+	if (ram->size < 2 * 0x200000) {
+		snprintf(err, errlen, "VM '%s': RAM too small for its DTB",
+			 vm->name);
+		return -EINVAL;
+	}
+	if (!vm_ipa_is_ram(vm, ipa, GUEST_DTB_MAX)) {
+		snprintf(err, errlen,
+			 "VM '%s': guest DTB: 0x%llx+1 MiB is not all RAM",
+			 vm->name, (unsigned long long)ipa);
+		return -EINVAL;
+	}
+	flags = spin_lock_irqsave(&dtb_scratch_lock);
+	r = build(vm, host_fdt, dtb_scratch, err, errlen);
+	if (!r)
+		r = vm_copy_to_guest(vm, ipa, dtb_scratch,
+				     fdt_totalsize(dtb_scratch));
+	spin_unlock_irqrestore(&dtb_scratch_lock, flags);
+	if (r)
+		return r;
 	vm->dtb_ipa = ipa;
 	vm->dtb_builds++;
 	return 0;

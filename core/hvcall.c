@@ -13,14 +13,14 @@
 static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 {
 	char out[VIGIL_CONSOLE_MAX * 2 + VM_MAX_NAME * 4];
-	const char *buf;
+	char buf[VIGIL_CONSOLE_MAX];
 	size_t n = 0, plen = strlen(v->vm->name);
 	bool at_line_start = true;
 
 	if (len > VIGIL_CONSOLE_MAX)
 		return SMCCC_INVALID;
-	buf = vm_ipa_to_host(v->vm, ipa, len);
-	if (!buf && len)
+	/* A copy: the guest's buffer may cross a page, or not be RAM. */
+	if (vm_copy_from_guest(v->vm, buf, ipa, len))
 		return SMCCC_INVALID;
 	for (uint64_t i = 0; i < len; i++) {
 		char c = buf[i];

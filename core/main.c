@@ -265,11 +265,7 @@ void boot_primary(uint64_t dtb_pa)
 			boot_stop("config error: VM memory is in use by vigil");
 		/* What the boot loader left there: a missing or truncated
 		 * image stops the boot before any VM runs. */
-		if (config_check_image(vc,
-				       mm_phys_to_virt(vc->image_size
-							       ? vc->image_base
-							       : vc->entry),
-				       err, sizeof(err)))
+		if (config_check_image(vc, err, sizeof(err)))
 			boot_stop(err);
 	}
 	for (unsigned int i = 0; i < config.nr_vms; i++)

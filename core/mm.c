@@ -46,12 +46,41 @@ static unsigned int nr_reserved;
 
 static intptr_t phys_offset;
 
-void *mm_phys_to_virt(uint64_t pa)
+#ifdef VIGIL_HOST_TEST
+static uint64_t reserved_end(uint64_t pa);
+
+/*
+ * Whether @pa is heap: inside a region and outside every reservation (VM
+ * RAM and boot images are reserved). Read without mm_lock, which the
+ * bitmap placement holds when it asks: host tests add regions and
+ * reservations before any thread runs.
+ */
+static bool heap_has(uint64_t pa)
+{
+	for (unsigned int i = 0; i < nr_regions; i++)
+		if (pa >= regions[i].base &&
+		    pa - regions[i].base < regions[i].npages * PAGE_SIZE)
+			return !reserved_end(pa);
+	return false;
+}
+
+void *mm_host_phys_ptr(uint64_t pa)
 {
 	return (void *)(uintptr_t)(pa + (uint64_t)phys_offset);
 }
+#endif
 
-uint64_t mm_virt_to_phys(const void *va)
+void *mm_heap_virt(uint64_t pa)
+{
+#ifdef VIGIL_HOST_TEST
+	if (!heap_has(pa))
+		panic("mm_heap_virt(0x%llx): not heap (use mm_map)",
+		      (unsigned long long)pa);
+#endif
+	return (void *)(uintptr_t)(pa + (uint64_t)phys_offset);
+}
+
+uint64_t mm_heap_phys(const void *va)
 {
 	return (uint64_t)(uintptr_t)va - (uint64_t)phys_offset;
 }
@@ -59,6 +88,63 @@ uint64_t mm_virt_to_phys(const void *va)
 void mm_set_phys_offset(intptr_t offset)
 {
 	phys_offset = offset;
+}
+
+/* Bytes from @pa to the end of its page, at most @len. */
+static size_t page_chunk(uint64_t pa, uint64_t len)
+{
+	uint64_t room = PAGE_SIZE - (pa & (PAGE_SIZE - 1));
+
+	return (size_t)MIN(len, room);
+}
+
+void mm_copy_from_phys(void *dst, uint64_t pa, uint64_t len)
+{
+	uint8_t *d = dst;
+
+	while (len) {
+		size_t n = page_chunk(pa, len);
+		const void *s = mm_map(pa, n);
+
+		memcpy(d, s, n);
+		mm_unmap(s);
+		d += n;
+		pa += n;
+		len -= n;
+	}
+}
+
+void mm_copy_to_phys(uint64_t pa, const void *src, uint64_t len)
+{
+	const uint8_t *s = src;
+
+	while (len) {
+		size_t n = page_chunk(pa, len);
+		void *d = mm_map(pa, n);
+
+		memcpy(d, s, n);
+		mm_unmap(d);
+		s += n;
+		pa += n;
+		len -= n;
+	}
+}
+
+void mm_copy_phys(uint64_t dst, uint64_t src, uint64_t len)
+{
+	while (len) {
+		/* Up to the nearer page end of the two: one map each. */
+		size_t n = page_chunk(dst, page_chunk(src, len));
+		const void *s = mm_map(src, n);
+		void *d = mm_map(dst, n);
+
+		memcpy(d, s, n);
+		mm_unmap(d);
+		mm_unmap(s);
+		dst += n;
+		src += n;
+		len -= n;
+	}
 }
 
 static bool bit_test(const uint64_t *bm, uint64_t i)
@@ -156,7 +242,7 @@ static void region_place(struct mm_region *r)
 	}
 	r->meta_first = first;
 	r->meta_pages = meta;
-	r->bitmap = mm_phys_to_virt(r->base + first * PAGE_SIZE);
+	r->bitmap = mm_heap_virt(r->base + first * PAGE_SIZE);
 	memset(r->bitmap, 0, meta * PAGE_SIZE);
 	/* Bits past the last page stay set so no run can extend past it. */
 	for (uint64_t i = r->npages; i < ALIGN_UP(r->npages, BITS_PER_WORD);
@@ -327,7 +413,7 @@ uint64_t mm_alloc_pages(unsigned int n, unsigned int align_pages)
 
 	/* The pages are ours now: zero them outside the lock. */
 	if (pa)
-		memset(mm_phys_to_virt(pa), 0, (size_t)n * PAGE_SIZE);
+		memset(mm_heap_virt(pa), 0, (size_t)n * PAGE_SIZE);
 	return pa;
 }
 

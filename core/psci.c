@@ -26,7 +26,7 @@ int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
 	int ret = PSCI_SUCCESS;
 	unsigned long flags;
 
-	if (!vm_ipa_to_host(t->vm, entry, 4) || (entry & 3))
+	if (!vm_ipa_is_ram(t->vm, entry, 4) || (entry & 3))
 		return PSCI_INVALID_ADDRESS;
 	flags = spin_lock_irqsave(&t->power_lock);
 	if (t->on_pending)

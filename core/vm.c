@@ -13,35 +13,22 @@
 #include "guest_dtb.h"
 #include "irq.h"
 #include "hvcall.h"
-#include "lpae.h"
 #include "mm.h"
 #include "mmio.h"
 #include "percpu.h"
 #include "printk.h"
 #include "sched.h"
+#include "stage2.h"
 #include "vgic.h"
 #include "vm.h"
 
 struct vm vms[VM_MAX_VMS];
 unsigned int nr_vms;
-static struct lpae_table s2_tables[VM_MAX_VMS];
 static struct mmio_bus mmio_buses[VM_MAX_VMS];
-
-void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
-{
-	for (unsigned int i = 0; i < vm->nr_ram; i++) {
-		const struct mem_region *r = &vm->ram[i];
-
-		if (ipa >= r->ipa && len <= r->size &&
-		    ipa - r->ipa <= r->size - len)
-			return mm_phys_to_virt(r->pa + (ipa - r->ipa));
-	}
-	return NULL;
-}
 
 static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 {
-	return lpae_map(vm->s2, r->ipa, r->pa, r->size, LPAE_S2_NORMAL_RWX);
+	return s2_map(vm, r->ipa, r->pa, r->size, S2_MEM_NORMAL);
 }
 
 /* Copy the boot loader's initrd just below the guest DTB. */
@@ -50,8 +37,7 @@ static int vm_place_initrd(struct vm *vm, const struct vm_config *vc,
 {
 	uint64_t top =
 		ALIGN_DOWN(vm->ram[0].ipa + vm->ram[0].size - 1, 0x200000ULL);
-	uint64_t ipa;
-	void *dst;
+	uint64_t ipa, dst;
 
 	if (vc->initrd_size && !vc->initrd_from_chosen) {
 		vm->initrd_ipa = vc->initrd_base;
@@ -61,15 +47,16 @@ static int vm_place_initrd(struct vm *vm, const struct vm_config *vc,
 	if (!vc->initrd_from_chosen)
 		return 0;
 	ipa = ALIGN_DOWN(top - vc->initrd_size, 0x200000ULL);
-	dst = vm_ipa_to_host(vm, ipa, vc->initrd_size);
-	if (ipa < vm->ram[0].ipa + vm->ram[0].size / 2 || !dst) {
+	if (ipa < vm->ram[0].ipa + vm->ram[0].size / 2 ||
+	    vm_ipa_to_pa(vm, ipa, vc->initrd_size, &dst)) {
 		snprintf(err, errlen,
 			 "config error: %s: initrd of %llu bytes does not fit "
 			 "in the upper half of its memory",
 			 vc->node, (unsigned long long)vc->initrd_size);
 		return -EINVAL;
 	}
-	memcpy(dst, mm_phys_to_virt(bi->initrd_start), vc->initrd_size);
+	/* Neither end need be mapped: page by page through the window. */
+	mm_copy_phys(dst, bi->initrd_start, vc->initrd_size);
 	vm->initrd_ipa = ipa;
 	vm->initrd_size = vc->initrd_size;
 	return 0;
@@ -89,9 +76,8 @@ static int vm_attach_devices(struct vm *vm, const struct vm_config *vc,
 		/* Devices sharing a page (virtio-mmio, 0x200 apart) are
 		 * mapped once. */
 		for (uint64_t a = b; !r && a < e; a += 0x1000)
-			if (lpae_walk(vm->s2, a, NULL, NULL) != 0)
-				r = lpae_map(vm->s2, a, a, 0x1000,
-					     LPAE_S2_DEVICE_RW);
+			if (!s2_is_mapped(vm, a))
+				r = s2_map_device(vm, a, a, 0x1000);
 		for (unsigned int j = 0; !r && j < d->nr_irqs; j++)
 			r = vgic_pt_bind(vm, d->irqs[j], d->irqs[j]);
 		if (r) {
@@ -112,8 +98,8 @@ static int vm_attach_gic(struct vm *vm, char *err, size_t errlen)
 	int r = vgic_vm_attach(vm);
 
 	if (!r)
-		r = lpae_map(vm->s2, vgic_cpu_ipa(), gic_info()->gicv,
-			     GICV_SIZE, LPAE_S2_DEVICE_RW);
+		r = s2_map_device(vm, vgic_cpu_ipa(), gic_info()->gicv,
+				  GICV_SIZE);
 	if (r)
 		snprintf(err, errlen, "VM '%s': vGIC set-up failed (%d)",
 			 vm->name, r);
@@ -127,11 +113,11 @@ static int vm_attach_gic(struct vm *vm, char *err, size_t errlen)
 
 static uint64_t vm_image_size(struct vm *vm)
 {
-	const uint8_t *h = vm_ipa_to_host(vm, vm->entry, 64);
+	uint8_t h[64];
 	uint64_t size = 0;
 	uint32_t magic = 0;
 
-	if (!h)
+	if (vm_copy_from_guest(vm, h, vm->entry, sizeof(h)))
 		return 0;
 	for (int i = 0; i < 4; i++)
 		magic |= (uint32_t)h[56 + i] << (8 * i);
@@ -140,19 +126,22 @@ static uint64_t vm_image_size(struct vm *vm)
 	if (magic != IMAGE_MAGIC || !size)
 		size = IMAGE_DEFAULT_SIZE; /* a bare-metal payload */
 	/* Never past the end of RAM. */
-	while (size && !vm_ipa_to_host(vm, vm->entry, size))
+	while (size && !vm_ipa_is_ram(vm, vm->entry, size))
 		size -= 0x1000;
 	return size;
 }
 
-static uint64_t save_copy(const void *src, uint64_t size)
+/* A copy of [ipa, ipa + size) of @vm's RAM in vigil's heap, or 0. */
+static uint64_t save_copy(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	unsigned int pages =
 		(unsigned int)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 	uint64_t pa = mm_alloc_pages(pages, 1);
 
-	if (pa)
-		memcpy(mm_phys_to_virt(pa), src, size);
+	if (pa && vm_copy_from_guest(vm, mm_heap_virt(pa), ipa, size)) {
+		mm_free_pages(pa, pages);
+		pa = 0;
+	}
 	return pa;
 }
 
@@ -161,15 +150,11 @@ static int vm_save_images(struct vm *vm, const struct vm_config *vc, char *err,
 			  size_t errlen)
 {
 	vm->image_size = vm_image_size(vm);
-	vm->image_save_pa = vm->image_size
-				    ? save_copy(vm_ipa_to_host(vm, vm->entry,
-							       vm->image_size),
-						vm->image_size)
-				    : 0;
+	vm->image_save_pa =
+		vm->image_size ? save_copy(vm, vm->entry, vm->image_size) : 0;
 	if (vm->initrd_size)
-		vm->initrd_save_pa = save_copy(
-			vm_ipa_to_host(vm, vm->initrd_ipa, vm->initrd_size),
-			vm->initrd_size);
+		vm->initrd_save_pa =
+			save_copy(vm, vm->initrd_ipa, vm->initrd_size);
 	if (!vm->image_save_pa || (vm->initrd_size && !vm->initrd_save_pa)) {
 		snprintf(err, errlen,
 			 "%s: no memory left for a reset copy of its images",
@@ -189,7 +174,6 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	vm->id = nr_vms;
 	vm->vmid = (uint16_t)(nr_vms + 1);
 	snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
-	vm->s2 = &s2_tables[nr_vms];
 	vm->mmio = &mmio_buses[nr_vms];
 	spin_init(&vm->mmio->lock);
 	vm->ram[0] =
@@ -197,7 +181,7 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	vm->nr_ram = 1;
 	vm->entry = vc->entry;
 
-	r = lpae_init_s2(vm->s2, arch_ipa_bits());
+	r = s2_init(vm);
 	if (!r)
 		r = vm_map_ram(vm, &vm->ram[0]);
 	if (r) {
@@ -205,7 +189,6 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 			 vc->node, r);
 		return r;
 	}
-	vm->vttbr = lpae_vttbr_el2(vm->s2, vm->vmid);
 
 	vm->nr_vcpus = vc->nr_vcpus;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
@@ -301,11 +284,13 @@ void vm_reset(struct vcpu *self)
 		return; /* another vCPU of the VM is resetting it */
 	vm_stop_vcpus(vm, self);
 	vgic_vm_reset(vm);
-	memcpy(vm_ipa_to_host(vm, vm->entry, vm->image_size),
-	       mm_phys_to_virt(vm->image_save_pa), vm->image_size);
+	/* Both ranges were checked when the copies were saved. */
+	vm_copy_to_guest(vm, vm->entry, mm_heap_virt(vm->image_save_pa),
+			 vm->image_size);
 	if (vm->initrd_size)
-		memcpy(vm_ipa_to_host(vm, vm->initrd_ipa, vm->initrd_size),
-		       mm_phys_to_virt(vm->initrd_save_pa), vm->initrd_size);
+		vm_copy_to_guest(vm, vm->initrd_ipa,
+				 mm_heap_virt(vm->initrd_save_pa),
+				 vm->initrd_size);
 	if (guest_dtb_build(vm, vm->host_fdt, err, sizeof(err))) {
 		pr_err("VM %u '%s': reset failed: %s", vm->id, vm->name, err);
 		vm_power_off(vm, self);

@@ -27,8 +27,6 @@ typedef unsigned long vreg_t;
 
 /* Configure this pCPU's hypervisor controls (traps, timers, stage 2). */
 void arch_hyp_init_cpu(void);
-/* Largest IPA size (bits) stage 2 supports here. */
-unsigned int arch_ipa_bits(void);
 /* Wait for an interrupt with IRQs masked, then take it (the idle loop). */
 void arch_idle(void);
 /* Turn the machine off / reset it through the firmware. */

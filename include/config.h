@@ -67,15 +67,17 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 
 /*
  * Check what the boot loader put in a VM's RAM, before it starts: with an
- * `image` property, @mem holds its image_size bytes, which must start with
- * an arm64 Image header whose image_size fits below the guest DTB area
- * and match `image-crc32` if given; without one, @mem holds 4 bytes at the
- * entry point, which must not be 0 (nothing loaded). On error return
- * -EINVAL with one line in @err.
+ * `image` property, the image_size bytes at image_base must start with an
+ * arm64 Image header whose image_size fits below the guest DTB area and
+ * match `image-crc32` if given; without one, the 4 bytes at the entry
+ * point must not be 0 (nothing loaded). RAM is read through mm_map(), a
+ * page at a time. On error return -EINVAL with one line in @err.
  */
-int config_check_image(const struct vm_config *vc, const void *mem, char *err,
-		       size_t errlen);
+int config_check_image(const struct vm_config *vc, char *err, size_t errlen);
 /* CRC-32 (IEEE 802.3, as zlib's crc32() and `gzip -l`) of @len bytes. */
 uint32_t config_crc32(const void *buf, uint64_t len);
+/* The same, carried on from @crc, the CRC-32 of what came before (0 for
+ * nothing), as zlib's crc32(crc, buf, len). */
+uint32_t config_crc32_update(uint32_t crc, const void *buf, uint64_t len);
 
 #endif

@@ -2,8 +2,9 @@
 /*
  * Virtual machines and their vCPUs. Generic state lives here; what the CPU
  * profile needs (register file, EL1 system registers) is embedded as
- * `struct vcpu_arch` from asm/vcpu.h, and the vGIC's per-vCPU and per-VM
- * state as `struct vgic_vcpu` / `struct vgic_dist` from vgic.h.
+ * `struct vcpu_arch` from asm/vcpu.h (per VM, `struct vm_arch` from
+ * asm/vm_arch.h), and the vGIC's per-vCPU and per-VM state as
+ * `struct vgic_vcpu` / `struct vgic_dist` from vgic.h.
  */
 #ifndef VIGIL_VM_H
 #define VIGIL_VM_H
@@ -11,9 +12,9 @@
 #include "compiler.h"
 #include "spinlock.h"
 #include "asm/vcpu.h"
+#include "asm/vm_arch.h"
 #include "vgic.h"
 
-struct lpae_table;
 struct mmio_bus;
 
 #define VM_MAX_VCPUS 8
@@ -85,8 +86,6 @@ struct vm {
 	uint64_t dtb_ipa; /* IPA of the guest's DTB, passed in x0 */
 	uint64_t initrd_ipa, initrd_size; /* for /chosen; size 0: none */
 	char bootargs[256];
-	struct lpae_table *s2; /* stage-2 translation tables */
-	uint64_t vttbr;	       /* VTTBR_EL2: VMID and root table */
 	struct mmio_bus *mmio; /* emulated MMIO regions */
 	bool powered_off;
 	bool resetting; /* SYSTEM_RESET in progress: vCPUs are stopping */
@@ -98,13 +97,26 @@ struct vm {
 	const void *host_fdt;	  /* the boot DTB, to rebuild the guest's */
 	unsigned long dtb_builds; /* guest DTBs built (boot, resets): seeds */
 	struct vgic_dist vgic;
+	struct vm_arch arch; /* stage-2 root and tables (include/stage2.h) */
 };
 
 extern struct vm vms[VM_MAX_VMS];
 extern unsigned int nr_vms;
 
-/* Translate a guest IPA range lying wholly in the VM's RAM; NULL if not. */
-void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len);
+/*
+ * Guest RAM (core/guest_mem.c). A range counts only if it lies wholly in
+ * one of the VM's RAM regions (len 0 as len 1); anything else is -EFAULT,
+ * nothing copied. Copies go page by page through mm_map(): guest RAM is
+ * never dereferenced through a pointer kept by vigil.
+ */
+int vm_ipa_to_pa(const struct vm *vm, uint64_t ipa, uint64_t len, uint64_t *pa);
+bool vm_ipa_is_ram(const struct vm *vm, uint64_t ipa, uint64_t len);
+/* Copy @len bytes out of / into the VM's RAM at @ipa; 0 or -EFAULT. A copy
+ * of 0 bytes succeeds wherever it points. */
+int vm_copy_from_guest(const struct vm *vm, void *dst, uint64_t ipa,
+		       uint64_t len);
+int vm_copy_to_guest(const struct vm *vm, uint64_t ipa, const void *src,
+		     uint64_t len);
 
 struct vm_config;
 struct boot_info;

@@ -43,6 +43,8 @@
 #include "config.h"
 #include "vgic.h"
 #include "guest_dtb.h"
+#include "host_mm_map.h"
+#include "mm.h"
 #include "vm.h"
 
 #define MAX_BLOB (256 * 1024)
@@ -71,16 +73,18 @@ uint64_t vgic_cpu_ipa(void)
 	return GICC_IPA;
 }
 
-/* As core/vm.c: a range wholly inside the VM's RAM, else NULL. Only the
- * DTB is ever asked for here. */
-void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
+/*
+ * core/guest_mem.c and core/mm.c are the real ones: guest_dtb_buf plays the
+ * RAM of the guest DTB area (the top 2 MiB block of the VM's RAM, IPA ==
+ * PA here), reached through the checking mm_map() window of
+ * tests/unit/host_mm_map.c.
+ */
+static void dtb_area_is_guest_dtb_buf(const struct vm *v)
 {
-	const struct mem_region *r = &vm->ram[0];
+	const struct mem_region *r = &v->ram[0];
+	uint64_t pa = (r->pa + r->size - 1) & ~(uint64_t)0x1fffff;
 
-	check(ipa >= r->ipa && len <= r->size && ipa - r->ipa <= r->size - len,
-	      "guest DTB placed outside the VM's RAM");
-	check(len == GUEST_DTB_MAX, "guest DTB size");
-	return guest_dtb_buf;
+	mm_set_phys_offset((intptr_t)guest_dtb_buf - (intptr_t)pa);
 }
 
 /* ---- the blob, against a guard page --------------------------------------- */
@@ -391,7 +395,12 @@ static void check_image(const struct vm_config *vc, const uint8_t *tail,
 	memset(img, 0, (size_t)len);
 	memcpy(img, tail, n < len ? n : (size_t)len);
 	memset(err, 0x5a, sizeof(err));
-	r = config_check_image(vc, img, err, sizeof(err));
+	/* img plays the RAM at the image (or the entry point). */
+	mm_set_phys_offset((intptr_t)img - (intptr_t)(vc->image_size
+							      ? vc->image_base
+							      : vc->entry));
+	r = config_check_image(vc, err, sizeof(err));
+	check(host_mm_maps_held() == 0, "image check left a mapping");
 	note("image check: %s (%d)", r ? err : "accepted", r);
 	if (r) {
 		check(r == -EINVAL && terminated(err, sizeof(err)) &&
@@ -684,7 +693,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned int i = 0; i < cfg.nr_vms; i++) {
 		build_vm(&cfg.vms[i]);
 		memset(err, 0x5a, sizeof(err));
+		dtb_area_is_guest_dtb_buf(&vm);
 		r = guest_dtb_build(&vm, fdt, err, sizeof(err));
+		check(host_mm_maps_held() == 0,
+		      "guest DTB copy left a mapping");
 		if (r) {
 			note("guest DTB refused: %s (%d)", err, r);
 			check(r == -EINVAL && terminated(err, sizeof(err)) &&

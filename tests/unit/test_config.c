@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "host_mm_map.h"
+#include "mm.h"
 #include "test.h"
 
 static char dtb[8192];
@@ -958,6 +960,20 @@ TEST(config_crc32_is_ieee)
 /* A 4 KiB arm64 Image: header with @image_size, then a pattern. */
 static uint8_t img[0x1000];
 
+/* config_check_image() of @vc with @mem playing the RAM at its image (or
+ * entry), read through the checking mm_map() window. */
+static int check_image_in(const struct vm_config *vc, const void *mem)
+{
+	uint64_t pa = vc->image_size ? vc->image_base : vc->entry;
+	int r;
+
+	host_mm_maps_reset();
+	mm_set_phys_offset((intptr_t)mem - (intptr_t)pa);
+	r = config_check_image(vc, err, sizeof(err));
+	EXPECT_EQ(host_mm_maps_held(), 0);
+	return r;
+}
+
 static struct vm_config *image_config(uint64_t image_size, bool magic)
 {
 	struct vm_desc d = image_vm(0x50000000, sizeof(img));
@@ -979,10 +995,40 @@ TEST(config_check_image_accepts_a_whole_image)
 	struct vm_config *vc = image_config(0x20000, true);
 
 	ASSERT_TRUE(vc != NULL);
-	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), 0);
+	EXPECT_EQ(check_image_in(vc, img), 0);
 	vc->has_image_crc32 = true;
 	vc->image_crc32 = config_crc32(img, sizeof(img));
-	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), 0);
+	EXPECT_EQ(check_image_in(vc, img), 0);
+}
+
+TEST(config_check_image_crc_covers_every_page_it_crosses)
+{
+	static uint8_t two[0x2000];
+	struct vm_desc d = image_vm(0x50000800, sizeof(img));
+	struct vm_config *vc = image_config(0x20000, true);
+
+	ASSERT_TRUE(vc != NULL);
+	ASSERT_EQ(parse(&d, 1), 0);
+	vc = &cfg.vms[0];
+	/* The image from the middle of one page into the next. */
+	memcpy(two + 0x800, img, sizeof(img));
+	vc->has_image_crc32 = true;
+	vc->image_crc32 = config_crc32(img, sizeof(img));
+	host_mm_maps_reset();
+	mm_set_phys_offset((intptr_t)two - 0x50000000);
+	EXPECT_EQ(config_check_image(vc, err, sizeof(err)), 0);
+	/* The header (one page), then the CRC over two pages. */
+	EXPECT_EQ(host_mm_maps_made(), 3);
+	two[0x17ff] ^= 1; /* the last byte, in the second page */
+	EXPECT_EQ(config_check_image(vc, err, sizeof(err)), -EINVAL);
+	EXPECT_TRUE(strstr(err, "truncated or corrupted") != NULL);
+}
+
+TEST(config_crc32_update_carries_on)
+{
+	uint32_t c = config_crc32_update(0, "1234", 4);
+
+	EXPECT_EQ(config_crc32_update(c, "56789", 5), 0xcbf43926);
 }
 
 TEST(config_check_image_without_header_is_a_missing_image)
@@ -990,7 +1036,7 @@ TEST(config_check_image_without_header_is_a_missing_image)
 	struct vm_config *vc = image_config(0x20000, false);
 
 	ASSERT_TRUE(vc != NULL);
-	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_EQ(check_image_in(vc, img), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image at "
 			  "0x50000000 has no arm64 Image header (magic "
 			  "0x00000000): image missing");
@@ -1006,7 +1052,7 @@ TEST(config_check_image_with_a_wrong_crc_is_truncated)
 	memset(img + 0x800, 0, sizeof(img) - 0x800); /* lost its tail */
 	vc->has_image_crc32 = true;
 	vc->image_crc32 = whole;
-	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_EQ(check_image_in(vc, img), -EINVAL);
 	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: image crc32 0x") != NULL);
 	EXPECT_TRUE(strstr(err, ": truncated or corrupted") != NULL);
 }
@@ -1016,7 +1062,7 @@ TEST(config_check_image_whose_image_size_does_not_fit_is_refused)
 	struct vm_config *vc = image_config(0x0fe00001, true);
 
 	ASSERT_TRUE(vc != NULL);
-	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_EQ(check_image_in(vc, img), -EINVAL);
 	EXPECT_TRUE(strstr(err, "/hypervisor/vm@0: image_size 0xfe00001 "
 				"from 0x50000000 runs into the guest DTB "
 				"area (0xfe00000 bytes free)") != NULL);
@@ -1027,7 +1073,7 @@ TEST(config_check_image_larger_than_its_header_says_is_refused)
 	struct vm_config *vc = image_config(0x800, true);
 
 	ASSERT_TRUE(vc != NULL);
-	EXPECT_EQ(config_check_image(vc, img, err, sizeof(err)), -EINVAL);
+	EXPECT_EQ(check_image_in(vc, img), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image is 0x1000 "
 			  "bytes but its header's image_size is 0x800");
 }
@@ -1037,8 +1083,7 @@ TEST(config_check_image_too_small_for_a_header_is_refused)
 	struct vm_desc d = image_vm(0x50000000, 32);
 
 	ASSERT_EQ(parse(&d, 1), 0);
-	EXPECT_EQ(config_check_image(&cfg.vms[0], img, err, sizeof(err)),
-		  -EINVAL);
+	EXPECT_EQ(check_image_in(&cfg.vms[0], img), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image of 32 bytes "
 			  "is too small for an arm64 Image header");
 }
@@ -1049,9 +1094,8 @@ TEST(config_check_entry_with_nothing_loaded_is_refused)
 	struct vm_desc d = {"vm@0", 1, NULL, 0, 0x50000000, 0x10000000};
 
 	ASSERT_EQ(parse(&d, 1), 0);
-	EXPECT_EQ(config_check_image(&cfg.vms[0], code, err, sizeof(err)), 0);
-	EXPECT_EQ(config_check_image(&cfg.vms[0], zero, err, sizeof(err)),
-		  -EINVAL);
+	EXPECT_EQ(check_image_in(&cfg.vms[0], code), 0);
+	EXPECT_EQ(check_image_in(&cfg.vms[0], zero), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: nothing loaded at "
 			  "entry 0x50000000 (first word 0): image missing");
 }

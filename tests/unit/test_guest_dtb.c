@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_ram.h"
 #include "guest_dtb.h"
+#include "host_mm_map.h"
 #include "test.h"
 #include "vm.h"
 
@@ -18,19 +20,13 @@
 
 static char host_dtb[8192];
 static struct vm gvm;
-static uint8_t *gbuf;
+/* The guest DTB area, the top 2 MiB block of GDTB_RAM: fake RAM that
+ * core/guest_mem.c writes through the checking mm_map() window. */
+#define GDTB_DTB_PA (GDTB_RAM + GDTB_RAM_SIZE - 0x200000)
+#define gbuf fake_ram
 
-/* What guest_dtb.c asks of the rest of vigil (the GIC's addresses come
- * from the GIC model's gic_info(): 0x08000000, 0x08010000). */
-void *vm_ipa_to_host(struct vm *vm, uint64_t ipa, uint64_t len)
-{
-	if (!gbuf)
-		gbuf = malloc(GUEST_DTB_MAX);
-	if (ipa < vm->ram[0].ipa ||
-	    ipa + len > vm->ram[0].ipa + vm->ram[0].size || len > GUEST_DTB_MAX)
-		return NULL;
-	return gbuf;
-}
+/* The guest's GIC addresses come from the GIC model's gic_info():
+ * 0x08000000 and 0x08010000. */
 
 static void reg2(void *fdt, uint64_t base, uint64_t size)
 {
@@ -103,6 +99,10 @@ static const void *host_tree(const char *memory_name)
  * NULL, that host device; its DTB built from @host. */
 static int build_vm(const void *host, const char *dev, char *err, size_t errlen)
 {
+	/* Poisoned: a DTB never copied out is no tree. */
+	fake_ram_reset_at(GDTB_DTB_PA);
+	memset(fake_ram, 0xa5, GUEST_DTB_MAX);
+	host_mm_maps_reset();
 	memset(&gvm, 0, sizeof(gvm));
 	snprintf(gvm.name, sizeof(gvm.name), "g");
 	gvm.nr_vcpus = 1;
@@ -522,4 +522,19 @@ TEST(guest_dtb_refused_when_its_megabyte_is_not_all_ram)
 				  sizeof(err)),
 		  -EINVAL);
 	EXPECT_TRUE(strstr(err, "not all RAM") != NULL);
+}
+
+TEST(guest_dtb_is_copied_into_guest_ram_a_page_at_a_time)
+{
+	const void *g = build(host_tree("memory@40000000"));
+
+	ASSERT_TRUE(g != NULL);
+	EXPECT_EQ(gvm.dtb_ipa, GDTB_DTB_PA);
+	EXPECT_EQ(host_mm_maps_made(),
+		  (fdt_totalsize(g) + PAGE_SIZE - 1) / PAGE_SIZE);
+	EXPECT_EQ(host_mm_maps_deepest(), 1);
+	EXPECT_EQ(host_mm_maps_held(), 0);
+	/* Only the packed tree is written: the rest of the area is as it
+	 * was. */
+	EXPECT_EQ(fake_ram[fdt_totalsize(g)], 0xa5);
 }

@@ -36,7 +36,7 @@ static uint64_t walk_pa(const struct lpae_table *t, uint64_t va)
 
 static const uint64_t *entries(uint64_t table_pa)
 {
-	return mm_phys_to_virt(table_pa);
+	return mm_heap_virt(table_pa);
 }
 
 TEST(lpae_init_39_bits_starts_at_level_1)
@@ -381,35 +381,4 @@ TEST(lpae_attribute_macros_have_the_spec_encodings)
 	EXPECT_EQ(LPAE_S1_NORMAL, 0x74c);
 	EXPECT_EQ(LPAE_S1_DEVICE, (1ULL << 54) | 0x444);
 	EXPECT_EQ(MAIR_EL2_VALUE, 0xff440400);
-}
-
-TEST(lpae_vtcr_el2_for_40_bit_ipa)
-{
-	/* T0SZ 24, SL0 1 (level 1), IRGN0/ORGN0 WBWA, SH0 inner, TG0 4K,
-	 * PS 40 bits, RES1 bit 31: the value KVM programs for this. */
-	EXPECT_EQ(lpae_vtcr_el2(40, 2), 0x80023558);
-	/* 48 bits: T0SZ 16, SL0 2 (level 0), PS 0b101. */
-	EXPECT_EQ(lpae_vtcr_el2(48, 5), 0x80053590);
-	/* 32 bits: T0SZ 32, SL0 0 (level 2), PS 0b000. */
-	EXPECT_EQ(lpae_vtcr_el2(32, 0), 0x80003520);
-}
-
-TEST(lpae_vtcr_el2_rejects_ipa_beyond_the_pa_range)
-{
-	EXPECT_EQ(lpae_vtcr_el2(44, 2), 0);
-	EXPECT_EQ(lpae_vtcr_el2(40, 6), 0);
-	EXPECT_EQ(lpae_vtcr_el2(24, 2), 0);
-}
-
-TEST(lpae_tcr_el2_and_vttbr_el2)
-{
-	struct lpae_table t = {.root_pa = 0x40002000};
-
-	EXPECT_EQ(lpae_tcr_el2(48, 2), 0x80823510);
-	EXPECT_EQ(lpae_tcr_el2(39, 1), 0x80813519);
-	EXPECT_EQ(lpae_tcr_el2(49, 1), 0);
-	EXPECT_EQ(lpae_vttbr_el2(&t, 5), 0x0005000040002000ULL);
-	EXPECT_EQ(lpae_pa_range_bits(0), 32);
-	EXPECT_EQ(lpae_pa_range_bits(5), 48);
-	EXPECT_EQ(lpae_pa_range_bits(6), 0);
 }

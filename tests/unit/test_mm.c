@@ -17,9 +17,10 @@
 
 #define PA(page) (FAKE_RAM_PA + (uint64_t)(page)*PAGE_SIZE)
 
+/* The fake RAM byte at @pa, heap or reserved: what a test inspects. */
 static uint8_t *ram_at(uint64_t pa)
 {
-	return mm_phys_to_virt(pa);
+	return mm_host_phys_ptr(pa);
 }
 
 TEST(mm_free_count_excludes_the_bitmap_page)

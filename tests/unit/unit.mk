@@ -21,3 +21,5 @@ UNIT_SRCS += core/siphash.c
 UNIT64_SRCS += arch/arm/pmu.c
 UNIT_SRCS += vgic/timer.c
 UNIT64_SRCS += arch/arm/arm64/inject.c
+UNIT_SRCS += core/guest_mem.c
+UNIT64_SRCS += arch/arm/arm64/s2.c

@@ -9,11 +9,12 @@
 #include "arch_vcpu.h"
 #include "asm/entry.h"
 #include "asm/inject.h"
+#include "asm/s2.h"
 #include "asm/sysreg.h"
-#include "lpae.h"
 #include "percpu.h"
 #include "pmu.h"
 #include "psci_fw.h"
+#include "stage2.h"
 #include "vm.h"
 
 /* Guest HCR_EL2: stage 2 on, physical IRQ/FIQ/SError to EL2, SMC trapped,
@@ -43,11 +44,16 @@ unsigned int arch_ipa_bits(void)
 	return ipa_bits;
 }
 
+void arch_s2_set_root(struct vm *vm, uint64_t root_pa)
+{
+	vm->arch.vttbr = arm64_vttbr_el2(root_pa, vm->vmid);
+}
+
 void arch_hyp_init_cpu(void)
 {
 	unsigned int f = read_sysreg(id_aa64mmfr0_el1) & 0xf;
 
-	vtcr = lpae_vtcr_el2(arch_ipa_bits(), f > 5 ? 5 : f);
+	vtcr = arm64_vtcr_el2(arch_ipa_bits(), f > 5 ? 5 : f);
 	write_sysreg(vtcr_el2, vtcr);
 	write_sysreg(hcr_el2, HCR_RW);
 	/* FP/SIMD untrapped (vigil's code never uses it). */
@@ -154,7 +160,7 @@ void arch_vcpu_load(struct vcpu *v)
 	LOAD(cntv_cval_el0, cntv_cval);
 	LOAD(cntv_ctl_el0, cntv_ctl);
 	write_sysreg(vmpidr_el2, v->vmpidr);
-	write_sysreg(vttbr_el2, v->vm->vttbr);
+	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
 	write_sysreg(hcr_el2, v->arch.hcr);
 	isb();
 	/* A new VMID's or a reset vCPU's stale translations must not be used. */

@@ -12,7 +12,10 @@
  * without break-before-make (D8.16.1): do it on tables no CPU walks, or
  * with the guest stopped and a TLB flush before it runs again.
  *
- * Everything in this header is usable from assembly (MAIR and TCR values).
+ * Everything above the C declarations is usable from assembly (MAIR
+ * values). The registers that point the MMU at these tables are the
+ * profile's: arm64's VTCR_EL2, TCR_EL2 and VTTBR_EL2 are built in
+ * arch/arm/arm64/s2.c (asm/s2.h).
  */
 #ifndef VIGIL_LPAE_H
 #define VIGIL_LPAE_H
@@ -110,21 +113,6 @@
 #define LPAE_S2_DEVICE_RW \
 	(LPAE_S2_MEMATTR_DEVICE_nGnRE | LPAE_S2_AP_RW | LPAE_AF | LPAE_S2_XN)
 
-/*
- * VTCR_EL2 / TCR_EL2 (non-VHE) fields, D17.2. Both: T0SZ [5:0], IRGN0 [9:8],
- * ORGN0 [11:10], SH0 [13:12], TG0 [15:14] (0 = 4 KiB), PS [18:16].
- */
-#define TCR_T0SZ(bits) (LPAE_U64(64) - (bits))
-#define TCR_IRGN0_WBWA (LPAE_U64(1) << 8)
-#define TCR_ORGN0_WBWA (LPAE_U64(1) << 10)
-#define TCR_SH0_INNER (LPAE_U64(3) << 12)
-#define TCR_TG0_4K (LPAE_U64(0) << 14)
-#define TCR_PS_SHIFT 16
-#define VTCR_SL0_SHIFT 6
-#define VTCR_EL2_RES1 (LPAE_U64(1) << 31)
-#define TCR_EL2_RES1 ((LPAE_U64(1) << 31) | (LPAE_U64(1) << 23))
-#define VTTBR_VMID_SHIFT 48
-
 #ifndef __ASSEMBLY__
 
 #include "compiler.h"
@@ -183,24 +171,6 @@ int lpae_lookup(const struct lpae_table *t, uint64_t va, uint64_t *desc,
 
 /* Free every table page, root included. */
 void lpae_destroy(struct lpae_table *t);
-
-/* ID_AA64MMFR0_EL1.PARange → bits (32..48), 0 if not usable with 4 KiB. */
-unsigned int lpae_pa_range_bits(unsigned int pa_range_field);
-
-/*
- * VTCR_EL2 for a stage-2 table made by lpae_init_s2(@ipa_bits): T0SZ, SL0
- * for lpae_s2_start_level(), inner/outer write-back walks, inner shareable,
- * 4 KiB granule, PS = @pa_range_field. 0 if @ipa_bits is out of range or
- * larger than the PA range.
- */
-uint64_t lpae_vtcr_el2(unsigned int ipa_bits, unsigned int pa_range_field);
-
-/* TCR_EL2 (non-VHE) for a stage-1 table made by lpae_init(@va_bits);
- * 0 if invalid as for lpae_vtcr_el2(). */
-uint64_t lpae_tcr_el2(unsigned int va_bits, unsigned int pa_range_field);
-
-/* VTTBR_EL2: the root of @t and the VMID (8 bits unless VTCR_EL2.VS). */
-uint64_t lpae_vttbr_el2(const struct lpae_table *t, uint16_t vmid);
 
 #endif /* __ASSEMBLY__ */
 #endif
