@@ -46,33 +46,43 @@ static int64_t hc_console_write(struct vcpu *v, uint64_t ipa, uint64_t len)
 	return (int64_t)len;
 }
 
+/* The calls that change state or print: only with the LRs synced. */
+static __noinline void hvcall_handle_synced(struct vcpu *v, uint32_t fn)
+{
+	int64_t ret;
+
+	if (psci_handle(v, fn))
+		return;
+	switch (fn) {
+	case VIGIL_HC_DEBUG_DUMP:
+		vgic_debug_dump(v);
+		ret = SMCCC_SUCCESS;
+		break;
+	case VIGIL_HC_CONSOLE_WRITE:
+		ret = hc_console_write(v, vcpu_get_reg(v, 1),
+				       vcpu_get_reg(v, 2));
+		break;
+	default:
+		ret = SMCCC_NOT_SUPPORTED;
+		break;
+	}
+	vcpu_set_reg(v, 0, (vreg_t)ret);
+}
+
 bool hvcall_handle(struct vcpu *v, bool lrs_loaded)
 {
 	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
-	int64_t ret;
 
 	/* The calls answered from constants first: they may be answered
 	 * with the LRs loaded. */
-	if (fn == VIGIL_HC_VERSION) {
-		ret = VIGIL_ABI_VERSION;
-	} else if (psci_handle_const(v, fn)) {
-		this_cpu()->hvc_calls++;
-		return true;
-	} else if (lrs_loaded) {
+	if (fn == VIGIL_HC_VERSION)
+		vcpu_set_reg(v, 0, VIGIL_ABI_VERSION);
+	else if (psci_handle_const(v, fn))
+		;
+	else if (lrs_loaded)
 		return false;
-	} else if (psci_handle(v, fn)) {
-		this_cpu()->hvc_calls++;
-		return true;
-	} else if (fn == VIGIL_HC_DEBUG_DUMP) {
-		vgic_debug_dump(v);
-		ret = SMCCC_SUCCESS;
-	} else if (fn == VIGIL_HC_CONSOLE_WRITE) {
-		ret = hc_console_write(v, vcpu_get_reg(v, 1),
-				       vcpu_get_reg(v, 2));
-	} else {
-		ret = SMCCC_NOT_SUPPORTED;
-	}
+	else
+		hvcall_handle_synced(v, fn);
 	this_cpu()->hvc_calls++;
-	vcpu_set_reg(v, 0, (vreg_t)ret);
 	return true;
 }

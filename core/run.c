@@ -39,7 +39,7 @@ void vcpu_run(struct vcpu *v)
 
 	vcpu_prepare_entry(v);
 	for (;;) {
-		kind = arch_guest_enter(v);
+		kind = arch_guest_enter(&v->arch);
 		this_cpu()->exits++;
 		if (kind == EXIT_IRQ) {
 			irq_handle_all(v);

@@ -10,7 +10,9 @@
 #include "trap.h"
 #include "vm.h"
 
-static bool trap_dabt(struct vcpu *v, bool lrs_loaded)
+/* Out of line, like the rest below: trap_handle() stays a classify and a
+ * tail call, so a hypercall pays for no trap_info frame. */
+static __noinline bool trap_dabt(struct vcpu *v, bool lrs_loaded)
 {
 	struct trap_info ti;
 	enum mmio_result res;
@@ -20,14 +22,14 @@ static bool trap_dabt(struct vcpu *v, bool lrs_loaded)
 	if (res == MMIO_RETRY)
 		return false;
 	if (res == MMIO_HANDLED)
-		arch_skip_insn(v, &ti);
+		arch_skip_insn(&v->arch, ti.il);
 	else
 		arch_inject_dabt(v, arch_fault_va(v), ti.write);
 	return true;
 }
 
 /* The classes that only the full exit handles. */
-static void trap_handle_synced(struct vcpu *v)
+static __noinline void trap_handle_synced(struct vcpu *v)
 {
 	struct trap_info ti;
 
@@ -37,13 +39,13 @@ static void trap_handle_synced(struct vcpu *v)
 		/* Answered like an HVC; a trapped SMC leaves the return
 		 * address at the SMC itself. */
 		hvcall_handle(v, false);
-		arch_skip_insn(v, &ti);
+		arch_skip_insn(&v->arch, ti.il);
 		break;
 	case TRAP_IABT:
 		arch_inject_iabt(v, arch_fault_va(v));
 		break;
 	case TRAP_WFX:
-		arch_skip_insn(v, &ti);
+		arch_skip_insn(&v->arch, ti.il);
 		break;
 	case TRAP_SYSREG:
 	case TRAP_CP15:
@@ -51,7 +53,7 @@ static void trap_handle_synced(struct vcpu *v)
 		if (arch_sysreg_trap(v, &ti))
 			arch_inject_undef(v);
 		else
-			arch_skip_insn(v, &ti);
+			arch_skip_insn(&v->arch, ti.il);
 		break;
 	default:
 		/* Any class vigil does not expect: undefined. */

@@ -14,14 +14,8 @@
 #include "trap.h"
 
 struct vcpu;
+struct vcpu_arch;
 struct vm;
-
-/*
- * A guest general-purpose register in the hypervisor's native width: 64
- * bits on AArch64 (x0..x30, an AArch32 guest's r0..r14 in their low half),
- * 32 bits in HYP mode.
- */
-typedef unsigned long vreg_t;
 
 /* ---- per pCPU --------------------------------------------------------- */
 
@@ -45,24 +39,34 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
 void arch_vcpu_load(struct vcpu *v);
 void arch_vcpu_put(struct vcpu *v);
 
-/* Register @n (the number a syndrome gives) of @v's saved register file;
- * TRAP_REG_ZERO reads as 0 and a write to it is discarded. */
-vreg_t vcpu_get_reg(struct vcpu *v, unsigned int n);
-void vcpu_set_reg(struct vcpu *v, unsigned int n, vreg_t val);
+/*
+ * Inline in the profile's asm/vcpu.h (reached through include/vm.h): the
+ * register file, in the native width (vreg_t: 64 bits on AArch64, 32 in
+ * HYP mode), arch_get_reg()/arch_set_reg() behind vcpu_get_reg() and
+ * vcpu_set_reg(), and arch_skip_insn(&v->arch, ti->il), which steps past
+ * a trapped instruction.
+ */
 
 /* ---- the world switch and its exits ----------------------------------- */
 
-/* Run @v (loaded on this pCPU, IRQs masked) until its next exit. */
-enum exit_kind arch_guest_enter(struct vcpu *v);
-/* The class of the trap that ended @v's last run, cheaply; and the whole
- * decoded syndrome. */
+/* Run the vCPU whose arch state is @a (loaded on this pCPU, IRQs masked)
+ * until its next exit: the world switch itself (v->arch is the only part
+ * of a vCPU it needs). */
+enum exit_kind arch_guest_enter(struct vcpu_arch *a);
+/*
+ * The class of the trap that ended @v's last run, cheaply; the whole
+ * decoded syndrome; the faulting guest-physical and guest-virtual address
+ * of the last abort. Inline on the target (asm/trap.h): the run loop asks
+ * them on every trap.
+ */
+#ifdef VIGIL_HOST_TEST
 enum trap_class arch_trap_class(struct vcpu *v);
 void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
-/* The faulting guest-physical and guest-virtual address of the last abort. */
 uint64_t arch_fault_ipa(struct vcpu *v);
 uint64_t arch_fault_va(struct vcpu *v);
-/* Step @v past the trapped instruction @ti describes. */
-void arch_skip_insn(struct vcpu *v, const struct trap_info *ti);
+#else
+#include "asm/trap.h"
+#endif
 /* Emulate a trapped system-register access (MSR/MRS, MCR/MRC); 0 when
  * done (the caller skips the instruction), -EINVAL when it is undefined. */
 int arch_sysreg_trap(struct vcpu *v, const struct trap_info *ti);

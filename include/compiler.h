@@ -41,6 +41,9 @@
 #ifndef __aligned
 #define __aligned(n) __attribute__((aligned(n)))
 #endif
+#ifndef __noinline
+#define __noinline __attribute__((noinline))
+#endif
 #ifndef __printf
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #endif

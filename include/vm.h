@@ -52,6 +52,23 @@ struct vcpu {
 	struct vcpu_arch arch;
 };
 
+/*
+ * General-purpose register @n of @v's saved register file, by the number a
+ * syndrome gives (a load's or store's Rt, a call's argument): in the
+ * hypervisor's native width (vreg_t), through the profile's inline
+ * accessors (asm/vcpu.h); the zero register reads as 0 and drops writes.
+ * The only way portable code reaches a guest's registers.
+ */
+static inline vreg_t vcpu_get_reg(struct vcpu *v, unsigned int n)
+{
+	return arch_get_reg(&v->arch, n);
+}
+
+static inline void vcpu_set_reg(struct vcpu *v, unsigned int n, vreg_t val)
+{
+	arch_set_reg(&v->arch, n, val);
+}
+
 #define MPIDR_HWID_MASK 0xff00ffffffULL
 
 /* A guest-physical range backed by host-physical memory. */

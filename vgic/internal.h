@@ -4,6 +4,7 @@
 #define VIGIL_VGIC_INTERNAL_H
 
 #include "arch.h"
+#include "percpu.h"
 #include "vgic.h"
 #include "vm.h"
 #include "printk.h"
@@ -70,7 +71,7 @@ static inline bool vgic_irq_guarded_by(struct vcpu *d, struct vgic_irq *irq)
  * its own id or takes it away, so the unlocked read is exact here. */
 static inline bool vgic_lrs_loaded(struct vcpu *v)
 {
-	return READ_ONCE(v->vgic.loaded_on) == (int)arch_cpu_id();
+	return READ_ONCE(v->vgic.loaded_on) == (int)this_cpu()->id;
 }
 
 #define VGIC_ASSERT_LOCKED(v) ASSERT(spin_is_locked_by_me(&(v)->vgic.lock))

@@ -7,7 +7,7 @@
  */
 #include "pmu.h"
 
-#include "arch_vcpu.h"
+#include "vm.h"
 
 #include <errno.h>
 

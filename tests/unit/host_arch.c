@@ -31,6 +31,7 @@ struct pcpu *this_cpu(void)
 
 void host_set_cpu(unsigned int cpu)
 {
+	host_pcpus[cpu].id = cpu;
 	cur_cpu = cpu;
 }
 
@@ -124,19 +125,6 @@ void host_set_timer_line(unsigned int ppi, bool high)
 {
 	if (ppi < 32)
 		timer_lines[ppi] = high;
-}
-
-/* The register file of the profile the tests build (asm/vcpu.h): register
- * 31 is the zero register. */
-vreg_t vcpu_get_reg(struct vcpu *v, unsigned int n)
-{
-	return n < 31 ? v->arch.regs.x[n] : 0;
-}
-
-void vcpu_set_reg(struct vcpu *v, unsigned int n, vreg_t val)
-{
-	if (n < 31)
-		v->arch.regs.x[n] = val;
 }
 
 void printk(enum log_level level, const char *fmt, ...)

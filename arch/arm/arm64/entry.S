@@ -2,11 +2,13 @@
 /*
  * EL2 exception vectors and the guest world switch.
  *
- * guest_enter(regs) saves vigil's callee-saved registers on the EL2 stack,
- * loads the guest's x0-x30, ELR_EL2 and SPSR_EL2 from @regs and ERETs. Any
+ * arch_guest_enter(arch) saves vigil's callee-saved registers on the EL2
+ * stack, loads the guest's x0-x30, ELR_EL2 and SPSR_EL2 from @arch's
+ * register file (its first member, struct vcpu_regs) and ERETs. Any
  * exception from the guest lands in a lower-EL vector, which stores the
  * guest's registers back into the regs of this pCPU (pcpu->guest_regs),
- * pops vigil's registers and returns from guest_enter() with an exit code.
+ * pops vigil's registers and returns from arch_guest_enter() with an exit
+ * code (enum exit_kind).
  * SP_EL2 is untouched while the guest runs, so the frame is still there.
  */
 #include "percpu.h"
@@ -15,8 +17,8 @@
 
 	.text
 
-	.globl guest_enter
-guest_enter:
+	.globl arch_guest_enter
+arch_guest_enter:
 	stp	x29, x30, [sp, #-96]!
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]

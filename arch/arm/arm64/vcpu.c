@@ -169,18 +169,6 @@ void arch_vcpu_load(struct vcpu *v)
 	__asm__ __volatile__("ic iallu\n dsb nsh\n isb" ::: "memory");
 }
 
-/* Register 31 of a syndrome is XZR: reads 0, writes discarded. */
-vreg_t vcpu_get_reg(struct vcpu *v, unsigned int n)
-{
-	return n < 31 ? v->arch.regs.x[n] : 0;
-}
-
-void vcpu_set_reg(struct vcpu *v, unsigned int n, vreg_t val)
-{
-	if (n < 31)
-		v->arch.regs.x[n] = val;
-}
-
 /*
  * Take a synchronous exception to the guest's EL1 (ARM ARM D1.10.2): the
  * vector offset depends on where the guest was: 0x000 EL1t, 0x200 EL1h,
@@ -282,8 +270,7 @@ _Static_assert(GUEST_EXIT_SYNC == EXIT_TRAP && GUEST_EXIT_IRQ == EXIT_IRQ &&
 		       GUEST_EXIT_FIQ == EXIT_FIQ &&
 		       GUEST_EXIT_SERROR == EXIT_SERROR,
 	       "entry.S returns the exit_kind values");
-
-enum exit_kind arch_guest_enter(struct vcpu *v)
-{
-	return (enum exit_kind)guest_enter(&v->arch.regs);
-}
+/* arch_guest_enter() (entry.S) is handed the vCPU's struct vcpu_arch and
+ * loads the register file at its start. */
+_Static_assert(offsetof(struct vcpu_arch, regs) == 0,
+	       "entry.S takes struct vcpu_arch as struct vcpu_regs");

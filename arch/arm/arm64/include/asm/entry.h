@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Exit codes of guest_enter() and kinds of EL2-internal exceptions. */
+/* Exit codes of arch_guest_enter() and kinds of EL2-internal exceptions. */
 #ifndef VIGIL_ASM_ENTRY_H
 #define VIGIL_ASM_ENTRY_H
 
@@ -16,9 +16,6 @@
 #ifndef __ASSEMBLY__
 #include "compiler.h"
 struct vcpu_regs;
-
-/* Enter the guest whose registers are @regs; returns a GUEST_EXIT_* code. */
-uint64_t guest_enter(struct vcpu_regs *regs);
 
 /* The frame hyp_trap_common builds: x0-x30, ELR_EL2, SPSR_EL2. */
 struct hyp_frame {

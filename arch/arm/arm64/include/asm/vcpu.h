@@ -38,5 +38,30 @@ struct vcpu_arch {
 	struct vcpu_pmu pmu;
 };
 
+/* A guest register in the hypervisor's native width: x0..x30 (an AArch32
+ * guest's r0..r14 in their low half). */
+typedef unsigned long vreg_t;
+_Static_assert(sizeof(vreg_t) == sizeof(uint64_t), "X registers");
+
+/* Register @n as a syndrome numbers it (vcpu_get_reg() in include/vm.h):
+ * 31 is XZR, which reads as 0 and drops writes. */
+static inline vreg_t arch_get_reg(const struct vcpu_arch *a, unsigned int n)
+{
+	return n < 31 ? a->regs.x[n] : 0;
+}
+
+static inline void arch_set_reg(struct vcpu_arch *a, unsigned int n, vreg_t val)
+{
+	if (n < 31)
+		a->regs.x[n] = val;
+}
+
+/* Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
+ * (@wide: the syndrome's IL bit). */
+static inline void arch_skip_insn(struct vcpu_arch *a, bool wide)
+{
+	a->regs.pc += wide ? 4 : 2;
+}
+
 #endif /* __ASSEMBLY__ */
 #endif
