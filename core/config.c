@@ -5,6 +5,7 @@
 
 #include <libfdt.h>
 
+#include "arch_image.h"
 #include "config.h"
 #include "mm.h"
 
@@ -763,46 +764,35 @@ static uint32_t crc32_phys(uint64_t pa, uint64_t len)
 	return crc;
 }
 
-static uint64_t le_bytes(const uint8_t *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = (v << 8) | p[n];
-	return v;
-}
-
-/* The arm64 Image header (Documentation/arch/arm64/booting.rst): 64 bytes,
- * image_size at 16 (text, data and bss; 0 in kernels before 3.17), magic
- * "ARM\x64" at 56. */
-#define IMAGE_HDR_SIZE 64
-#define IMAGE_MAGIC 0x644d5241U
-
+/* The header is the profile's (include/arch_image.h): an arm64 Image, a
+ * zImage. A loader that put nothing there leaves zeroes, or stale RAM. */
 int config_check_image(const struct vm_config *vc, char *err, size_t errlen)
 {
-	uint8_t b[IMAGE_HDR_SIZE];
+	uint8_t b[ARCH_IMAGE_HDR_SIZE];
+	struct arch_image hdr;
 	uint64_t image_size, room;
-	uint32_t magic, crc;
+	uint32_t first, crc;
 
 	if (!vc->image_size) {
-		mm_copy_from_phys(b, vc->entry, 4);
-		if (!le_bytes(b, 4))
+		mm_copy_from_phys(&first, vc->entry, sizeof(first));
+		if (!first)
 			CFG_ERR("config error: %s: nothing loaded at entry "
 				"0x%llx (first word 0): image missing",
 				vc->node, (unsigned long long)vc->entry);
 		return 0;
 	}
-	if (vc->image_size < IMAGE_HDR_SIZE)
+	if (vc->image_size < ARCH_IMAGE_HDR_SIZE)
 		CFG_ERR("config error: %s: image of %llu bytes is too small "
-			"for an arm64 Image header",
-			vc->node, (unsigned long long)vc->image_size);
-	mm_copy_from_phys(b, vc->image_base, IMAGE_HDR_SIZE);
-	magic = (uint32_t)le_bytes(b + 56, 4);
-	if (magic != IMAGE_MAGIC)
-		CFG_ERR("config error: %s: image at 0x%llx has no arm64 Image "
+			"for an %s header",
+			vc->node, (unsigned long long)vc->image_size,
+			arch_image_kind());
+	mm_copy_from_phys(b, vc->image_base, sizeof(b));
+	if (arch_image_parse(b, sizeof(b), &hdr))
+		CFG_ERR("config error: %s: image at 0x%llx has no %s "
 			"header (magic 0x%08x): image missing",
-			vc->node, (unsigned long long)vc->image_base, magic);
-	image_size = le_bytes(b + 16, 8);
+			vc->node, (unsigned long long)vc->image_base,
+			arch_image_kind(), hdr.magic);
+	image_size = hdr.size;
 	room = vc->ram_base + vc->ram_size - CONFIG_GUEST_DTB_AREA -
 	       vc->image_base;
 	if (image_size && image_size < vc->image_size)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "arch_image.h"
 #include "arch_vcpu.h"
 #include "config.h"
 #include "console.h"
@@ -106,25 +107,23 @@ static int vm_attach_gic(struct vm *vm, char *err, size_t errlen)
 	return r;
 }
 
-/* The arm64 Image header (Documentation/arm64/booting.rst): image_size at
- * 16 covers text, data and bss; magic "ARM\x64" at 56. */
-#define IMAGE_MAGIC 0x644d5241U
+/* What SYSTEM_RESET copies back when the image's header does not give its
+ * size: a bare-metal payload has no header, and some headers leave the
+ * size 0 (arm64 kernels before 3.17). */
 #define IMAGE_DEFAULT_SIZE 0x200000ULL
 
 static uint64_t vm_image_size(struct vm *vm)
 {
-	uint8_t h[64];
-	uint64_t size = 0;
-	uint32_t magic = 0;
+	uint8_t h[ARCH_IMAGE_HDR_SIZE];
+	struct arch_image img;
+	uint64_t size;
 
 	if (vm_copy_from_guest(vm, h, vm->entry, sizeof(h)))
 		return 0;
-	for (int i = 0; i < 4; i++)
-		magic |= (uint32_t)h[56 + i] << (8 * i);
-	for (int i = 0; i < 8; i++)
-		size |= (uint64_t)h[16 + i] << (8 * i);
-	if (magic != IMAGE_MAGIC || !size)
-		size = IMAGE_DEFAULT_SIZE; /* a bare-metal payload */
+	if (arch_image_parse(h, sizeof(h), &img) || !img.size)
+		size = IMAGE_DEFAULT_SIZE;
+	else
+		size = img.size;
 	/* Never past the end of RAM. */
 	while (size && !vm_ipa_is_ram(vm, vm->entry, size))
 		size -= 0x1000;

@@ -67,9 +67,10 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 
 /*
  * Check what the boot loader put in a VM's RAM, before it starts: with an
- * `image` property, the image_size bytes at image_base must start with an
- * arm64 Image header whose image_size fits below the guest DTB area and
- * match `image-crc32` if given; without one, the 4 bytes at the entry
+ * `image` property, the image_size bytes at image_base must start with the
+ * profile's image header (include/arch_image.h: an arm64 Image), whose
+ * size fits below the guest DTB area and covers them, and match
+ * `image-crc32` if given; without one, the 4 bytes at the entry
  * point must not be 0 (nothing loaded). RAM is read through mm_map(), a
  * page at a time. On error return -EINVAL with one line in @err.
  */

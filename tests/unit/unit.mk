@@ -7,6 +7,8 @@
 UNIT_SRCS += core/mm.c
 UNIT_SRCS += arch/arm/lpae.c
 UNIT_SRCS += core/config.c
+# The config tests boot arm64 Images: the host profile parses them as arm64.
+UNIT_SRCS += arch/arm/arm64/image.c
 UNIT_LIBS += -l:libfdt.a
 UNIT_SRCS += arch/arm/trap.c
 UNIT_SRCS += core/mmio.c

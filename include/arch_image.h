@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The header of a guest's boot image, as the portable core asks for it:
+ * is there one, and how many bytes from its load address the image needs.
+ * Each profile boots its own format and implements these in
+ * arch/arm/<profile>/image.c; the core names no magic number or offset.
+ *
+ * Formats (all header fields little endian):
+ *   arm64   the Linux arm64 Image (Documentation/arch/arm64/booting.rst,
+ *           "Call the kernel image"): 64 bytes, magic "ARM\x64" at 56,
+ *           image_size at 16 = the bytes the kernel occupies once running
+ *           (text, data and bss), 0 in kernels before 3.17.
+ *   arm32   (issue 12) the ARM zImage: magic 0x016f2818 at 0x24, its
+ *           start and end addresses at 0x28 and 0x2c, so the size is
+ *           end - start, the bytes loaded: it decompresses itself to
+ *           another place in RAM, which its header does not name.
+ *
+ * Who calls: config_check_image() checks the loaded image against its
+ * header before any VM is built; vm_create() sizes SYSTEM_RESET's copy of
+ * the image from it. Both read ARCH_IMAGE_HDR_SIZE bytes from the image's
+ * start, or do not call at all when the image is shorter.
+ */
+#ifndef VIGIL_ARCH_IMAGE_H
+#define VIGIL_ARCH_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Bytes read from the image's start: the arm64 Image header's size, which
+ * also covers the zImage's fields (they end at 0x30). */
+#define ARCH_IMAGE_HDR_SIZE 64
+
+struct arch_image {
+	/* Bytes from the load address the image occupies once running (its
+	 * text, data and bss); 0 when the header does not say. */
+	uint64_t size;
+	/* The word where the profile's magic number goes, as found, valid
+	 * whenever @len covered it: a message names what was there. */
+	uint32_t magic;
+};
+
+/*
+ * Parse the first @len bytes of an image at @hdr (any alignment) into
+ * @img: 0, or -ENOENT when they hold no header of this profile (too short,
+ * or the magic number is wrong): the caller reports the image missing.
+ * Reads nothing beyond @hdr + @len.
+ */
+int arch_image_parse(const void *hdr, size_t len, struct arch_image *img);
+
+/*
+ * The format's name for messages, e.g. "arm64 Image". It follows "an" and
+ * "no" in them ("too small for an arm64 Image header"), so a profile names
+ * its format to read well after both.
+ */
+const char *arch_image_kind(void);
+
+#endif /* VIGIL_ARCH_IMAGE_H */
