@@ -112,7 +112,11 @@ static int vm_attach_gic(struct vm *vm, char *err, size_t errlen)
  * size 0 (arm64 kernels before 3.17). */
 #define IMAGE_DEFAULT_SIZE 0x200000ULL
 
-static uint64_t vm_image_size(struct vm *vm)
+/* The bytes to keep for a reset: what the image's header says it occupies,
+ * at least what the configuration loaded (a header that does not say, as
+ * pre-3.17 arm64 kernels, would otherwise get IMAGE_DEFAULT_SIZE and come
+ * back truncated), IMAGE_DEFAULT_SIZE for a bare-metal payload. */
+static uint64_t vm_image_size(struct vm *vm, const struct vm_config *vc)
 {
 	uint8_t h[ARCH_IMAGE_HDR_SIZE];
 	struct arch_image img;
@@ -124,6 +128,7 @@ static uint64_t vm_image_size(struct vm *vm)
 		size = IMAGE_DEFAULT_SIZE;
 	else
 		size = img.size;
+	size = MAX(size, vc->image_size);
 	/* Never past the end of RAM. */
 	while (size && !vm_ipa_is_ram(vm, vm->entry, size))
 		size -= 0x1000;
@@ -148,7 +153,7 @@ static uint64_t save_copy(struct vm *vm, uint64_t ipa, uint64_t size)
 static int vm_save_images(struct vm *vm, const struct vm_config *vc, char *err,
 			  size_t errlen)
 {
-	vm->image_size = vm_image_size(vm);
+	vm->image_size = vm_image_size(vm, vc);
 	vm->image_save_pa =
 		vm->image_size ? save_copy(vm, vm->entry, vm->image_size) : 0;
 	if (vm->initrd_size)

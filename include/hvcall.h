@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Portable handling of a guest's HVC (or trapped SMC): PSCI and vigil's own
- * calls. The arch layer decodes the trap and calls hvcall_handle(). */
+ * calls. core/trap.c calls hvcall_handle() for a trapped HVC or SMC. */
 #ifndef VIGIL_HVCALL_H
 #define VIGIL_HVCALL_H
 

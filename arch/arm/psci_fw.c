@@ -17,10 +17,13 @@ enum psci_conduit psci_fw_conduit(void)
 
 int64_t psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 {
+	/* The SMC64 function where the hypervisor's registers have 64 bits,
+	 * the SMC32 one in HYP mode. */
+	uint32_t fn = sizeof(long) == 8 ? PSCI_0_2_CPU_ON_64 : PSCI_0_2_CPU_ON;
+
 	if (conduit == PSCI_CONDUIT_NONE)
 		return PSCI_NOT_SUPPORTED;
-	return (int64_t)smccc_call(conduit, PSCI_0_2_CPU_ON_64, mpidr, entry,
-				   context);
+	return (int64_t)smccc_call(conduit, fn, mpidr, entry, context);
 }
 
 void psci_fw_system_off(void)

@@ -12,7 +12,7 @@
  * and EOIs whatever its LRs hold, writes ITARGETSR (vCPU 0 or 1) NWRITES
  * times and ISPENDR NPENDS times from either vCPU, and vCPU 0 asks for
  * SYSTEM_RESET NRESETS times (then CPU_ONs vCPU 1 again); each vCPU takes
- * NEXITS extra exits and NQUICK traps that arch_vcpu_enter() answers
+ * NEXITS extra exits and NQUICK traps that vcpu_run() answers
  * without an exit round (a constant HVC, a quick distributor access: the
  * fast re-entry, sched_may_reenter()). All of it runs concurrently with vigil's entry
  * (vgic_flush_lrs), exit (vgic_sync_lrs), maintenance IRQ, hard-IRQ path
@@ -85,7 +85,7 @@
  *    ISPENDR of a passthrough SPI behind the HW LR of a running vCPU was
  *    not delivered after the guest's EOI (token left at quiescence).
  *    Found by this model, fixed in vgic/lr.c.
- *  - BREAK_IRQ_REENTRY: arch_vcpu_enter() back into the guest after an
+ *  - BREAK_IRQ_REENTRY: vcpu_run() back into the guest after an
  *    IRQ exit without looking for a pending softirq: a passthrough edge
  *    taken in that exit waits in the softirq until some later exit
  *    (token left at quiescence).
@@ -171,7 +171,7 @@ bit lr_used[2];	    /* lr_used bit 0: the LR holds the SPI */
 bit owes_dir[2];    /* lr_owes_dir bit 0 */
 bit loaded[2];	    /* loaded_on == v (else -1) */
 bit in_guest[2];    /* the vCPU runs guest code */
-byte running_on[2] = NONE; /* vcpu.running_on: pCPU in arch_vcpu_enter() */
+byte running_on[2] = NONE; /* vcpu.running_on: pCPU in vcpu_run() */
 bit kick[2];	    /* SGI_KICK pending at pCPU v */
 bit stopped[2];	    /* not VCPU_RUNNING: vm_stop_vcpus(), until CPU_ON */
 bit hyp_irqs[2];    /* pCPU v takes IRQs in EL2 (softirq_run, idle) */
@@ -761,7 +761,7 @@ end:	do
 	od
 }
 
-/* A pCPU running its pinned vCPU: sched_run_vcpu() and arch_vcpu_enter()
+/* A pCPU running its pinned vCPU: sched_run_vcpu() and vcpu_run()
  * in sched/sched.c and arch/arm/arm64/vcpu.c, the guest in between. */
 proctype pcpu(byte c)
 {
@@ -820,7 +820,7 @@ end_guest:
 		:: else -> break
 		od;
 		if
-		:: /* arch_vcpu_enter(): sched_may_reenter() (IRQs masked
+		:: /* vcpu_run(): sched_may_reenter() (IRQs masked
 		    * since the exit), then straight to the flush, which
 		    * reads the LRs back first: no sync, no round */
 #ifdef BREAK_IRQ_REENTRY
@@ -857,7 +857,7 @@ end_guest:
 	:: /* any other trap */
 		atomic { exits[c] > 0 -> exits[c] = exits[c] - 1 };
 		goto exit
-	:: /* a trap arch_vcpu_enter() answers at once, touching no vGIC
+	:: /* a trap vcpu_run() answers at once, touching no vGIC
 	    * state: no sync, straight back in unless sched_may_reenter()
 	    * finds the vCPU stopped or a softirq pending (IRQs masked since
 	    * the trap), then the exit's sync. Work that comes after the

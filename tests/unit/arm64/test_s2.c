@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The AArch64 translation-control register values (arch/arm/arm64/s2.c).
- * arm64-only: listed in UNIT_ARM64_SRCS (tests/unit/unit.mk), which a
+ * arm64-only: listed in UNIT64_SRCS (tests/unit/unit.mk), which a
  * 32-bit unit build leaves out.
  */
 #include "asm/s2.h"
