@@ -26,9 +26,6 @@
 
 #define VIGIL_VERSION "0.1"
 
-extern char __image_start[], __image_end[];
-extern char secondary_entry[];
-
 static struct boot_info boot;
 static struct hv_config config;
 

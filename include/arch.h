@@ -36,6 +36,10 @@ void arch_wmb(void);
 #endif
 
 /* ---- boot (core/main.c) ---- */
+/* vigil's image in memory (the linker script), and where secondary CPUs
+ * enter it (PSCI CPU_ON's entry address; head.S). */
+extern char __image_start[], __image_end[];
+extern char secondary_entry[];
 /* Boot CPU: vigil's own stage-1 map from the platform's coarse one, before
  * the DTB is parsed; secondaries: the same tables. */
 void arch_mmu_early_enable(void);

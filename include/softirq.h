@@ -24,17 +24,12 @@
 
 #define SOFTIRQ_MAX_CPUS 8
 
+/* The softirqs; each has its handler built into softirq_run(). */
 enum softirq_nr {
-	SOFTIRQ_TIMER,
-	SOFTIRQ_SCHEDULE,
-	SOFTIRQ_PASSTHROUGH,
+	SOFTIRQ_PASSTHROUGH, /* this pCPU's list of softirq_pt descriptors */
 	NR_SOFTIRQS,
 };
 
-typedef void (*softirq_fn)(void);
-
-/* Handler for softirq @nr (TIMER, SCHEDULE; PASSTHROUGH is built in). */
-void softirq_register(enum softirq_nr nr, softirq_fn fn);
 /* Mark @nr pending on the calling pCPU. Safe from hard-IRQ context. */
 void softirq_raise(enum softirq_nr nr);
 /* Whether the calling pCPU has a softirq pending. */

@@ -72,6 +72,15 @@ bool sched_may_reenter(struct vcpu *v)
 	return READ_ONCE(v->state) == VCPU_RUNNING && !softirq_pending();
 }
 
+/* This pCPU's softirqs, with IRQs open while they run (DESIGN §4); called
+ * and returning with IRQs masked. */
+static void sched_softirqs(void)
+{
+	arch_irq_enable();
+	softirq_run();
+	arch_irq_disable();
+}
+
 /* Take @v from RUNNABLE to RUNNING, applying a pending CPU_ON. */
 static bool sched_pick(struct pcpu *p, struct vcpu *v)
 {
@@ -114,11 +123,9 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		 * softirq_run() looked for the last time may queue more:
 		 * check again with IRQs masked, or that work would wait for
 		 * the guest's next exit. */
-		do {
-			arch_irq_enable();
-			softirq_run();
-			arch_irq_disable();
-		} while (softirq_pending());
+		do
+			sched_softirqs();
+		while (softirq_pending());
 		/*
 		 * The state may have changed since the loop looked (softirqs
 		 * ran meanwhile): check it and publish running_on in one
@@ -157,11 +164,9 @@ void sched_run(void)
 
 		if (v && sched_pick(p, v))
 			sched_run_vcpu(p, v);
-		else if (softirq_pending()) {
-			arch_irq_enable();
-			softirq_run();
-			arch_irq_disable();
-		} else
+		else if (softirq_pending())
+			sched_softirqs();
+		else
 			arch_idle();
 	}
 }

@@ -15,7 +15,6 @@ struct softirq_cpu {
 };
 
 static struct softirq_cpu softirq_cpus[SOFTIRQ_MAX_CPUS];
-static softirq_fn softirq_fns[NR_SOFTIRQS];
 
 /* The only place that turns a CPU id into per-CPU state. */
 static struct softirq_cpu *softirq_this_cpu(void)
@@ -26,12 +25,6 @@ static struct softirq_cpu *softirq_this_cpu(void)
 	if (unlikely(!c->pt_list.next))
 		list_init(&c->pt_list);
 	return c;
-}
-
-void softirq_register(enum softirq_nr nr, softirq_fn fn)
-{
-	if (nr < NR_SOFTIRQS)
-		softirq_fns[nr] = fn;
 }
 
 void softirq_raise(enum softirq_nr nr)
@@ -149,14 +142,8 @@ void softirq_run(void)
 	unsigned long bits;
 
 	while ((bits = __atomic_exchange_n(&c->pending, 0, __ATOMIC_ACQ_REL))) {
-		for (unsigned int nr = 0; nr < NR_SOFTIRQS; nr++) {
-			if (!(bits & BIT(nr)))
-				continue;
-			if (nr == SOFTIRQ_PASSTHROUGH)
-				softirq_passthrough(c);
-			else if (softirq_fns[nr])
-				softirq_fns[nr]();
-		}
+		if (bits & BIT(SOFTIRQ_PASSTHROUGH))
+			softirq_passthrough(c);
 	}
 }
 

@@ -369,6 +369,17 @@ static void lrs_load(struct vcpu *d)
 	gich_write_hcr(vv->hcr);
 }
 
+/* The LRs as they should be, written to this pCPU's GICH: migrations'
+ * LRs rewritten, free ones filled, EOI maintenance asked where a newer
+ * instance waits, then loaded. v locked; its LRs read back first. */
+static void lrs_refill(struct vcpu *v)
+{
+	lrs_rewrite_migrating(v);
+	lrs_fill(v);
+	lrs_request_eoi(v);
+	lrs_load(v);
+}
+
 void vgic_flush_lrs(struct vcpu *v)
 {
 	struct vgic_deferred def;
@@ -379,10 +390,7 @@ void vgic_flush_lrs(struct vcpu *v)
 	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
 	if (v->vgic.loaded_on == me)
 		lrs_read_back(v, &def);
-	lrs_rewrite_migrating(v);
-	lrs_fill(v);
-	lrs_request_eoi(v);
-	lrs_load(v);
+	lrs_refill(v);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
 	if (def.n)
@@ -423,10 +431,7 @@ void vgic_maintenance(struct vcpu *cur)
 		return; /* synced already: HCR is 0 */
 	}
 	lrs_read_back(cur, &def);
-	lrs_rewrite_migrating(cur);
-	lrs_fill(cur);
-	lrs_request_eoi(cur);
-	lrs_load(cur);
+	lrs_refill(cur);
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);
 	if (def.n)
 		vgic_deferred_run(cur->vm, &def);

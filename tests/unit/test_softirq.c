@@ -139,29 +139,6 @@ TEST(softirq_pt_unbind_returns_eagain_until_drained)
 	EXPECT_EQ(softirq_pt_unbind(&c.pt), 0);
 }
 
-static int timer_runs;
-
-static void timer_fn(void)
-{
-	timer_runs++;
-}
-
-TEST(softirq_raise_runs_registered_handler_on_this_cpu)
-{
-	host_set_cpu(5);
-	timer_runs = 0;
-	softirq_register(SOFTIRQ_TIMER, timer_fn);
-	softirq_raise(SOFTIRQ_TIMER);
-	softirq_raise(SOFTIRQ_TIMER);
-	host_set_cpu(6);
-	softirq_run();
-	EXPECT_EQ(timer_runs, 0);
-	host_set_cpu(5);
-	softirq_run();
-	EXPECT_EQ(timer_runs, 1);
-	softirq_register(SOFTIRQ_TIMER, NULL);
-}
-
 /* ---- threads as CPUs --------------------------------------------------- */
 
 #define NR_THREADS 4
