@@ -11,6 +11,7 @@
 
 #include "arch.h"
 #include "arch_vcpu.h"
+#include "bootstats.h"
 #include "config.h"
 #include "console.h"
 #include "irq.h"
@@ -28,6 +29,47 @@
 
 static struct boot_info boot;
 static struct hv_config config;
+
+/* The boot phases' ends (include/bootstats.h); [0] is vigil's entry. */
+static struct {
+	const char *name;
+	uint64_t at;
+} boot_phases[24];
+static unsigned int nr_boot_phases;
+
+void boot_mark(const char *name)
+{
+	if (nr_boot_phases < ARRAY_SIZE(boot_phases)) {
+		boot_phases[nr_boot_phases].name = name;
+		boot_phases[nr_boot_phases].at = arch_counter();
+		nr_boot_phases++;
+	}
+}
+
+void boot_print_phases(void)
+{
+	uint64_t mhz = arch_counter_freq() / 1000000;
+	char line[320];
+	int n;
+
+	if (nr_boot_phases < 2 || !mhz)
+		return;
+	n = snprintf(line, sizeof(line), "boot phases (us):");
+	for (unsigned int i = 1; i < nr_boot_phases && n < (int)sizeof(line);
+	     i++)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s %llu",
+			      boot_phases[i].name,
+			      (unsigned long long)((boot_phases[i].at -
+						    boot_phases[i - 1].at) /
+						   mhz));
+	if (n < (int)sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n, " total %llu",
+			 (unsigned long long)((boot_phases[nr_boot_phases - 1]
+						       .at -
+					       boot_phases[0].at) /
+					      mhz));
+	pr_info("%s", line);
+}
 
 /* Stop the boot: say why on one line, then power off. */
 static void __noreturn boot_stop(const char *why)
@@ -216,6 +258,7 @@ void boot_primary(uint64_t dtb_pa)
 	char err[160];
 	int r;
 
+	boot_mark("entry");
 	console_init(platform.uart_kind, platform.uart);
 	arch_mmu_early_enable();
 	arch_cpu_set_percpu(0);
@@ -237,6 +280,7 @@ void boot_primary(uint64_t dtb_pa)
 		       (unsigned long long)dtb_pa, fdt_strerror(r));
 		boot_stop("boot needs a well-formed DTB");
 	}
+	boot_mark("dtb");
 	console_from_dtb(fdt);
 	pr_info("vigil %s on %s: EL2, DTB at 0x%llx", VIGIL_VERSION,
 		platform.name, (unsigned long long)dtb_pa);
@@ -247,14 +291,17 @@ void boot_primary(uint64_t dtb_pa)
 	boot.dtb_end = dtb_pa + fdt_totalsize(fdt);
 	initrd_from_dtb(fdt);
 	memory_from_dtb(fdt);
+	boot_mark("memory");
 	cpus_from_dtb(fdt);
 	arch_hyp_init_cpu();
 	if (irq_init(fdt))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 
+	boot_mark("gic");
 	if (config_parse(fdt, &boot, &config, err, sizeof(err)))
 		boot_stop(err);
+	boot_mark("config");
 	for (unsigned int i = 0; i < config.nr_vms; i++) {
 		const struct vm_config *vc = &config.vms[i];
 
@@ -265,11 +312,14 @@ void boot_primary(uint64_t dtb_pa)
 		if (config_check_image(vc, err, sizeof(err)))
 			boot_stop(err);
 	}
+	boot_mark("images");
 	for (unsigned int i = 0; i < config.nr_vms; i++)
 		if (vm_create(&config.vms[i], &boot, fdt, err, sizeof(err)))
 			boot_stop(err);
 
 	cpus_start();
+	boot_mark("cpus");
+	boot_print_phases();
 	pr_info("%u CPUs online, %u VM(s); starting guests", nr_pcpus, nr_vms);
 	vms_start();
 	sched_run();

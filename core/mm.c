@@ -199,15 +199,26 @@ static uint64_t region_mark(struct mm_region *r, uint64_t start, uint64_t end)
 	uint64_t rend = r->base + r->npages * PAGE_SIZE;
 	uint64_t marked = 0;
 
+	uint64_t idx, last;
+
 	start = MAX(start, r->base);
 	end = MIN(end, rend);
-	for (uint64_t pa = start; pa < end; pa += PAGE_SIZE) {
-		uint64_t idx = (pa - r->base) >> PAGE_SHIFT;
+	if (start >= end)
+		return 0;
+	idx = (start - r->base) >> PAGE_SHIFT;
+	last = (end - r->base + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	/* A bitmap word at a time where the range covers it whole: a VM's
+	 * RAM is 200,000 pages, 2.8 M instructions bit by bit (issue 16). */
+	while (idx < last) {
+		uint64_t *w = &r->bitmap[idx / BITS_PER_WORD];
+		unsigned int bit = idx % BITS_PER_WORD;
+		uint64_t n = MIN(last - idx, (uint64_t)(BITS_PER_WORD - bit));
+		uint64_t mask = (n == BITS_PER_WORD ? ~0ULL : (1ULL << n) - 1)
+				<< bit;
 
-		if (!bit_test(r->bitmap, idx)) {
-			bit_set(r->bitmap, idx);
-			marked++;
-		}
+		marked += (uint64_t)__builtin_popcountll(mask & ~*w);
+		*w |= mask;
+		idx += n;
 	}
 	return marked;
 }
@@ -385,7 +396,7 @@ static bool region_find(const struct mm_region *r, uint64_t n, uint64_t align,
 	return false;
 }
 
-uint64_t mm_alloc_pages(unsigned int n, unsigned int align_pages)
+static uint64_t alloc_pages(unsigned int n, unsigned int align_pages)
 {
 	unsigned long flags;
 	uint64_t pa = 0;
@@ -410,11 +421,22 @@ uint64_t mm_alloc_pages(unsigned int n, unsigned int align_pages)
 		pa = r->base + idx * PAGE_SIZE;
 	}
 	spin_unlock_irqrestore(&mm_lock, flags);
+	return pa;
+}
+
+uint64_t mm_alloc_pages(unsigned int n, unsigned int align_pages)
+{
+	uint64_t pa = alloc_pages(n, align_pages);
 
 	/* The pages are ours now: zero them outside the lock. */
 	if (pa)
 		memset(mm_heap_virt(pa), 0, (size_t)n * PAGE_SIZE);
 	return pa;
+}
+
+uint64_t mm_alloc_pages_unzeroed(unsigned int n, unsigned int align_pages)
+{
+	return alloc_pages(n, align_pages);
 }
 
 /* Why freeing [pa, pa + n pages) would be wrong, or NULL if it is fine. */

@@ -7,6 +7,7 @@
 #include "arch.h"
 #include "arch_image.h"
 #include "arch_vcpu.h"
+#include "bootstats.h"
 #include "config.h"
 #include "console.h"
 #include "gic.h"
@@ -140,7 +141,8 @@ static uint64_t save_copy(struct vm *vm, uint64_t ipa, uint64_t size)
 {
 	unsigned int pages =
 		(unsigned int)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
-	uint64_t pa = mm_alloc_pages(pages, 1);
+	/* Filled whole by the copy below: not zeroed first. */
+	uint64_t pa = mm_alloc_pages_unzeroed(pages, 1);
 
 	if (pa && vm_copy_from_guest(vm, mm_heap_virt(pa), ipa, size)) {
 		mm_free_pages(pa, pages);
@@ -193,6 +195,7 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 			 vc->node, r);
 		return r;
 	}
+	boot_mark("stage2");
 
 	vm->nr_vcpus = vc->nr_vcpus;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
@@ -213,14 +216,21 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	r = vm_attach_gic(vm, err, errlen);
 	if (!r)
 		r = vm_attach_devices(vm, vc, err, errlen);
-	if (!r)
+	if (!r) {
+		boot_mark("devices");
 		r = vm_place_initrd(vm, vc, bi, err, errlen);
-	if (!r)
+	}
+	if (!r) {
+		boot_mark("initrd");
 		r = vm_save_images(vm, vc, err, errlen);
-	if (!r)
+	}
+	if (!r) {
+		boot_mark("reset-copies");
 		r = guest_dtb_build(vm, host_fdt, err, errlen);
+	}
 	if (r)
 		return r;
+	boot_mark("guest-dtb");
 	vm->host_fdt = host_fdt;
 	nr_vms++;
 	pr_info("VM %u '%s': %u vCPUs, RAM 0x%llx-0x%llx, entry 0x%llx, "

@@ -35,6 +35,14 @@ void arch_cpu_relax(void);
 void arch_wmb(void);
 #endif
 
+/* A monotonic count shared by every pCPU (the generic timer's physical
+ * count) and its frequency in Hz: boot phases and the exit profile are
+ * timed with it. Inline on the target (asm/irqflags.h). */
+#ifdef VIGIL_HOST_TEST
+uint64_t arch_counter(void);
+uint64_t arch_counter_freq(void);
+#endif
+
 /* ---- boot (core/main.c) ---- */
 /* vigil's image in memory (the linker script), and where secondary CPUs
  * enter it (PSCI CPU_ON's entry address; head.S). */

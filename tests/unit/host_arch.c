@@ -90,6 +90,18 @@ void arch_cpu_relax(void)
 	__asm__ __volatile__("" ::: "memory");
 }
 
+static uint64_t host_counter;
+
+uint64_t arch_counter(void)
+{
+	return __atomic_add_fetch(&host_counter, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return 62500000;
+}
+
 void arch_wmb(void)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);

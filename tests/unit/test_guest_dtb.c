@@ -174,6 +174,78 @@ TEST(guest_dtb_drops_devices_the_vm_was_not_given)
 	EXPECT_TRUE(fdt_path_offset(g, "/intc@8000000") >= 0);
 }
 
+/* QEMU virt's order: /gpio-keys, whose gpios name the PL061, comes
+ * before the PL061 itself; devices owned as @own says. */
+static const void *host_tree_gpio_keys(void)
+{
+	void *fdt = host_dtb;
+	fdt32_t gpios[3] = {cpu_to_fdt32(0x8003), cpu_to_fdt32(3),
+			    cpu_to_fdt32(0)};
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "memory@40000000");
+	fdt_property_string(fdt, "device_type", "memory");
+	reg2(fdt, 0x40000000, 0x40000000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_begin_node(fdt, "cpu@0");
+	fdt_property_string(fdt, "device_type", "cpu");
+	fdt_property_u32(fdt, "reg", 0);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	reg2(fdt, 0x08000000, 0x10000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "gpio-keys");
+	fdt_property_string(fdt, "compatible", "gpio-keys");
+	fdt_begin_node(fdt, "poweroff");
+	fdt_property(fdt, "gpios", gpios, sizeof(gpios));
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "pl061@9030000");
+	fdt_property_string(fdt, "compatible", "arm,pl061");
+	fdt_property_u32(fdt, "phandle", 0x8003);
+	reg2(fdt, 0x09030000, 0x1000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "pl011@9000000");
+	fdt_property_string(fdt, "compatible", "arm,pl011");
+	reg2(fdt, 0x09000000, 0x1000);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+TEST(guest_dtb_drops_a_gpios_user_whose_controller_comes_after_it)
+{
+	char err[160];
+
+	ASSERT_TRUE(build_vm(host_tree_gpio_keys(), "/pl011@9000000", err,
+			     sizeof(err)) == 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl061@9030000") < 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/gpio-keys") < 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl011@9000000") >= 0);
+}
+
+TEST(guest_dtb_keeps_a_gpios_user_whose_controller_the_vm_owns)
+{
+	char err[160];
+
+	ASSERT_TRUE(build_vm(host_tree_gpio_keys(), "/pl061@9030000", err,
+			     sizeof(err)) == 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl061@9030000") >= 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/gpio-keys/poweroff") >= 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl011@9000000") < 0);
+}
+
 /* ---- devices under buses (a Raspberry Pi 4-like /soc) ---- */
 
 static void reg1(void *fdt, uint32_t base, uint32_t size)

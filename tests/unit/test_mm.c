@@ -370,3 +370,32 @@ TEST(mm_concurrent_allocations_never_share_a_page)
 		}
 	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 1 - pages);
 }
+
+TEST(mm_reserve_across_bitmap_words_counts_each_page_once)
+{
+	fake_ram_reset();
+	/* Pages 1..2 allocated; the reservation 60..200 spans three bitmap
+	 * words partly and two whole, after a reservation 62..70 inside it
+	 * and beside the allocated pages: every page is counted once. */
+	ASSERT_TRUE(mm_alloc_pages(2, 0) == PA(1));
+	ASSERT_OK(mm_reserve(PA(62), 8 * PAGE_SIZE));
+	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 1 - 2 - 8);
+	ASSERT_OK(mm_reserve(PA(60), 140 * PAGE_SIZE));
+	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 1 - 2 - 140);
+	/* The pages around it are still allocatable, the ones in it not. */
+	EXPECT_EQ(mm_alloc_pages(57, 0), PA(3));
+	EXPECT_EQ(mm_alloc_pages(1, 0), PA(200));
+}
+
+TEST(mm_unzeroed_pages_keep_what_they_held)
+{
+	uint64_t pa;
+
+	memset(fake_ram, 0xa5, sizeof(fake_ram));
+	fake_ram_reset();
+	pa = mm_alloc_pages_unzeroed(2, 0);
+	ASSERT_TRUE(pa == PA(1));
+	EXPECT_EQ(ram_at(pa)[0], 0xa5);
+	EXPECT_EQ(ram_at(pa)[2 * PAGE_SIZE - 1], 0xa5);
+	EXPECT_EQ(mm_free_count(), FAKE_RAM_PAGES - 1 - 2);
+}

@@ -39,6 +39,24 @@ static inline void arch_wmb(void)
 	__asm__ __volatile__("dsb ishst" ::: "memory");
 }
 
+/* The generic timer's physical count (CNTPCT_EL0), ordered after what
+ * came before it, and its frequency. */
+static inline uint64_t arch_counter(void)
+{
+	uint64_t c;
+
+	__asm__ __volatile__("isb\n mrs %0, cntpct_el0" : "=r"(c) : : "memory");
+	return c;
+}
+
+static inline uint64_t arch_counter_freq(void)
+{
+	uint64_t f;
+
+	__asm__ __volatile__("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
 static inline void arch_cpu_relax(void)
 {
 	__asm__ __volatile__("yield" ::: "memory");
