@@ -341,13 +341,18 @@ void vigil_print_stats(void)
 		pr_info("VM %u '%s' resets=%lu", vms[i].id, vms[i].name,
 			vms[i].resets);
 		vgic_print_stats(&vms[i]);
+		for (unsigned int c = 0; c < vms[i].nr_vcpus; c++)
+			exit_profile_print(&vms[i].vcpus[c]);
 	}
 	for (unsigned int i = 0; i < nr_pcpus; i++) {
 		struct pcpu *p = pcpu_get(i);
 
 		pr_info("stats cpu%u: exits=%llu hvc=%llu aborts_injected=%llu "
 			"undefs_injected=%llu softirq_high_water=%u",
-			i, (unsigned long long)p->exits,
+			i,
+			(unsigned long long)(p->vcpu ? exit_profile_total(
+							       p->vcpu)
+						     : 0),
 			(unsigned long long)p->hvc_calls,
 			(unsigned long long)p->aborts_injected,
 			(unsigned long long)p->undefs_injected,

@@ -14,6 +14,8 @@
  *
  * Returning to sched_run_vcpu() always leaves the LRs synced.
  */
+#include <stdio.h>
+
 #include "arch_vcpu.h"
 #include "irq.h"
 #include "percpu.h"
@@ -33,22 +35,102 @@ static void vcpu_prepare_entry(struct vcpu *v)
 	vgic_flush_lrs(v);
 }
 
+/*
+ * The per-exit profile (issue 16): an exit is counted when it happens and
+ * its time, up to the vCPU's next entry, is charged at that entry. Two
+ * counter reads and a few adds an exit: cheap enough to stay on.
+ */
+static inline void prof_exit(struct vcpu *v, unsigned int c)
+{
+	struct exit_class_stats *e = &v->prof.cls[c];
+
+	e->count++;
+	v->prof_last = e;
+	v->prof_since = arch_counter();
+}
+
+static inline void prof_entry(struct vcpu *v)
+{
+	if (v->prof_since)
+		v->prof_last->ticks += arch_counter() - v->prof_since;
+}
+
+void vcpu_run_stopped(struct vcpu *v)
+{
+	prof_entry(v);
+	v->prof_since = 0;
+}
+
+static const char *const exit_class_name[NR_EXIT_CLASSES] = {
+	[TRAP_UNKNOWN] = "undef",
+	[TRAP_WFX] = "wfx",
+	[TRAP_HVC] = "hvc",
+	[TRAP_SMC] = "smc",
+	[TRAP_SYSREG] = "sysreg",
+	[TRAP_CP15] = "cp15",
+	[TRAP_CP15_64] = "cp15_64",
+	[TRAP_DABT] = "mmio",
+	[TRAP_IABT] = "iabt",
+	[EXIT_CLASS_IRQ] = "irq",
+	[EXIT_CLASS_SERROR] = "serror",
+};
+
+uint64_t exit_profile_total(const struct vcpu *v)
+{
+	uint64_t n = 0;
+
+	for (unsigned int c = 0; c < NR_EXIT_CLASSES; c++)
+		n += v->prof.cls[c].count;
+	return n;
+}
+
+void exit_profile_print(struct vcpu *v)
+{
+	uint64_t mhz = arch_counter_freq() / 1000000;
+	char line[400];
+	int n;
+
+	if (!mhz)
+		mhz = 1;
+	n = snprintf(line, sizeof(line),
+		     "exits %s vcpu%u (count/us):", v->vm->name, v->id);
+	for (unsigned int c = 0; c < NR_EXIT_CLASSES; c++) {
+		const struct exit_class_stats *e = &v->prof.cls[c];
+
+		if (!e->count || n >= (int)sizeof(line))
+			continue;
+		n += snprintf(line + n, sizeof(line) - (size_t)n,
+			      " %s %llu/%llu", exit_class_name[c],
+			      (unsigned long long)e->count,
+			      (unsigned long long)(e->ticks / mhz));
+	}
+	pr_info("%s", line);
+}
+
 void vcpu_run(struct vcpu *v)
 {
 	enum exit_kind kind;
+	enum trap_class cls = TRAP_UNKNOWN;
 
 	vcpu_prepare_entry(v);
 	for (;;) {
+		prof_entry(v);
 		kind = arch_guest_enter(&v->arch);
-		this_cpu()->exits++;
 		if (kind == EXIT_IRQ) {
+			prof_exit(v, EXIT_CLASS_IRQ);
 			irq_handle_all(v);
 			if (!sched_may_reenter(v))
 				break;
 			vcpu_prepare_entry(v);
 			continue;
 		}
-		if (kind != EXIT_TRAP || !trap_handle(v, true))
+		if (kind != EXIT_TRAP) {
+			prof_exit(v, EXIT_CLASS_SERROR);
+			break;
+		}
+		cls = arch_trap_class(v);
+		prof_exit(v, cls);
+		if (!trap_handle(v, cls, true))
 			break;
 		/* Handled with the LRs still loaded: straight back in,
 		 * unless something needs sched_run_vcpu()'s round. The
@@ -63,7 +145,7 @@ void vcpu_run(struct vcpu *v)
 	/* Read the LRs back: the vCPU leaves guest mode for the round. */
 	vgic_sync_lrs(v);
 	if (kind == EXIT_TRAP) {
-		trap_handle(v, false);
+		trap_handle(v, cls, false);
 	} else if (kind == EXIT_SERROR) {
 		pr_warn("SError from VM '%s' vCPU %u", v->vm->name, v->id);
 		arch_inject_serror(v);

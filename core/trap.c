@@ -62,9 +62,9 @@ static __noinline void trap_handle_synced(struct vcpu *v)
 	}
 }
 
-bool trap_handle(struct vcpu *v, bool lrs_loaded)
+bool trap_handle(struct vcpu *v, enum trap_class cls, bool lrs_loaded)
 {
-	switch (arch_trap_class(v)) {
+	switch (cls) {
 	case TRAP_HVC:
 		/* The return address is already past the HVC. */
 		return hvcall_handle(v, lrs_loaded);

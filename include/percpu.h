@@ -20,7 +20,7 @@ struct pcpu {
 	bool online;
 	struct vcpu *vcpu;   /* vCPU pinned here (1:1 placement), or NULL */
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
-	uint64_t exits, hvc_calls, aborts_injected, undefs_injected;
+	uint64_t hvc_calls, aborts_injected, undefs_injected;
 	uint64_t irqs_timer, irqs_maint, irqs_kick, timer_retracts;
 };
 

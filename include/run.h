@@ -12,4 +12,8 @@ struct vcpu;
  */
 void vcpu_run(struct vcpu *v);
 
+/* @v stopped running on this pCPU (blocked, offline): its last exit's
+ * handling is charged to the exit profile now, so the wait is not. */
+void vcpu_run_stopped(struct vcpu *v);
+
 #endif

@@ -67,6 +67,27 @@ struct trap_info {
 } __attribute__((aligned(16)));
 
 /*
+ * What the per-exit profile counts an exit as (core/run.c): a trap by its
+ * class (the values of enum trap_class, so no table lies between), then
+ * the other exit kinds.
+ */
+#define EXIT_CLASS_IRQ (TRAP_IABT + 1)
+#define EXIT_CLASS_SERROR (TRAP_IABT + 2) /* and FIQ */
+#define NR_EXIT_CLASSES (TRAP_IABT + 3)
+
+/* Each vCPU's exits by class, and the counter ticks from each exit to the
+ * vCPU's next entry (all the hypervisor's work for it). */
+struct exit_profile {
+	struct exit_class_stats {
+		uint64_t count, ticks;
+	} cls[NR_EXIT_CLASSES];
+};
+
+/* Print @v's profile (one line); all its exits. */
+void exit_profile_print(struct vcpu *v);
+uint64_t exit_profile_total(const struct vcpu *v);
+
+/*
  * Handle the trap that ended @v's last run (core/trap.c). With
  * @lrs_loaded the vCPU's list registers are still in this pCPU's GICH and
  * IRQs are masked (the run loop's fast re-entry): only what reads and
@@ -74,7 +95,7 @@ struct trap_info {
  * an MMIO access its region may serve then); false, with nothing done,
  * for anything else. Without it every trap is handled: true.
  */
-bool trap_handle(struct vcpu *v, bool lrs_loaded);
+bool trap_handle(struct vcpu *v, enum trap_class cls, bool lrs_loaded);
 
 /*
  * Emulate the guest load or store that a stage-2 data abort at @ipa

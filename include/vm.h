@@ -13,6 +13,7 @@
 #include "spinlock.h"
 #include "asm/vcpu.h"
 #include "asm/vm_arch.h"
+#include "trap.h"
 #include "vgic.h"
 
 struct mmio_bus;
@@ -49,6 +50,12 @@ struct vcpu {
 	/* pCPU currently executing the vCPU, -1 when it is not in guest mode */
 	int running_on;
 	struct vgic_vcpu vgic;
+	/* The run loop's profile of this vCPU's exits (core/run.c): written
+	 * only by its pCPU, read at power-off. prof_since: the counter at the
+	 * last exit, charged to prof_last at the next entry (0: none). */
+	struct exit_profile prof;
+	uint64_t prof_since;
+	struct exit_class_stats *prof_last;
 	struct vcpu_arch arch;
 };
 

@@ -146,6 +146,7 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		vcpu_run(v);
 		WRITE_ONCE(v->running_on, -1);
 	}
+	vcpu_run_stopped(v);
 	if (READ_ONCE(v->state) == VCPU_OFFLINE) {
 		/* Save and stop its EL1 state (the virtual timer above all);
 		 * CPU_ON loads a fresh one. */

@@ -7,6 +7,8 @@ its console. Guest lines look like `<vm>| vcpu 1 up mpidr=0x80000001`.
 """
 from dataclasses import dataclass
 
+import re
+
 import pytest
 
 import vigil_qemu
@@ -139,3 +141,39 @@ def test_system_off_ends_qemu_with_status_0(hello):
     assert run.matching(r"\| hello: done\s*$"), run.describe()
     assert not run.timed_out and not run.panicked, run.describe()
     assert run.exitstatus == 0, run.describe()
+
+
+def test_boot_phases_are_reported_once(hello):
+    """The start-up breakdown (issue 16): one line, the phases in boot
+    order, and a total that is the sum of the phases (each rounded down)."""
+    _, run = hello
+    lines = run.matching(r"vigil: boot phases \(us\):")
+    assert len(lines) == 1, run.describe()
+    fields = lines[0].string.split("(us):")[1].split()
+    pairs = dict(zip(fields[::2], map(int, fields[1::2])))
+    names = fields[::2]
+    assert names[:4] == ["dtb", "memory", "gic", "config"], lines[0].string
+    assert names[-2:] == ["cpus", "total"], lines[0].string
+    phases = sum(v for k, v in pairs.items() if k != "total")
+    assert phases <= pairs["total"] <= phases + len(pairs), lines[0].string
+
+
+def test_exit_profile_counts_every_exit_of_each_vcpu(hello):
+    """The per-exit profile (issue 16): one line per vCPU, whose counts add
+    up to that pCPU's exits; the hello guest's two faulting accesses are
+    the only MMIO exits of vCPU 0, and every vCPU made hypercalls."""
+    cfg, run = hello
+    name = cfg.label or "vm0"
+    exits = {int(c): int(n) for c, n in
+             (m.groups() for m in
+              run.matching(r"vigil: stats cpu(\d+): exits=(\d+)"))}
+    for vcpu in range(cfg.vcpus):
+        line = run.matching(rf"vigil: exits {name} vcpu{vcpu} \(count/us\):")
+        assert len(line) == 1, run.describe()
+        text = line[0].string
+        counts = {k: int(v.split("/")[0]) for k, v in
+                  re.findall(r" (\w+) (\d+/\d+)", text)}
+        assert sum(counts.values()) == exits[vcpu], text
+        assert counts.get("hvc", 0) >= 2, text
+        if vcpu == 0:
+            assert counts.get("mmio") == 2, text

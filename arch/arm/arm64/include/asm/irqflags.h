@@ -39,13 +39,14 @@ static inline void arch_wmb(void)
 	__asm__ __volatile__("dsb ishst" ::: "memory");
 }
 
-/* The generic timer's physical count (CNTPCT_EL0), ordered after what
- * came before it, and its frequency. */
+/* The generic timer's physical count (CNTPCT_EL0) and its frequency. No
+ * ISB: the read may run a few instructions early, which the boot phases
+ * and the exit profile, its users, can take. */
 static inline uint64_t arch_counter(void)
 {
 	uint64_t c;
 
-	__asm__ __volatile__("isb\n mrs %0, cntpct_el0" : "=r"(c) : : "memory");
+	__asm__ __volatile__("mrs %0, cntpct_el0" : "=r"(c) : : "memory");
 	return c;
 }
 
