@@ -78,6 +78,7 @@ MEASURES = [
     ("spi_latency", "insns", "passthrough SPI: doorbell to vector"),
     ("storm", "irqs_per_1e9_insns", "storm: IRQs per 1e9 instructions"),
     ("linux_boot", "insns", "Linux: instructions to the prompt"),
+    ("vigil_start", "insns", "vigil start-up: entry to the guests"),
 ]
 
 RESULT = re.compile(r"bench: result (\w+) (?:n=(\d+) min=(\d+) median=(\d+) "
@@ -248,6 +249,8 @@ def linux_rows(measure):
         for env in ("native", "vigil"):
             if f"{env}_icount_insns" in nums:
                 rows[env] = nums[f"{env}_icount_insns"]
+        if "vigil_start_insns" in nums:
+            rows["vigil_start"] = nums["vigil_start_insns"]
     return rows
 
 
@@ -325,6 +328,15 @@ def main():
             results.setdefault(env, {})["linux_boot"] = {
                 "n": 1, "min": linux[env], "median": linux[env],
                 "max": linux[env], "unit": "insns"}
+    if "vigil_start" in linux:
+        results.setdefault("vigil", {})["vigil_start"] = {
+            "n": 1, "min": linux["vigil_start"],
+            "median": linux["vigil_start"], "max": linux["vigil_start"],
+            "unit": "insns"}
+    results.setdefault("native", {})["vigil_start"] = {
+        "na": "no hypervisor natively"}
+    results.setdefault("xen", {})["vigil_start"] = {
+        "na": "not measured for Xen"}
     results.setdefault("xen", {})["linux_boot"] = {
         "na": "not attempted (a domU would lack the virtio devices)"}
 
@@ -406,7 +418,7 @@ def plot(out, results):
         return
     panels = [("latency (instructions, log; lower is better)",
                [m for m, u, _ in MEASURES
-                if u == "insns" and m != "linux_boot"]),
+                if u == "insns" and m not in ("linux_boot", "vigil_start")]),
               ("storm: IRQs per 1e9 insns (higher better)",
                ["storm"]),
               ("Linux: insns to the prompt", ["linux_boot"])]
