@@ -185,7 +185,10 @@ static bool vgic_irq_wants_lr(struct vm *vm, struct vgic_irq *irq)
 		return false;
 	if (!(ctlr & ((irq->flags & VGIC_IRQ_GROUP1) ? BIT(1) : BIT(0))))
 		return false;
-	if (vgic_is_spi(irq) && !irq->targets)
+	/* GICv2 §4.3.12: an SPI with no target is forwarded to no CPU
+	 * interface, except in a uniprocessor GIC (a 1-vCPU VM), where
+	 * ITARGETSR is RAZ/WI and every SPI goes to the one interface. */
+	if (vgic_is_spi(irq) && !irq->targets && vm->nr_vcpus > 1)
 		return false;
 	if (vgic_is_sgi(irq))
 		return (irq->sgi_src_pending & ~irq->sgi_src_in_lr) != 0 &&

@@ -307,6 +307,16 @@ void gic_irq_set_config(unsigned int irq, bool edge)
 	gm_pirqs[irq].edge = edge;
 }
 
+bool gic_irq_is_pending(unsigned int irq)
+{
+	return gm_pirqs[irq].pending || gm_pirqs[irq].line;
+}
+
+void gic_irq_clear_pending(unsigned int irq)
+{
+	gm_pirqs[irq].pending = false;
+}
+
 static unsigned int sgis_sent[GM_MAX_CPUS];
 
 void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
@@ -353,6 +363,15 @@ void gm_phys_assert(unsigned int pirq)
 {
 	gm_pirqs[pirq].pending = true;
 	gm_pirqs[pirq].latched_to = gm_pirqs[pirq].target;
+}
+
+void gm_phys_set_line(unsigned int pirq, bool high)
+{
+	gm_pirqs[pirq].line = high;
+	if (high && !gm_pirqs[pirq].edge)
+		gm_phys_assert(pirq);
+	else if (!high && !gm_pirqs[pirq].edge)
+		gm_pirqs[pirq].pending = false;
 }
 
 bool gm_phys_ack(unsigned int cpu, unsigned int pirq)

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv2 behaviours a guest written against the specification relies on
+ * (issue 15): a uniprocessor vGIC for a 1-vCPU VM (§4.3.12), the pending
+ * state of a disabled level interrupt whose line is high (§3.2.1, §4.3.7),
+ * Group 0 interrupts not starved by list registers full of a group the
+ * vCPU interface has disabled.
+ */
+#include "gich.h"
+#include "gich_model.h"
+#include "host_arch.h"
+#include "percpu.h"
+#include "test.h"
+#include "vgic.h"
+#include "vm.h"
+
+/* The passthrough table is global: these tests bind physical SPIs no
+ * other test file leaves bound (90, 91). */
+static struct vm vm;
+
+static bool queued_on(struct vcpu *v, unsigned int intid)
+{
+	struct vgic_irq *irq = vgic_get_irq(v->vm, v, intid);
+
+	return irq->owner == v && !list_unlinked(&irq->lr_pending);
+}
+
+/* ---- a 1-vCPU VM is a uniprocessor GIC ----------------------------------- */
+
+TEST(uniprocessor_vgic_delivers_an_spi_whose_target_was_never_written)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_wr(v, GICD_ISENABLER + 4, 4, 1u << 2); /* SPI 34, no ITARGETSR */
+	ASSERT_EQ(vgic_inject(v, 34), 0);
+	EXPECT_TRUE(queued_on(v, 34));
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 34);
+	gm_exit(v);
+}
+
+TEST(uniprocessor_vgic_itargetsr_is_raz_wi_and_typer_says_one_cpu)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	EXPECT_EQ(gm_rd(v, GICD_TYPER, 4) & GICD_TYPER_CPUS_MASK, 0);
+	EXPECT_EQ(gm_rd(v, GICD_ITARGETSR, 4), 0);	/* SGIs */
+	EXPECT_EQ(gm_rd(v, GICD_ITARGETSR + 28, 4), 0); /* PPIs */
+	gm_wr(v, GICD_ITARGETSR + 32, 4, 0x01010101);
+	gm_wr(v, GICD_ITARGETSR + 36, 1, 0x01);
+	EXPECT_EQ(gm_rd(v, GICD_ITARGETSR + 32, 4), 0);
+	EXPECT_EQ(gm_rd(v, GICD_ITARGETSR + 36, 1), 0);
+}
+
+TEST(multiprocessor_vgic_keeps_an_spi_without_target_undelivered)
+{
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_wr(&vm.vcpus[0], GICD_CTLR, 4, 1);
+	gm_wr(&vm.vcpus[0], GICD_ISENABLER + 4, 4, 1u << 2);
+	ASSERT_EQ(vgic_inject(&vm.vcpus[0], 34), 0);
+	EXPECT_FALSE(queued_on(&vm.vcpus[0], 34));
+	EXPECT_FALSE(queued_on(&vm.vcpus[1], 34));
+	EXPECT_EQ(gm_rd(&vm.vcpus[0], GICD_ISPENDR + 4, 4), 1u << 2);
+	EXPECT_EQ(gm_rd(&vm.vcpus[0], GICD_ITARGETSR + 32, 4), 0);
+}
+
+/* ---- pending while disabled ---------------------------------------------- */
+
+TEST(disabled_timer_ppi_reads_pending_while_its_timer_line_is_high)
+{
+	struct vcpu *v = &vm.vcpus[1];
+	static const unsigned int ppis[] = {27, 30};
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	for (unsigned int i = 0; i < 2; i++) {
+		unsigned int ppi = ppis[i];
+
+		host_set_cpu(1);
+		this_cpu()->loaded = v; /* v's EL1 timers are live here */
+		host_set_timer_line(ppi, true);
+		EXPECT_EQ(gm_rd(v, GICD_ISENABLER, 4) & (1u << ppi), 0);
+		EXPECT_EQ(gm_rd(v, GICD_ISPENDR, 4), 1u << ppi);
+		EXPECT_EQ(gm_rd(v, GICD_ICPENDR, 4), 1u << ppi);
+		/* Another vCPU's timer is not v's: its line is not read. */
+		EXPECT_EQ(gm_rd(&vm.vcpus[0], GICD_ISPENDR, 4), 0);
+		host_set_timer_line(ppi, false);
+		EXPECT_EQ(gm_rd(v, GICD_ISPENDR, 4), 0);
+		this_cpu()->loaded = NULL;
+		host_set_cpu(0);
+	}
+}
+
+TEST(disabled_level_passthrough_spi_reads_pending_while_its_line_is_high)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	ASSERT_EQ(vgic_pt_bind(&vm, 40, 90), 0);
+	EXPECT_FALSE(gm_pirqs[90].enabled);
+	gm_phys_set_line(90, true);
+	EXPECT_EQ(gm_rd(v, GICD_ISPENDR + 4, 4), 1u << 8);
+	/* ICPENDR cannot clear a level IRQ whose line is still high. */
+	gm_wr(v, GICD_ICPENDR + 4, 4, 1u << 8);
+	EXPECT_EQ(gm_rd(v, GICD_ISPENDR + 4, 4), 1u << 8);
+	gm_phys_set_line(90, false);
+	EXPECT_EQ(gm_rd(v, GICD_ISPENDR + 4, 4), 0);
+	EXPECT_FALSE(queued_on(v, 40));
+	EXPECT_EQ(vgic_pt_unbind(&vm, 40), 0);
+}
+
+TEST(icpendr_clears_the_physical_latch_of_a_disabled_edge_passthrough_spi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_wr(v, GICD_ICFGR + 8, 4, 2u << 16); /* SPI 40 edge */
+	ASSERT_EQ(vgic_pt_bind(&vm, 40, 91), 0);
+	EXPECT_TRUE(gm_pirqs[91].edge);
+	gm_phys_assert(91);
+	EXPECT_EQ(gm_rd(v, GICD_ISPENDR + 4, 4), 1u << 8);
+	gm_wr(v, GICD_ICPENDR + 4, 4, 1u << 8);
+	EXPECT_FALSE(gm_pirqs[91].pending);
+	EXPECT_EQ(gm_rd(v, GICD_ISPENDR + 4, 4), 0);
+	/* Enabling it now delivers nothing: the instance was cancelled. */
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_wr(v, GICD_ISENABLER + 4, 4, 1u << 8);
+	EXPECT_FALSE(gm_phys_ack(0, 91));
+	EXPECT_EQ(vgic_pt_unbind(&vm, 40), 0);
+}
