@@ -192,18 +192,18 @@ static void check_uniprocessor(void)
 	uint32_t t0 = gicd_read(GICD_ITARGETSR), t8, n;
 
 	irq_unmask();
-	gicd_write8(GICD_ITARGETSR + SPI_A, 0x01);
-	t8 = gicd_read(GICD_ITARGETSR + SPI_A / 4 * 4);
 	irq_set_handler(SPI_A, count_irq);
 	gic_irq_set_priority(SPI_A, 0x80);
 	gic_irq_set_edge(SPI_A, true);
 	gic_irq_enable(SPI_A);
 	gicd_set(GICD_ISPENDR, SPI_A);
-	n = wait_rx(SPI_A, 1, 200);
+	wait_rx(SPI_A, 1, 200);
 	delay_ms(QUIET_MS);
 	n = rx_total(SPI_A);
 	irq_mask();
 	spi_quiesce(SPI_A);
+	gicd_write8(GICD_ITARGETSR + SPI_A, 0x01);
+	t8 = gicd_read(GICD_ITARGETSR + SPI_A / 4 * 4);
 	check(t0 == 0 && t8 == 0, "itargetsr_raz_wi_uniprocessor",
 	      "itargetsr0=0x%x itargetsr%u=0x%x", t0, SPI_A / 4, t8);
 	check(n == 1, "uniprocessor_spi_no_target", "delivered=%u", n);
@@ -634,19 +634,23 @@ static void check_cpu_on_race(void)
  */
 static void check_cpu_suspend(void)
 {
-	int reserved = (int)hvc_call(PSCI_FN64(1), 1U << 30, 0, 0);
-	int level3 = (int)hvc_call(PSCI_FN64(1), 3U << 24, 0, 0);
-	int standby, powerdown;
+	int reserved, level3, standby, powerdown;
 	uint64_t t0;
 	unsigned int before;
 
+	/* A timer wakes an implementation that suspends anyway. */
+	irq_set_handler(PPI_VTIMER, timer_irq);
+	gic_irq_enable(PPI_VTIMER);
+	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) + timer_us(1000));
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
+	reserved = (int)hvc_call(PSCI_FN64(1), 1U << 30, 0, 0);
+	level3 = (int)hvc_call(PSCI_FN64(1), 3U << 24, 0, 0);
+	timer_set_ctl(TIMER_VIRT, 0);
 	check(reserved == PSCI_INVALID_PARAMETERS &&
 		      level3 == PSCI_INVALID_PARAMETERS,
 	      "cpu_suspend_invalid", "reserved-bit=%d level3=%d", reserved,
 	      level3);
 
-	irq_set_handler(PPI_VTIMER, timer_irq);
-	gic_irq_enable(PPI_VTIMER);
 	before = rx_total(PPI_VTIMER);
 	t0 = timer_count(TIMER_VIRT);
 	timer_set_cval(TIMER_VIRT, t0 + timer_us(2000));
