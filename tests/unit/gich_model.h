@@ -52,6 +52,10 @@ extern struct gm_cpu gm_cpus[GM_MAX_CPUS];
  * and the running priority comes from GICH_APR (set on acknowledge, lowest
  * bit cleared on EOI). gm_reset() turns it off. */
 extern bool gm_qemu_lr_lookup;
+/* The guest's acknowledge honours GICV_CTLR's group enables (vmcr): an LR
+ * of a disabled group is not signalled. Off after gm_reset(), where the
+ * tests leave vmcr 0. */
+extern bool gm_vmcr_groups;
 extern struct gm_pirq gm_pirqs[GM_NR_PIRQS];
 
 /* Reset every model; each pCPU gets @nr_lrs list registers. */

@@ -130,3 +130,56 @@ TEST(icpendr_clears_the_physical_latch_of_a_disabled_edge_passthrough_spi)
 	EXPECT_FALSE(gm_phys_ack(0, 91));
 	EXPECT_EQ(vgic_pt_unbind(&vm, 40), 0);
 }
+
+/* ---- Group 0 behind LRs full of a disabled Group 1 ----------------------- */
+
+/* 1 vCPU, 4 LRs: SPIs 32..37 Group 1 at priority 0x40, SPI 40 Group 0 at
+ * 0x80, GICD_CTLR and GICV_CTLR enabling both groups. */
+static void groups_setup(struct vcpu *v)
+{
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_vmcr_groups = true;
+	gm_wr(v, GICD_CTLR, 4, 3);
+	for (unsigned int i = 32; i < 38; i++)
+		gm_irq_setup(v, i, 0x40, 1, true);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	gm_wr(v, GICD_IGROUPR + 4, 4, 0x3f);
+	gm_cpus[0].vmcr = GICH_VMCR_GRP0EN | GICH_VMCR_GRP1EN;
+	for (unsigned int i = 32; i < 38; i++)
+		ASSERT_EQ(vgic_inject(v, i), 0);
+}
+
+TEST(group0_irq_evicts_lrs_of_a_group_the_guest_disabled)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	groups_setup(v);
+	gm_enter(v);
+	EXPECT_EQ(gm_valid_lrs(0), 4);
+	gm_cpus[0].vmcr = GICH_VMCR_GRP0EN; /* GICV_CTLR.EnableGrp1 = 0 */
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	gm_exit(v);
+	gm_enter(v);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_exit(v);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+TEST(disabling_a_group_in_gicv_ctlr_raises_maintenance_and_refills)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	groups_setup(v);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	gm_enter(v);
+	/* Both groups on: the four LRs hold the higher-priority Group 1. */
+	EXPECT_EQ(gm_valid_lrs(0), 4);
+	EXPECT_FALSE(gm_maint_asserted(0));
+	gm_cpus[0].vmcr = GICH_VMCR_GRP0EN; /* no trap */
+	EXPECT_TRUE(gm_maint_asserted(0));
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_FALSE(gm_maint_asserted(0)); /* fires once */
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_exit(v);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}

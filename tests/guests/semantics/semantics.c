@@ -254,8 +254,8 @@ static void check_ctlr_disabled(void)
 	irq_mask();
 	spi_quiesce(SPI_A);
 	check(n0 == 0 && p0 && n1 == 1 && !p1, "gicd_ctlr_disabled_latches",
-	      "while-disabled=%u pending=%u after-enable=%u pending=%u", n0,
-	      p0, n1, p1);
+	      "while-disabled=%u pending=%u after-enable=%u pending=%u", n0, p0,
+	      n1, p1);
 }
 
 /* §4.3.15: TargetListFilter 0 with an empty list sends nothing; 1 with no
@@ -281,8 +281,8 @@ static void check_sgir_filters(void)
 	irq_mask();
 	check(empty == 0 && others == nr_vcpus - 1 && self == 1 &&
 		      rx_total(SGI_T) == nr_vcpus,
-	      "sgir_filters", "empty-list=%u others=%u self=%u total=%u",
-	      empty, others, self, rx_total(SGI_T));
+	      "sgir_filters", "empty-list=%u others=%u self=%u total=%u", empty,
+	      others, self, rx_total(SGI_T));
 }
 
 /*
@@ -405,6 +405,65 @@ static void check_rtc(void)
 	gic_irq_disable(RTC_INTID);
 }
 
+/* Group 1 SPIs for check_group0_behind_group1(): no device's under vigil
+ * (virtio is 48..79) nor natively. */
+#define GRP1_FIRST 100
+#define GRP1_N 8
+static volatile uint32_t grp1_rx;
+
+static void grp1_irq(unsigned int intid, unsigned int src)
+{
+	(void)intid;
+	(void)src;
+	grp1_rx++;
+}
+
+/*
+ * Group 1 interrupts of higher priority than a Group 0 one, pending and
+ * more of them than a CPU interface has list registers, then Group 1
+ * disabled in GICC_CTLR: the Group 0 interrupt is still delivered
+ * (§3.1.4: only enabled groups are signalled; §4.4.1), and no Group 1.
+ */
+static void check_group0_behind_group1(void)
+{
+	uint32_t g0, g1;
+	unsigned int i;
+
+	gicd_write(GICD_CTLR, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+	gicc_write(GICC_CTLR, GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1);
+	for (i = GRP1_FIRST; i < GRP1_FIRST + GRP1_N; i++) {
+		irq_set_handler(i, grp1_irq);
+		spi_setup(i, true, cpu_mask[0]);
+		gic_irq_set_priority(i, 0x40);
+		/* IGROUPR is read-write, not write-1-to-set. */
+		gicd_write(GICD_WORD(GICD_IGROUPR, i, 1),
+			   gicd_read(GICD_WORD(GICD_IGROUPR, i, 1)) |
+				   gicd_bit(i));
+		gic_irq_enable(i);
+		gicd_set(GICD_ISPENDR, i);
+	}
+	gicc_write(GICC_CTLR, GICC_CTLR_ENABLE_GRP0);
+	spi_setup(SPI_A, true, cpu_mask[0]);
+	g0 = rx_total(SPI_A);
+	gic_irq_enable(SPI_A);
+	gicd_set(GICD_ISPENDR, SPI_A);
+	irq_unmask();
+	wait_rx(SPI_A, g0 + 1, 300);
+	delay_ms(QUIET_MS);
+	irq_mask();
+	g0 = rx_total(SPI_A) - g0;
+	g1 = grp1_rx;
+	for (i = GRP1_FIRST; i < GRP1_FIRST + GRP1_N; i++) {
+		spi_quiesce(i);
+		gicd_write(GICD_WORD(GICD_IGROUPR, i, 1), 0);
+	}
+	spi_quiesce(SPI_A);
+	gic_cpu_init(false);
+	gic_dist_enable();
+	check(g0 == 1 && g1 == 0, "group0_behind_group1", "group0=%u group1=%u",
+	      g0, g1);
+}
+
 /* ---- PSCI ------------------------------------------------------------------ */
 
 static void check_psci_version(void)
@@ -424,9 +483,9 @@ static void check_psci_version(void)
 static void check_psci_features(void)
 {
 	static const uint32_t mandatory[] = {
-		PSCI_FN(0),  PSCI_FN(1), PSCI_FN64(1), PSCI_FN(2), PSCI_FN(3),
-		PSCI_FN64(3), PSCI_FN(4), PSCI_FN64(4), PSCI_FN(8),
-		PSCI_FN(9),  PSCI_FN(10),
+		PSCI_FN(0), PSCI_FN(1),	  PSCI_FN64(1), PSCI_FN(2),
+		PSCI_FN(3), PSCI_FN64(3), PSCI_FN(4),	PSCI_FN64(4),
+		PSCI_FN(8), PSCI_FN(9),	  PSCI_FN(10),
 	};
 	unsigned int bad_mand = 0, unsup = 0, bad_unsup = 0, sup = 0;
 	uint32_t first_bad = 0;
@@ -564,8 +623,7 @@ static void check_cpu_on_race(void)
 		 * released and must be off before the next round. */
 		WRITE_ONCE(race_release, r - 1);
 		if (!wait_off(1, 2000)) {
-			gprintf("TIMEOUT: race target not off, round %u\n",
-				r);
+			gprintf("TIMEOUT: race target not off, round %u\n", r);
 			break;
 		}
 		dsb_sy();
@@ -618,8 +676,7 @@ static void check_cpu_on_race(void)
 		check(rounds_ok == RACE_ROUNDS, "cpu_on_race",
 		      "rounds=%u ok=%u success=%u already_on=%u "
 		      "on_pending=%u other=%u",
-		      RACE_ROUNDS, rounds_ok, success, already, pending,
-		      other);
+		      RACE_ROUNDS, rounds_ok, success, already, pending, other);
 	check(twice_bad == 0 && aff_bad == 0 && r == RACE_ROUNDS + 1,
 	      "cpu_on_twice",
 	      "rounds=%u second-call-bad=%u (%d) affinity-bad=%u (%d)", r - 1,
@@ -672,8 +729,7 @@ static void check_cpu_suspend(void)
 	wait_rx(PPI_VTIMER, before + 1, 200);
 	irq_mask();
 	gic_irq_disable(PPI_VTIMER);
-	check(powerdown == PSCI_SUCCESS &&
-		      rx_total(PPI_VTIMER) == before + 1,
+	check(powerdown == PSCI_SUCCESS && rx_total(PPI_VTIMER) == before + 1,
 	      "cpu_suspend_powerdown", "ret=%d ticks=%u", powerdown,
 	      rx_total(PPI_VTIMER) - before);
 }
@@ -689,8 +745,7 @@ static void check_system_reset2(void)
 	int want = f == PSCI_SUCCESS ? PSCI_INVALID_PARAMETERS
 				     : PSCI_NOT_SUPPORTED;
 
-	check(arch1 == want && vendor == want &&
-		      (f == PSCI_SUCCESS || !vigil),
+	check(arch1 == want && vendor == want && (f == PSCI_SUCCESS || !vigil),
 	      "system_reset2_types", "features=%d arch-type1=%d vendor=%d", f,
 	      arch1, vendor);
 }
@@ -734,6 +789,7 @@ int main(uint64_t dtb)
 	check_timer_pending_disabled(TIMER_VIRT, "vtimer_pending_disabled");
 	check_timer_pending_disabled(TIMER_PHYS, "ptimer_pending_disabled");
 	check_rtc();
+	check_group0_behind_group1();
 	check_affinity_info(true);
 	stop_all();
 
