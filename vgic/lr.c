@@ -197,21 +197,6 @@ static void lr_evict(struct vcpu *d, unsigned int n)
 	vgic_stat_inc(&d->vm->vgic.stats.lr_evictions);
 }
 
-/*
- * Whether the guest can take @irq: its group is enabled in GICV_CTLR as
- * last read back (GICH_VMCR). While the guest has neither group enabled,
- * every IRQ counts (it takes none yet; LRs are filled by priority and a
- * group enable raises a maintenance IRQ, lrs_group_watch()).
- */
-static bool lr_takeable(struct vgic_vcpu *vv, const struct vgic_irq *irq)
-{
-	uint32_t en = vv->vmcr & (GICH_VMCR_GRP0EN | GICH_VMCR_GRP1EN);
-
-	return !en ||
-	       (en & ((irq->flags & VGIC_IRQ_GROUP1) ? GICH_VMCR_GRP1EN
-						     : GICH_VMCR_GRP0EN));
-}
-
 /* The pending-only, non-migrating LR of lowest priority below @prio. */
 static int lr_evict_candidate(struct vgic_vcpu *vv, uint8_t prio)
 {
@@ -277,7 +262,7 @@ static void lrs_fill(struct vcpu *d)
 
 		if ((vv->lr[n] & GICH_LR_STATE_MASK) == GICH_LR_PENDING &&
 		    !(vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING) &&
-		    !lr_takeable(vv, vv->lr_irq[n]))
+		    !vgic_irq_takeable(vv, vv->lr_irq[n]))
 			lr_evict(d, n);
 	}
 	pos = vv->lr_pending.next;
@@ -286,7 +271,7 @@ static void lrs_fill(struct vcpu *d)
 			list_entry(pos, struct vgic_irq, lr_pending);
 		int n;
 
-		if (!lr_takeable(vv, irq)) {
+		if (!vgic_irq_takeable(vv, irq)) {
 			pos = pos->next;
 			continue;
 		}

@@ -183,3 +183,21 @@ TEST(disabling_a_group_in_gicv_ctlr_raises_maintenance_and_refills)
 	gm_exit(v);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
 }
+
+TEST(irq_of_a_group_disabled_in_gicv_ctlr_does_not_end_a_wfi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_wr(v, GICD_CTLR, 4, 3);
+	gm_irq_setup(v, 32, 0x40, 1, true);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	gm_wr(v, GICD_IGROUPR + 4, 4, 1); /* SPI 32: Group 1 */
+	gm_enter(v);
+	gm_cpus[0].vmcr = GICH_VMCR_GRP0EN;
+	gm_exit(v); /* the WFI trap: VMCR read back */
+	ASSERT_EQ(vgic_inject(v, 32), 0);
+	EXPECT_FALSE(vgic_vcpu_has_pending(v));
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_TRUE(vgic_vcpu_has_pending(v));
+}
