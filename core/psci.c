@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PSCI 1.0 for guests (ARM DEN 0022D), answered by vigil through HVC or a
+ * PSCI 1.1 for guests (ARM DEN 0022D), answered by vigil through HVC or a
  * trapped SMC. vCPU power state lives in struct vcpu under power_lock.
+ *
+ * Where PSCI leaves a choice, vigil answers as KVM and Xen do, the
+ * hypervisors guests meet most (docs/vgic.md, "PSCI choices"): a vCPU
+ * counts as on from the moment a CPU_ON for it is accepted, so a second
+ * CPU_ON gets ALREADY_ON (not ON_PENDING) and AFFINITY_INFO says ON.
  */
 #include "arch_vcpu.h"
 #include "hvcall.h"
@@ -29,9 +34,9 @@ int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
 	if (!vm_ipa_is_ram(t->vm, entry, 4) || (entry & 3))
 		return PSCI_INVALID_ADDRESS;
 	flags = spin_lock_irqsave(&t->power_lock);
-	if (t->on_pending)
-		ret = PSCI_ON_PENDING;
-	else if (t->state != VCPU_OFFLINE)
+	/* on_pending implies state != OFFLINE: ALREADY_ON, not ON_PENDING,
+	 * which PSCI permits but guests written for KVM do not expect. */
+	if (t->state != VCPU_OFFLINE)
 		ret = PSCI_ALREADY_ON;
 	else {
 		t->on_pending = true;
@@ -64,19 +69,69 @@ static int64_t psci_cpu_off(struct vcpu *v)
 	return PSCI_SUCCESS; /* not seen by the guest: the vCPU is off */
 }
 
+/*
+ * PSCI 1.1 §5.1.5: ON if any vCPU whose MPIDR matches @mpidr in the
+ * affinity levels >= @level is on (accepted CPU_ON included), else OFF;
+ * INVALID_PARAMETERS for a level above 3 (above 2 for an SMC32 call, which
+ * has no Aff3), bits set outside the affinity fields or no such vCPU.
+ */
 static int64_t psci_affinity_info(struct vcpu *v, uint64_t mpidr,
-				  uint64_t level)
+				  uint64_t level, bool smc64)
 {
-	struct vcpu *t;
+	static const uint64_t ignore[] = {0, 0xff, 0xffff, 0xffffff};
+	struct vm *vm = v->vm;
+	uint64_t mask;
+	bool found = false;
 
-	if (level != 0)
+	if (level > (smc64 ? 3 : 2) || (mpidr & ~MPIDR_HWID_MASK))
 		return PSCI_INVALID_PARAMETERS;
-	t = vcpu_by_mpidr(v->vm, mpidr);
-	if (!t)
+	mask = MPIDR_HWID_MASK & ~ignore[level];
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *t = &vm->vcpus[i];
+
+		if ((t->vmpidr & mask) != (mpidr & mask))
+			continue;
+		found = true;
+		if (READ_ONCE(t->state) != VCPU_OFFLINE)
+			return PSCI_AFF_ON;
+	}
+	return found ? PSCI_AFF_OFF : PSCI_INVALID_PARAMETERS;
+}
+
+/*
+ * CPU_SUSPEND's power_state in the original format (PSCI 1.1 §5.4.2.1,
+ * PSCI_FEATURES says so): StateID [15:0], StateType [16] (1: powerdown),
+ * PowerLevel [25:24]; the other bits are reserved and must be zero. A
+ * vCPU's levels are the core (0) and the one cluster of the VM (1).
+ */
+#define PSCI_PS_TYPE_POWERDOWN (1U << 16)
+#define PSCI_PS_LEVEL(ps) (((ps) >> 24) & 3)
+#define PSCI_PS_RESERVED 0xfcfe0000U
+
+static int64_t psci_cpu_suspend(struct vcpu *v, uint32_t ps, uint64_t entry)
+{
+	if ((ps & PSCI_PS_RESERVED) || PSCI_PS_LEVEL(ps) > 1)
 		return PSCI_INVALID_PARAMETERS;
-	if (READ_ONCE(t->on_pending))
-		return PSCI_AFF_ON_PENDING;
-	return READ_ONCE(t->state) == VCPU_OFFLINE ? PSCI_AFF_OFF : PSCI_AFF_ON;
+	if ((ps & PSCI_PS_TYPE_POWERDOWN) &&
+	    (!vm_ipa_is_ram(v->vm, entry, 4) || (entry & 3)))
+		return PSCI_INVALID_ADDRESS;
+	/* Every valid state is taken as standby: wait for an interrupt,
+	 * then return SUCCESS. PSCI lets an implementation return from a
+	 * powerdown request as if from standby (§5.4.2: the caller must
+	 * cope with the call returning), and the vCPU keeps its context. */
+	sched_block(v);
+	return PSCI_SUCCESS;
+}
+
+/* SYSTEM_RESET2 (PSCI 1.1 §5.11): the one architectural reset type,
+ * SYSTEM_WARM_RESET (0), resets the VM as SYSTEM_RESET does; no vendor
+ * type (bit 31) is implemented. */
+static int64_t psci_system_reset2(struct vcpu *v, uint64_t type)
+{
+	if (type != 0)
+		return PSCI_INVALID_PARAMETERS;
+	vm_reset(v);
+	return PSCI_SUCCESS; /* not seen: the vCPU starts over */
 }
 
 static int64_t psci_features(uint32_t fn)
@@ -94,6 +149,10 @@ static int64_t psci_features(uint32_t fn)
 	case PSCI_0_2_CPU_SUSPEND:
 	case PSCI_0_2_CPU_SUSPEND_64:
 	case PSCI_0_2_MIGRATE_INFO_TYPE:
+	case PSCI_1_1_SYSTEM_RESET2:
+	case PSCI_1_1_SYSTEM_RESET2_64:
+		/* CPU_SUSPEND: 0 = original power_state format, platform
+		 * coordinated mode only. */
 		return PSCI_SUCCESS;
 	default:
 		return PSCI_NOT_SUPPORTED;
@@ -106,7 +165,7 @@ bool psci_handle_const(struct vcpu *v, uint32_t fn)
 
 	switch (fn) {
 	case PSCI_0_2_VERSION:
-		ret = 0x10000; /* 1.0 */
+		ret = 0x10001; /* 1.1 */
 		break;
 	case PSCI_1_0_FEATURES:
 		ret = psci_features((uint32_t)vcpu_get_reg(v, 1));
@@ -145,7 +204,8 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		break;
 	case PSCI_0_2_AFFINITY_INFO:
 	case PSCI_0_2_AFFINITY_INFO_64:
-		ret = psci_affinity_info(v, a1, a2);
+		ret = psci_affinity_info(v, a1, a2,
+					 fn == PSCI_0_2_AFFINITY_INFO_64);
 		break;
 	case PSCI_0_2_SYSTEM_OFF:
 		vm_power_off(v->vm, v);
@@ -155,13 +215,13 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 		vm_reset(v);
 		ret = PSCI_SUCCESS; /* not seen: the vCPU starts over */
 		break;
+	case PSCI_1_1_SYSTEM_RESET2:
+	case PSCI_1_1_SYSTEM_RESET2_64:
+		ret = psci_system_reset2(v, a1);
+		break;
 	case PSCI_0_2_CPU_SUSPEND:
 	case PSCI_0_2_CPU_SUSPEND_64:
-		/* Every power state is taken as standby (PSCI 1.0 §5.4.2
-		 * lets a powerdown request be downgraded): wait for an
-		 * interrupt, then return SUCCESS. */
-		sched_block(v);
-		ret = PSCI_SUCCESS;
+		ret = psci_cpu_suspend(v, (uint32_t)a1, a2);
 		break;
 	default:
 		if ((fn & 0xbf000000) != 0x84000000)

@@ -182,7 +182,7 @@ void gic_irq_disable(unsigned int irq)
 	wr(info.gicd, GICD_WORD(GICD_ICENABLER, irq, 1), BIT(irq % 32));
 }
 
-static bool gic_irq_is_pending(unsigned int irq)
+bool gic_irq_is_pending(unsigned int irq)
 {
 	return rd(info.gicd, GICD_WORD(GICD_ISPENDR, irq, 1)) & BIT(irq % 32);
 }
@@ -192,7 +192,7 @@ static void gic_irq_set_pending(unsigned int irq)
 	wr(info.gicd, GICD_WORD(GICD_ISPENDR, irq, 1), BIT(irq % 32));
 }
 
-static void gic_irq_clear_pending(unsigned int irq)
+void gic_irq_clear_pending(unsigned int irq)
 {
 	wr(info.gicd, GICD_WORD(GICD_ICPENDR, irq, 1), BIT(irq % 32));
 }

@@ -67,6 +67,11 @@ void gic_irq_set_config(unsigned int irq, bool edge);
 /* GICD_ICACTIVER: deactivate @irq whichever CPU acknowledged it (banked
  * for SGIs/PPIs: this CPU's). */
 void gic_irq_clear_active(unsigned int irq);
+/* GICD_ISPENDR of @irq: latched, or a level line asserted (GICv2
+ * §4.3.7), whether or not @irq is enabled. */
+bool gic_irq_is_pending(unsigned int irq);
+/* GICD_ICPENDR: clear the latch (a level line still asserted stays). */
+void gic_irq_clear_pending(unsigned int irq);
 /* GICD_SGIR with TargetListFilter 0 and one target. */
 void gic_send_sgi(unsigned int pcpu, unsigned int sgi);
 

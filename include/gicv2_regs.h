@@ -214,6 +214,10 @@ struct gicc_regs {
 	(1U << 1) /* maintenance IRQ on underflow (<= 1 valid LR) */
 #define GICH_HCR_LRENPIE (1U << 2) /* ... while EOICount != 0 */
 #define GICH_HCR_NPIE (1U << 3)	   /* ... while no LR is in the pending state */
+#define GICH_HCR_VGRP0EIE (1U << 4) /* ... while GICV_CTLR.EnableGrp0 is 1 */
+#define GICH_HCR_VGRP0DIE (1U << 5) /* ... while it is 0 */
+#define GICH_HCR_VGRP1EIE (1U << 6) /* the same for EnableGrp1 */
+#define GICH_HCR_VGRP1DIE (1U << 7)
 #define GICH_HCR_EOICOUNT_SHIFT 27
 #define GICH_HCR_EOICOUNT_MASK (0x1fU << GICH_HCR_EOICOUNT_SHIFT)
 
@@ -223,6 +227,8 @@ struct gicc_regs {
 
 /* GICH_VMCR (§5.3.3): the guest's GICV_CTLR, PMR and BPRs, as saved. */
 #define GICH_VMCR 0x008
+#define GICH_VMCR_GRP0EN (1U << 0) /* GICV_CTLR.EnableGrp0 */
+#define GICH_VMCR_GRP1EN (1U << 1) /* GICV_CTLR.EnableGrp1 */
 
 /* GICH_MISR (§5.3.4) */
 #define GICH_MISR 0x010
@@ -230,6 +236,10 @@ struct gicc_regs {
 #define GICH_MISR_U (1U << 1)
 #define GICH_MISR_LRENP (1U << 2)
 #define GICH_MISR_NP (1U << 3)
+#define GICH_MISR_VGRP0E (1U << 4)
+#define GICH_MISR_VGRP0D (1U << 5)
+#define GICH_MISR_VGRP1E (1U << 6)
+#define GICH_MISR_VGRP1D (1U << 7)
 
 /* Bit n: LR n (EISR1, ELRSR1: LR 32 + n) (§5.3.7, §5.3.8). */
 #define GICH_EISR0 0x020

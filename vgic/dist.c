@@ -8,9 +8,11 @@
  */
 #include <errno.h>
 
+#include "arch_vcpu.h"
 #include "gic.h"
 #include "gicv2_regs.h"
 #include "internal.h"
+#include "irq.h"
 #include "vgic_timer.h"
 
 /* ARM's JEP106 code; vigil's own product id 0x56 ('V'). */
@@ -138,13 +140,29 @@ static void icenabler_write(struct vcpu *v, unsigned int intid, uint32_t val)
 		enable_write(v, intid, false);
 }
 
+/*
+ * GICv2 §3.2.1, §4.3.7: a level interrupt whose line is asserted is
+ * pending, enabled or not. Nothing samples the lines of a disabled IRQ
+ * into the vGIC (vigil disables the physical one with it), so read them:
+ * a passthrough SPI's in the physical GICD_ISPENDR (latch or line, what
+ * the guest would see on hardware), a timer PPI's in the timer of the
+ * vCPU loaded here, which is @v: the access trapped on its pCPU.
+ */
+static bool pendr_line(struct vcpu *v, struct vgic_irq *irq)
+{
+	if (irq->intid == PPI_VTIMER || irq->intid == PPI_PTIMER)
+		return this_cpu()->loaded == v && arch_timer_line(irq->intid);
+	return vgic_is_spi(irq) && (irq->flags & VGIC_IRQ_HW) &&
+	       gic_irq_is_pending(irq->pirq);
+}
+
 static uint32_t pendr_read(struct vcpu *v, unsigned int intid)
 {
 	struct vgic_field_ctx c;
 	uint32_t ret;
 
 	field_lock(v, intid, &c);
-	ret = vgic_irq_is_pending(c.d, c.irq);
+	ret = vgic_irq_is_pending(c.d, c.irq) || pendr_line(v, c.irq);
 	field_unlock(&c);
 	return ret;
 }
@@ -169,6 +187,10 @@ static void icpendr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 	if (!val || intid < VGIC_NR_SGIS)
 		return;
 	field_lock(v, intid, &c);
+	/* The physical latch too (pendr_line() reads it); a level line
+	 * still asserted keeps the IRQ pending, as on hardware. */
+	if (vgic_is_spi(c.irq) && (c.irq->flags & VGIC_IRQ_HW))
+		gic_irq_clear_pending(c.irq->pirq);
 	vgic_irq_clear_pending(c.d, c.irq, 0, &c.def);
 	field_unlock(&c);
 }
@@ -221,8 +243,15 @@ static void ipriorityr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 	field_unlock(&c);
 }
 
+/*
+ * GICv2 §4.3.12: a GIC with one CPU interface has every GICD_ITARGETSR
+ * RAZ/WI and forwards every interrupt to that interface, so a 1-vCPU VM
+ * gets its SPIs whatever it wrote there (vgic_irq_wants_lr()).
+ */
 static uint32_t itargetsr_read(struct vcpu *v, unsigned int intid)
 {
+	if (v->vm->nr_vcpus == 1)
+		return 0;
 	if (intid < VGIC_NR_PRIVATE)
 		return (uint32_t)BIT(v->id); /* ITARGETSR0-7: RO, own CPU */
 	return READ_ONCE(vgic_get_irq(v->vm, v, intid)->targets);
@@ -230,7 +259,7 @@ static uint32_t itargetsr_read(struct vcpu *v, unsigned int intid)
 
 static void itargetsr_write(struct vcpu *v, unsigned int intid, uint32_t val)
 {
-	if (intid < VGIC_NR_PRIVATE)
+	if (intid < VGIC_NR_PRIVATE || v->vm->nr_vcpus == 1)
 		return;
 	vgic_irq_set_targets(v->vm, vgic_get_irq(v->vm, v, intid),
 			     (uint8_t)val);

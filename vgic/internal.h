@@ -55,6 +55,22 @@ static inline bool vgic_irq_waits_for_retire(const struct vgic_irq *irq)
 	       !(irq->flags & VGIC_IRQ_MIGRATING);
 }
 
+/*
+ * Whether the guest can take @irq: its group is enabled in GICV_CTLR as
+ * last read back (GICH_VMCR). While the guest has neither group enabled,
+ * every IRQ counts (it takes none yet; LRs are filled by priority and a
+ * group enable raises a maintenance IRQ, lrs_fill()).
+ */
+static inline bool vgic_irq_takeable(const struct vgic_vcpu *vv,
+				     const struct vgic_irq *irq)
+{
+	uint32_t en = vv->vmcr & (GICH_VMCR_GRP0EN | GICH_VMCR_GRP1EN);
+
+	return !en ||
+	       (en & ((irq->flags & VGIC_IRQ_GROUP1) ? GICH_VMCR_GRP1EN
+						     : GICH_VMCR_GRP0EN));
+}
+
 static inline uint8_t vgic_vcpu_mask(struct vm *vm)
 {
 	return (uint8_t)(BIT(vm->nr_vcpus) - 1);

@@ -226,27 +226,71 @@ static int lr_free_slot(struct vgic_vcpu *vv)
 	return free ? __builtin_ctzll(free) : -1;
 }
 
-/* Fill free LRs from lr_pending in priority order; the guest is not
- * running and the shadow is current. */
+/*
+ * GICH_HCR bits that raise a maintenance IRQ when the guest flips a group
+ * enable in GICV_CTLR (no trap), so that the LRs are chosen again with
+ * the new enables. Each bit asks for the change from the state now, so it
+ * fires once.
+ */
+static uint32_t lrs_group_watch(struct vgic_vcpu *vv)
+{
+	return ((vv->vmcr & GICH_VMCR_GRP0EN) ? GICH_HCR_VGRP0DIE
+					      : GICH_HCR_VGRP0EIE) |
+	       ((vv->vmcr & GICH_VMCR_GRP1EN) ? GICH_HCR_VGRP1DIE
+					      : GICH_HCR_VGRP1EIE);
+}
+
+/*
+ * Fill free LRs from lr_pending in priority order, evicting lower-priority
+ * pending LRs; the guest is not running and the shadow is current.
+ *
+ * The LRs hold only what the guest can take (lr_takeable()): a pending LR
+ * of a group the guest disabled in GICV_CTLR goes back to lr_pending, and
+ * such IRQs wait there. Otherwise LRs full of higher-priority Group 1
+ * IRQs starve a Group 0 one once the guest clears EnableGrp1: vigil would
+ * not evict them for it, and QEMU 7.2's virtual CPU interface signals only
+ * the best pending LR, whose group is disabled (gic_get_best_virq()).
+ */
 static void lrs_fill(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
+	struct list_head *pos;
+	bool overflow = false;
 
-	while (!list_empty(&vv->lr_pending)) {
-		struct vgic_irq *irq = list_first_entry(
-			&vv->lr_pending, struct vgic_irq, lr_pending);
-		int n = lr_free_slot(vv);
+	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
+		unsigned int n = lr_first(m);
 
+		if ((vv->lr[n] & GICH_LR_STATE_MASK) == GICH_LR_PENDING &&
+		    !(vv->lr_irq[n]->flags & VGIC_IRQ_MIGRATING) &&
+		    !vgic_irq_takeable(vv, vv->lr_irq[n]))
+			lr_evict(d, n);
+	}
+	pos = vv->lr_pending.next;
+	while (pos != &vv->lr_pending) {
+		struct vgic_irq *irq =
+			list_entry(pos, struct vgic_irq, lr_pending);
+		int n;
+
+		if (!vgic_irq_takeable(vv, irq)) {
+			pos = pos->next;
+			continue;
+		}
+		n = lr_free_slot(vv);
 		if (n < 0) {
 			n = lr_evict_candidate(vv, irq->priority);
-			if (n < 0)
+			if (n < 0) {
+				overflow = true;
 				break;
+			}
 			lr_evict(d, (unsigned int)n);
 		}
+		/* Filling unlinks irq, an eviction queues another one:
+		 * go on from the head. */
 		lr_fill_one(d, irq, (unsigned int)n);
+		pos = vv->lr_pending.next;
 	}
 	vv->hcr = GICH_HCR_EN;
-	if (!list_empty(&vv->lr_pending)) {
+	if (overflow) {
 		/*
 		 * Overflow: ask for a maintenance IRQ once at most one LR is
 		 * valid. NPIE is not armed: with every LR active and nothing
@@ -256,6 +300,9 @@ static void lrs_fill(struct vcpu *d)
 		vv->hcr |= GICH_HCR_UIE;
 		vgic_stat_inc(&d->vm->vgic.stats.lr_overflows);
 	}
+	/* IRQs wait: refill when the guest changes a group enable. */
+	if (!list_empty(&vv->lr_pending))
+		vv->hcr |= lrs_group_watch(vv);
 }
 
 /*

@@ -185,7 +185,10 @@ static bool vgic_irq_wants_lr(struct vm *vm, struct vgic_irq *irq)
 		return false;
 	if (!(ctlr & ((irq->flags & VGIC_IRQ_GROUP1) ? BIT(1) : BIT(0))))
 		return false;
-	if (vgic_is_spi(irq) && !irq->targets)
+	/* GICv2 §4.3.12: an SPI with no target is forwarded to no CPU
+	 * interface, except in a uniprocessor GIC (a 1-vCPU VM), where
+	 * ITARGETSR is RAZ/WI and every SPI goes to the one interface. */
+	if (vgic_is_spi(irq) && !irq->targets && vm->nr_vcpus > 1)
 		return false;
 	if (vgic_is_sgi(irq))
 		return (irq->sgi_src_pending & ~irq->sgi_src_in_lr) != 0 &&
@@ -326,7 +329,17 @@ int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
 bool vgic_vcpu_has_pending(struct vcpu *v)
 {
 	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
-	bool ret = !list_empty(&v->vgic.lr_pending);
+	struct vgic_irq *irq;
+	bool ret = false;
+
+	/* An IRQ of a group the guest disabled in GICV_CTLR does not wake
+	 * it (GICv2 §3.1.4: it is not signalled); the guest cannot change
+	 * GICV_CTLR while it waits. */
+	list_for_each_entry (irq, &v->vgic.lr_pending, lr_pending)
+		if (vgic_irq_takeable(&v->vgic, irq)) {
+			ret = true;
+			break;
+		}
 
 	for (unsigned int n = 0; !ret && n < v->vgic.nr_lrs; n++)
 		if ((v->vgic.lr_used & BIT_ULL(n)) &&

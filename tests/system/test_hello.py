@@ -90,9 +90,9 @@ def test_cpu_on_of_a_vcpu_beyond_the_vm_fails_with_invalid_parameters(hello):
     assert len(run.matching(pattern)) == 1, run.describe()
 
 
-def test_psci_version_is_1_0(hello):
+def test_psci_version_is_1_1(hello):
     _, run = hello
-    assert run.matching(r"\| psci version 1\.0\s*$"), run.describe()
+    assert run.matching(r"\| psci version 1\.1\s*$"), run.describe()
 
 
 def test_unmapped_ipa_read_gets_a_synchronous_external_abort(hello):

@@ -11,10 +11,12 @@ struct gm_cpu gm_cpus[GM_MAX_CPUS];
 struct gm_pirq gm_pirqs[GM_NR_PIRQS];
 
 bool gm_qemu_lr_lookup;
+bool gm_vmcr_groups;
 
 void gm_reset(unsigned int nr_lrs)
 {
 	gm_qemu_lr_lookup = false;
+	gm_vmcr_groups = false;
 	memset(gm_cpus, 0, sizeof(gm_cpus));
 	memset(gm_pirqs, 0, sizeof(gm_pirqs));
 	for (unsigned int c = 0; c < GM_MAX_CPUS; c++)
@@ -112,6 +114,14 @@ static uint32_t misr_of(unsigned int cpu)
 		m |= GICH_MISR_LRENP;
 	if ((c->hcr & GICH_HCR_NPIE) && !any_pending)
 		m |= GICH_MISR_NP;
+	if ((c->hcr & GICH_HCR_VGRP0EIE) && (c->vmcr & GICH_VMCR_GRP0EN))
+		m |= GICH_MISR_VGRP0E;
+	if ((c->hcr & GICH_HCR_VGRP0DIE) && !(c->vmcr & GICH_VMCR_GRP0EN))
+		m |= GICH_MISR_VGRP0D;
+	if ((c->hcr & GICH_HCR_VGRP1EIE) && (c->vmcr & GICH_VMCR_GRP1EN))
+		m |= GICH_MISR_VGRP1E;
+	if ((c->hcr & GICH_HCR_VGRP1DIE) && !(c->vmcr & GICH_VMCR_GRP1EN))
+		m |= GICH_MISR_VGRP1D;
 	return m;
 }
 
@@ -228,6 +238,10 @@ uint32_t gm_guest_ack(unsigned int cpu)
 
 		if (lr_state(lr) != GICH_LR_PENDING)
 			continue;
+		if (gm_vmcr_groups &&
+		    !(c->vmcr & ((lr & GICH_LR_GRP1) ? GICH_VMCR_GRP1EN
+						     : GICH_VMCR_GRP0EN)))
+			continue; /* its group is disabled: not signalled */
 		if (best < 0 || lr_prio(lr) < lr_prio(c->lr[best]))
 			best = (int)n;
 	}
@@ -307,6 +321,16 @@ void gic_irq_set_config(unsigned int irq, bool edge)
 	gm_pirqs[irq].edge = edge;
 }
 
+bool gic_irq_is_pending(unsigned int irq)
+{
+	return gm_pirqs[irq].pending || gm_pirqs[irq].line;
+}
+
+void gic_irq_clear_pending(unsigned int irq)
+{
+	gm_pirqs[irq].pending = false;
+}
+
 static unsigned int sgis_sent[GM_MAX_CPUS];
 
 void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
@@ -353,6 +377,15 @@ void gm_phys_assert(unsigned int pirq)
 {
 	gm_pirqs[pirq].pending = true;
 	gm_pirqs[pirq].latched_to = gm_pirqs[pirq].target;
+}
+
+void gm_phys_set_line(unsigned int pirq, bool high)
+{
+	gm_pirqs[pirq].line = high;
+	if (high && !gm_pirqs[pirq].edge)
+		gm_phys_assert(pirq);
+	else if (!high && !gm_pirqs[pirq].edge)
+		gm_pirqs[pirq].pending = false;
 }
 
 bool gm_phys_ack(unsigned int cpu, unsigned int pirq)

@@ -35,6 +35,7 @@ struct gm_cpu {
 
 struct gm_pirq {
 	bool enabled, pending, active, edge;
+	bool line; /* level input (gm_phys_set_line()) */
 	uint8_t prio;
 	unsigned int target;	    /* pCPU */
 	unsigned int latched_to;    /* pCPU the pending state is visible to */
@@ -51,6 +52,10 @@ extern struct gm_cpu gm_cpus[GM_MAX_CPUS];
  * and the running priority comes from GICH_APR (set on acknowledge, lowest
  * bit cleared on EOI). gm_reset() turns it off. */
 extern bool gm_qemu_lr_lookup;
+/* The guest's acknowledge honours GICV_CTLR's group enables (vmcr): an LR
+ * of a disabled group is not signalled. Off after gm_reset(), where the
+ * tests leave vmcr 0. */
+extern bool gm_vmcr_groups;
 extern struct gm_pirq gm_pirqs[GM_NR_PIRQS];
 
 /* Reset every model; each pCPU gets @nr_lrs list registers. */
@@ -69,6 +74,9 @@ unsigned int gm_valid_lrs(unsigned int cpu);
 
 /* Physical side: a device asserts SPI @pirq (edge: latch pending). */
 void gm_phys_assert(unsigned int pirq);
+/* A device drives the line of level SPI @pirq: high latches it pending
+ * (to the target of the time), low drops a level IRQ's pending state. */
+void gm_phys_set_line(unsigned int pirq, bool high);
 /* The hypervisor's IRQ handler on pCPU @cpu takes @pirq: IAR (pending ->
  * active), EOIR (drop). Returns false if @pirq is not deliverable there
  * (disabled, active, not pending, or latched to another pCPU). */

@@ -209,7 +209,10 @@ TEST(vgic_lr_overflow_delivers_every_irq_in_priority_order)
 	for (unsigned int i = 0; i < 10; i++)
 		ASSERT_EQ(vgic_inject(v, 32 + i), 0);
 	gm_enter(v);
-	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN | GICH_HCR_UIE);
+	/* GICV_CTLR 0 here: a group enable would refill (VGrp*EIE). */
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN | GICH_HCR_UIE |
+					  GICH_HCR_VGRP0EIE |
+					  GICH_HCR_VGRP1EIE);
 	EXPECT_EQ(gm_valid_lrs(0), 4);
 	gm_exit(v);
 	got = drain(v, order, 16);
@@ -240,7 +243,10 @@ TEST(vgic_lr_overflow_evicts_lowest_priority_pending_lr)
 	EXPECT_EQ(irq_of(v, 35)->nr_lrs, 0);
 	EXPECT_EQ(irq_of(v, 36)->nr_lrs, 1);
 	EXPECT_EQ(gm_guest_ack(0), 36);
-	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN | GICH_HCR_UIE);
+	/* GICV_CTLR 0 here: a group enable would refill (VGrp*EIE). */
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN | GICH_HCR_UIE |
+					  GICH_HCR_VGRP0EIE |
+					  GICH_HCR_VGRP1EIE);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
 }
 

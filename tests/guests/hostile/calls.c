@@ -169,7 +169,7 @@ void cases_psci_alone(uint64_t dtb)
 	static const uint32_t unknown_fn[] = {
 		0x00000000, 0x80000000, 0x80008000, 0x84000005,
 		0x8400000B, 0x8400000C, 0x8400000E, 0x8400001F,
-		0xC400000E, 0xC4000012, 0xC6000000, 0xFFFFFFFF,
+		0xC400000E, 0xC4000013, 0xC6000000, 0xFFFFFFFF,
 	};
 	unsigned int nbad = 0;
 	uint64_t bad = 0;
@@ -205,15 +205,19 @@ void cases_psci_alone(uint64_t dtb)
 	       "-> %d (%s)", r, psci_strerror(r));
 
 	nbad = 0;
-	for (unsigned int level = 1; level <= 4; level++)
-		expect(psci_affinity_info(vcpu_mpidr(0), level),
-		       PSCI_INVALID_PARAMETERS, level, &nbad, &bad, &got);
+	/* Levels 1-3 name vCPU 0's cluster and beyond (docs/vgic.md). */
+	for (unsigned int level = 1; level <= 3; level++)
+		expect(psci_affinity_info(vcpu_mpidr(0), level), PSCI_AFF_ON,
+		       level, &nbad, &bad, &got);
+	expect(psci_affinity_info(vcpu_mpidr(0), 4), PSCI_INVALID_PARAMETERS, 4,
+	       &nbad, &bad, &got);
 	expect(hvc_call(PSCI_0_2_AFFINITY_INFO_64, 0, 0xffffffffUL, 0),
 	       PSCI_INVALID_PARAMETERS, 0xffffffffUL, &nbad, &bad, &got);
 	expect(hvc_call(PSCI_0_2_AFFINITY_INFO_64, 0, 1UL << 32, 0),
 	       PSCI_INVALID_PARAMETERS, 1UL << 32, &nbad, &bad, &got);
 	result("psci.affinity_info_bad_level", nbad == 0,
-	       "levels 1-4, 0xffffffff, 1<<32 -> INVALID_PARAMETERS; bad=%u "
+	       "levels 1-3 -> ON; 4, 0xffffffff, 1<<32 -> INVALID_PARAMETERS; "
+	       "bad=%u "
 	       "(%lu -> %ld)",
 	       nbad, (unsigned long)bad, got);
 
@@ -280,18 +284,18 @@ static void case_unknown_ids(void)
 		expect(smc_call(smc_ids[i], 1, 2, 3), SMCCC_NOT_SUPPORTED,
 		       smc_ids[i], &nbad, &bad, &got);
 	v = smc_call(PSCI_0_2_VERSION, 0, 0, 0);
-	result("smc.unknown_function_ids", nbad == 0 && v == 0x10000,
+	result("smc.unknown_function_ids", nbad == 0 && v == 0x10001,
 	       "%u ids -> NOT_SUPPORTED; bad=%u (0x%lx -> %ld); "
 	       "PSCI_VERSION by SMC -> 0x%lx",
 	       (unsigned int)ARRAY_SIZE(smc_ids), nbad, (unsigned long)bad, got,
 	       v);
 
 	v = hvc_imm_call(PSCI_0_2_VERSION);
-	result("hvc.nonzero_immediate", v == 0x10000,
+	result("hvc.nonzero_immediate", v == 0x10001,
 	       "HVC #0x1234 PSCI_VERSION -> 0x%lx", v);
 	/* SMCCC: the function id is W0; the upper half of X0 is ignored. */
 	v = hvc_call(0xdead000000000000UL | PSCI_0_2_VERSION, 0, 0, 0);
-	result("hvc.fid_upper_bits_ignored", v == 0x10000,
+	result("hvc.fid_upper_bits_ignored", v == 0x10001,
 	       "x0=0xdead000084000000 -> 0x%lx", v);
 }
 
