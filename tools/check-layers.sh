@@ -43,9 +43,14 @@ if [ -n "$hits" ]; then
 fi
 
 # 2 and 3 need the objects.
+# The objects of the current sources (a build dir may keep the object of
+# a source since removed).
 objs() {
 	for d in "$@"; do
-		ls "$build/obj/$d"/*.o 2>/dev/null || true
+		for o in "$build/obj/$d"/*.o; do
+			src=${o#"$build/obj/"}
+			[ -e "$o" ] && [ -e "${src%.o}" ] && echo "$o"
+		done
 	done
 }
 [ -n "$(objs core)" ] || {
