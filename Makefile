@@ -210,10 +210,16 @@ $(eval $(call unit_rules,$(HOST32BUILD),$(UNIT32_CFLAGS),$(UNIT_SRCS), \
 
 .PHONY: unit-objs-check
 
-unit: $(HOSTBUILD)/unit-tests
+# tests/unit/test_platform_dt.c reads Debian's Raspberry Pi DTBs, which come
+# with the kernel package tools/fetch-guest.sh unpacks.
+UNIT_DATA := $(LINUX_CACHE)/kernel/.done
+$(UNIT_DATA):
+	tools/fetch-guest.sh
+
+unit: $(HOSTBUILD)/unit-tests | $(UNIT_DATA)
 	$(HOSTBUILD)/unit-tests
 
-unit32: $(HOST32BUILD)/unit-tests
+unit32: $(HOST32BUILD)/unit-tests | $(UNIT_DATA)
 	$(HOST32BUILD)/unit-tests
 
 # ---- checks, run, test ------------------------------------------------------
