@@ -44,6 +44,12 @@ extern char secondary_entry[];
  * the DTB is parsed; secondaries: the same tables. */
 void arch_mmu_early_enable(void);
 void arch_mmu_secondary_enable(void);
+/*
+ * Start a CPU parked in a spin table (the arm64 boot protocol's
+ * "spin-table" enable-method): it enters vigil as pCPU @id once the entry
+ * is written to @release_addr, where it polls with its caches and MMU off.
+ */
+void arch_cpu_spin_release(uint64_t release_addr, unsigned int id);
 /* Make per-CPU block @id the calling CPU's (this_cpu()). */
 void arch_cpu_set_percpu(unsigned int id);
 

@@ -58,6 +58,17 @@ wrong_el:
 	b	halt
 
 /*
+ * A CPU released from a spin table (arch_cpu_spin_release()) enters here at
+ * EL2, MMU off, with nothing useful in its registers: its logical index is
+ * the word the boot CPU cleaned to memory for it.
+ */
+	.globl spin_table_entry
+spin_table_entry:
+	adrp	x0, spin_table_id
+	ldr	x0, [x0, :lo12:spin_table_id]
+	b	secondary_entry
+
+/*
  * Secondary CPUs enter here from PSCI CPU_ON (at EL2, MMU off) with
  * x0 = their logical CPU index (the context id vigil passed).
  */
