@@ -107,14 +107,16 @@ static void gic_identify(void)
 		info.model = "GICv2";
 	info.spi_active_per_cpu = qemu && probe_spi_active_per_cpu();
 	info.relatch_on_retarget = info.spi_active_per_cpu;
-	/* Such a QEMU also does not re-evaluate the distributor when a
-	 * guest's deactivation through an HW = 1 LR deactivates the physical
-	 * SPI: passthrough SPIs go through HW = 0 LRs there (vgic/lr.c).
-	 * From 9.1 the deactivation works; a physical SPI that became
-	 * pending meanwhile is signalled at the next GIC access (QEMU 10.0
-	 * still re-evaluates only the virtual interface), which vigil's
-	 * next acknowledge or LR access is. */
-	info.hw_lrs = !info.spi_active_per_cpu;
+	/* No QEMU up to 10.0 re-evaluates the distributor when a guest's
+	 * deactivation through an HW = 1 LR deactivates the physical SPI
+	 * (gic_clear_active() ends in gic_update_virt()): an instance that
+	 * arrived meanwhile stays pending, unsignalled, until something
+	 * touches the physical GIC. On QEMU 10.0.2 the storm guest stalled
+	 * so after its first interrupt, every vCPU idle. There passthrough
+	 * SPIs go through HW = 0 LRs and vigil deactivates them
+	 * (vgic/lr.c); through GICC_DIR from 9.1 on, where that works from
+	 * any CPU. */
+	info.hw_lrs = !qemu;
 	/* Every QEMU finds a virtual INTID's LR by INTID alone. */
 	info.one_lr_per_sgi = qemu;
 }

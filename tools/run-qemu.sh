@@ -29,6 +29,11 @@ SMP=${VIGIL_SMP:-4}
 MEM=${VIGIL_MEM:-1G}
 GUEST_ADDR=0x50000000
 MACHINE=virt,virtualization=on,gic-version=2
+# QEMU 10 (tools/fetch-qemu10.sh, unpacked, not installed) would try the
+# host's audio modules of QEMU 7.2 and warn: no audio.
+case $("$QEMU" --version | head -1) in
+*"version "[1-9][0-9].*) set -- "$@" -audio none ;;
+esac
 
 usage() {
 	echo "usage: $0 [--native] BUILD_DIR GUEST [qemu args...] | --dumpdtb FILE" >&2
