@@ -87,7 +87,7 @@ $(BUILD)/vigil.lds: $(ARCH_LDS)
 
 $(BUILD)/vigil.elf: $(HV_OBJS) $(BUILD)/vigil.lds $(LIBFDT_A)
 	$(LD) -nostdlib -static --gc-sections -T $(BUILD)/vigil.lds \
-		$(LIBC_LDFLAGS) -o $@ $(HV_OBJS) \
+		$(ARCH_LDFLAGS) $(LIBC_LDFLAGS) -o $@ $(HV_OBJS) \
 		$(LIBFDT_A) $(LIBC_A) $(LIBGCC_A)
 	@$(IMAGE_CHECK) $@ || { rm -f $@; exit 1; }
 

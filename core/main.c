@@ -69,13 +69,50 @@ static void initrd_from_dtb(const void *fdt)
 		boot.initrd_start = boot.initrd_end = 0;
 }
 
+/*
+ * Add what the DTB describes to vigil's own map: RAM (rounded inwards to
+ * the map's 2 MiB blocks, and only that much is used: the page allocator
+ * and guest RAM), the console UART and the GIC's frames. A failure stops
+ * the boot; the console it may name is not known to work yet, so say it
+ * anyway after mapping what can be.
+ */
+static void map_platform(void)
+{
+	const uint64_t blk = 0x200000;
+	uint64_t dev[5] = {plat.gicd, plat.gicc, plat.gich, plat.gicv,
+			   plat.has_console ? plat.console : 0};
+	unsigned int n = 0;
+	bool failed = false;
+
+	for (unsigned int i = 0; i < plat.nr_mem; i++) {
+		uint64_t b = ALIGN_UP(plat.mem[i].base, blk);
+		uint64_t e =
+			ALIGN_DOWN(plat.mem[i].base + plat.mem[i].size, blk);
+
+		if (e <= b)
+			continue;
+		if (arch_mmu_map(b, e - b, false)) {
+			failed = true;
+			continue;
+		}
+		boot.mem[n].base = b;
+		boot.mem[n].size = e - b;
+		n++;
+	}
+	boot.nr_mem = n;
+	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
+		if (dev[i] && arch_mmu_map(dev[i], 1, true))
+			failed = true;
+	if (failed) {
+		if (plat.has_console)
+			console_init(plat.console_kind, plat.console);
+		boot_stop("config error: /memory: RAM and devices overlap in "
+			  "vigil's map, or it ran out of tables");
+	}
+}
+
 static void memory_from_dtb(const void *fdt)
 {
-	for (unsigned int i = 0; i < plat.nr_mem; i++) {
-		boot.mem[i].base = plat.mem[i].base;
-		boot.mem[i].size = plat.mem[i].size;
-	}
-	boot.nr_mem = plat.nr_mem;
 	if (!boot.nr_mem)
 		boot_stop("config error: /memory: no memory node in the DTB");
 
@@ -190,8 +227,8 @@ void boot_primary(uint64_t dtb_pa)
 	char err[160];
 	int r;
 
-	console_init(platform.uart_kind, platform.uart);
-	arch_mmu_early_enable();
+	/* No console yet: the DTB says where it is. */
+	arch_mmu_early_enable(dtb_pa);
 	arch_cpu_set_percpu(0);
 	if (fdt_check_header(fdt) != 0) {
 		pr_err("no valid DTB at 0x%llx (the boot loader's argument)",
@@ -213,9 +250,12 @@ void boot_primary(uint64_t dtb_pa)
 	}
 	if (platform_dt_probe(fdt, &plat, err, sizeof(err)))
 		boot_stop(err);
+	map_platform();
 	if (plat.has_console)
 		console_init(plat.console_kind, plat.console);
-	pr_info("vigil %s on %s: EL2, DTB at 0x%llx", VIGIL_VERSION, plat.model,
+	pr_info("vigil %s on %s: EL2, image at 0x%llx, DTB at 0x%llx",
+		VIGIL_VERSION, plat.model,
+		(unsigned long long)(uintptr_t)__image_start,
 		(unsigned long long)dtb_pa);
 	platform_print();
 

@@ -7,7 +7,6 @@
 #include "irq.h"
 #include "mm.h"
 #include "percpu.h"
-#include "platform.h"
 #include "printk.h"
 #include "psci_fw.h"
 
@@ -58,14 +57,6 @@ void arch_cpu_spin_release(uint64_t release_addr, unsigned int id)
 	dsb(sy);
 	__asm__ __volatile__("sev" ::: "memory");
 	mm_unmap((const void *)rel);
-}
-
-/* Entered at EL1 or EL3 instead of EL2: say so on the platform's UART. */
-void early_wrong_el(uint64_t el)
-{
-	console_init(platform.uart_kind, platform.uart);
-	printk(LOG_ERR, "not entered at EL2 (CurrentEL=%u): cannot run",
-	       (unsigned int)el);
 }
 
 static const char *const hyp_trap_names[] = {"synchronous", "IRQ", "SError",
