@@ -12,7 +12,8 @@ HOST32BUILD := build/host32
 
 # A build profile is arch/arm/$(ARCH)/arch.mk (toolchain, flags, C library,
 # libfdt, image) over arch/arm/common.mk (the shared sources); a board is
-# platforms/$(PLATFORM)/ (platform.mk, its sources). docs/design.md "Build".
+# platforms/$(PLATFORM)/platform.mk, which only says where its test guests
+# run: vigil.bin is the same file for every board. docs/design.md "Build".
 ifeq ($(wildcard arch/arm/$(ARCH)/arch.mk),)
 $(error ARCH=$(ARCH): no such profile (arch/arm/$(ARCH)/arch.mk); there are: $(notdir $(patsubst %/arch.mk,%,$(wildcard arch/arm/*/arch.mk))))
 endif
@@ -24,7 +25,6 @@ HV_SRCS :=
 include arch/arm/common.mk
 include arch/arm/$(ARCH)/arch.mk
 include platforms/$(PLATFORM)/platform.mk
-HV_SRCS += $(wildcard platforms/$(PLATFORM)/*.c)
 
 # A profile whose port is not written yet (ARCH_MISSING, set by its arch.mk)
 # still serves the host-only goals; anything that builds for it stops here.
@@ -58,7 +58,7 @@ TARGET_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-pic -fno-pie -fno-common -fno-stack-protector \
 	-fno-omit-frame-pointer \
 	$(HV_INCLUDES) $(ARCH_INCLUDES) \
-	-Iplatforms/$(PLATFORM) -isystem $(LIBC_INCLUDE) -isystem $(FDT_INC) \
+	-isystem $(LIBC_INCLUDE) -isystem $(FDT_INC) \
 	$(LIBC_CFLAGS) -DVIGIL_LOAD_ADDR=$(LOAD_ADDR) -MMD -MP
 
 HV_OBJS := $(patsubst %,$(BUILD)/obj/%.o,$(HV_SRCS))

@@ -7,6 +7,7 @@
 #include <libfdt.h>
 
 #include "gicv2_regs.h"
+#include "platform_dt.h"
 #include "vgic.h"
 #include "guest_dtb.h"
 #include "mm.h"
@@ -271,15 +272,30 @@ static int prune_devices(struct vm *vm, void *fdt, int gic)
 	return prune_bus(vm, fdt, 0, fdt_get_phandle(fdt, gic), 0);
 }
 
-/* The guest's GIC: distributor and CPU interface only (GICV stands behind
- * the CPU interface address); no GICH/GICV, no maintenance IRQ. */
+/* Size cells @sc (1 or 2) at @p: @v. */
+static void put_size(fdt32_t *p, int sc, uint32_t v)
+{
+	if (sc == 2)
+		*p++ = cpu_to_fdt32(0);
+	*p = cpu_to_fdt32(v);
+}
+
+/*
+ * The guest's GIC: distributor and CPU interface only (GICV stands behind
+ * the CPU interface address); no GICH/GICV, no maintenance IRQ. The node
+ * stays where it is, on its bus, with the host's first two reg entries:
+ * the guest's IPAs of both frames are the host's physical addresses, so
+ * the bus's ranges (the Pi's /soc maps 0x40000000 to 0xff800000) translate
+ * them alike. Only the sizes change.
+ */
 static int set_gic(void *fdt, int *gic_out)
 {
 	static const char *const compat[] = {
 		"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a7-gic"};
-	int gic = -1, r, ac = 2, sc = 2;
+	int gic = -1, r, ac = 2, sc = 1, len, w;
 	fdt32_t reg[8];
 	const fdt32_t *p;
+	uint64_t d, c;
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(compat) && gic < 0; i++)
 		gic = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
@@ -293,17 +309,19 @@ static int set_gic(void *fdt, int *gic_out)
 	p = fdt_getprop(fdt, fdt_parent_offset(fdt, gic), "#size-cells", NULL);
 	if (p)
 		sc = (int)fdt32_to_cpu(*p);
-	if (ac != 2 || sc != 2)
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return -FDT_ERR_BADNCELLS;
-	reg[0] = cpu_to_fdt32((uint32_t)(vgic_dist_ipa() >> 32));
-	reg[1] = cpu_to_fdt32((uint32_t)vgic_dist_ipa());
-	reg[2] = cpu_to_fdt32(0);
-	reg[3] = cpu_to_fdt32(GICD_SIZE);
-	reg[4] = cpu_to_fdt32((uint32_t)(vgic_cpu_ipa() >> 32));
-	reg[5] = cpu_to_fdt32((uint32_t)vgic_cpu_ipa());
-	reg[6] = cpu_to_fdt32(0);
-	reg[7] = cpu_to_fdt32(GICC_SIZE); /* the GICV frame */
-	r = fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));
+	w = ac + sc;
+	p = fdt_getprop(fdt, gic, "reg", &len);
+	if (!p || len < 2 * w * 4)
+		return -FDT_ERR_BADVALUE;
+	if (dt_reg_phys(fdt, gic, 0, &d, NULL) || d != vgic_dist_ipa() ||
+	    dt_reg_phys(fdt, gic, 1, &c, NULL) || c != vgic_cpu_ipa())
+		return -FDT_ERR_BADVALUE;
+	memcpy(reg, p, 2 * w * 4); /* before setprop moves the property */
+	put_size(reg + ac, sc, GICD_SIZE);
+	put_size(reg + w + ac, sc, GICC_SIZE); /* the GICV frame */
+	r = fdt_setprop(fdt, gic, "reg", reg, 2 * w * 4);
 	if (r)
 		return r;
 	/* Children (QEMU's GICv2m MSI frame) are host hardware too. */

@@ -79,8 +79,12 @@ static void initrd_from_dtb(const void *fdt)
 static void map_platform(void)
 {
 	const uint64_t blk = 0x200000;
-	uint64_t dev[5] = {plat.gicd, plat.gicc, plat.gich, plat.gicv,
-			   plat.has_console ? plat.console : 0};
+	uint64_t dev[6] = {plat.gicd,
+			   plat.gicc,
+			   plat.gich,
+			   plat.gicv,
+			   plat.has_console ? plat.console : 0,
+			   plat.pm_wdt};
 	unsigned int n = 0;
 	bool failed = false;
 
@@ -100,6 +104,7 @@ static void map_platform(void)
 		n++;
 	}
 	boot.nr_mem = n;
+	platform_power_init(&plat);
 	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
 		if (dev[i] && arch_mmu_map(dev[i], 1, true))
 			failed = true;

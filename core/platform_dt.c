@@ -301,6 +301,21 @@ static void probe_memory(const void *fdt, struct plat_desc *d)
 	}
 }
 
+/* The BCM2835 family's power-management block, whose watchdog turns the
+ * Pi off and resets it: its first reg ("pm"). */
+static void probe_power(const void *fdt, struct plat_desc *d)
+{
+	int node =
+		fdt_node_offset_by_compatible(fdt, -1, "brcm,bcm2835-pm-wdt");
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1,
+						     "brcm,bcm2835-pm");
+	if (node >= 0 && node_enabled(fdt, node) &&
+	    dt_reg_phys(fdt, node, 0, &d->pm_wdt, NULL))
+		d->pm_wdt = 0;
+}
+
 int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
 		      size_t errlen)
 {
@@ -318,5 +333,6 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
 		return -1;
 	probe_console(fdt, d);
 	probe_memory(fdt, d);
+	probe_power(fdt, d);
 	return 0;
 }

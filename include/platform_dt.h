@@ -57,6 +57,9 @@ struct plat_desc {
 		uint64_t base, size;
 	} mem[CONFIG_MAX_MEM_BANKS];
 	char model[64]; /* the root's `model`, or its first compatible */
+	/* Where there is no PSCI: the BCM2835 power-management watchdog
+	 * (core/platform_power.c), 0 if none. */
+	uint64_t pm_wdt;
 };
 
 /*
@@ -74,5 +77,15 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
  */
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size);
+
+/*
+ * Power off or reset the machine without PSCI (core/platform_power.c),
+ * with what platform_power_init() found; false if there is nothing to do
+ * it with. They return when they worked too: the device acts a few
+ * microseconds later.
+ */
+void platform_power_init(const struct plat_desc *d);
+bool platform_power_off(void);
+bool platform_reset(void);
 
 #endif

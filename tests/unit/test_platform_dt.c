@@ -88,6 +88,7 @@ static void check_qemu_virt(const char *file)
 	ASSERT_EQ(d.nr_mem, 1);
 	EXPECT_EQ(d.mem[0].base, 0x40000000);
 	EXPECT_EQ(d.mem[0].size, 0x40000000);
+	EXPECT_EQ(d.pm_wdt, 0); /* PSCI powers it off */
 	free(fdt);
 }
 
@@ -137,6 +138,8 @@ static void check_bcm2711(const char *file, const char *model)
 	}
 	EXPECT_EQ(d.psci, PSCI_METHOD_NONE);
 	EXPECT_EQ(d.nr_mem, 0);
+	/* The power-management watchdog, which turns it off: 0x7e100000. */
+	EXPECT_EQ(d.pm_wdt, 0xfe100000);
 	free(fdt);
 }
 

@@ -34,9 +34,11 @@ LIBFDT_A := $(LIBFDT_DIR)/usr/lib/aarch64-linux-gnu/libfdt.a
 ARCH_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro \
 	--hash-style=sysv
 
-# The image: linked at LOAD_ADDR by this script (a nominal address: it runs
-# wherever it is loaded), then
+# The image: linked at LOAD_ADDR by this script, a nominal address (QEMU
+# virt's: RAM base + text_offset), since it runs wherever it is loaded;
+# one link address for every board keeps vigil.bin one file. Then
 # checked for FP/SIMD register writes outside the allowed functions.
+LOAD_ADDR := 0x40080000
 ARCH_LDS := arch/arm/arm64/vigil.lds.S
 IMAGE_CHECK = tools/check-no-fp.sh $(OBJDUMP)
 
