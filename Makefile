@@ -99,7 +99,8 @@ $(BUILD)/vigil.bin: $(BUILD)/vigil.elf
 # ---- test guests (bare metal, EL1) ----------------------------------------
 GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-nostdlib $(GUEST_ARCH_CFLAGS) -fno-pic -fno-pie \
-	-fno-stack-protector -Iinclude -Itests/guests/lib -MMD -MP
+	-fno-stack-protector -Iinclude -Itests/guests/lib -MMD -MP \
+	$(GUEST_PLATFORM_CFLAGS)
 GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
 GUESTS := $(notdir $(patsubst %/,%,$(dir $(wildcard tests/guests/*/guest.mk))))
 GUEST_LOAD_ADDR ?= 0x50000000
@@ -252,8 +253,15 @@ run-hello: deps
 	$(MAKE) all
 	tools/run-qemu.sh $(BUILD) hello
 
+# QEMU 10.0 from bookworm-backports, unpacked under build/qemu10/ (nothing
+# installed): the raspi4b machine of tests/system/test_rpi4.py.
+qemu10:
+	@tools/fetch-qemu10.sh >/dev/null
+
 test: deps
 	$(MAKE) all linux
+	$(MAKE) PLATFORM=rpi4 all
+	$(MAKE) qemu10
 	$(MAKE) layer-check
 	$(MAKE) unit
 	$(MAKE) unit32
@@ -297,6 +305,6 @@ clean:
 	rm -rf build
 
 .PHONY: all guests linux unit unit32 format-check format layer-check deps \
-	run run-hello test \
+	run run-hello test qemu10 \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk
