@@ -32,6 +32,15 @@ GUEST_LINE = re.compile(r"(?:^|\s)([\w.@-]+)\| (.*)$")
 PANIC = re.compile(r"panic", re.IGNORECASE)
 
 
+def qemu_version():
+    """(major, minor) of the QEMU tools/run-qemu.sh runs for virt ($QEMU)."""
+    out = subprocess.run(
+        [os.environ.get("QEMU", "qemu-system-aarch64"), "--version"],
+        capture_output=True, text=True, check=True).stdout
+    m = re.search(r"version (\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2)))
+
+
 def build_dir():
     path = Path(os.environ.get("VIGIL_BUILD", "build/qemu-virt-arm64"))
     return path if path.is_absolute() else REPO / path
