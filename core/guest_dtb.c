@@ -204,13 +204,24 @@ static bool vm_has_device(const struct vm *vm, const char *path)
 
 /*
  * Keep only what the guest owns, under @bus (the root, then every bus
- * below it): a node with a reg (a device) goes unless it is memory, the
- * GIC or one of the VM's passthrough devices, which keeps its whole
+ * below it): a node with a reg (a device, an interrupt controller too)
+ * goes unless it is memory, the GIC or one of the VM's passthrough devices, which keeps its whole
  * subtree; a bus (ranges, no reg) keeps what the VM owns of it and goes
  * when nothing is left; a node whose gpios point at a removed controller
  * goes with it. The buses above an owned device stay, with their ranges:
  * the guest translates its reg as the host does (stage 2 maps IPA == PA).
  */
+static const char *const gic_compat[] = {"arm,cortex-a15-gic", "arm,gic-400",
+					 "arm,cortex-a7-gic"};
+
+static bool is_gic(const void *fdt, int n)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat); i++)
+		if (!fdt_node_check_compatible(fdt, n, gic_compat[i]))
+			return true;
+	return false;
+}
+
 #define PRUNE_MAX_DEPTH 8 /* buses below the root; a deeper tree is refused */
 
 static int prune_bus(struct vm *vm, void *fdt, int bus, uint32_t gic_phandle,
@@ -236,9 +247,17 @@ static int prune_bus(struct vm *vm, void *fdt, int bus, uint32_t gic_phandle,
 			type = fdt_getprop(fdt, n, "device_type", NULL);
 			if (type && !strcmp(type, "memory"))
 				continue;
+			/* The GIC stays (set_gic() rewrote it), and an
+			 * interrupt controller without registers; one with
+			 * registers is a device like any other (the Pi's
+			 * brcmstb L2 controllers: a guest told of them
+			 * touches MMIO it does not have). */
 			if ((gic_phandle &&
 			     fdt_get_phandle(fdt, n) == gic_phandle) ||
-			    fdt_getprop(fdt, n, "interrupt-controller", NULL))
+			    (fdt_getprop(fdt, n, "interrupt-controller",
+					 NULL) &&
+			     (!fdt_getprop(fdt, n, "reg", NULL) ||
+			      is_gic(fdt, n))))
 				continue;
 			if (fdt_getprop(fdt, n, "reg", NULL)) {
 				drop = !vm_has_device(vm, path);
@@ -290,15 +309,13 @@ static void put_size(fdt32_t *p, int sc, uint32_t v)
  */
 static int set_gic(void *fdt, int *gic_out)
 {
-	static const char *const compat[] = {
-		"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a7-gic"};
 	int gic = -1, r, ac = 2, sc = 1, len, w;
 	fdt32_t reg[8];
 	const fdt32_t *p;
 	uint64_t d, c;
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(compat) && gic < 0; i++)
-		gic = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && gic < 0; i++)
+		gic = fdt_node_offset_by_compatible(fdt, -1, gic_compat[i]);
 	*gic_out = gic;
 	if (gic < 0)
 		return gic;

@@ -247,9 +247,20 @@ static const void *host_tree_buses(void)
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
 	gic_reg(fdt);
 	fdt_end_node(fdt);
+	/* An interrupt controller of no registers (as gpio-keyed muxes are). */
+	fdt_begin_node(fdt, "intc-soft");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	fdt_end_node(fdt);
 	bus_begin(fdt, "soc", soc, sizeof(soc));
 	leaf(fdt, "serial@7e201000", 0x7e201000, 0x200);
 	leaf(fdt, "serial@7e215040", 0x7e215040, 0x40);
+	/* The Pi 4's brcmstb L2 controllers: interrupt controllers with
+	 * registers, which a VM does not own. */
+	fdt_begin_node(fdt, "interrupt-controller@7ef00100");
+	fdt_property_string(fdt, "compatible", "brcm,l2-intc");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	reg1(fdt, 0x7ef00100, 0x30);
+	fdt_end_node(fdt);
 	bus_begin(fdt, "i2c-bus", NULL, 0); /* empty ranges: identity */
 	leaf(fdt, "eeprom@7e804000", 0x7e804000, 0x100);
 	fdt_end_node(fdt);
@@ -302,6 +313,11 @@ TEST(guest_dtb_drops_the_devices_of_a_bus_the_vm_was_not_given)
 
 	ASSERT_TRUE(g != NULL);
 	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e215040") < 0);
+	/* An interrupt controller with registers is a device too; one
+	 * without stays. */
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/interrupt-controller@7ef00100") <
+		    0);
+	EXPECT_TRUE(fdt_path_offset(g, "/intc-soft") >= 0);
 	/* A bus left empty goes, nested or at the root. */
 	EXPECT_TRUE(fdt_path_offset(g, "/soc/i2c-bus") < 0);
 	EXPECT_TRUE(fdt_path_offset(g, "/platform-bus@c000000") < 0);
