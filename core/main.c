@@ -180,7 +180,10 @@ static void cpus_start(void)
 		if (cpu_start[i].enable == CPU_ENABLE_SPIN_TABLE) {
 			arch_cpu_spin_release(cpu_start[i].release_addr, i);
 			r = 0;
-		} else if (cpu_start[i].enable == CPU_ENABLE_PSCI) {
+		} else if (cpu_start[i].enable == CPU_ENABLE_PSCI ||
+			   psci_fw_conduit() != PSCI_CONDUIT_NONE) {
+			/* psci, or no method vigil knows beside a /psci
+			 * node: try the firmware. */
 			r = psci_fw_cpu_on(p->mpidr,
 					   (uint64_t)(uintptr_t)secondary_entry,
 					   i);

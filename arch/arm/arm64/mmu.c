@@ -143,7 +143,7 @@ int arch_mmu_map(uint64_t base, uint64_t size, bool device)
 				a = (a | (BLOCK_1G - 1)) + 1;
 				continue;
 			}
-			r = -ENOMEM;
+			r = (el2_l1[i] & DESC_VALID) ? -EBUSY : -ENOMEM;
 			break;
 		}
 		r = set_block(&t[(a >> L2_SHIFT) % L2_ENTRIES],
