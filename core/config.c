@@ -671,7 +671,8 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 			  struct hv_config *cfg, char *err, size_t errlen)
 {
 	struct vm_config *vc = &cfg->vms[0];
-	uint64_t bank_end;
+	uint64_t bank_end, top;
+	unsigned int bank = 0;
 	const char *args;
 	int chosen, len, r;
 
@@ -683,17 +684,24 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 	vc->nr_vcpus = MIN(bi->nr_pcpus, (unsigned int)VM_MAX_VCPUS);
 	for (unsigned int i = 0; i < vc->nr_vcpus; i++)
 		vc->affinity[i] = i;
-	vc->ram_base = CONFIG_DEFAULT_RAM_BASE;
-	/* Up to the first bank's last whole 2 MiB: stage 2 maps RAM in
-	 * blocks, and an unaligned end would map what lies past the bank. */
-	bank_end = ALIGN_DOWN(bi->mem[0].base + bi->mem[0].size, 0x200000ULL);
-	if (bi->mem[0].base > vc->ram_base)
-		CFG_ERR("config error: /memory: first bank starts above the "
-			"default guest RAM at 0x%llx: give a /hypervisor node",
-			(unsigned long long)vc->ram_base);
+	/* Above what the boot loader placed: vigil, the DTB, an initrd
+	 * (which the VM gets a copy of), at the next 256 MiB boundary, in
+	 * the bank that holds vigil. */
+	top = MAX(bi->image_end, bi->dtb_end);
+	top = MAX(top, bi->initrd_end);
+	vc->ram_base = ALIGN_UP(top, CONFIG_DEFAULT_RAM_ALIGN);
+	for (unsigned int i = 0; i < bi->nr_mem; i++)
+		if (bi->image_start >= bi->mem[i].base &&
+		    bi->image_start - bi->mem[i].base < bi->mem[i].size)
+			bank = i;
+	/* Up to the bank's last whole 2 MiB: stage 2 maps RAM in blocks,
+	 * and an unaligned end would map what lies past the bank. */
+	bank_end = ALIGN_DOWN(bi->mem[bank].base + bi->mem[bank].size,
+			      0x200000ULL);
 	if (bank_end <= vc->ram_base)
-		CFG_ERR("config error: /memory: first bank ends below the "
-			"default guest RAM at 0x%llx",
+		CFG_ERR("config error: /memory: no RAM left for the default "
+			"VM above 0x%llx (vigil, the DTB and the initrd): give "
+			"a /hypervisor node",
 			(unsigned long long)vc->ram_base);
 	vc->ram_size = bank_end - vc->ram_base;
 	vc->entry = vc->ram_base;

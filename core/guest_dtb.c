@@ -7,6 +7,7 @@
 #include <libfdt.h>
 
 #include "gicv2_regs.h"
+#include "platform_dt.h"
 #include "vgic.h"
 #include "guest_dtb.h"
 #include "mm.h"
@@ -203,13 +204,24 @@ static bool vm_has_device(const struct vm *vm, const char *path)
 
 /*
  * Keep only what the guest owns, under @bus (the root, then every bus
- * below it): a node with a reg (a device) goes unless it is memory, the
- * GIC or one of the VM's passthrough devices, which keeps its whole
+ * below it): a node with a reg (a device, an interrupt controller too)
+ * goes unless it is memory, the GIC or one of the VM's passthrough devices, which keeps its whole
  * subtree; a bus (ranges, no reg) keeps what the VM owns of it and goes
  * when nothing is left; a node whose gpios point at a removed controller
  * goes with it. The buses above an owned device stay, with their ranges:
  * the guest translates its reg as the host does (stage 2 maps IPA == PA).
  */
+static const char *const gic_compat[] = {"arm,cortex-a15-gic", "arm,gic-400",
+					 "arm,cortex-a7-gic"};
+
+static bool is_gic(const void *fdt, int n)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat); i++)
+		if (!fdt_node_check_compatible(fdt, n, gic_compat[i]))
+			return true;
+	return false;
+}
+
 #define PRUNE_MAX_DEPTH 8 /* buses below the root; a deeper tree is refused */
 
 /*
@@ -274,9 +286,15 @@ static int prune_bus(struct vm *vm, void *fdt, int bus, const char *bus_path,
 			continue;
 		}
 		type = fdt_getprop(fdt, n, "device_type", NULL);
+		/* Memory stays, and the GIC (set_gic() rewrote it), and an
+		 * interrupt controller without registers; one with registers
+		 * is a device like any other (the Pi's brcmstb L2
+		 * controllers: a guest told of them touches MMIO it does not
+		 * have). */
 		if ((type && !strcmp(type, "memory")) ||
 		    (gic_phandle && fdt_get_phandle(fdt, n) == gic_phandle) ||
-		    fdt_getprop(fdt, n, "interrupt-controller", NULL)) {
+		    (fdt_getprop(fdt, n, "interrupt-controller", NULL) &&
+		     (!fdt_getprop(fdt, n, "reg", NULL) || is_gic(fdt, n)))) {
 			prev = n;
 			continue;
 		}
@@ -311,18 +329,31 @@ static int prune_devices(struct vm *vm, void *fdt, int gic)
 	return prune_bus(vm, fdt, 0, "", fdt_get_phandle(fdt, gic), 0);
 }
 
-/* The guest's GIC: distributor and CPU interface only (GICV stands behind
- * the CPU interface address); no GICH/GICV, no maintenance IRQ. */
+/* Size cells @sc (1 or 2) at @p: @v. */
+static void put_size(fdt32_t *p, int sc, uint32_t v)
+{
+	if (sc == 2)
+		*p++ = cpu_to_fdt32(0);
+	*p = cpu_to_fdt32(v);
+}
+
+/*
+ * The guest's GIC: distributor and CPU interface only (GICV stands behind
+ * the CPU interface address); no GICH/GICV, no maintenance IRQ. The node
+ * stays where it is, on its bus, with the host's first two reg entries:
+ * the guest's IPAs of both frames are the host's physical addresses, so
+ * the bus's ranges (the Pi's /soc maps 0x40000000 to 0xff800000) translate
+ * them alike. Only the sizes change.
+ */
 static int set_gic(void *fdt, int *gic_out)
 {
-	static const char *const compat[] = {
-		"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a7-gic"};
-	int gic = -1, r, ac = 2, sc = 2;
+	int gic = -1, r, ac = 2, sc = 1, len, w;
 	fdt32_t reg[8];
 	const fdt32_t *p;
+	uint64_t d, c;
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(compat) && gic < 0; i++)
-		gic = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && gic < 0; i++)
+		gic = fdt_node_offset_by_compatible(fdt, -1, gic_compat[i]);
 	*gic_out = gic;
 	if (gic < 0)
 		return gic;
@@ -333,17 +364,19 @@ static int set_gic(void *fdt, int *gic_out)
 	p = fdt_getprop(fdt, fdt_parent_offset(fdt, gic), "#size-cells", NULL);
 	if (p)
 		sc = (int)fdt32_to_cpu(*p);
-	if (ac != 2 || sc != 2)
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return -FDT_ERR_BADNCELLS;
-	reg[0] = cpu_to_fdt32((uint32_t)(vgic_dist_ipa() >> 32));
-	reg[1] = cpu_to_fdt32((uint32_t)vgic_dist_ipa());
-	reg[2] = cpu_to_fdt32(0);
-	reg[3] = cpu_to_fdt32(GICD_SIZE);
-	reg[4] = cpu_to_fdt32((uint32_t)(vgic_cpu_ipa() >> 32));
-	reg[5] = cpu_to_fdt32((uint32_t)vgic_cpu_ipa());
-	reg[6] = cpu_to_fdt32(0);
-	reg[7] = cpu_to_fdt32(GICC_SIZE); /* the GICV frame */
-	r = fdt_setprop(fdt, gic, "reg", reg, sizeof(reg));
+	w = ac + sc;
+	p = fdt_getprop(fdt, gic, "reg", &len);
+	if (!p || len < 2 * w * 4)
+		return -FDT_ERR_BADVALUE;
+	if (dt_reg_phys(fdt, gic, 0, &d, NULL) || d != vgic_dist_ipa() ||
+	    dt_reg_phys(fdt, gic, 1, &c, NULL) || c != vgic_cpu_ipa())
+		return -FDT_ERR_BADVALUE;
+	memcpy(reg, p, 2 * w * 4); /* before setprop moves the property */
+	put_size(reg + ac, sc, GICD_SIZE);
+	put_size(reg + w + ac, sc, GICC_SIZE); /* the GICV frame */
+	r = fdt_setprop(fdt, gic, "reg", reg, 2 * w * 4);
 	if (r)
 		return r;
 	/* Children (QEMU's GICv2m MSI frame) are host hardware too. */

@@ -11,7 +11,6 @@
 #include "gicv2_regs.h"
 #include "irq.h"
 #include "percpu.h"
-#include "platform.h"
 #include "printk.h"
 #include "vgic.h"
 
@@ -81,15 +80,12 @@ void irq_init_cpu(void)
 			gic_irq_enable(irq);
 }
 
-int irq_init(const void *fdt)
+int irq_init(const struct gic_frames *f)
 {
 	const struct gic_info *gi;
-	int r = gic_init(fdt);
+	int r = gic_init(f);
 
 	gi = gic_info();
-	if (!gi->from_dtb)
-		pr_warn("no GICv2 node in the DTB: using %s's addresses",
-			platform.name);
 	if (r) {
 		pr_err("the GIC has no virtualization extensions (GICH/GICV)");
 		return -1;
@@ -99,6 +95,11 @@ int irq_init(const void *fdt)
 		(unsigned long)gi->gicd, (unsigned long)gi->gicc,
 		(unsigned long)gi->gich, (unsigned long)gi->gicv, gi->nr_irqs,
 		gi->maint_irq);
+	pr_info("GICv2 model %s (GICD_IIDR 0x%08x): %s LRs for passthrough "
+		"SPIs%s%s",
+		gi->model, gi->iidr, gi->hw_lrs ? "HW = 1" : "HW = 0",
+		gi->spi_active_per_cpu ? ", SPI deactivation through GICD" : "",
+		gi->relatch_on_retarget ? ", re-latch after retarget" : "");
 	irq_set_handler(SGI_KICK, irq_kick, NULL);
 	vgic_init();
 	irq_init_cpu();

@@ -14,10 +14,12 @@
 #include "bootstats.h"
 #include "config.h"
 #include "console.h"
+#include "gic.h"
 #include "irq.h"
 #include "mm.h"
 #include "percpu.h"
 #include "platform.h"
+#include "platform_dt.h"
 #include "printk.h"
 #include "psci_fw.h"
 #include "sched.h"
@@ -29,6 +31,7 @@
 
 static struct boot_info boot;
 static struct hv_config config;
+static struct plat_desc plat;
 
 /* The boot phases' ends (include/bootstats.h); [0] is vigil's entry. */
 static struct {
@@ -88,40 +91,6 @@ static uint64_t fdt_read_cells(const fdt32_t *p, int cells)
 	return v;
 }
 
-static int fdt_cells(const void *fdt, int node, const char *name, int dflt)
-{
-	const fdt32_t *p = fdt_getprop(fdt, node, name, NULL);
-
-	return p ? (int)fdt32_to_cpu(*p) : dflt;
-}
-
-/* The console named by /chosen/stdout-path, if it is a UART we drive. */
-static void console_from_dtb(const void *fdt)
-{
-	const char *path;
-	char buf[64];
-	int chosen, node, len, ac;
-	const fdt32_t *reg;
-
-	chosen = fdt_path_offset(fdt, "/chosen");
-	if (chosen < 0)
-		return;
-	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
-	if (!path)
-		return;
-	len = (int)strcspn(path, ":");
-	snprintf(buf, sizeof(buf), "%.*s", len, path);
-	node = fdt_path_offset(fdt, buf);
-	if (node < 0)
-		return;
-	if (fdt_node_check_compatible(fdt, node, "arm,pl011") != 0)
-		return;
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	ac = fdt_cells(fdt, fdt_parent_offset(fdt, node), "#address-cells", 2);
-	if (reg && len >= ac * 4)
-		console_init(UART_PL011, fdt_read_cells(reg, ac));
-}
-
 /* An initrd the boot loader placed (QEMU -initrd) for the default VM. */
 static void initrd_from_dtb(const void *fdt)
 {
@@ -142,31 +111,55 @@ static void initrd_from_dtb(const void *fdt)
 		boot.initrd_start = boot.initrd_end = 0;
 }
 
+/*
+ * Add what the DTB describes to vigil's own map: RAM (rounded inwards to
+ * the map's 2 MiB blocks, and only that much is used: the page allocator
+ * and guest RAM), the console UART and the GIC's frames. A failure stops
+ * the boot; the console it may name is not known to work yet, so say it
+ * anyway after mapping what can be.
+ */
+static void map_platform(void)
+{
+	const uint64_t blk = 0x200000;
+	uint64_t dev[6] = {plat.gicd,
+			   plat.gicc,
+			   plat.gich,
+			   plat.gicv,
+			   plat.has_console ? plat.console : 0,
+			   plat.pm_wdt};
+	unsigned int n = 0;
+	bool failed = false;
+
+	for (unsigned int i = 0; i < plat.nr_mem; i++) {
+		uint64_t b = ALIGN_UP(plat.mem[i].base, blk);
+		uint64_t e =
+			ALIGN_DOWN(plat.mem[i].base + plat.mem[i].size, blk);
+
+		if (e <= b)
+			continue;
+		if (arch_mmu_map(b, e - b, false)) {
+			failed = true;
+			continue;
+		}
+		boot.mem[n].base = b;
+		boot.mem[n].size = e - b;
+		n++;
+	}
+	boot.nr_mem = n;
+	platform_power_init(&plat);
+	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
+		if (dev[i] && arch_mmu_map(dev[i], 1, true))
+			failed = true;
+	if (failed) {
+		if (plat.has_console)
+			console_init(plat.console_kind, plat.console);
+		boot_stop("config error: /memory: RAM and devices overlap in "
+			  "vigil's map, or it ran out of tables");
+	}
+}
+
 static void memory_from_dtb(const void *fdt)
 {
-	int node, ac, sc, len;
-
-	ac = fdt_cells(fdt, 0, "#address-cells", 2);
-	sc = fdt_cells(fdt, 0, "#size-cells", 1);
-	fdt_for_each_subnode(node, fdt, 0)
-	{
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		const fdt32_t *reg;
-
-		if (!type || strcmp(type, "memory"))
-			continue;
-		reg = fdt_getprop(fdt, node, "reg", &len);
-		for (int i = 0; reg && i + (ac + sc) * 4 <= len;
-		     i += (ac + sc) * 4) {
-			const fdt32_t *p = reg + i / 4;
-
-			if (boot.nr_mem == CONFIG_MAX_MEM_BANKS)
-				break;
-			boot.mem[boot.nr_mem].base = fdt_read_cells(p, ac);
-			boot.mem[boot.nr_mem].size = fdt_read_cells(p + ac, sc);
-			boot.nr_mem++;
-		}
-	}
 	if (!boot.nr_mem)
 		boot_stop("config error: /memory: no memory node in the DTB");
 
@@ -186,61 +179,62 @@ static void memory_from_dtb(const void *fdt)
 	}
 }
 
+/* How each pCPU but the boot CPU is started, by logical index. */
+static struct plat_cpu cpu_start[MAX_CPUS];
+
 /* Give every CPU in /cpus a logical index: the boot CPU is 0. */
-static void cpus_from_dtb(const void *fdt)
+static void cpus_from_dtb(void)
 {
 	uint64_t self = this_cpu()->mpidr;
-	int cpus, node, ac;
-	const char *method;
-	int psci;
 
-	cpus = fdt_path_offset(fdt, "/cpus");
-	if (cpus < 0)
-		boot_stop("config error: /cpus: missing in the DTB");
-	ac = fdt_cells(fdt, cpus, "#address-cells", 1);
+	if (plat.cpus_truncated)
+		pr_warn("/cpus: more than %u CPUs, ignoring the rest",
+			MAX_CPUS);
 	nr_pcpus = 1;
-	fdt_for_each_subnode(node, fdt, cpus)
-	{
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-		const fdt32_t *reg;
-		uint64_t mpidr;
-		int len;
-
-		if (!type || strcmp(type, "cpu"))
+	for (unsigned int i = 0; i < plat.nr_cpus; i++) {
+		if (plat.cpus[i].mpidr == self)
 			continue;
-		reg = fdt_getprop(fdt, node, "reg", &len);
-		if (!reg || len < ac * 4)
-			continue;
-		mpidr = fdt_read_cells(reg, ac) & MPIDR_HWID_MASK;
-		if (mpidr == self)
-			continue;
-		if (nr_pcpus == MAX_CPUS) {
-			pr_warn("/cpus: more than %u CPUs, ignoring the rest",
-				MAX_CPUS);
+		if (nr_pcpus == MAX_CPUS)
 			break;
-		}
-		pcpu_get(nr_pcpus)->mpidr = mpidr;
+		pcpu_get(nr_pcpus)->mpidr = plat.cpus[i].mpidr;
+		cpu_start[nr_pcpus] = plat.cpus[i];
 		nr_pcpus++;
 	}
 	boot.nr_pcpus = nr_pcpus;
 
-	psci = fdt_path_offset(fdt, "/psci");
-	method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
-	if (method && !strcmp(method, "hvc"))
+	if (plat.psci == PSCI_METHOD_HVC)
 		psci_fw_set_conduit(PSCI_CONDUIT_HVC);
-	else if (method && !strcmp(method, "smc"))
+	else if (plat.psci == PSCI_METHOD_SMC)
 		psci_fw_set_conduit(PSCI_CONDUIT_SMC);
 	else
 		psci_fw_set_conduit(PSCI_CONDUIT_NONE);
 }
 
+/* Each secondary in turn, by the method its /cpus node names; the next
+ * only once it is online (a spin-table entry reads its index from one
+ * shared word). */
 static void cpus_start(void)
 {
 	for (unsigned int i = 1; i < nr_pcpus; i++) {
 		struct pcpu *p = pcpu_get(i);
-		int64_t r = psci_fw_cpu_on(
-			p->mpidr, (uint64_t)(uintptr_t)secondary_entry, i);
+		int64_t r;
 
+		if (cpu_start[i].enable == CPU_ENABLE_SPIN_TABLE) {
+			arch_cpu_spin_release(cpu_start[i].release_addr, i);
+			r = 0;
+		} else if (cpu_start[i].enable == CPU_ENABLE_PSCI ||
+			   psci_fw_conduit() != PSCI_CONDUIT_NONE) {
+			/* psci, or no method vigil knows beside a /psci
+			 * node: try the firmware. */
+			r = psci_fw_cpu_on(p->mpidr,
+					   (uint64_t)(uintptr_t)secondary_entry,
+					   i);
+		} else {
+			pr_err("CPU %u (MPIDR 0x%llx): no enable-method vigil "
+			       "can use",
+			       i, (unsigned long long)p->mpidr);
+			continue;
+		}
 		if (r != 0) {
 			pr_err("CPU %u (MPIDR 0x%llx): PSCI CPU_ON failed: "
 			       "%lld",
@@ -252,6 +246,31 @@ static void cpus_start(void)
 	}
 }
 
+static const char *const enable_names[] = {"none", "psci", "spin-table"};
+static const char *const psci_names[] = {"none", "hvc", "smc"};
+
+/* What the DTB said, in one place in the log. */
+static void platform_print(void)
+{
+	pr_info("platform: console %s %s at 0x%llx; GIC frames 0x%llx "
+		"0x%llx 0x%llx 0x%llx",
+		plat.has_console ? plat.console_path : "(none)",
+		plat.console_kind == UART_PL011 ? "PL011" : "8250",
+		(unsigned long long)plat.console, (unsigned long long)plat.gicd,
+		(unsigned long long)plat.gicc, (unsigned long long)plat.gich,
+		(unsigned long long)plat.gicv);
+	pr_info("platform: %u CPUs (%s), PSCI %s, %u memory bank(s)",
+		plat.nr_cpus,
+		plat.nr_cpus ? enable_names[plat.cpus[plat.nr_cpus - 1].enable]
+			     : "-",
+		psci_names[plat.psci], plat.nr_mem);
+	for (unsigned int i = 0; i < plat.nr_mem; i++)
+		pr_info("platform: memory 0x%llx-0x%llx",
+			(unsigned long long)plat.mem[i].base,
+			(unsigned long long)(plat.mem[i].base +
+					     plat.mem[i].size - 1));
+}
+
 void boot_primary(uint64_t dtb_pa)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb_pa;
@@ -259,8 +278,8 @@ void boot_primary(uint64_t dtb_pa)
 	int r;
 
 	boot_mark("entry");
-	console_init(platform.uart_kind, platform.uart);
-	arch_mmu_early_enable();
+	/* No console yet: the DTB says where it is. */
+	arch_mmu_early_enable(dtb_pa);
 	arch_cpu_set_percpu(0);
 	if (fdt_check_header(fdt) != 0) {
 		pr_err("no valid DTB at 0x%llx (the boot loader's argument)",
@@ -281,9 +300,16 @@ void boot_primary(uint64_t dtb_pa)
 		boot_stop("boot needs a well-formed DTB");
 	}
 	boot_mark("dtb");
-	console_from_dtb(fdt);
-	pr_info("vigil %s on %s: EL2, DTB at 0x%llx", VIGIL_VERSION,
-		platform.name, (unsigned long long)dtb_pa);
+	if (platform_dt_probe(fdt, &plat, err, sizeof(err)))
+		boot_stop(err);
+	map_platform();
+	if (plat.has_console)
+		console_init(plat.console_kind, plat.console);
+	pr_info("vigil %s on %s: EL2, image at 0x%llx, DTB at 0x%llx",
+		VIGIL_VERSION, plat.model,
+		(unsigned long long)(uintptr_t)__image_start,
+		(unsigned long long)dtb_pa);
+	platform_print();
 
 	boot.image_start = (uint64_t)(uintptr_t)__image_start;
 	boot.image_end = (uint64_t)(uintptr_t)__image_end;
@@ -292,9 +318,12 @@ void boot_primary(uint64_t dtb_pa)
 	initrd_from_dtb(fdt);
 	memory_from_dtb(fdt);
 	boot_mark("memory");
-	cpus_from_dtb(fdt);
+	cpus_from_dtb();
 	arch_hyp_init_cpu();
-	if (irq_init(fdt))
+	if (!plat.has_gic)
+		boot_stop("config error: no GICv2 node in the DTB");
+	if (irq_init(&(struct gic_frames){plat.gicd, plat.gicc, plat.gich,
+					  plat.gicv, plat.maint_irq}))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 

@@ -2,11 +2,11 @@
 /*
  * The physical GICv2 (ARM IHI 0048B): distributor, this CPU's interface
  * with EOImode=1 (EOIR drops priority, DIR deactivates), and the virtual
- * interface control block GICH. Addresses come from the DTB, the platform
- * table is the fallback. A leaf: it calls nothing above it.
+ * interface control block GICH. Addresses come from the DTB
+ * (core/platform_dt.c), quirks from the model found. A leaf: it calls
+ * nothing above it.
  */
 #include <errno.h>
-#include <libfdt.h>
 #include <string.h>
 
 #include "arch.h"
@@ -14,7 +14,6 @@
 #include "gich.h"
 #include "gicv2_regs.h"
 #include "percpu.h"
-#include "platform.h"
 #include "spinlock.h"
 
 /* Without the Security Extensions: both groups, AckCtl, EOImode = 1 for
@@ -57,67 +56,78 @@ static inline uint8_t rd8(uint64_t base, uint32_t off)
 	return *(volatile uint8_t *)(uintptr_t)(base + off);
 }
 
-static uint64_t reg_addr(const void *fdt, int node, int idx)
-{
-	int len, ac = 2;
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	const fdt32_t *acp = fdt_getprop(fdt, fdt_parent_offset(fdt, node),
-					 "#address-cells", NULL);
-	int sc = 2;
-	const fdt32_t *scp = fdt_getprop(fdt, fdt_parent_offset(fdt, node),
-					 "#size-cells", NULL);
-	uint64_t a = 0;
-
-	if (acp)
-		ac = (int)fdt32_to_cpu(*acp);
-	if (scp)
-		sc = (int)fdt32_to_cpu(*scp);
-	if (!reg || len < (idx + 1) * (ac + sc) * 4)
-		return 0;
-	for (int i = 0; i < ac; i++)
-		a = (a << 32) | fdt32_to_cpu(reg[idx * (ac + sc) + i]);
-	return a;
-}
-
-static const char *const gic_compat[] = {"arm,cortex-a15-gic", "arm,gic-400",
-					 "arm,cortex-a7-gic",
-					 "arm,arm11mp-gic"};
+/* GICD_IIDR (§4.3.3): ProductID [31:24], Implementer [11:0]. QEMU's model
+ * answers ARM's JEP106 code and nothing else (hw/intc/arm_gic.c); a GIC-400
+ * has ProductID 0x02 (GIC-400 TRM, GICD_IIDR). */
+#define IIDR_PRODUCT(iidr) ((iidr) >> 24)
+#define IIDR_ARM 0x43bU
+#define IIDR_QEMU IIDR_ARM
+#define PRODUCT_GIC400 0x02
 
 static void gic_dist_init(void);
 
-static void gic_probe(const void *fdt)
+/*
+ * Whether a deactivation through GICC_DIR leaves an SPI active that
+ * GICD_ISACTIVER made active: QEMU before 9.1 kept an SPI's active state
+ * per CPU and cleared only the writer's bit (fixed by its commit
+ * 7175a562). Tried on the last SPI, which nothing owns yet (all are
+ * disabled), with the CPU interface off; only on QEMU's model, never on
+ * silicon. The same release fixed the lost pend of an edge SPI retargeted
+ * while pending (d9aff83a), which cannot be seen without a device to
+ * raise one: this result stands for both.
+ */
+static bool probe_spi_active_per_cpu(void)
 {
-	int node = -1;
+	unsigned int irq = info.nr_irqs - 1;
+	uint32_t ctlr = rd(info.gicc, GICC_CTLR), bit = BIT(irq % 32);
+	bool stuck;
 
-	info.gicd = platform.gicd;
-	info.gicc = platform.gicc;
-	info.gich = platform.gich;
-	info.gicv = platform.gicv;
-	info.maint_irq = platform.maint_irq;
-	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && node < 0; i++)
-		node = fdt_node_offset_by_compatible(fdt, -1, gic_compat[i]);
-	if (node >= 0) {
-		const fdt32_t *irq;
-		int len;
-
-		info.from_dtb = true;
-		info.gicd = reg_addr(fdt, node, 0) ?: info.gicd;
-		info.gicc = reg_addr(fdt, node, 1) ?: info.gicc;
-		info.gich = reg_addr(fdt, node, 2) ?: info.gich;
-		info.gicv = reg_addr(fdt, node, 3) ?: info.gicv;
-		irq = fdt_getprop(fdt, node, "interrupts", &len);
-		/* <type num flags>, type 1 = PPI: INTID = num + 16 */
-		if (irq && len >= 12 && fdt32_to_cpu(irq[0]) == 1)
-			info.maint_irq = fdt32_to_cpu(irq[1]) + 16;
-	}
-	/* QEMU's model (platform quirks, docs/design.md). */
-	info.hw_lrs = !platform.gic_no_hw_lrs;
-	info.one_lr_per_sgi = platform.gic_one_lr_per_sgi;
+	wr(info.gicc, GICC_CTLR, GICC_CTLR_EOIMODES | GICC_CTLR_EOIMODENS);
+	wr(info.gicd, GICD_WORD(GICD_ISACTIVER, irq, 1), bit);
+	wr(info.gicc, GICC_DIR, irq);
+	stuck = rd(info.gicd, GICD_WORD(GICD_ISACTIVER, irq, 1)) & bit;
+	wr(info.gicd, GICD_WORD(GICD_ICACTIVER, irq, 1), bit);
+	wr(info.gicc, GICC_CTLR, ctlr);
+	return stuck;
 }
 
-int gic_init(const void *fdt)
+/* The model, and from what it does the quirks (docs/design.md). */
+static void gic_identify(void)
 {
-	gic_probe(fdt);
+	bool qemu;
+
+	info.iidr = rd(info.gicd, GICD_IIDR);
+	qemu = info.iidr == IIDR_QEMU;
+	if (qemu)
+		info.model = "QEMU";
+	else if ((info.iidr & GICD_IIDR_IMPLEMENTER_MASK) == IIDR_ARM &&
+		 IIDR_PRODUCT(info.iidr) == PRODUCT_GIC400)
+		info.model = "GIC-400";
+	else
+		info.model = "GICv2";
+	info.spi_active_per_cpu = qemu && probe_spi_active_per_cpu();
+	info.relatch_on_retarget = info.spi_active_per_cpu;
+	/* No QEMU up to 10.0 re-evaluates the distributor when a guest's
+	 * deactivation through an HW = 1 LR deactivates the physical SPI
+	 * (gic_clear_active() ends in gic_update_virt()): an instance that
+	 * arrived meanwhile stays pending, unsignalled, until something
+	 * touches the physical GIC. On QEMU 10.0.2 the storm guest stalled
+	 * so after its first interrupt, every vCPU idle. There passthrough
+	 * SPIs go through HW = 0 LRs and vigil deactivates them
+	 * (vgic/lr.c); through GICC_DIR from 9.1 on, where that works from
+	 * any CPU. */
+	info.hw_lrs = !qemu;
+	/* Every QEMU finds a virtual INTID's LR by INTID alone. */
+	info.one_lr_per_sgi = qemu;
+}
+
+int gic_init(const struct gic_frames *f)
+{
+	info.gicd = f->gicd;
+	info.gicc = f->gicc;
+	info.gich = f->gich;
+	info.gicv = f->gicv;
+	info.maint_irq = f->maint_irq;
 	if (!info.gich || !info.gicv)
 		return -ENODEV;
 	info.nr_irqs =
@@ -126,6 +136,7 @@ int gic_init(const void *fdt)
 	if (info.nr_irqs > GIC_MAX_IRQS)
 		info.nr_irqs = GIC_MAX_IRQS;
 	gic_dist_init();
+	gic_identify();
 	return 0;
 }
 
@@ -240,7 +251,7 @@ void gic_irq_set_target(unsigned int irq, unsigned int pcpu)
 	if (irq < GIC_NR_PRIVATE || irq >= info.nr_irqs || pcpu >= MAX_CPUS)
 		return;
 	wr8(info.gicd, GICD_ITARGETSR + irq, (uint8_t)BIT(cpu_if[pcpu]));
-	if (platform.gic_relatch_on_retarget &&
+	if (info.relatch_on_retarget &&
 	    (READ_ONCE(edge_spis[irq / 32]) & BIT(irq % 32)) &&
 	    gic_irq_is_pending(irq)) {
 		gic_irq_clear_pending(irq);
@@ -268,9 +279,9 @@ void gic_eoi(uint32_t iar)
 
 void gic_deactivate(uint32_t irq)
 {
-	/* See platform.gic_no_hw_lrs: on QEMU an SPI is deactivated through
-	 * the distributor, which works from any CPU and re-evaluates it. */
-	if (platform.gic_no_hw_lrs &&
+	/* See gic_identify(): on QEMU before 9.1 an SPI is deactivated
+	 * through the distributor, which works from any CPU. */
+	if (info.spi_active_per_cpu &&
 	    (irq & GICC_IAR_INTID_MASK) >= GIC_NR_PRIVATE)
 		gic_irq_clear_active(irq & GICC_IAR_INTID_MASK);
 	else

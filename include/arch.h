@@ -48,10 +48,21 @@ uint64_t arch_counter_freq(void);
  * enter it (PSCI CPU_ON's entry address; head.S). */
 extern char __image_start[], __image_end[];
 extern char secondary_entry[];
-/* Boot CPU: vigil's own stage-1 map from the platform's coarse one, before
- * the DTB is parsed; secondaries: the same tables. */
-void arch_mmu_early_enable(void);
+/* Boot CPU: vigil's own stage-1 map with only its image and the DTB at
+ * @dtb_pa in it, before the DTB is parsed; secondaries: the same tables. */
+void arch_mmu_early_enable(uint64_t dtb_pa);
 void arch_mmu_secondary_enable(void);
+/* Boot CPU: add [@base, @base + @size) to vigil's map, identity, as
+ * Device or as Normal memory, in whole 2 MiB blocks (so the caller rounds
+ * RAM inwards). 0, -EBUSY if part of it is mapped otherwise, -ENOMEM when
+ * the tables run out, -EINVAL past the map's reach. */
+int arch_mmu_map(uint64_t base, uint64_t size, bool device);
+/*
+ * Start a CPU parked in a spin table (the arm64 boot protocol's
+ * "spin-table" enable-method): it enters vigil as pCPU @id once the entry
+ * is written to @release_addr, where it polls with its caches and MMU off.
+ */
+void arch_cpu_spin_release(uint64_t release_addr, unsigned int id);
 /* Make per-CPU block @id the calling CPU's (this_cpu()). */
 void arch_cpu_set_percpu(unsigned int id);
 

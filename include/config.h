@@ -51,8 +51,11 @@ struct hv_config {
 	struct vm_config vms[VM_MAX_VMS];
 };
 
-/* Default guest RAM base on platforms that give no /hypervisor node. */
-#define CONFIG_DEFAULT_RAM_BASE 0x50000000ULL
+/* Without a /hypervisor node the default VM's RAM starts at the first
+ * multiple of this above vigil, the DTB and the initrd (core/config.c):
+ * 0x50000000 on QEMU virt, 0x10000000 on QEMU's raspi4b, where the test
+ * guests are linked (platforms/<name>/platform.mk). */
+#define CONFIG_DEFAULT_RAM_ALIGN 0x10000000ULL
 
 /*
  * Fill @cfg from @fdt's /hypervisor node, or the default when there is none,

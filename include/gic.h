@@ -23,12 +23,25 @@
 /* Upper bound on physical INTIDs (1020..1023 are special). */
 #define GIC_MAX_IRQS GIC_MAX_INTID
 
-/* What the driver found at gic_probe(). */
+/* Where the GIC is: what the boot DTB says (core/platform_dt.c). */
+struct gic_frames {
+	uint64_t gicd, gicc, gich, gicv; /* physical; 0 = not listed */
+	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+};
+
+/* What the driver found at gic_init(). */
 struct gic_info {
 	uint64_t gicd, gicc, gich, gicv; /* physical frame addresses */
 	unsigned int nr_irqs;		 /* lines, from GICD_TYPER */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
-	bool from_dtb;			 /* else the platform's fallback */
+	uint32_t iidr;			 /* GICD_IIDR */
+	const char *model;		 /* "QEMU", "GIC-400", ... */
+	/* The quirks the driver applies itself (gic/gicv2.c): the re-latch
+	 * of a pending edge SPI after a retarget, and SPI deactivation
+	 * through GICD_ICACTIVER (QEMU before 9.1 kept SPI active state per
+	 * CPU). */
+	bool relatch_on_retarget;
+	bool spi_active_per_cpu;
 	/* The model deactivates a physical IRQ reliably from an HW = 1 list
 	 * register (false on QEMU: docs/design.md, platform quirks). */
 	bool hw_lrs;
@@ -38,12 +51,12 @@ struct gic_info {
 };
 
 /*
- * Boot CPU: find the GIC in the DTB (the platform's addresses as
- * fallback), read its size, and set up the distributor: every SPI
- * disabled, inactive, Group 1, default priority. -ENODEV if it has no
- * virtualization extensions (no GICH/GICV).
+ * Boot CPU: take the GIC at @f, read its size and model (the quirks follow
+ * from what the model does, never from the board's name), and set up the
+ * distributor: every SPI disabled, inactive, Group 1, default priority.
+ * -ENODEV if it has no virtualization extensions (no GICH/GICV).
  */
-int gic_init(const void *fdt);
+int gic_init(const struct gic_frames *f);
 /* Every CPU: its banked SGIs/PPIs, its CPU interface, GICH off. */
 void gic_init_cpu(void);
 const struct gic_info *gic_info(void);

@@ -44,9 +44,11 @@ typedef enum irq_result (*irq_handler_fn)(unsigned int irq, void *data,
  */
 int irq_set_handler(unsigned int irq, irq_handler_fn fn, void *data);
 
-/* Boot CPU: bring up the GIC driver and register vigil's own interrupts
- * (kick, maintenance, timers); 0, or -1 with the reason printed. */
-int irq_init(const void *fdt);
+/* Boot CPU: bring up the GIC driver on the frames the DTB gave and
+ * register vigil's own interrupts (kick, maintenance, timers); 0, or -1
+ * with the reason printed. */
+struct gic_frames;
+int irq_init(const struct gic_frames *f);
 /* Every CPU (the boot CPU too, from irq_init()): its GIC CPU interface and
  * its banked interrupts enabled. */
 void irq_init_cpu(void);

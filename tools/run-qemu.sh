@@ -17,7 +17,11 @@
 #                                      prints to the PL011 itself.
 #
 # Environment: VIGIL_SMP (default 4) and VIGIL_MEM (default 1G) size the
-# machine; QEMU (default qemu-system-aarch64).
+# machine; QEMU (default qemu-system-aarch64). VIGIL_MACHINE=raspi4b runs
+# QEMU 10's Raspberry Pi 4 instead (tools/fetch-qemu10.sh, Debian's
+# bcm2711-rpi-4-b.dtb from build/guest-cache; 4 CPUs and 960 MiB, fixed):
+# vigil.bin at 0x80000, the guest at 0x10000000, vigil's console on the
+# mini UART (the second serial port) on stdout, the PL011 not connected.
 #
 # vigil.bin carries an arm64 Image header, so QEMU enters it at EL2 at
 # 0x40080000 with x0 = DTB (placed at RAM base + 128 MiB = 0x48000000 with
@@ -29,6 +33,11 @@ SMP=${VIGIL_SMP:-4}
 MEM=${VIGIL_MEM:-1G}
 GUEST_ADDR=0x50000000
 MACHINE=virt,virtualization=on,gic-version=2
+# QEMU 10 (tools/fetch-qemu10.sh, unpacked, not installed) would try the
+# host's audio modules of QEMU 7.2 and warn: no audio.
+case $("$QEMU" --version | head -1) in
+*"version "[1-9][0-9].*) set -- "$@" -audio none ;;
+esac
 
 usage() {
 	echo "usage: $0 [--native] BUILD_DIR GUEST [qemu args...] | --dumpdtb FILE" >&2
@@ -61,6 +70,21 @@ if [ $native = 1 ]; then
 	exec "$QEMU" -machine virt,gic-version=2 -cpu cortex-a57 \
 		-smp "$SMP" -m "$MEM" -nographic -nic none \
 		-kernel "$build/guests/$guest.bin" "$@"
+fi
+
+if [ "${VIGIL_MACHINE:-virt}" = raspi4b ]; then
+	top=$(cd "$(dirname "$0")/.." && pwd)
+	[ "$QEMU" != qemu-system-aarch64 ] || QEMU=$("$top/tools/fetch-qemu10.sh")
+	dtb=$(ls "$top"/build/guest-cache/kernel/usr/lib/linux-image-*/broadcom/bcm2711-rpi-4-b.dtb 2>/dev/null | head -1)
+	if [ -z "$dtb" ]; then
+		echo "$0: bcm2711-rpi-4-b.dtb not found (tools/fetch-guest.sh)" >&2
+		exit 1
+	fi
+	exec "$QEMU" -machine raspi4b -dtb "$dtb" -display none -audio none \
+		-serial null -serial stdio \
+		-kernel "$build/vigil.bin" \
+		-device "loader,file=$build/guests/$guest.bin,addr=0x10000000" \
+		"$@"
 fi
 
 for f in "$build/vigil.bin" "$build/guests/$guest.bin"; do

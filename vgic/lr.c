@@ -94,14 +94,15 @@ void vgic_lr_mark_migrating(struct vcpu *d, unsigned int idx)
 
 /*
  * Whether passthrough IRQs go to the guest in HW = 1 LRs (the guest's EOI
- * deactivates the physical IRQ). Off on QEMU 7.2, whose GICv2 clears the
- * physical active state on such an EOI without re-evaluating the
- * distributor (gic_complete_irq() ends in gic_update_virt() only), so an
- * instance that arrived while active stays pending, undelivered, until
- * something else touches the GIC; and it tracks SPI active state per CPU,
- * so an EOI on another pCPU than the one that acknowledged misses it. Then
- * the LR is HW = 0 with the EOI bit and vigil deactivates the physical IRQ
- * (gic_deactivate) from the EOI maintenance interrupt.
+ * deactivates the physical IRQ). Off on QEMU (up to 10.0 at least), whose
+ * GICv2 clears the physical active state on such an EOI without
+ * re-evaluating the distributor (gic_complete_irq() ends in
+ * gic_update_virt() only), so an instance that arrived while active stays
+ * pending, undelivered, until something else touches the GIC; before 9.1
+ * it also tracks SPI active state per CPU, so an EOI on another pCPU than
+ * the one that acknowledged misses it. Then the LR is HW = 0 with the EOI
+ * bit and vigil deactivates the physical IRQ (gic_deactivate) from the EOI
+ * maintenance interrupt. gic/gicv2.c decides (gic_info()->hw_lrs).
  */
 bool vgic_hw_lrs = true;
 

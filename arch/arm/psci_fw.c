@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch.h"
 #include "hypercall.h"
+#include "platform_dt.h"
 #include "psci_fw.h"
 
 static enum psci_conduit conduit = PSCI_CONDUIT_SMC;
@@ -26,10 +27,14 @@ int64_t psci_fw_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 	return (int64_t)smccc_call(conduit, fn, mpidr, entry, context);
 }
 
+/* Without PSCI the board's own power controller, if the DTB names one
+ * (core/platform_power.c); else there is nothing to do but stop. */
 void psci_fw_system_off(void)
 {
 	if (conduit != PSCI_CONDUIT_NONE)
 		smccc_call(conduit, PSCI_0_2_SYSTEM_OFF, 0, 0, 0);
+	else
+		platform_power_off();
 	for (;;)
 		arch_cpu_relax();
 }
@@ -38,6 +43,8 @@ void psci_fw_system_reset(void)
 {
 	if (conduit != PSCI_CONDUIT_NONE)
 		smccc_call(conduit, PSCI_0_2_SYSTEM_RESET, 0, 0, 0);
+	else
+		platform_reset();
 	for (;;)
 		arch_cpu_relax();
 }

@@ -1,3 +1,6 @@
-# QEMU virt: RAM starts at 0x40000000; QEMU loads an arm64 Image at RAM base
-# + text_offset, so vigil links at 0x40080000 (text_offset 0x80000).
-LOAD_ADDR := 0x40080000
+# QEMU virt (virtualization=on, gic-version=2): what a DTB cannot say, for
+# the test flow only (vigil.bin is the same for every board). RAM starts at
+# 0x40000000; QEMU loads vigil.bin at RAM base + text_offset = 0x40080000
+# and the DTB at 0x48000000, so the default VM's RAM starts at 0x50000000
+# (core/config.c), where the test guests are linked.
+GUEST_LOAD_ADDR := 0x50000000

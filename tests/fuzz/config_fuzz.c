@@ -45,6 +45,7 @@
 #include "guest_dtb.h"
 #include "host_mm_map.h"
 #include "mm.h"
+#include "platform_dt.h"
 #include "vm.h"
 
 #define MAX_BLOB (256 * 1024)
@@ -646,6 +647,33 @@ static bool ambiguous_paths(const void *fdt)
 	return false;
 }
 
+/* What boot_primary() reads first (core/platform_dt.c): a description
+ * within its bounds, or one "config error:" line. */
+static void check_platform(const void *fdt)
+{
+	static struct plat_desc d;
+	char err[160];
+	int r;
+
+	memset(err, 0x5a, sizeof(err));
+	err[0] = '\0';
+	r = platform_dt_probe(fdt, &d, err, sizeof(err));
+	check(r == 0 || r == -1, "platform_dt_probe result");
+	check(terminated(err, sizeof(err)), "platform error unterminated");
+	if (r) {
+		check(!strncmp(err, "config error: ", 14) && !strchr(err, '\n'),
+		      "a platform refusal is not one 'config error:' line");
+		return;
+	}
+	check(d.nr_cpus <= MAX_CPUS && d.nr_mem <= CONFIG_MAX_MEM_BANKS,
+	      "platform counts");
+	check(terminated(d.model, sizeof(d.model)) &&
+		      terminated(d.console_path, sizeof(d.console_path)),
+	      "platform strings unterminated");
+	for (unsigned int i = 0; i < d.nr_mem; i++)
+		check(d.mem[i].size != 0, "a memory bank of size 0");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct boot_info bi;
@@ -664,6 +692,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return -1;
 	valid = fdt_check_full(fdt, size) == 0;
 	machine(fdt, size, &bi);
+	if (valid)
+		check_platform(fdt);
 
 	memset(err, 0x5a, sizeof(err));
 	r = config_parse(fdt, &bi, &cfg, err, sizeof(err));

@@ -41,6 +41,7 @@ TRAP_FUZZ_SRCS := tests/fuzz/trap_fuzz.c arch/arm/trap.c core/mmio.c \
 
 CONFIG_FUZZ_BIN := $(HOSTBUILD)/config-fuzz
 CONFIG_FUZZ_SRCS := tests/fuzz/config_fuzz.c core/config.c core/guest_dtb.c \
+	core/platform_dt.c \
 	core/siphash.c core/guest_mem.c core/mm.c arch/arm/arm64/image.c \
 	tests/unit/host_arch.c tests/unit/host_mm_map.c
 

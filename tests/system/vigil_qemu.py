@@ -32,6 +32,15 @@ GUEST_LINE = re.compile(r"(?:^|\s)([\w.@-]+)\| (.*)$")
 PANIC = re.compile(r"panic", re.IGNORECASE)
 
 
+def qemu_version():
+    """(major, minor) of the QEMU tools/run-qemu.sh runs for virt ($QEMU)."""
+    out = subprocess.run(
+        [os.environ.get("QEMU", "qemu-system-aarch64"), "--version"],
+        capture_output=True, text=True, check=True).stdout
+    m = re.search(r"version (\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2)))
+
+
 def build_dir():
     path = Path(os.environ.get("VIGIL_BUILD", "build/qemu-virt-arm64"))
     return path if path.is_absolute() else REPO / path
@@ -120,20 +129,22 @@ def make_dtb(name, fragment, smp=4):
 
 
 def run_vigil(name, guest="hello", dtb=None, smp=4, timeout=None,
-              qemu_args=(), append=None):
+              qemu_args=(), append=None, machine=None, build=None):
     """Boot vigil with `guest` and read the console until QEMU exits.
 
     `qemu_args` are extra QEMU arguments (e.g. `-device virtio-rng-device`);
     `append` becomes the host DTB's /chosen/bootargs (QEMU -append), which
-    vigil passes on to the guest DTB.
+    vigil passes on to the guest DTB. `machine` "raspi4b" runs QEMU 10's
+    Raspberry Pi 4 (tools/run-qemu.sh), with the guests of `build` (a
+    folder such as build/rpi4-arm64, whose guests are linked for it).
     """
-    args = [str(build_dir()), guest]
+    args = [str(build or build_dir()), guest]
     if dtb is not None:
         args += ["-dtb", str(dtb)]
     args += list(qemu_args)
     if append is not None:
         args += ["-append", append]
-    return _run(name, args, smp, timeout)
+    return _run(name, args, smp, timeout, machine)
 
 
 def run_native(name, guest, smp=4, timeout=None, qemu_args=(), append=None):
@@ -149,11 +160,13 @@ def run_native(name, guest, smp=4, timeout=None, qemu_args=(), append=None):
     return run
 
 
-def _run(name, args, smp, timeout):
+def _run(name, args, smp, timeout, machine=None):
     timeout = TIMEOUT if timeout is None else timeout
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     run = Run(name=name, log=LOG_DIR / f"{_safe(name)}.log")
     env = dict(os.environ, VIGIL_SMP=str(smp))
+    if machine:
+        env["VIGIL_MACHINE"] = machine
 
     with open(run.log, "w", encoding="utf-8") as log:
         log.write(f"$ VIGIL_SMP={smp} {RUN_QEMU} {' '.join(args)}\n")

@@ -363,7 +363,7 @@ static const struct gic_info gm_info = {
 	.gicv = 0x08040000,
 	.nr_irqs = GM_NR_PIRQS,
 	.maint_irq = 25,
-	.from_dtb = true,
+	.model = "model",
 	.hw_lrs = true,
 };
 

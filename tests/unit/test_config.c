@@ -176,6 +176,37 @@ TEST(config_default_vm_takes_every_cpu_and_ram_above_0x50000000)
 	EXPECT_STREQ(cfg.vms[0].name, "vm0");
 }
 
+TEST(config_default_vm_on_a_raspberry_pi_4_starts_at_0x10000000)
+{
+	/* QEMU's raspi4b: 960 MiB at 0, vigil at 0x80000, the DTB at
+	 * 128 MiB; the VM takes the rest of the bank from 256 MiB. (A tree
+	 * of no devices: the virt ones of make_dtb() would lie in this RAM.) */
+	struct boot_info bi = machine;
+	void *fdt = dtb;
+
+	fdt_create(fdt, sizeof(dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	bi.image_start = 0x80000;
+	bi.image_end = 0x210000;
+	bi.dtb_start = 0x08000000;
+	bi.dtb_end = 0x08012000;
+	bi.mem[0].base = 0;
+	bi.mem[0].size = 0x3c000000;
+	ASSERT_EQ(config_parse(fdt, &bi, &cfg, err, sizeof(err)), 0);
+	EXPECT_EQ(cfg.vms[0].ram_base, 0x10000000);
+	EXPECT_EQ(cfg.vms[0].ram_size, 0x2c000000);
+	EXPECT_EQ(cfg.vms[0].entry, 0x10000000);
+	/* An initrd up to 0x12000000 pushes it to the next boundary. */
+	bi.initrd_start = 0x10800000;
+	bi.initrd_end = 0x12000000;
+	ASSERT_EQ(config_parse(fdt, &bi, &cfg, err, sizeof(err)), 0);
+	EXPECT_EQ(cfg.vms[0].ram_base, 0x20000000);
+	EXPECT_EQ(cfg.vms[0].ram_size, 0x1c000000);
+}
+
 TEST(config_default_vm_gets_uart_rtc_and_virtio_but_not_gpio)
 {
 	ASSERT_EQ(parse(NULL, -1), 0);

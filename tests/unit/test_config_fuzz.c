@@ -137,13 +137,20 @@ TEST(config_default_vm_ram_ends_on_a_2mib_boundary)
 	fdt_finish(fdt);
 	ASSERT_EQ(config_parse(fdt, &bi, &fz_cfg, fz_err, sizeof(fz_err)), 0);
 	EXPECT_EQ(fz_cfg.vms[0].ram_size, 0x30000000);
-	/* A first bank above the default RAM: one clear line. */
+	/* Vigil in a bank at 0x80000000: the VM follows it there. */
 	bi.mem[0].base = 0x80000000;
 	bi.image_start = 0x80080000;
 	bi.image_end = 0x80200000;
+	ASSERT_EQ(config_parse(fdt, &bi, &fz_cfg, fz_err, sizeof(fz_err)), 0);
+	EXPECT_EQ(fz_cfg.vms[0].ram_base, 0x90000000);
+	EXPECT_EQ(fz_cfg.vms[0].ram_size, 0x30000000);
+	/* Nothing left above vigil in its bank: one clear line. */
+	bi.mem[0].size = 0x10002400;
 	EXPECT_EQ(config_parse(fdt, &bi, &fz_cfg, fz_err, sizeof(fz_err)),
 		  -EINVAL);
-	EXPECT_TRUE(strstr(fz_err, "starts above") != NULL);
+	EXPECT_TRUE(strstr(fz_err,
+			   "config error: /memory: no RAM left for "
+			   "the default VM above 0x90000000") == fz_err);
 }
 
 TEST(config_initrd_whose_end_wraps_is_refused)

@@ -36,6 +36,23 @@ static void reg2(void *fdt, uint64_t base, uint64_t size)
 	fdt_property(fdt, "reg", c, sizeof(c));
 }
 
+/* QEMU virt's GICv2 frames (two address and two size cells): GICD, GICC,
+ * GICH, GICV. The guest DTB keeps the first two. */
+static void gic_reg(void *fdt)
+{
+	static const uint32_t f[4] = {0x08000000, 0x08010000, 0x08030000,
+				      0x08040000};
+	fdt32_t c[16];
+
+	for (int i = 0; i < 4; i++) {
+		c[4 * i] = cpu_to_fdt32(0);
+		c[4 * i + 1] = cpu_to_fdt32(f[i]);
+		c[4 * i + 2] = cpu_to_fdt32(0);
+		c[4 * i + 3] = cpu_to_fdt32(0x10000);
+	}
+	fdt_property(fdt, "reg", c, sizeof(c));
+}
+
 /* A QEMU-virt-like host tree; @memory_name names its RAM node, the root
  * has @size_cells (0: a malformed two-cell #size-cells); with 1 the GIC
  * sits under a /soc of two cells, as the guest DTB code wants. */
@@ -71,13 +88,14 @@ static const void *host_tree_cells(const char *memory_name, int size_cells)
 		fdt_begin_node(fdt, "soc");
 		fdt_property_u32(fdt, "#address-cells", 2);
 		fdt_property_u32(fdt, "#size-cells", 2);
+		fdt_property(fdt, "ranges", NULL, 0);
 	}
 	fdt_begin_node(fdt, "intc@8000000");
 	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
 	fdt_property_u32(fdt, "#address-cells", 2);
 	fdt_property_u32(fdt, "#size-cells", 2);
-	reg2(fdt, 0x08000000, 0x10000);
+	gic_reg(fdt);
 	fdt_end_node(fdt);
 	if (size_cells == 1)
 		fdt_end_node(fdt);
@@ -202,7 +220,7 @@ static const void *host_tree_gpio_keys(void)
 	fdt_begin_node(fdt, "intc@8000000");
 	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
-	reg2(fdt, 0x08000000, 0x10000);
+	gic_reg(fdt);
 	fdt_end_node(fdt);
 	fdt_begin_node(fdt, "gpio-keys");
 	fdt_property_string(fdt, "compatible", "gpio-keys");
@@ -299,11 +317,22 @@ static const void *host_tree_buses(void)
 	fdt_begin_node(fdt, "intc@8000000");
 	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
-	reg2(fdt, 0x08000000, 0x10000);
+	gic_reg(fdt);
+	fdt_end_node(fdt);
+	/* An interrupt controller of no registers (as gpio-keyed muxes are). */
+	fdt_begin_node(fdt, "intc-soft");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
 	fdt_end_node(fdt);
 	bus_begin(fdt, "soc", soc, sizeof(soc));
 	leaf(fdt, "serial@7e201000", 0x7e201000, 0x200);
 	leaf(fdt, "serial@7e215040", 0x7e215040, 0x40);
+	/* The Pi 4's brcmstb L2 controllers: interrupt controllers with
+	 * registers, which a VM does not own. */
+	fdt_begin_node(fdt, "interrupt-controller@7ef00100");
+	fdt_property_string(fdt, "compatible", "brcm,l2-intc");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	reg1(fdt, 0x7ef00100, 0x30);
+	fdt_end_node(fdt);
 	bus_begin(fdt, "i2c-bus", NULL, 0); /* empty ranges: identity */
 	leaf(fdt, "eeprom@7e804000", 0x7e804000, 0x100);
 	fdt_end_node(fdt);
@@ -356,10 +385,92 @@ TEST(guest_dtb_drops_the_devices_of_a_bus_the_vm_was_not_given)
 
 	ASSERT_TRUE(g != NULL);
 	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e215040") < 0);
+	/* An interrupt controller with registers is a device too; one
+	 * without stays. */
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/interrupt-controller@7ef00100") <
+		    0);
+	EXPECT_TRUE(fdt_path_offset(g, "/intc-soft") >= 0);
 	/* A bus left empty goes, nested or at the root. */
 	EXPECT_TRUE(fdt_path_offset(g, "/soc/i2c-bus") < 0);
 	EXPECT_TRUE(fdt_path_offset(g, "/platform-bus@c000000") < 0);
 	EXPECT_TRUE(fdt_path_offset(g, "/intc@8000000") >= 0);
+}
+
+/*
+ * The Raspberry Pi 4's layout: the GIC-400 under a /soc of one address and
+ * one size cell whose ranges move it (there 0x40000000 to 0xff800000; here
+ * to 0x08000000, where the GIC model of the unit tests is). The guest's
+ * node keeps the bus addresses of the distributor and CPU interface, with
+ * the sizes of what the guest gets; GICH and GICV go.
+ */
+TEST(guest_dtb_gic_under_a_one_cell_bus_keeps_its_bus_addresses)
+{
+	const fdt32_t soc[] = {cpu_to_fdt32(0x40000000), cpu_to_fdt32(0),
+			       cpu_to_fdt32(0x08000000),
+			       cpu_to_fdt32(0x00800000)};
+	void *fdt = host_dtb;
+	const void *g;
+	const fdt32_t *r;
+	int n, len;
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 1);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_end_node(fdt);
+	bus_begin(fdt, "soc", soc, sizeof(soc));
+	fdt_begin_node(fdt, "interrupt-controller@40000000");
+	fdt_property_string(fdt, "compatible", "arm,gic-400");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	{
+		static const uint32_t v[8] = {
+			0x40000000, 0x1000, 0x40010000, 0x2000,
+			0x40030000, 0x2000, 0x40040000, 0x2000};
+		fdt32_t c[8];
+
+		for (int i = 0; i < 8; i++)
+			c[i] = cpu_to_fdt32(v[i]);
+		fdt_property(fdt, "reg", c, sizeof(c));
+	}
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+
+	g = build(fdt);
+	ASSERT_TRUE(g != NULL);
+	n = fdt_path_offset(g, "/soc/interrupt-controller@40000000");
+	ASSERT_TRUE(n >= 0);
+	r = fdt_getprop(g, n, "reg", &len);
+	ASSERT_EQ(len, 16);
+	EXPECT_EQ(fdt32_to_cpu(r[0]), 0x40000000);
+	EXPECT_EQ(fdt32_to_cpu(r[1]), GICD_SIZE);
+	EXPECT_EQ(fdt32_to_cpu(r[2]), 0x40010000);
+	EXPECT_EQ(fdt32_to_cpu(r[3]), GICC_SIZE);
+}
+
+TEST(guest_dtb_refuses_a_gic_node_that_is_not_the_gic_vigil_drives)
+{
+	/* The host tree's GIC at another address than the driver's: the
+	 * guest would be told of frames it does not have. */
+	void *fdt = (void *)host_tree("memory@40000000");
+	int n = fdt_path_offset(fdt, "/intc@8000000");
+	fdt32_t c[8] = {0};
+	char err[160] = "";
+
+	ASSERT_TRUE(n >= 0);
+	c[1] = cpu_to_fdt32(0x2c000000);
+	c[3] = cpu_to_fdt32(0x1000);
+	c[5] = cpu_to_fdt32(0x2c010000);
+	c[7] = cpu_to_fdt32(0x2000);
+	ASSERT_EQ(fdt_open_into(fdt, fdt, sizeof(host_dtb)), 0);
+	ASSERT_EQ(fdt_setprop(fdt, n, "reg", c, sizeof(c)), 0);
+	EXPECT_EQ(build_vm(fdt, NULL, err, sizeof(err)), -EINVAL);
+	EXPECT_STREQ(err, "VM 'g': guest DTB: GIC node: FDT_ERR_BADVALUE");
 }
 
 TEST(guest_dtb_keeps_a_nested_bus_that_holds_an_owned_device)
@@ -390,7 +501,7 @@ TEST(guest_dtb_refused_when_buses_nest_deeper_than_it_walks)
 	fdt_begin_node(fdt, "intc@8000000");
 	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
-	reg2(fdt, 0x08000000, 0x10000);
+	gic_reg(fdt);
 	fdt_end_node(fdt);
 	for (int i = 0; i < 12; i++)
 		bus_begin(fdt, "bus", NULL, 0);
@@ -438,7 +549,7 @@ static const void *host_tree_seeds(bool seeds)
 	fdt_begin_node(fdt, "intc@8000000");
 	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
 	fdt_property(fdt, "interrupt-controller", NULL, 0);
-	reg2(fdt, 0x08000000, 0x10000);
+	gic_reg(fdt);
 	fdt_end_node(fdt);
 	fdt_end_node(fdt);
 	fdt_finish(fdt);

@@ -27,8 +27,18 @@ LIBFDT_PKG := libfdt-dev:arm64
 LIBFDT_DIR := build/deps/libfdt-arm64
 LIBFDT_A := $(LIBFDT_DIR)/usr/lib/aarch64-linux-gnu/libfdt.a
 
-# The image: linked at the platform's LOAD_ADDR by this script, then
+# One image for every board: linked as a static PIE, so the absolute
+# addresses in its data come with R_AARCH64_RELATIVE entries, which head.S
+# applies for wherever the loader put it (the code itself is PC-relative:
+# -mcmodel=small). -z notext: those entries may patch read-only data.
+ARCH_LDFLAGS := -pie --no-dynamic-linker -z notext -z norelro \
+	--hash-style=sysv
+
+# The image: linked at LOAD_ADDR by this script, a nominal address (QEMU
+# virt's: RAM base + text_offset), since it runs wherever it is loaded;
+# one link address for every board keeps vigil.bin one file. Then
 # checked for FP/SIMD register writes outside the allowed functions.
+LOAD_ADDR := 0x40080000
 ARCH_LDS := arch/arm/arm64/vigil.lds.S
 IMAGE_CHECK = tools/check-no-fp.sh $(OBJDUMP)
 

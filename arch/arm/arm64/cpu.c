@@ -5,8 +5,8 @@
 #include "asm/sysreg.h"
 #include "console.h"
 #include "irq.h"
+#include "mm.h"
 #include "percpu.h"
-#include "platform.h"
 #include "printk.h"
 #include "psci_fw.h"
 
@@ -32,12 +32,31 @@ void arch_cpu_set_percpu(unsigned int id)
 	write_sysreg(tpidr_el2, p);
 }
 
-/* Entered at EL1 or EL3 instead of EL2: say so on the platform's UART. */
-void early_wrong_el(uint64_t el)
+/* The logical index the next spin-table CPU takes (head.S,
+ * spin_table_entry); one CPU is released at a time. */
+uint64_t spin_table_id;
+
+static void dcache_clean_poc(const volatile void *p)
 {
-	console_init(platform.uart_kind, platform.uart);
-	printk(LOG_ERR, "not entered at EL2 (CurrentEL=%u): cannot run",
-	       (unsigned int)el);
+	__asm__ __volatile__("dc cvac, %0" : : "r"(p) : "memory");
+}
+
+/*
+ * Documentation/arm64/booting.rst, spin-table: the CPU polls its
+ * cpu-release-addr in WFE with its MMU and caches off, so both the entry
+ * and its index are cleaned to the point of coherency before the SEV.
+ */
+void arch_cpu_spin_release(uint64_t release_addr, unsigned int id)
+{
+	volatile uint64_t *rel = mm_map(release_addr, sizeof(uint64_t));
+
+	WRITE_ONCE(spin_table_id, id);
+	dcache_clean_poc(&spin_table_id);
+	*rel = (uint64_t)(uintptr_t)spin_table_entry;
+	dcache_clean_poc(rel);
+	dsb(sy);
+	__asm__ __volatile__("sev" ::: "memory");
+	mm_unmap((const void *)rel);
 }
 
 static const char *const hyp_trap_names[] = {"synchronous", "IRQ", "SError",

@@ -7,6 +7,7 @@
 #include "percpu.h"
 
 #define STACK_SIZE 16384
+#define R_AARCH64_RELATIVE 1027
 
 	.section .text.head, "ax"
 	.globl _start
@@ -15,7 +16,9 @@ _start:
 	.long	0			/* code1 */
 	.quad	0x80000			/* text_offset */
 	.quad	__image_size		/* image_size, from the linker script */
-	.quad	0x2			/* flags: little endian, 4 KiB pages */
+	/* flags: little endian, 4 KiB pages, anywhere in RAM (bit 3: it
+	 * relocates itself, below) */
+	.quad	0xa
 	.quad	0, 0, 0			/* res2-4 */
 	.ascii	"ARM\x64"		/* magic */
 	.long	0			/* res5 */
@@ -23,6 +26,32 @@ _start:
 primary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0			/* DTB */
+
+	/*
+	 * Relocate for where the loader put us, before anything reads an
+	 * address from data: every .rela.dyn entry is R_AARCH64_RELATIVE,
+	 * *(offset + delta) = addend + delta (ELF for the Arm 64-bit
+	 * Architecture, §5.7.13). With the MMU off every access is Device:
+	 * the entries and the pointers they patch are 8-byte aligned.
+	 */
+	adr	x1, _start
+	ldr	x2, =VIGIL_LOAD_ADDR
+	sub	x1, x1, x2		/* delta */
+	adrp	x3, __rela_start
+	add	x3, x3, :lo12:__rela_start
+	adrp	x4, __rela_end
+	add	x4, x4, :lo12:__rela_end
+3:	cmp	x3, x4
+	b.hs	5f
+	ldp	x5, x6, [x3], #16	/* r_offset, r_info */
+	ldr	x7, [x3], #8		/* r_addend */
+	cbz	w6, 3b			/* R_AARCH64_NONE */
+	cmp	w6, #R_AARCH64_RELATIVE
+	b.ne	halt			/* nothing else is expected */
+	add	x7, x7, x1
+	str	x7, [x5, x1]
+	b	3b
+5:
 	mrs	x1, CurrentEL
 	lsr	x1, x1, #2
 	and	x1, x1, #3
@@ -52,10 +81,21 @@ primary_entry:
 	bl	boot_primary
 	b	halt
 
+/* Entered at EL1 or EL3: vigil cannot run, and before the DTB is read it
+ * knows no UART to say so on. */
 wrong_el:
-	mov	x0, x1
-	bl	early_wrong_el
 	b	halt
+
+/*
+ * A CPU released from a spin table (arch_cpu_spin_release()) enters here at
+ * EL2, MMU off, with nothing useful in its registers: its logical index is
+ * the word the boot CPU cleaned to memory for it.
+ */
+	.globl spin_table_entry
+spin_table_entry:
+	adrp	x0, spin_table_id
+	ldr	x0, [x0, :lo12:spin_table_id]
+	b	secondary_entry
 
 /*
  * Secondary CPUs enter here from PSCI CPU_ON (at EL2, MMU off) with
@@ -78,3 +118,4 @@ secondary_entry:
 halt:
 	wfe
 	b	halt
+	.ltorg

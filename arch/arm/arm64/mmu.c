@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * vigil's own EL2 stage-1 translation: an identity map, Normal write-back
- * for RAM and Device-nGnRE for MMIO. The boot CPU builds it from the
- * platform's coarse map before it touches the DTB (with the MMU off every
- * access is Device-nGnRnE, where libfdt's unaligned loads would fault);
- * secondaries switch on the same tables.
+ * for RAM and Device-nGnRE for MMIO, in 1 GiB and 2 MiB blocks. Nothing in
+ * it is known at build time (one image for every board): the boot CPU
+ * first maps only its own image and the DTB, Normal (with the MMU off
+ * every access is Device-nGnRnE, where libfdt's unaligned loads would
+ * fault), then adds what the DTB describes (arch_mmu_map()). Entries only
+ * ever go from invalid to valid, so no break-before-make is needed.
+ * Secondaries switch on the same tables.
  */
+#include <errno.h>
+
 #include "arch.h"
 #include "asm/sysreg.h"
-#include "platform.h"
 #include "printk.h"
 
 #define VA_BITS 39
@@ -36,8 +40,22 @@
 #define TCR_PS_SHIFT 16
 #define TCR_EL2_RES1 (BIT(31) | BIT(23))
 
+#define L2_SHIFT 21
+#define L2_ENTRIES 512
+#define BLOCK_2M (1ULL << L2_SHIFT)
+#define BLOCK_1G (1ULL << L1_SHIFT)
+/* Gigabytes that mix RAM and MMIO, or hold the image, each need one. */
+#define NR_L2_TABLES 16
+#define DESC_TABLE 0x3UL
+#define DESC_VALID 0x1UL
+#define DESC_TYPE_MASK 0x3UL
+#define DESC_ADDR_MASK 0x0000fffffffff000ULL
+
 static uint64_t el2_l1[L1_ENTRIES] __aligned(4096);
+static uint64_t el2_l2[NR_L2_TABLES][L2_ENTRIES] __aligned(4096);
+static unsigned int nr_l2_used;
 static uint64_t el2_tcr;
+static bool mmu_on;
 
 static void dcache_inval_range(void *start, size_t size)
 {
@@ -60,34 +78,106 @@ static void mmu_enable_this_cpu(void)
 	isb();
 }
 
-void arch_mmu_early_enable(void)
+static uint64_t block_attrs(bool device)
+{
+	if (device)
+		return DESC_AF | DESC_ATTRIDX(MAIR_IDX_DEVICE) | DESC_XN;
+	return DESC_AF | DESC_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER;
+}
+
+/* The L2 table under L1 entry @i, made from an invalid entry if need be;
+ * NULL if the entry is a block or the pool is used up. */
+static uint64_t *l2_table(unsigned int i)
+{
+	uint64_t *t;
+
+	if ((el2_l1[i] & DESC_TYPE_MASK) == DESC_TABLE)
+		return (uint64_t *)(uintptr_t)(el2_l1[i] & DESC_ADDR_MASK);
+	if (el2_l1[i] & DESC_VALID)
+		return NULL;
+	if (nr_l2_used == NR_L2_TABLES)
+		return NULL;
+	t = el2_l2[nr_l2_used++];
+	for (unsigned int j = 0; j < L2_ENTRIES; j++)
+		t[j] = 0;
+	if (mmu_on)
+		dsb(ishst); /* the zeroed table before the entry naming it */
+	el2_l1[i] = (uint64_t)(uintptr_t)t | DESC_TABLE;
+	return t;
+}
+
+/* Set one block entry that is invalid; an equal one is fine too. */
+static int set_block(uint64_t *e, uint64_t desc)
+{
+	if ((*e & DESC_VALID) && *e != desc)
+		return -EBUSY;
+	*e = desc;
+	return 0;
+}
+
+int arch_mmu_map(uint64_t base, uint64_t size, bool device)
+{
+	uint64_t a = base & ~(BLOCK_2M - 1), end = base + size, attrs;
+	int r = 0;
+
+	if (!size || end < base || end > (1ULL << VA_BITS))
+		return -EINVAL;
+	attrs = block_attrs(device);
+	while (a < end && !r) {
+		unsigned int i = (unsigned int)(a >> L1_SHIFT);
+		uint64_t *t;
+
+		/* A whole gigabyte whose entry is still free: one block. */
+		if (!(a & (BLOCK_1G - 1)) && end - a >= BLOCK_1G &&
+		    !(el2_l1[i] & DESC_VALID)) {
+			el2_l1[i] = a | DESC_BLOCK | attrs;
+			a += BLOCK_1G;
+			continue;
+		}
+		t = l2_table(i);
+		if (!t) {
+			/* Already a 1 GiB block: fine if it is the same kind. */
+			if ((el2_l1[i] & DESC_TYPE_MASK) == DESC_BLOCK &&
+			    (el2_l1[i] & ~DESC_ADDR_MASK) ==
+				    (DESC_BLOCK | attrs)) {
+				a = (a | (BLOCK_1G - 1)) + 1;
+				continue;
+			}
+			r = (el2_l1[i] & DESC_VALID) ? -EBUSY : -ENOMEM;
+			break;
+		}
+		r = set_block(&t[(a >> L2_SHIFT) % L2_ENTRIES],
+			      a | DESC_BLOCK | attrs);
+		a += BLOCK_2M;
+	}
+	if (mmu_on) {
+		dsb(ishst);
+		isb();
+	}
+	return r;
+}
+
+void arch_mmu_early_enable(uint64_t dtb_pa)
 {
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
+	uint64_t img = (uint64_t)(uintptr_t)__image_start;
+	uint64_t img_end = (uint64_t)(uintptr_t)__image_end;
 
-	for (unsigned int i = 0; i < platform.nr_early_map; i++) {
-		const struct plat_region *r = &platform.early_map[i];
-		uint64_t attrs = DESC_BLOCK | DESC_AF;
-
-		if (r->device)
-			attrs |= DESC_ATTRIDX(MAIR_IDX_DEVICE) | DESC_XN;
-		else
-			attrs |= DESC_ATTRIDX(MAIR_IDX_NORMAL) | DESC_SH_INNER;
-		for (uint64_t a = r->base; a < r->base + r->size;
-		     a += 1UL << L1_SHIFT) {
-			if ((a >> L1_SHIFT) >= L1_ENTRIES)
-				break;
-			el2_l1[a >> L1_SHIFT] = a | attrs;
-		}
-	}
+	/* The arm64 boot protocol keeps the DTB within 2 MiB from its start
+	 * (Documentation/arm64/booting.rst): map that much. */
+	arch_mmu_map(img, img_end - img, false);
+	arch_mmu_map(dtb_pa, BLOCK_2M, false);
 	if (parange > 5)
 		parange = 5;
 	el2_tcr = TCR_EL2_RES1 | TCR_T0SZ(VA_BITS) | TCR_IRGN0_WBWA |
 		  TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_TG0_4K |
 		  (parange << TCR_PS_SHIFT);
-	/* The table was written with the MMU (and caches) off: drop any
-	 * stale lines so the walker, which reads through the cache, sees it. */
-	dcache_inval_range(el2_l1, sizeof(el2_l1));
+	/* Everything so far was written with the MMU (and caches) off,
+	 * straight to memory: drop any stale lines of the image (its data,
+	 * relocations, stacks and tables) so that the cached view agrees. */
+	dcache_inval_range(__image_start, img_end - img);
 	mmu_enable_this_cpu();
+	mmu_on = true;
 }
 
 void arch_mmu_secondary_enable(void)

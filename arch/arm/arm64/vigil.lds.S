@@ -1,5 +1,6 @@
-/* vigil's link map: one image at VIGIL_LOAD_ADDR, loaded by QEMU -kernel or
- * a boot loader as an arm64 Image (header in head.S). */
+/* vigil's link map: one image linked at VIGIL_LOAD_ADDR, loaded by QEMU
+ * -kernel or a boot loader as an arm64 Image (header in head.S) wherever
+ * it likes; head.S applies .rela.dyn for where that is. */
 OUTPUT_ARCH(aarch64)
 ENTRY(_start)
 
@@ -19,8 +20,15 @@ SECTIONS
 	} :text
 	. = ALIGN(4096);
 	.rodata : { *(.rodata .rodata.*) } :text
+	/* The relocations head.S applies at boot (all R_AARCH64_RELATIVE). */
 	. = ALIGN(8);
-	.data : { *(.data .data.*) } :data
+	.rela.dyn : {
+		__rela_start = .;
+		*(.rela .rela.*)
+		__rela_end = .;
+	} :text
+	. = ALIGN(8);
+	.data : { *(.data .data.*) *(.got .got.*) } :data
 	__file_end = .;
 	. = ALIGN(64);
 	__bss_start = .;
@@ -33,5 +41,8 @@ SECTIONS
 	__stacks_end = .;
 	__image_end = .;
 	__image_size = __image_end - __image_start;
-	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) }
+	/DISCARD/ : {
+		*(.comment) *(.note*) *(.eh_frame*)
+		*(.interp .dynamic .dynsym .dynstr .hash .gnu.hash)
+	}
 }

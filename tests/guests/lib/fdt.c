@@ -315,3 +315,88 @@ uint64_t bootarg_u64(uint64_t fdt, const char *key, uint64_t dflt)
 	}
 	return dflt;
 }
+
+int fdt_parent(uint64_t fdt, int node)
+{
+	uint32_t off = 0, next;
+	int stack[16], depth = -1;
+
+	if (node <= 0 || !fdt_valid(fdt))
+		return -1;
+	for (;;) {
+		uint32_t tag = fdt_token(fdt, off, &next);
+
+		if (tag == FDT_BEGIN_NODE) {
+			if ((int)off == node)
+				return depth >= 0 ? stack[depth] : -1;
+			if (++depth == (int)ARRAY_SIZE(stack))
+				return -1;
+			stack[depth] = (int)off;
+		} else if (tag == FDT_END_NODE) {
+			if (--depth < -1)
+				return -1;
+		} else if (tag == FDT_END) {
+			return -1;
+		}
+		off = next;
+	}
+}
+
+static unsigned int cells_of(uint64_t fdt, int node, const char *name,
+			     unsigned int dflt)
+{
+	const void *p = fdt_prop(fdt, node, name, NULL);
+
+	return p ? fdt_cell(p, 0) : dflt;
+}
+
+/*
+ * Entry @idx of @node's reg as a CPU address: through the ranges of every
+ * bus above it (a Raspberry Pi 4's /soc moves its devices). 0 if a bus has
+ * no ranges, or none holds the address.
+ */
+uint64_t fdt_reg_addr(uint64_t fdt, int node, unsigned int idx)
+{
+	int bus = fdt_parent(fdt, node), len;
+	unsigned int ac, sc;
+	const void *reg;
+	uint64_t a;
+
+	if (bus < 0)
+		return 0;
+	ac = cells_of(fdt, bus, "#address-cells", 2);
+	sc = cells_of(fdt, bus, "#size-cells", 1);
+	reg = fdt_prop(fdt, node, "reg", &len);
+	if (!reg || ac < 1 || ac > 2 || sc > 2 ||
+	    len < (int)(4 * (idx + 1) * (ac + sc)))
+		return 0;
+	a = fdt_cells(reg, idx * (ac + sc), ac);
+	while (bus > 0) {
+		int parent = fdt_parent(fdt, bus);
+		unsigned int cac, csc, pac, w, i;
+		const void *r = fdt_prop(fdt, bus, "ranges", &len);
+		bool found = false;
+
+		if (!r || parent < 0)
+			return 0;
+		cac = cells_of(fdt, bus, "#address-cells", 2);
+		csc = cells_of(fdt, bus, "#size-cells", 1);
+		pac = cells_of(fdt, parent, "#address-cells", 2);
+		w = cac + pac + csc;
+		for (i = 0; len && i + w <= (unsigned int)len / 4; i += w) {
+			uint64_t cb = fdt_cells(r, i, cac);
+			uint64_t pb = fdt_cells(r, i + cac, pac);
+			uint64_t sz = fdt_cells(r, i + cac + pac, csc);
+
+			if (a >= cb && a - cb < sz) {
+				a = a - cb + pb;
+				found = true;
+				break;
+			}
+		}
+		if (len && !found)
+			return 0;
+		bus = parent;
+	}
+	return a;
+}

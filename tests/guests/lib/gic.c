@@ -20,22 +20,17 @@ bool gic_probe(uint64_t dtb)
 
 	for (i = 0; i < ARRAY_SIZE(compat); i++) {
 		int node = fdt_next_compatible(dtb, -1, compat[i]);
-		int root = fdt_path(dtb, "/"), len, alen;
-		const void *ac, *reg;
+		uint64_t d, c;
 
 		if (node < 0)
 			continue;
-		/* The GIC node sits under the root on every board we run. */
-		ac = fdt_prop(dtb, root, "#address-cells", NULL);
-		alen = ac ? (int)fdt_cell(ac, 0) : 2;
-		const void *sc = fdt_prop(dtb, root, "#size-cells", NULL);
-		int slen = sc ? (int)fdt_cell(sc, 0) : 2;
-		reg = fdt_prop(dtb, node, "reg", &len);
-		if (!reg || len < 2 * 4 * (alen + slen))
+		/* Under the root (QEMU virt) or a bus (the Pi's /soc). */
+		d = fdt_reg_addr(dtb, node, 0);
+		c = fdt_reg_addr(dtb, node, 1);
+		if (!d || !c)
 			continue;
-		gic_dist_base = (uintptr_t)fdt_cells(reg, 0, (unsigned)alen);
-		gic_cpu_base = (uintptr_t)fdt_cells(
-			reg, (unsigned)(alen + slen), (unsigned)alen);
+		gic_dist_base = (uintptr_t)d;
+		gic_cpu_base = (uintptr_t)c;
 		return true;
 	}
 	return false;

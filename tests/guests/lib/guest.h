@@ -238,6 +238,11 @@ uint32_t fdt_cell(const void *prop, unsigned int i);
 uint64_t fdt_cells(const void *prop, unsigned int i, unsigned int n);
 /* The number of /cpus children named cpu@..., or 0. */
 unsigned int fdt_nr_cpus(uint64_t fdt);
+/* The node @node is a child of, or -1. */
+int fdt_parent(uint64_t fdt, int node);
+/* Entry @idx of @node's reg translated through every bus's ranges to a
+ * CPU (here: intermediate physical) address; 0 if it cannot be. */
+uint64_t fdt_reg_addr(uint64_t fdt, int node, unsigned int idx);
 /* Reads "@key=<number>" from /chosen/bootargs (decimal or 0x-hex);
  * returns @dflt when the DTB, the property or the key is missing. */
 uint64_t bootarg_u64(uint64_t fdt, const char *key, uint64_t dflt);

@@ -29,7 +29,9 @@ void fpsimd_zero(void);
 /* C entry points from head.S. */
 void boot_primary(uint64_t dtb_pa) __noreturn;
 void boot_secondary(uint64_t id) __noreturn;
-void early_wrong_el(uint64_t el);
+/* Where a spin-table CPU enters (head.S): its index from spin_table_id. */
+extern char spin_table_entry[];
+extern uint64_t spin_table_id;
 #endif
 
 #endif

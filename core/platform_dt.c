@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform from the boot DTB (include/platform_dt.h): what the boot
+ * code needs before anything else, read once, with every address
+ * translated to a CPU physical address.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "platform_dt.h"
+
+/* Devicetree Specification v0.4 §2.3.5: the defaults when a node omits them. */
+#define DT_DEFAULT_ADDR_CELLS 2
+#define DT_DEFAULT_SIZE_CELLS 1
+
+static uint64_t read_cells(const fdt32_t *p, int cells)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < cells; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* A bus's #address-cells or #size-cells; -1 if it is one vigil cannot hold
+ * in 64 bits (PCI's 3-cell addresses) or malformed. */
+static int bus_cells(const void *fdt, int bus, const char *name, int dflt)
+{
+	int len, v;
+	const fdt32_t *p = fdt_getprop(fdt, bus, name, &len);
+
+	if (!p)
+		return dflt;
+	if (len != 4)
+		return -1;
+	v = (int)fdt32_to_cpu(*p);
+	return v <= 2 ? v : -1;
+}
+
+/*
+ * Translate `addr` (with `size`), an address on the bus `bus`, into the
+ * address space of bus's parent through bus's `ranges` (DT spec §2.3.8): no
+ * property means the bus is not memory-mapped, an empty one the identity.
+ */
+static int translate_one(const void *fdt, int bus, uint64_t *addr,
+			 uint64_t size)
+{
+	int parent = fdt_parent_offset(fdt, bus);
+	int cac, csc, pac, len, entry;
+	const fdt32_t *r;
+
+	if (parent < 0)
+		return -1;
+	r = fdt_getprop(fdt, bus, "ranges", &len);
+	if (!r)
+		return -1;
+	if (len == 0)
+		return 0;
+	cac = bus_cells(fdt, bus, "#address-cells", DT_DEFAULT_ADDR_CELLS);
+	csc = bus_cells(fdt, bus, "#size-cells", DT_DEFAULT_SIZE_CELLS);
+	pac = bus_cells(fdt, parent, "#address-cells", DT_DEFAULT_ADDR_CELLS);
+	if (cac < 1 || csc < 1 || pac < 1)
+		return -1;
+	entry = (cac + pac + csc) * 4;
+	if (len % entry)
+		return -1;
+	for (int off = 0; off + entry <= len; off += entry) {
+		const fdt32_t *e = r + off / 4;
+		uint64_t child = read_cells(e, cac);
+		uint64_t par = read_cells(e + cac, pac);
+		uint64_t sz = read_cells(e + cac + pac, csc);
+
+		if (*addr >= child && *addr - child < sz &&
+		    size <= sz - (*addr - child)) {
+			if (par + (*addr - child) < par)
+				return -1; /* a range that wraps */
+			*addr = *addr - child + par;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
+		uint64_t *size)
+{
+	int bus = fdt_parent_offset(fdt, node);
+	int ac, sc, len;
+	const fdt32_t *reg;
+	uint64_t a, s;
+
+	if (bus < 0 || idx < 0)
+		return -1;
+	ac = bus_cells(fdt, bus, "#address-cells", DT_DEFAULT_ADDR_CELLS);
+	sc = bus_cells(fdt, bus, "#size-cells", DT_DEFAULT_SIZE_CELLS);
+	if (ac < 1 || sc < 0)
+		return -1;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < (idx + 1) * (ac + sc) * 4)
+		return -1;
+	reg += idx * (ac + sc);
+	a = read_cells(reg, ac);
+	s = read_cells(reg + ac, sc);
+	/* Up to the root, whose address space is the CPU's. */
+	while (bus != 0) {
+		if (translate_one(fdt, bus, &a, s))
+			return -1;
+		bus = fdt_parent_offset(fdt, bus);
+		if (bus < 0)
+			return -1;
+	}
+	*addr = a;
+	if (size)
+		*size = s;
+	return 0;
+}
+
+static bool node_enabled(const void *fdt, int node)
+{
+	const char *st = fdt_getprop(fdt, node, "status", NULL);
+
+	return !st || !strcmp(st, "okay") || !strcmp(st, "ok");
+}
+
+static const char *const gic_compat[] = {
+	"arm,gic-400",
+	"arm,cortex-a15-gic",
+	"arm,cortex-a7-gic",
+};
+
+static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
+		     size_t errlen)
+{
+	uint64_t *frames[] = {&d->gicd, &d->gicc, &d->gich, &d->gicv};
+	const fdt32_t *irq;
+	int node = -1, len;
+	char path[64];
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && node < 0; i++)
+		node = fdt_node_offset_by_compatible(fdt, -1, gic_compat[i]);
+	if (node < 0)
+		return 0;
+	d->has_gic = true;
+	for (int i = 0; i < 4; i++) {
+		/* GICH and GICV are optional in the binding: absent, the GIC
+		 * cannot host guests, which gic_init() reports. */
+		if (dt_reg_phys(fdt, node, i, frames[i], NULL) == 0)
+			continue;
+		if (i < 2) {
+			if (fdt_get_path(fdt, node, path, sizeof(path)))
+				strcpy(path, "GIC");
+			snprintf(err, errlen,
+				 "config error: %s: reg %d is not a CPU "
+				 "address (no bus `ranges` maps it)",
+				 path, i);
+			return -1;
+		}
+	}
+	/* <type num flags>, type 1 = PPI: INTID = num + 16 (the binding,
+	 * Documentation/devicetree/bindings/interrupt-controller/arm,gic). */
+	irq = fdt_getprop(fdt, node, "interrupts", &len);
+	if (irq && len >= 12 && fdt32_to_cpu(irq[0]) == 1 &&
+	    fdt32_to_cpu(irq[1]) < 16)
+		d->maint_irq = fdt32_to_cpu(irq[1]) + 16;
+	return 0;
+}
+
+/* UARTs console.c drives, by compatible. The 8250 kind is 32-bit registers
+ * four bytes apart (reg-shift 2): the Pi's mini UART always is. */
+static void probe_console(const void *fdt, struct plat_desc *d)
+{
+	const char *path;
+	int chosen, node, len;
+	const fdt32_t *shift;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return;
+	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path || len < 1)
+		return;
+	/* "serial1:115200n8": the alias or path ends at the colon. */
+	len = (int)strnlen(path, (size_t)len);
+	len = (int)strcspn(path, ":") < len ? (int)strcspn(path, ":") : len;
+	node = fdt_path_offset_namelen(fdt, path, len);
+	if (node < 0 || !node_enabled(fdt, node))
+		return;
+	if (fdt_node_check_compatible(fdt, node, "arm,pl011") == 0) {
+		d->console_kind = UART_PL011;
+	} else if (fdt_node_check_compatible(fdt, node,
+					     "brcm,bcm2835-aux-uart") == 0) {
+		d->console_kind = UART_8250;
+	} else if (fdt_node_check_compatible(fdt, node, "ns16550a") == 0) {
+		shift = fdt_getprop(fdt, node, "reg-shift", &len);
+		if (!shift || len != 4 || fdt32_to_cpu(*shift) != 2)
+			return;
+		d->console_kind = UART_8250;
+	} else {
+		return;
+	}
+	if (dt_reg_phys(fdt, node, 0, &d->console, NULL))
+		return;
+	if (fdt_get_path(fdt, node, d->console_path, sizeof(d->console_path)))
+		d->console_path[0] = '\0';
+	d->has_console = true;
+}
+
+static int probe_cpus(const void *fdt, struct plat_desc *d, char *err,
+		      size_t errlen)
+{
+	int cpus, node, ac, psci;
+	const char *method;
+
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0) {
+		snprintf(err, errlen,
+			 "config error: /cpus: missing in the DTB");
+		return -1;
+	}
+	ac = bus_cells(fdt, cpus, "#address-cells", 1);
+	if (ac < 1) {
+		snprintf(err, errlen,
+			 "config error: /cpus: #address-cells must be 1 or 2");
+		return -1;
+	}
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg, *rel;
+		struct plat_cpu *c;
+		int len;
+
+		if (!type || strcmp(type, "cpu") || !node_enabled(fdt, node))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || len < ac * 4)
+			continue;
+		if (d->nr_cpus == MAX_CPUS) {
+			d->cpus_truncated = true;
+			break;
+		}
+		c = &d->cpus[d->nr_cpus++];
+		c->mpidr = read_cells(reg, ac) & MPIDR_HWID_MASK;
+		method = fdt_getprop(fdt, node, "enable-method", NULL);
+		if (method && !strcmp(method, "psci")) {
+			c->enable = CPU_ENABLE_PSCI;
+		} else if (method && !strcmp(method, "spin-table")) {
+			/* booting.rst: cpu-release-addr is always 64 bits
+			 * (two cells), whatever /cpus' #address-cells. */
+			rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
+			if (rel && (len == 8 || len == 4)) {
+				c->enable = CPU_ENABLE_SPIN_TABLE;
+				c->release_addr = read_cells(rel, len / 4);
+			}
+		}
+	}
+
+	psci = fdt_path_offset(fdt, "/psci");
+	method = psci >= 0 ? fdt_getprop(fdt, psci, "method", NULL) : NULL;
+	if (method && !strcmp(method, "hvc"))
+		d->psci = PSCI_METHOD_HVC;
+	else if (method && !strcmp(method, "smc"))
+		d->psci = PSCI_METHOD_SMC;
+	return 0;
+}
+
+/* Every bank of every device_type = "memory" node under the root; banks
+ * of size 0 (a template the firmware fills, as Debian's Pi DTBs have) are
+ * left out. */
+static void probe_memory(const void *fdt, struct plat_desc *d)
+{
+	int node, ac, sc, len;
+
+	ac = bus_cells(fdt, 0, "#address-cells", DT_DEFAULT_ADDR_CELLS);
+	sc = bus_cells(fdt, 0, "#size-cells", DT_DEFAULT_SIZE_CELLS);
+	if (ac < 1 || sc < 1)
+		return;
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const fdt32_t *reg;
+
+		if (!type || strcmp(type, "memory") || !node_enabled(fdt, node))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		for (int i = 0; reg && i + (ac + sc) * 4 <= len;
+		     i += (ac + sc) * 4) {
+			const fdt32_t *p = reg + i / 4;
+			uint64_t size = read_cells(p + ac, sc);
+
+			if (!size)
+				continue;
+			if (d->nr_mem == CONFIG_MAX_MEM_BANKS)
+				return;
+			d->mem[d->nr_mem].base = read_cells(p, ac);
+			d->mem[d->nr_mem].size = size;
+			d->nr_mem++;
+		}
+	}
+}
+
+/* The BCM2835 family's power-management block, whose watchdog turns the
+ * Pi off and resets it: its first reg ("pm"). */
+static void probe_power(const void *fdt, struct plat_desc *d)
+{
+	int node =
+		fdt_node_offset_by_compatible(fdt, -1, "brcm,bcm2835-pm-wdt");
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1,
+						     "brcm,bcm2835-pm");
+	if (node >= 0 && node_enabled(fdt, node) &&
+	    dt_reg_phys(fdt, node, 0, &d->pm_wdt, NULL))
+		d->pm_wdt = 0;
+}
+
+int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
+		      size_t errlen)
+{
+	const char *model;
+	int len;
+
+	memset(d, 0, sizeof(*d));
+	model = fdt_getprop(fdt, 0, "model", &len);
+	if (!model)
+		model = fdt_getprop(fdt, 0, "compatible", &len);
+	if (model && len > 0)
+		snprintf(d->model, sizeof(d->model), "%.*s",
+			 (int)strnlen(model, (size_t)len), model);
+	if (probe_gic(fdt, d, err, errlen) || probe_cpus(fdt, d, err, errlen))
+		return -1;
+	probe_console(fdt, d);
+	probe_memory(fdt, d);
+	probe_power(fdt, d);
+	return 0;
+}
