@@ -29,7 +29,7 @@ COMMON = [
     "vtimer_pending_disabled", "ptimer_pending_disabled",
     "rtc_level_pending_while_disabled", "rtc_no_stale_delivery",
     "rtc_delivered_once", "group0_behind_group1", "affinity_info_on", "affinity_info_off",
-    "gicc_binary_point", "gicc_abpr_min", "gicc_bpr_preempts",
+    "gicc_binary_point", "gicc_abpr_min", "gicc_pmr", "gicc_bpr_preempts",
     "gicc_bpr_same_group", "gicc_group1_alias",
     "psci_version", "psci_features", "cpu_suspend_invalid",
     "cpu_suspend_standby", "cpu_suspend_powerdown", "system_reset2_types",

@@ -612,6 +612,38 @@ static void check_binary_point(void)
 	      "min: abpr=%u exit: abpr=%u", a0, a0x);
 }
 
+/*
+ * GICC_PMR (§3.3.2, §4.4.2; GICH_VMCR VMPriMask under vigil): an
+ * interrupt is signalled only if its priority is higher than the mask,
+ * before and after an exit.
+ */
+static void check_pmr(void)
+{
+	uint32_t pmr, none1, pmr_x, none2, iar;
+
+	spi_setup(SPI_A, true, cpu_mask[0]);
+	gic_irq_set_priority(SPI_A, 0x30);
+	gic_irq_enable(SPI_A);
+	gicc_write(GICC_PMR, 0x30);
+	pmr = gicc_read(GICC_PMR);
+	gicd_set(GICD_ISPENDR, SPI_A);
+	none1 = gicc_read(GICC_IAR);
+	exit_to_hypervisor();
+	pmr_x = gicc_read(GICC_PMR);
+	none2 = gicc_read(GICC_IAR);
+	gicc_write(GICC_PMR, 0x38);
+	iar = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	if (GICC_IAR_INTID(iar) == SPI_A)
+		gicc_write(GICC_EOIR, iar);
+	gicc_write(GICC_PMR, 0xff);
+	spi_quiesce(SPI_A);
+	check(pmr == 0x30 && none1 == 1023 && pmr_x == 0x30 && none2 == 1023 &&
+		      iar == SPI_A,
+	      "gicc_pmr",
+	      "pmr=0x%x iar=%u exit: pmr=0x%x iar=%u | 0x38: iar=%u", pmr,
+	      none1, pmr_x, none2, iar);
+}
+
 #define SPI_C 42 /* unused on QEMU virt */
 
 /* The GICC_APR0 bit of active group priority @gp (< 0x40). Under vigil
@@ -1089,6 +1121,7 @@ int main(uint64_t dtb)
 	if (nr_vcpus > 1)
 		check_sgi_active_per_source();
 	check_binary_point();
+	check_pmr();
 	check_cpu_interface();
 	check_group1_alias();
 	check_affinity_info(true);
