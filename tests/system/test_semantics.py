@@ -6,7 +6,9 @@ a guest written against the specifications relies on (issue 15), one
 
 It runs on 1, 2, 3, 4 and 8 vCPUs (QEMU virt -smp N, GICv2), each
 - under vigil (vigil's default VM: one vCPU per pCPU, the PL031 passed
-  through), where every check must pass;
+  through), where every check must pass but those that read QEMU's own
+  virtual CPU interface (GICV, mapped to the guest: vigil cannot change
+  it) where it deviates (QEMU_GICV_DEVIATIONS);
 - natively (marker `native`) on QEMU 7.2's own GICv2 and PSCI, which
   validates the checks. Where QEMU deviates from the specifications the
   check must fail there exactly as described (QEMU_DEVIATIONS: a QEMU fix
@@ -27,6 +29,8 @@ COMMON = [
     "vtimer_pending_disabled", "ptimer_pending_disabled",
     "rtc_level_pending_while_disabled", "rtc_no_stale_delivery",
     "rtc_delivered_once", "group0_behind_group1", "affinity_info_on", "affinity_info_off",
+    "gicc_binary_point", "gicc_abpr_min", "gicc_pmr", "gicc_bpr_preempts",
+    "gicc_bpr_same_group", "gicc_group1_alias",
     "psci_version", "psci_features", "cpu_suspend_invalid",
     "cpu_suspend_standby", "cpu_suspend_powerdown", "system_reset2_types",
 ]
@@ -38,13 +42,17 @@ def expected_checks(env, smp):
         checks += ["itargetsr_raz_wi_uniprocessor",
                    "uniprocessor_spi_no_target"]
     else:
-        checks += ["spi_target_zero", "cpu_on_twice"]
+        checks += ["spi_target_zero", "sgi_active_per_source",
+                   "cpu_on_twice"]
     if smp >= 3:
         checks.append("cpu_on_race")
     if env == "vigil":
         checks.append("cpu_off_last")
     return checks
 
+
+ALIAS_RAZ = (r"hppir=1022 ahppir=0 iar=1022 aiar=0 rpr=0xff exit: rpr=0xff "
+             r"aeoi: rpr=0xff$")
 
 # QEMU 7.2 against the specifications, deterministic: the check fails
 # natively with these details.
@@ -61,6 +69,20 @@ QEMU_DEVIATIONS = {
     "group0_behind_group1": r"group0=0 group1=0$",
     "affinity_info_on": r"level4=0 ",
     "affinity_info_off": r"level4=0 ",
+    # GICC_AHPPIR, GICC_AIAR and GICC_AEOIR are not implemented (RAZ/WI);
+    # GICv2 §4.4.9-4.4.11 acknowledge a Group 1 interrupt through them.
+    "gicc_group1_alias": ALIAS_RAZ,
+}
+# QEMU 7.2's virtual CPU interface (GICV), which vigil maps at the guest's
+# GICC and cannot change: under vigil the check fails with these details.
+QEMU_GICV_DEVIATIONS = {
+    # As natively: GICV_AHPPIR, GICV_AIAR, GICV_AEOIR are RAZ/WI.
+    "gicc_group1_alias": ALIAS_RAZ,
+    # A GICV_ABPR write below the minimum is clamped to the physical
+    # interface's minimum (1), a GICH_VMCR write to the virtual one (3,
+    # GICH_VTR PRIbits 5): the guest's ABPR changes from 1 to 3 across
+    # vigil's save and restore of GICH_VMCR at an exit.
+    "gicc_abpr_min": r"min: abpr=1 exit: abpr=3$",
 }
 # QEMU 7.2's CPU_ON completes asynchronously: a second CPU_ON right after
 # a SUCCESS may succeed again and AFFINITY_INFO may say OFF meanwhile.
@@ -111,11 +133,13 @@ def test_checks_pass_or_fail_as_qemu_is_known_to(semantics):
         verdict, details = got[0]
         if env == "native" and name in QEMU_RACY:
             continue
-        if env == "native" and name in QEMU_DEVIATIONS:
+        deviations = QEMU_DEVIATIONS if env == "native" \
+            else QEMU_GICV_DEVIATIONS
+        if name in deviations:
             if verdict != "FAIL" or \
-                    not re.search(QEMU_DEVIATIONS[name], details):
+                    not re.search(deviations[name], details):
                 bad.append(f"{name}: {verdict} {details} (QEMU deviation "
-                           f"expected: {QEMU_DEVIATIONS[name]})")
+                           f"expected: {deviations[name]})")
         elif verdict != "PASS":
             bad.append(f"{name}: {verdict} {details}")
     assert not bad, "\n".join(bad) + run.describe()
@@ -128,7 +152,7 @@ def test_summary_counts_every_check(semantics):
     passed, failed = map(int, summaries[0].groups())
     assert passed + failed == len(expected_checks(env, smp)), run.describe()
     if env == "vigil":
-        assert failed == 0, run.describe()
+        assert failed == len(QEMU_GICV_DEVIATIONS), run.describe()
 
 
 def test_no_spurious_unhandled_or_unexpected(semantics):

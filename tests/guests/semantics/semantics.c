@@ -126,6 +126,8 @@ static void rtc_irq(unsigned int intid, unsigned int src)
 
 static volatile uint32_t phase_stop;
 static volatile uint32_t up[GUEST_MAX_VCPUS];
+/* A request to vCPU n to send an SGI: (sgi + 1) | targets << 8; 0: none. */
+static volatile uint32_t sgi_req[GUEST_MAX_VCPUS];
 
 static void idle_vcpu(unsigned int idx)
 {
@@ -133,8 +135,16 @@ static void idle_vcpu(unsigned int idx)
 	gic_cpu_init(false);
 	up[idx] = 1;
 	irq_unmask();
-	while (!READ_ONCE(phase_stop))
+	while (!READ_ONCE(phase_stop)) {
+		uint32_t r = READ_ONCE(sgi_req[idx]);
+
+		if (r) {
+			gic_send_sgi(GICD_SGIR_FILTER_LIST, (uint8_t)(r >> 8),
+				     (r & 0xff) - 1);
+			WRITE_ONCE(sgi_req[idx], 0);
+		}
 		cpu_relax();
+	}
 	irq_mask();
 }
 
@@ -465,6 +475,323 @@ static void check_group0_behind_group1(void)
 	      g0, g1);
 }
 
+/* ---- SGI state per source, the CPU interface ------------------------- */
+
+#define SGI_S 7
+
+/* The sources of @sgi pending on this CPU interface (GICD_SPENDSGIRn). */
+static uint8_t sgi_sources(unsigned int sgi)
+{
+	return (uint8_t)(gicd_read(GICD_SPENDSGIR + sgi / 4 * 4) >>
+			 (sgi % 4 * 8));
+}
+
+/* GICC_IAR, polled up to @ms for something other than @spurious. */
+static uint32_t iar_wait(uint32_t off, uint32_t spurious, unsigned int ms)
+{
+	uint64_t end = deadline_ms(ms);
+	uint32_t iar;
+
+	while (GICC_IAR_INTID(iar = gicc_read(off)) == spurious &&
+	       !deadline_passed(end))
+		cpu_relax();
+	return iar;
+}
+
+/* A full exit under vigil (LRs, GICH_VMCR and GICH_APR saved and
+ * restored: AFFINITY_INFO is not answered on the fast re-entry path);
+ * natively an HVC to QEMU's PSCI. */
+static void exit_to_hypervisor(void)
+{
+	(void)psci_affinity_info(0, 0);
+}
+
+/*
+ * §3.2 / §4.3.9-4.3.10: in a multiprocessor implementation an SGI has
+ * pending and active state per source. SGI_S pending on vCPU 0 from
+ * itself and from vCPU 1; acknowledging one source leaves the other
+ * pending (ISPENDR 1, SPENDSGIR its bit) while ISACTIVER reads 1;
+ * ICACTIVER then clears the active state (a later read of the bit
+ * returns 0, §4.3.10) but neither the other source's pending state nor
+ * the active priority (GICC_RPR); after the priority drop the other
+ * source is acknowledged with its CPUID. Then ISACTIVER/ICACTIVER of the
+ * SGI read back 1/0 (§4.3.9). Under vigil each distributor access is an
+ * exit, so the GICV state is saved and restored around every step.
+ */
+static void check_sgi_active_per_source(void)
+{
+	uint8_t me = cpu_mask[0], other = cpu_mask[1], both, left1, left2;
+	uint32_t iar1, iar2, iar3, rpr1, rpr1x, rpr2, rpr3;
+	bool act1, pend1, act2, pend2, act3, pend3, act4, act5, act6;
+
+	gic_irq_set_priority(SGI_S, 0xa0);
+	gic_send_sgi(GICD_SGIR_FILTER_SELF, 0, SGI_S);
+	WRITE_ONCE(sgi_req[1], (SGI_S + 1) | (uint32_t)me << 8);
+	for (uint64_t end = deadline_ms(WAIT_MS);
+	     (both = sgi_sources(SGI_S)) != (me | other) &&
+	     !deadline_passed(end);)
+		cpu_relax();
+	iar1 = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	left1 = sgi_sources(SGI_S);
+	act1 = gicd_test(GICD_ISACTIVER, SGI_S);
+	pend1 = gicd_test(GICD_ISPENDR, SGI_S);
+	rpr1 = gicc_read(GICC_RPR);
+	gicd_set(GICD_ICACTIVER, SGI_S);
+	act2 = gicd_test(GICD_ISACTIVER, SGI_S);
+	pend2 = gicd_test(GICD_ISPENDR, SGI_S);
+	left2 = sgi_sources(SGI_S);
+	rpr1x = gicc_read(GICC_RPR); /* the active priority stays */
+	gicc_write(GICC_EOIR, iar1); /* the priority drop */
+	rpr2 = gicc_read(GICC_RPR);
+	iar2 = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	act3 = gicd_test(GICD_ISACTIVER, SGI_S);
+	pend3 = gicd_test(GICD_ISPENDR, SGI_S);
+	gicc_write(GICC_EOIR, iar2);
+	act4 = gicd_test(GICD_ISACTIVER, SGI_S);
+	rpr3 = gicc_read(GICC_RPR);
+	/* §4.3.9: a write of 1 activates; a read then returns 1. */
+	gicd_set(GICD_ISACTIVER, SGI_S);
+	act5 = gicd_test(GICD_ISACTIVER, SGI_S);
+	gicd_set(GICD_ICACTIVER, SGI_S);
+	act6 = gicd_test(GICD_ISACTIVER, SGI_S);
+	iar3 = gicc_read(GICC_IAR);
+	check(both == (me | other) && GICC_IAR_INTID(iar1) == SGI_S &&
+		      (1U << GICC_IAR_CPUID(iar1) & (me | other)) &&
+		      left1 == ((me | other) & ~(1U << GICC_IAR_CPUID(iar1))) &&
+		      act1 && pend1 && rpr1 == 0xa0 && !act2 && pend2 &&
+		      left2 == left1 && rpr1x == 0xa0 && rpr2 == 0xff &&
+		      GICC_IAR_INTID(iar2) == SGI_S &&
+		      1U << GICC_IAR_CPUID(iar2) == left1 && act3 && !pend3 &&
+		      !act4 && rpr3 == 0xff && act5 && !act6 &&
+		      GICC_IAR_INTID(iar3) == 1023,
+	      "sgi_active_per_source",
+	      "srcs=0x%x iar=0x%x left=0x%x act=%u pend=%u rpr=0x%x | "
+	      "icactiver: act=%u pend=%u left=0x%x rpr=0x%x | eoi: rpr=0x%x "
+	      "iar=0x%x "
+	      "act=%u pend=%u | eoi: act=%u rpr=0x%x | set=%u clr=%u iar=%u",
+	      both, iar1, left1, act1, pend1, rpr1, act2, pend2, left2, rpr1x,
+	      rpr2, iar2, act3, pend3, act4, rpr3, act5, act6, iar3);
+}
+
+/*
+ * GICC_BPR and GICC_ABPR (§4.4.3, §4.4.8): a value below the minimum
+ * reads back as the minimum (under vigil GICV's, 2 and 3: GICH_VTR
+ * PRIbits 5; natively QEMU's 8 bits, 0 and 1); the values survive an
+ * exit to the hypervisor (GICH_VMCR VBPR0/VBPR1 saved and restored).
+ */
+static void check_binary_point(void)
+{
+	uint32_t b0, a0, b0x, a0x, b7, a7, b7x, a7x;
+	uint32_t bmin = vigil ? 2 : 0;
+
+	gicc_write(GICC_BPR, 0);
+	gicc_write(GICC_ABPR, 0);
+	b0 = gicc_read(GICC_BPR);
+	a0 = gicc_read(GICC_ABPR);
+	exit_to_hypervisor();
+	b0x = gicc_read(GICC_BPR);
+	a0x = gicc_read(GICC_ABPR);
+	gicc_write(GICC_BPR, 7);
+	gicc_write(GICC_ABPR, 7);
+	b7 = gicc_read(GICC_BPR);
+	a7 = gicc_read(GICC_ABPR);
+	exit_to_hypervisor();
+	b7x = gicc_read(GICC_BPR);
+	a7x = gicc_read(GICC_ABPR);
+	gicc_write(GICC_BPR, 0);
+	check(b0 == bmin && b0x == bmin && b7 == 7 && a7 == 7 && b7x == 7 &&
+		      a7x == 7,
+	      "gicc_binary_point",
+	      "min: bpr=%u exit: bpr=%u | 7: bpr=%u abpr=%u exit: bpr=%u "
+	      "abpr=%u",
+	      b0, b0x, b7, a7, b7x, a7x);
+	/* QEMU's GICV clamps a GICV_ABPR write to the physical minimum (1)
+	 * but a GICH_VMCR write to the virtual one (3): the value changes
+	 * across vigil's save and restore (test_semantics.py). */
+	check(a0 == bmin + 1 && a0x == a0, "gicc_abpr_min",
+	      "min: abpr=%u exit: abpr=%u", a0, a0x);
+}
+
+/*
+ * GICC_PMR (§3.3.2, §4.4.2; GICH_VMCR VMPriMask under vigil): an
+ * interrupt is signalled only if its priority is higher than the mask,
+ * before and after an exit.
+ */
+static void check_pmr(void)
+{
+	uint32_t pmr, none1, pmr_x, none2, iar;
+
+	spi_setup(SPI_A, true, cpu_mask[0]);
+	gic_irq_set_priority(SPI_A, 0x30);
+	gic_irq_enable(SPI_A);
+	gicc_write(GICC_PMR, 0x30);
+	pmr = gicc_read(GICC_PMR);
+	gicd_set(GICD_ISPENDR, SPI_A);
+	none1 = gicc_read(GICC_IAR);
+	exit_to_hypervisor();
+	pmr_x = gicc_read(GICC_PMR);
+	none2 = gicc_read(GICC_IAR);
+	gicc_write(GICC_PMR, 0x38);
+	iar = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	if (GICC_IAR_INTID(iar) == SPI_A)
+		gicc_write(GICC_EOIR, iar);
+	gicc_write(GICC_PMR, 0xff);
+	spi_quiesce(SPI_A);
+	check(pmr == 0x30 && none1 == 1023 && pmr_x == 0x30 && none2 == 1023 &&
+		      iar == SPI_A,
+	      "gicc_pmr",
+	      "pmr=0x%x iar=%u exit: pmr=0x%x iar=%u | 0x38: iar=%u", pmr,
+	      none1, pmr_x, none2, iar);
+}
+
+#define SPI_C 42 /* unused on QEMU virt */
+
+/* The GICC_APR0 bit of active group priority @gp (< 0x40). Under vigil
+ * GICV_APR0 is GICH_APR (§5.3.8: one bit per group priority of the 5
+ * priority bits); natively the format is IMPLEMENTATION DEFINED, QEMU's
+ * one bit per group priority of 7 bits. */
+static uint32_t apr_bit(uint32_t gp)
+{
+	return 1U << (vigil ? gp >> 3 : gp >> 1);
+}
+
+/*
+ * GICC_RPR, GICC_HPPIR, GICC_APR0 and preemption under the binary point
+ * (§3.3, §4.4.6, §4.4.7, §4.4.12): the running priority is the group
+ * priority of the highest-priority active interrupt; a pending interrupt
+ * preempts only with a higher group priority. Each state is read again
+ * after an exit.
+ * A 0x38, B 0x28, C 0x10 (IRQs masked, acknowledged by polling):
+ * BPR 3 (group priority bits [7:4]): A 0x30, B 0x20: B preempts A.
+ * BPR 4 (bits [7:5]): A and B both 0x20: B waits; C (0x00) preempts.
+ */
+static void check_cpu_interface(void)
+{
+	uint32_t r1[10], r2[16];
+	uint32_t ra = apr_bit(0x30), rb = apr_bit(0x20), rc = apr_bit(0);
+
+	spi_setup(SPI_A, true, cpu_mask[0]);
+	spi_setup(SPI_B, true, cpu_mask[0]);
+	spi_setup(SPI_C, true, cpu_mask[0]);
+	gic_irq_set_priority(SPI_A, 0x38);
+	gic_irq_set_priority(SPI_B, 0x28);
+	gic_irq_set_priority(SPI_C, 0x10);
+	gic_irq_enable(SPI_A);
+	gic_irq_enable(SPI_B);
+	gic_irq_enable(SPI_C);
+
+	gicc_write(GICC_BPR, 3);
+	gicd_set(GICD_ISPENDR, SPI_A);
+	r1[0] = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	gicd_set(GICD_ISPENDR, SPI_B);
+	r1[1] = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	r1[2] = gicc_read(GICC_RPR);
+	r1[3] = gicc_read(GICC_APR0);
+	exit_to_hypervisor();
+	r1[4] = gicc_read(GICC_RPR);
+	r1[5] = gicc_read(GICC_APR0);
+	gicc_write(GICC_EOIR, r1[1]);
+	r1[6] = gicc_read(GICC_RPR);
+	r1[7] = gicc_read(GICC_APR0);
+	gicc_write(GICC_EOIR, r1[0]);
+	r1[8] = gicc_read(GICC_RPR);
+	r1[9] = gicc_read(GICC_APR0);
+	check(r1[0] == SPI_A && r1[1] == SPI_B && r1[2] == 0x20 &&
+		      r1[3] == (ra | rb) && r1[4] == 0x20 &&
+		      r1[5] == (ra | rb) && r1[6] == 0x30 && r1[7] == ra &&
+		      r1[8] == 0xff && r1[9] == 0,
+	      "gicc_bpr_preempts",
+	      "iar=%u,%u rpr=0x%x apr0=0x%x exit: rpr=0x%x apr0=0x%x | eoi: "
+	      "rpr=0x%x apr0=0x%x | eoi: rpr=0x%x apr0=0x%x",
+	      r1[0], r1[1], r1[2], r1[3], r1[4], r1[5], r1[6], r1[7], r1[8],
+	      r1[9]);
+
+	gicc_write(GICC_BPR, 4);
+	r2[0] = gicc_read(GICC_RPR);
+	r2[1] = gicc_read(GICC_HPPIR);
+	gicd_set(GICD_ISPENDR, SPI_A);
+	r2[2] = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	gicd_set(GICD_ISPENDR, SPI_B);
+	r2[3] = iar_wait(GICC_HPPIR, 1023, WAIT_MS);
+	r2[4] = gicc_read(GICC_IAR);
+	exit_to_hypervisor();
+	r2[5] = gicc_read(GICC_BPR);
+	r2[6] = gicc_read(GICC_RPR);
+	r2[7] = gicc_read(GICC_APR0);
+	r2[8] = gicc_read(GICC_HPPIR);
+	r2[9] = gicc_read(GICC_IAR);
+	gicd_set(GICD_ISPENDR, SPI_C);
+	r2[10] = iar_wait(GICC_IAR, 1023, WAIT_MS);
+	r2[11] = gicc_read(GICC_RPR);
+	r2[12] = gicc_read(GICC_APR0);
+	gicc_write(GICC_EOIR, r2[10]);
+	gicc_write(GICC_EOIR, r2[2]);
+	r2[13] = gicc_read(GICC_IAR); /* B, no longer held back */
+	gicc_write(GICC_EOIR, r2[13]);
+	r2[14] = gicc_read(GICC_RPR);
+	r2[15] = gicc_read(GICC_HPPIR);
+	gicc_write(GICC_BPR, 0);
+	spi_quiesce(SPI_A);
+	spi_quiesce(SPI_B);
+	spi_quiesce(SPI_C);
+	check(r2[0] == 0xff && r2[1] == 1023 && r2[2] == SPI_A &&
+		      r2[3] == SPI_B && r2[4] == 1023 && r2[5] == 4 &&
+		      r2[6] == 0x20 && r2[7] == rb && r2[8] == SPI_B &&
+		      r2[9] == 1023 && r2[10] == SPI_C && r2[11] == 0 &&
+		      r2[12] == (rb | rc) && r2[13] == SPI_B &&
+		      r2[14] == 0xff && r2[15] == 1023,
+	      "gicc_bpr_same_group",
+	      "idle: rpr=0x%x hppir=%u | iar=%u hppir=%u iar=%u | exit: "
+	      "bpr=%u rpr=0x%x apr0=0x%x hppir=%u iar=%u | iar=%u rpr=0x%x "
+	      "apr0=0x%x | iar=%u | rpr=0x%x hppir=%u",
+	      r2[0], r2[1], r2[2], r2[3], r2[4], r2[5], r2[6], r2[7], r2[8],
+	      r2[9], r2[10], r2[11], r2[12], r2[13], r2[14], r2[15]);
+}
+
+/*
+ * Group 1 through the aliased registers (§4.4.9-4.4.11 GICC_AIAR,
+ * GICC_AEOIR, GICC_AHPPIR; GICV_A* under vigil): with AckCtl 0,
+ * GICC_HPPIR and GICC_IAR answer 1022 for a pending Group 1 interrupt
+ * and the aliases acknowledge and complete it; the running priority
+ * survives an exit. QEMU 7.2 implements neither GICC_A* nor GICV_A*
+ * (RAZ/WI), natively and under vigil alike (test_semantics.py).
+ */
+static void check_group1_alias(void)
+{
+	uint32_t hppir, ahppir, iar, aiar, rpr1, rpr2, rpr3;
+
+	spi_setup(SPI_B, true, cpu_mask[0]);
+	gic_irq_set_priority(SPI_B, 0x20);
+	gicd_write(GICD_WORD(GICD_IGROUPR, SPI_B, 1),
+		   gicd_read(GICD_WORD(GICD_IGROUPR, SPI_B, 1)) |
+			   gicd_bit(SPI_B));
+	gicd_write(GICD_CTLR, GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
+	gicc_write(GICC_CTLR, GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1);
+	gic_irq_enable(SPI_B);
+	gicd_set(GICD_ISPENDR, SPI_B);
+	hppir = iar_wait(GICC_HPPIR, 1023, WAIT_MS);
+	ahppir = gicc_read(GICC_AHPPIR);
+	iar = gicc_read(GICC_IAR);
+	aiar = gicc_read(GICC_AIAR);
+	rpr1 = gicc_read(GICC_RPR);
+	exit_to_hypervisor();
+	rpr2 = gicc_read(GICC_RPR);
+	if (GICC_IAR_INTID(aiar) == SPI_B)
+		gicc_write(GICC_AEOIR, aiar);
+	rpr3 = gicc_read(GICC_RPR);
+	spi_quiesce(SPI_B);
+	gicd_write(GICD_WORD(GICD_IGROUPR, SPI_B, 1), 0);
+	gic_cpu_init(false);
+	gic_dist_enable();
+	check(hppir == 1022 && ahppir == SPI_B && iar == 1022 &&
+		      aiar == SPI_B && rpr1 == 0x20 && rpr2 == 0x20 &&
+		      rpr3 == 0xff,
+	      "gicc_group1_alias",
+	      "hppir=%u ahppir=%u iar=%u aiar=%u rpr=0x%x exit: rpr=0x%x "
+	      "aeoi: rpr=0x%x",
+	      hppir, ahppir, iar, aiar, rpr1, rpr2, rpr3);
+}
+
 /* ---- PSCI ------------------------------------------------------------------ */
 
 static void check_psci_version(void)
@@ -791,6 +1118,12 @@ int main(uint64_t dtb)
 	check_timer_pending_disabled(TIMER_PHYS, "ptimer_pending_disabled");
 	check_rtc();
 	check_group0_behind_group1();
+	if (nr_vcpus > 1)
+		check_sgi_active_per_source();
+	check_binary_point();
+	check_pmr();
+	check_cpu_interface();
+	check_group1_alias();
 	check_affinity_info(true);
 	stop_all();
 
