@@ -102,6 +102,10 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-fno-stack-protector -Iinclude -Itests/guests/lib -MMD -MP
 GUEST_LIB_SRCS := $(wildcard tests/guests/lib/*.c tests/guests/lib/*.S)
 GUESTS := $(notdir $(patsubst %/,%,$(dir $(wildcard tests/guests/*/guest.mk))))
+# A profile whose guests are not all ported lists the ones it builds.
+ifneq ($(ARCH_GUESTS),)
+GUESTS := $(filter $(ARCH_GUESTS),$(GUESTS))
+endif
 GUEST_LOAD_ADDR ?= 0x50000000
 # A guest's tests/guests/<name>/guest.mk may set <name>_LOAD_ADDR, the IPA it
 # is linked and loaded at (e.g. a second VM's RAM); default GUEST_LOAD_ADDR.

@@ -54,7 +54,9 @@ ARCH_LDS := arch/arm/arm32/vigil.lds.S
 IMAGE_CHECK = tools/check-no-fp.sh $(OBJDUMP)
 
 GUEST_ARCH_CFLAGS := -march=armv7ve -marm -mfloat-abi=hard -mfpu=vfpv3-d16 \
-	-mgeneral-regs-only -mno-unaligned-access
+	-mgeneral-regs-only -mno-unaligned-access $(LIBC_CFLAGS)
+# The test guests ported to A32 so far (tests/guests/lib has both).
+ARCH_GUESTS := hello
 
 HV_SRCS += $(filter-out %.lds.S,$(wildcard arch/arm/arm32/*.c \
 	arch/arm/arm32/*.S))
