@@ -252,7 +252,9 @@ run-hello: deps
 
 test: deps
 	$(MAKE) all linux
+	$(MAKE) ARCH=arm32 all
 	$(MAKE) layer-check
+	$(MAKE) ARCH=arm32 layer-check
 	$(MAKE) unit
 	$(MAKE) unit32
 	$(MAKE) format-check

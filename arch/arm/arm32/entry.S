@@ -12,6 +12,9 @@
  * arch_guest_enter() with an exit code (enum exit_kind). SP_hyp is
  * untouched while the guest runs, so the frame is still there; LR in HYP
  * mode is LR_usr, which is why it is on that frame and not in a register.
+ * SPSR_hyp is reached as the current mode's SPSR: its banked form (MSR
+ * SPSR_hyp) is UNPREDICTABLE in HYP mode itself, and QEMU undefines it;
+ * ELR_hyp has no other form.
  */
 #include "asm/entry.h"
 #include "asm/vcpu.h"
@@ -58,7 +61,7 @@ arch_guest_enter:
 	ldr	r2, [r0, #VCPU_REGS_PC]
 	msr	ELR_hyp, r2
 	ldr	r2, [r0, #VCPU_REGS_CPSR]
-	msr	SPSR_hyp, r2
+	msr	spsr_cxsf, r2
 	ldm	r0, {r0-r12}
 	eret
 
@@ -76,7 +79,7 @@ guest_exit_common:
 	str	lr, [r0, #VCPU_REGS_SP_USR + 4]
 	mrs	r2, ELR_hyp
 	str	r2, [r0, #VCPU_REGS_PC]
-	mrs	r2, SPSR_hyp
+	mrs	r2, spsr
 	str	r2, [r0, #VCPU_REGS_CPSR]
 	add	r12, r0, #VCPU_REGS_BANKED
 	mrs	r2, SP_svc
@@ -117,7 +120,7 @@ guest_exit_common:
 	sub	sp, sp, #8
 	push	{r0-r12, lr}
 	mrs	r0, ELR_hyp
-	mrs	r1, SPSR_hyp
+	mrs	r1, spsr
 	add	r2, sp, #56
 	stm	r2, {r0, r1}
 	mov	r0, #\kind
@@ -126,7 +129,7 @@ guest_exit_common:
 	add	r2, sp, #56
 	ldm	r2, {r0, r1}
 	msr	ELR_hyp, r0
-	msr	SPSR_hyp, r1
+	msr	spsr_cxsf, r1
 	pop	{r0-r12, lr}
 	add	sp, sp, #8
 	eret
@@ -155,7 +158,7 @@ guest_trap:
 /* IRQ: the guest's if SPSR_hyp's mode is not HYP. */
 hyp_irq:
 	push	{r0, r1}
-	mrs	r0, SPSR_hyp
+	mrs	r0, spsr
 	and	r0, r0, #0x1f
 	cmp	r0, #0x1a
 	beq	1f
@@ -166,7 +169,7 @@ hyp_irq:
 
 hyp_fiq:
 	push	{r0, r1}
-	mrs	r0, SPSR_hyp
+	mrs	r0, spsr
 	and	r0, r0, #0x1f
 	cmp	r0, #0x1a
 	beq	1f

@@ -83,10 +83,10 @@ void guest_exception(struct exc_frame *frame, unsigned int type)
 
 #ifdef __arm__
 	/* A32: the abort's DFSR/DFAR or IFSR/IFAR; an undef has neither. */
-	slot->fault.esr = frame->vec == 0x10	? read_sysreg(esr_el1)
+	slot->fault.esr = frame->vec == 0x10   ? read_sysreg(esr_el1)
 			  : frame->vec == 0x0c ? read_sysreg(ifsr)
 					       : 0;
-	slot->fault.far = frame->vec == 0x10	? read_sysreg(far_el1)
+	slot->fault.far = frame->vec == 0x10   ? read_sysreg(far_el1)
 			  : frame->vec == 0x0c ? read_sysreg(ifar)
 					       : 0;
 #else

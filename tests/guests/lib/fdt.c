@@ -31,7 +31,8 @@ static uint64_t fdt_struct(uint64_t fdt)
 
 static const char *fdt_string(uint64_t fdt, uint32_t off)
 {
-	return (const char *)(uintptr_t)(fdt + hdr(fdt, 3) + off); /* off_dt_strings */
+	return (const char *)(uintptr_t)(fdt + hdr(fdt, 3) +
+					 off); /* off_dt_strings */
 }
 
 static uint32_t align4(uint32_t v)
@@ -54,8 +55,9 @@ static uint32_t fdt_token(uint64_t fdt, uint32_t off, uint32_t *next)
 	switch (tag) {
 	case FDT_BEGIN_NODE:
 		*next = off + 4 +
-			align4((uint32_t)strlen(
-				       (const char *)(uintptr_t)(base + off + 4)) +
+			align4((uint32_t)strlen((const char *)(uintptr_t)(base +
+									  off +
+									  4)) +
 			       1);
 		break;
 	case FDT_PROP:
@@ -165,7 +167,8 @@ const void *fdt_prop(uint64_t fdt, int node, const char *name, int *len)
 			if (!strcmp(pname, name)) {
 				if (len)
 					*len = (int)be32_at(base + off + 4);
-				return (const void *)(uintptr_t)(base + off + 12);
+				return (const void *)(uintptr_t)(base + off +
+								 12);
 			}
 		} else if (tag != FDT_NOP) {
 			return NULL; /* a child node or the end of this one */

@@ -50,20 +50,20 @@
  * far_el1 are the data abort's DFSR and DFAR, tpidr_el1 is TPIDRPRW,
  * daif is CPSR.
  */
-#define A32_CP32(name, op1, crn, crm, op2)                                 \
-	static inline unsigned long a32_read_##name(void)                  \
-	{                                                                  \
+#define A32_CP32(name, op1, crn, crm, op2)                                    \
+	static inline unsigned long a32_read_##name(void)                     \
+	{                                                                     \
 		unsigned long v;                                              \
 		__asm__ __volatile__("mrc p15, " #op1 ", %0, " #crn ", " #crm \
-				     ", " #op2                             \
-				     : "=r"(v));                           \
-		return v;                                                  \
-	}                                                                  \
+				     ", " #op2                                \
+				     : "=r"(v));                              \
+		return v;                                                     \
+	}                                                                     \
 	static inline void a32_write_##name(unsigned long v)                  \
-	{                                                                  \
+	{                                                                     \
 		__asm__ __volatile__("mcr p15, " #op1 ", %0, " #crn ", " #crm \
-				     ", " #op2 ::"r"(v)                    \
-				     : "memory");                          \
+				     ", " #op2 ::"r"(v)                       \
+				     : "memory");                             \
 	}
 A32_CP32(mpidr_el1, 0, c0, c0, 5)
 A32_CP32(sctlr_el1, 0, c1, c0, 0)
@@ -142,7 +142,8 @@ static inline unsigned long a32_read_daif(void)
  * LR, then what SRS stored (the return address and SPSR). */
 struct exc_frame {
 	unsigned long pad;
-	unsigned long vec; /* 0x04 undef, 0x0c prefetch abort, 0x10 data abort */
+	unsigned long
+		vec; /* 0x04 undef, 0x0c prefetch abort, 0x10 data abort */
 	unsigned long x[14];
 	unsigned long elr;
 	unsigned long spsr;

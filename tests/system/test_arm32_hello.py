@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: MIT
+"""The hello guest, built for A32, under the arm32 vigil (ARMv7-A HYP mode
+on a Cortex-A15, qemu-system-arm): vCPU bring-up through PSCI (HVC32 from
+the guest, SMC to QEMU's firmware for the pCPUs), stage-2 faults injected
+as AArch32 data aborts, the guest DTB in r0/r2, and power-off. Also: the
+arm32 image has no VFP/Advanced SIMD instruction (tools/check-no-fp.sh),
+and that check catches one.
+
+Images: build/qemu-virt-arm32 (`make ARCH=arm32`, which `make test` runs).
+"""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import vigil_qemu
+
+BUILD = vigil_qemu.REPO / "build" / "qemu-virt-arm32"
+UNMAPPED_IPA = 0x30000000  # tests/guests/hello/hello.c: HELLO_UNMAPPED_IPA
+VIGIL_PA = 0x40010000  # where QEMU loads a zImage (platform LOAD_ADDR)
+
+# DFSR of the synchronous external abort vigil injects (ARM ARM DDI 0406C
+# B4.1.52): the guest runs with TTBCR.EAE = 0, so the short-descriptor
+# format: FS = 0b01000 (bits [10] and [3:0]), WnR (bit 11) for a write.
+DFSR_EXT_READ = 0x008
+DFSR_EXT_WRITE = 0x808
+
+VCPU_UP = r"\| vcpu (\d+) up mpidr=(0x[0-9a-f]+)\s*$"
+
+
+def _with_arm32(fn):
+    """Run fn() with the arm32 build and QEMU (vigil_qemu reads both from
+    the environment), then put the environment back."""
+    saved = {k: os.environ.get(k) for k in ("VIGIL_BUILD", "VIGIL_ARCH")}
+    os.environ["VIGIL_BUILD"] = str(BUILD)
+    os.environ["VIGIL_ARCH"] = "arm32"
+    try:
+        return fn()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+CONFIGS = [
+    ("default", 4, None),
+    ("two-vcpus", 2, """
+/ {
+	hypervisor {
+		compatible = "vigil,hypervisor";
+		vm@0 {
+			compatible = "vigil,vm";
+			label = "duo";
+			vcpus = <2>;
+			memory = <0x0 0x50000000 0x0 0x10000000>;
+			entry = <0x0 0x50000000>;
+		};
+	};
+};
+"""),
+]
+
+
+@pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c[0])
+def hello(request):
+    name, vcpus, fragment = request.param
+    for f in (BUILD / "vigil.bin", BUILD / "guests/hello.bin"):
+        if not f.is_file():
+            pytest.fail(f"not built: {f} (run make ARCH=arm32)")
+    run_name = f"test_arm32_hello-{name}"
+
+    def boot():
+        dtb = (vigil_qemu.make_dtb(run_name, fragment) if fragment
+               else None)
+        return vigil_qemu.run_vigil(run_name, guest="hello", dtb=dtb, smp=4)
+
+    return vcpus, _with_arm32(boot)
+
+
+def test_vigil_boots_in_hyp_mode_and_brings_up_4_pcpus(hello):
+    _, run = hello
+    assert not run.panicked and not run.timed_out, run.describe()
+    assert len(run.matching(r"vigil: 4 CPUs online, 1 VM\(s\); "
+                            r"starting guests")) == 1, run.describe()
+
+
+def test_every_vcpu_prints_up_exactly_once(hello):
+    vcpus, run = hello
+    ids = sorted(int(m.group(1)) for m in run.matching(VCPU_UP))
+    assert ids == list(range(vcpus)), run.describe()
+
+
+def test_each_vcpu_has_its_index_in_aff0_and_the_mp_bit(hello):
+    vcpus, run = hello
+    ups = {int(m.group(1)): int(m.group(2), 16)
+           for m in run.matching(VCPU_UP)}
+    assert len(set(ups.values())) == vcpus, run.describe()
+    for vcpu, mpidr in ups.items():
+        assert mpidr == (1 << 31) | vcpu, run.describe()
+
+
+def test_cpu_on_succeeds_per_vcpu_and_fails_beyond_the_vm(hello):
+    vcpus, run = hello
+    for vcpu in range(1, vcpus):
+        pattern = rf"\| cpu_on mpidr=0x{vcpu:x} -> 0 \(SUCCESS\)"
+        assert len(run.matching(pattern)) == 1, run.describe()
+    pattern = rf"\| cpu_on mpidr=0x{vcpus:x} -> -2 \(INVALID_PARAMETERS\)"
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_psci_version_is_1_0(hello):
+    _, run = hello
+    assert len(run.matching(r"\| psci version 1\.0\s*$")) == 1, \
+        run.describe()
+
+
+def test_unmapped_ipa_read_gets_an_aarch32_external_abort(hello):
+    _, run = hello
+    pattern = (rf"\| unmapped read: fault esr=0x{DFSR_EXT_READ:x} "
+               rf"far=0x{UNMAPPED_IPA:x}\s*$")
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_write_to_vigil_memory_gets_an_aarch32_external_abort(hello):
+    _, run = hello
+    pattern = (rf"\| vigil write: fault esr=0x{DFSR_EXT_WRITE:x} "
+               rf"far=0x{VIGIL_PA:x}\s*$")
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_r0_at_entry_points_at_the_guest_dtb(hello):
+    _, run = hello
+    assert len(run.matching(r"\| dtb ok at 0x[0-9a-f]+")) == 1, run.describe()
+
+
+def test_secondaries_are_off_and_the_guest_powers_off(hello):
+    vcpus, run = hello
+    for vcpu in range(1, vcpus):
+        assert len(run.matching(rf"\| vcpu {vcpu} off\s*$")) == 1, \
+            run.describe()
+    assert len(run.matching(r"\| hello: done\s*$")) == 1, run.describe()
+    assert run.matching(r"vigil: last VM off: powering off"), run.describe()
+    # Two aborts injected in all, on vCPU 0's pCPU (the default VM's
+    # vCPU 0 runs on pCPU 0).
+    assert run.matching(r"stats cpu0: exits=\d+ hvc=\d+ aborts_injected=2 "
+                        r"undefs_injected=0"), run.describe()
+
+
+CHECK = vigil_qemu.REPO / "tools" / "check-no-fp.sh"
+OBJDUMP = "arm-none-eabi-objdump"
+
+
+def test_arm32_image_has_no_vfp_or_neon_instruction():
+    elf = BUILD / "vigil.elf"
+    assert elf.is_file(), f"not built: {elf}"
+    r = subprocess.run([str(CHECK), OBJDUMP, str(elf)], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("insn", ["vldr d0, [r1]", "vmov.f32 s0, s1",
+                                  "vmrs r0, fpscr", "vadd.i32 q0, q1, q2",
+                                  "mrc p10, 7, r0, c8, c0, 0"])
+def test_the_check_catches_a_vfp_or_neon_instruction(tmp_path, insn):
+    src = tmp_path / "fp.s"
+    src.write_text(".arm\n.fpu neon-vfpv4\n.text\n.globl f\nf:\n"
+                   f"\tmov r0, r0\n\t{insn}\n\tbx lr\n")
+    obj = tmp_path / "fp.o"
+    subprocess.run(["arm-none-eabi-as", "-march=armv7ve", "-o", str(obj),
+                    str(src)], check=True, timeout=60)
+    r = subprocess.run([str(CHECK), OBJDUMP, str(obj)], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "f: " in r.stderr, r.stderr
