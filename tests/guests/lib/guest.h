@@ -38,6 +38,9 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __noreturn __attribute__((noreturn))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A 64-bit value for %llu/%llx: uint64_t is unsigned long on AArch64,
+ * unsigned long long in A32, and printf wants one spelling. */
+#define ULL(x) ((unsigned long long)(x))
 
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
