@@ -29,7 +29,7 @@ DFSR_EXT_WRITE = 0x808
 VCPU_UP = r"\| vcpu (\d+) up mpidr=(0x[0-9a-f]+)\s*$"
 
 
-def _with_arm32(fn):
+def with_arm32(fn):
     """Run fn() with the arm32 build and QEMU (vigil_qemu reads both from
     the environment), then put the environment back."""
     saved = {k: os.environ.get(k) for k in ("VIGIL_BUILD", "VIGIL_ARCH")}
@@ -77,7 +77,7 @@ def hello(request):
                else None)
         return vigil_qemu.run_vigil(run_name, guest="hello", dtb=dtb, smp=4)
 
-    return vcpus, _with_arm32(boot)
+    return vcpus, with_arm32(boot)
 
 
 def test_vigil_boots_in_hyp_mode_and_brings_up_4_pcpus(hello):
