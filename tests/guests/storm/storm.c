@@ -310,8 +310,8 @@ static void report_stall(void)
 {
 	gprintf("storm: STALLED posted=%llu completed=%llu used.idx=%u "
 		"last_used=%u isr=0x%x\n",
-		ULL(posted), ULL(completed), READ_ONCE(dev.used->idx), dev.last_used,
-		virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
+		ULL(posted), ULL(completed), READ_ONCE(dev.used->idx),
+		dev.last_used, virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
 	gprintf("storm: STALLED intid=%u enabled=%d pending=%d active=%d "
 		"itargetsr=0x%x\n",
 		dev.intid, gicd_test(GICD_ISENABLER, dev.intid),
@@ -372,8 +372,7 @@ static bool report(const struct storm_result *r)
 		"empty=%llu\n",
 		ULL(posted), ULL(completed), ULL(dups), ULL(bad_len),
 		ULL(r->moves), ULL(r->relatches), ULL(spurious), ULL(empty));
-	gprintf("storm: elapsed_ms=%llu rate=%llu irq/s\n",
-		ULL(r->elapsed_ms),
+	gprintf("storm: elapsed_ms=%llu rate=%llu irq/s\n", ULL(r->elapsed_ms),
 		ULL(r->elapsed_ms ? total * 1000 / r->elapsed_ms : 0));
 
 	/*
@@ -423,8 +422,8 @@ int main(uint64_t dtb)
 			   (unsigned int)(cfg.queue * descs_per_req));
 	gprintf("storm: virtio device %u at 0x%llx (transport %u) version %u "
 		"intid %u %s queue %u -> %d\n",
-		dev.device_id, ULL(dev.base), dev.index, dev.version,
-		dev.intid, dev.edge ? "edge" : "level", dev.qsize, ret);
+		dev.device_id, ULL(dev.base), dev.index, dev.version, dev.intid,
+		dev.edge ? "edge" : "level", dev.qsize, ret);
 	if (ret) {
 		gprintf("storm: FAIL virtio setup step %d\n", -ret);
 		return 1;

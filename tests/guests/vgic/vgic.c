@@ -391,8 +391,7 @@ static void cmd_wfi(enum gtimer t, bool masked)
 	      "rescued=%u",
 	      ppi, masked, wfis,
 	      ULL(woke >= cval ? (woke - cval) * 1000000 / timer_freq() : 0),
-	      hppir,
-	      ts->ticks, wfi_rescued[me]);
+	      hppir, ts->ticks, wfi_rescued[me]);
 }
 
 static void cmd_watch_wfi(unsigned int vcpu)
