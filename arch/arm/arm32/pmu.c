@@ -5,9 +5,7 @@
  * PMEVTYPER<n>: an event counter, its type and the cycle counter's filter
  * (PMSELR.SEL = 31) are reached through PMSELR and PMXEVCNTR/PMXEVTYPER,
  * with the guest's PMSELR put back after.
- *
- * Not reached yet: arch_sysreg_trap() (traps.c) undefines every trapped
- * PMU access until arch/arm/pmu.c decodes MCR/MRC.
+ * Reached from arch_sysreg_trap() (traps.c) through arch/arm/pmu.c.
  */
 #include "asm/sysreg.h"
 #include "pmu.h"

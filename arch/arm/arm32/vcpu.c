@@ -63,8 +63,10 @@ void arch_hyp_init_cpu(void)
 	/* PL1 owns the physical counter and timer; no offset. */
 	write_sysreg(CNTHCTL, CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN);
 	write_sysreg64(CNTVOFF, 0);
-	/* Every PMU counter is the guest's, its accesses trap (TPM): vigil
-	 * undefines them until arch/arm/pmu.c decodes MCR/MRC. */
+	/* Every PMU counter is the guest's, but its accesses trap (TPM) and
+	 * go through arch/arm/pmu.c (traps.c), which keeps NSH out of the
+	 * filters: ARMv7 has no HDCR.HPMD, so a filter counting in HYP
+	 * would count vigil's own cycles. */
 	write_sysreg(HDCR, HDCR_TPM | HDCR_TPMCR |
 				   ((read_sysreg(PMCR) >> PMCR_N_SHIFT) &
 				    HDCR_HPMN_MASK));

@@ -66,9 +66,8 @@ struct vcpu_arch {
 	struct vcpu_regs regs;
 	struct vcpu_sysregs sys;
 	uint32_t hcr; /* HCR while this vCPU runs */
-	/* Kept for the shared PMU code; HYP traps the guest's PMU
-	 * accesses and, until arch/arm/pmu.c decodes MCR/MRC, undefines
-	 * them. */
+	/* The guest's NSH bits (arch/arm/pmu.c). The PMU itself is not
+	 * switched: a vCPU has its pCPU to itself. */
 	struct vcpu_pmu pmu;
 };
 
