@@ -152,6 +152,25 @@ $(LINUX_DIR)/initramfs.cpio.gz: tools/mkinitramfs.py $(LINUX_DIR)/Image
 		--kernel-root $(LINUX_CACHE)/kernel \
 		--busybox $(LINUX_CACHE)/busybox/bin/busybox -o $@
 
+# The ARMv7 guest for the arm32 vigil: Debian's armmp-lpae zImage and
+# busybox-static:armhf (VIGIL_ARCH=arm32 tools/fetch-guest.sh), the same
+# initramfs with armhf modules; /bin/cntvct is built with the arm32 compiler.
+LINUX32_DIR := build/linux-arm32
+LINUX32_CACHE := build/guest-cache-arm32
+
+linux-arm32: $(LINUX32_DIR)/zImage $(LINUX32_DIR)/initramfs.cpio.gz
+
+$(LINUX32_DIR)/zImage: tools/fetch-guest.sh
+	VIGIL_ARCH=arm32 tools/fetch-guest.sh
+
+$(LINUX32_DIR)/initramfs.cpio.gz: tools/mkinitramfs.py $(LINUX32_DIR)/zImage
+	@[ -f $(LINUX32_CACHE)/kernel/.done ] && \
+		[ -f $(LINUX32_CACHE)/busybox/.done ] || \
+		VIGIL_ARCH=arm32 tools/fetch-guest.sh
+	/usr/bin/python3 tools/mkinitramfs.py --cc arm-none-eabi-gcc \
+		--kernel-root $(LINUX32_CACHE)/kernel \
+		--busybox $(LINUX32_CACHE)/busybox/bin/busybox -o $@
+
 # ---- host unit tests (ASan + UBSan) ----------------------------------------
 # The same portable tests built twice, each in its own folder: `make unit`
 # for the host as it is (LP64), `make unit32` with -m32 (ILP32: long and
@@ -240,9 +259,10 @@ deps:
 	@tools/deps.sh
 
 # The product: Linux (Debian's arm64 kernel, a busybox initramfs) on 4 vCPUs
-# under vigil, to an interactive shell. Ctrl-A X quits QEMU.
+# under vigil, to an interactive shell; with ARCH=arm32, Debian's armmp-lpae
+# kernel under the arm32 vigil. Ctrl-A X quits QEMU.
 run: deps
-	$(MAKE) all linux
+	$(MAKE) all $(if $(filter arm32,$(ARCH)),linux-arm32,linux)
 	VIGIL_BUILD=$(BUILD) tools/run-linux.sh --vigil
 
 # The bare-metal hello guest, interactively.
@@ -252,7 +272,7 @@ run-hello: deps
 
 test: deps
 	$(MAKE) all linux
-	$(MAKE) ARCH=arm32 all
+	$(MAKE) ARCH=arm32 all linux-arm32
 	$(MAKE) layer-check
 	$(MAKE) ARCH=arm32 layer-check
 	$(MAKE) unit
@@ -296,7 +316,7 @@ bench-quick: deps
 clean:
 	rm -rf build
 
-.PHONY: all guests linux unit unit32 format-check format layer-check deps \
+.PHONY: all guests linux linux-arm32 unit unit32 format-check format layer-check deps \
 	run run-hello test \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk
