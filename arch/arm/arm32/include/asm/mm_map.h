@@ -12,8 +12,10 @@
 
 #include "compiler.h"
 
-/* The RAM vigil keeps identity mapped ends here; the window sits above. */
+/* The RAM vigil keeps identity mapped ends here; the window sits above.
+ * It is also where the heap ends (include/mm.h). */
 #define MM_LINEAR_LIMIT 0xf0000000ULL
+#define MM_HEAP_LIMIT MM_LINEAR_LIMIT
 #define MM_WINDOW_VA 0xffc00000UL
 
 void *mm_map_window(uint64_t pa, size_t len);
