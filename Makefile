@@ -110,6 +110,9 @@ GUEST_LOAD_ADDR ?= 0x50000000
 # A guest's tests/guests/<name>/guest.mk may set <name>_LOAD_ADDR, the IPA it
 # is linked and loaded at (e.g. a second VM's RAM); default GUEST_LOAD_ADDR.
 include $(wildcard tests/guests/*/guest.mk)
+# A guest's guest.mk may also limit it to some profiles (<name>_ARCHES).
+GUESTS := $(foreach g,$(GUESTS),$(if $(filter $(ARCH),$(or \
+	$($(g)_ARCHES),$(ARCH))),$(g)))
 
 define guest_rules
 $(1)_SRCS := $(wildcard tests/guests/$(1)/*.c tests/guests/$(1)/*.S) $(GUEST_LIB_SRCS)

@@ -94,6 +94,7 @@ void guest_exception(struct exc_frame *frame, unsigned int type)
 	slot->fault.far = read_sysreg(far_el1);
 #endif
 	slot->fault.elr = frame->elr;
+	slot->fault.spsr = frame->spsr;
 	slot->fault.type = type;
 	slot->taken = true;
 	if (slot->resume_lr)

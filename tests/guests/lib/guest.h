@@ -169,6 +169,7 @@ struct fault {
 	unsigned long esr;
 	unsigned long far;
 	unsigned long elr;
+	unsigned long spsr; /* the interrupted state (SPSR_EL1 / SPSR) */
 	/* EXC_SYNC_SPX, or EXC_SYNC_SP0 when taken at EL1t */
 	unsigned int type;
 };
