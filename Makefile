@@ -303,10 +303,13 @@ STORM_IRQS ?= 1000000
 STORM_SECONDS ?= 600
 storm-long: deps
 	$(MAKE) all linux
+	$(MAKE) ARCH=arm32 all linux-arm32
 	VIGIL_STORM_IRQS=$(STORM_IRQS) VIGIL_STORM_TIMEOUT=3600 \
 		$(PYTEST) -q tests/system/test_storm.py
 	VIGIL_LINUX_STORM_SECONDS=$(STORM_SECONDS) \
 		$(PYTEST) -q -rA tests/system/test_linux_storm.py
+	VIGIL_ARM32_LINUX_STORM_SECONDS=$(STORM_SECONDS) \
+		$(PYTEST) -q -rA tests/system/test_arm32_linux_storm.py
 
 # Interrupt-path benchmark (docs/performance.md): the bench guest natively,
 # under vigil and under Xen 4.17 (unpacked into build/xen), Linux's
