@@ -5,10 +5,13 @@
  * ACTLR and L2CTLR/L2ECTLR read-only values, a PMU event counter that
  * does not exist (the UND-mode entry vigil builds: vector, LR, SPSR),
  * the PMU through arch/arm/pmu.c (PMCR.N, the cycle counter, NSH kept
- * virtual), PSCI over SMC and an unknown SMCCC call. Then
+ * virtual), PSCI over SMC and an unknown SMCCC call; and guest MMIO
+ * accesses vigil must emulate or refuse: a T32 16-bit load (the PC steps
+ * by 2), and A32 forms without a syndrome (writeback, LDRD) that end in
+ * an external abort. Then
  * `cp15: <passed> passed, <failed> failed` and SYSTEM_OFF.
  */
-#include "guest.h"
+#include "guest_gic.h"
 
 static unsigned int passed, failed;
 
@@ -140,6 +143,58 @@ static void check_calls(void)
 	check("unknown_call", bad == PSCI_NOT_SUPPORTED, "%ld", bad);
 }
 
+/* GICD_TYPER, GICD + 4: read through A32, the reference value. */
+#define GICD_TYPER_OFF 4
+
+/* A 16-bit T32 LDR (T1) from MMIO: vigil emulates it and steps the PC by
+ * 2 (HSR.IL = 0). A wrong step lands mid-instruction. */
+__attribute__((target("thumb"), noinline)) static unsigned long
+thumb_ldr(uintptr_t a)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("ldr.n %0, [%1]" : "=l"(v) : "l"(a) : "memory");
+	return v;
+}
+
+static void check_thumb_mmio(void)
+{
+	uintptr_t typer = gic_dist_base + GICD_TYPER_OFF;
+	unsigned long want = mmio_read32(typer);
+	unsigned long t = thumb_ldr(typer);
+
+	check("thumb_mmio_load", t == want, "got=0x%lx want=0x%lx", t, want);
+}
+
+/* An access vigil cannot emulate (no instruction syndrome): the guest
+ * takes a synchronous external abort at the instruction, DFSR 0x008
+ * (short-descriptor, TTBCR.EAE = 0), DFAR the address. */
+static void check_no_syndrome(const char *name, int kind)
+{
+	uintptr_t a = gic_dist_base + GICD_TYPER_OFF;
+	unsigned long v0 = 0x1111, insn, base = a;
+	unsigned long long d = 0x22221111ULL;
+	struct fault f;
+	bool faulted;
+
+	fault_expect();
+	if (kind == 0)
+		__asm__ __volatile__("adr %1, 1f\n1:\tldr %0, [%2], #4"
+				     : "+r"(v0), "=&r"(insn),
+				       "+r"(base)::"memory");
+	else
+		__asm__ __volatile__("adr %1, 1f\n1:\tldrd %0, %H0, [%2]"
+				     : "+r"(d), "=&r"(insn)
+				     : "r"(base)
+				     : "memory");
+	faulted = fault_take(&f);
+	check(name,
+	      faulted && f.esr == 0x008 && f.far == a && f.elr == insn &&
+		      base == a && v0 == 0x1111 && d == 0x22221111ULL,
+	      "faulted=%d dfsr=0x%lx dfar=0x%lx elr=0x%lx insn=0x%lx", faulted,
+	      f.esr, f.far, f.elr, insn);
+}
+
 int main(uint64_t dtb)
 {
 	unsigned int nr = fdt_nr_cpus(dtb);
@@ -150,6 +205,10 @@ int main(uint64_t dtb)
 	check_pmu_undef();
 	check_pmu();
 	check_calls();
+	gic_probe(dtb);
+	check_thumb_mmio();
+	check_no_syndrome("mmio_writeback_abort", 0);
+	check_no_syndrome("mmio_ldrd_abort", 1);
 	gprintf("cp15: %u passed, %u failed\n", passed, failed);
 	return 0;
 }
