@@ -3,10 +3,9 @@
 #include "arch.h"
 #include "asm/entry.h"
 #include "asm/sysreg.h"
-#include "console.h"
 #include "irq.h"
+#include "mm.h"
 #include "percpu.h"
-#include "platform.h"
 #include "printk.h"
 
 static struct pcpu pcpus[MAX_CPUS];
@@ -32,12 +31,35 @@ void arch_cpu_set_percpu(unsigned int id)
 	isb();
 }
 
-/* Entered in a mode other than HYP: say so on the platform's UART. */
-void early_wrong_mode(uint32_t cpsr)
+/* The logical index the next spin-table CPU takes (head.S,
+ * spin_table_entry); one CPU is released at a time. */
+uint32_t spin_table_id;
+
+static void dcache_clean_poc(const volatile void *p)
 {
-	console_init(platform.uart_kind, platform.uart);
-	printk(LOG_ERR, "not entered in HYP mode (CPSR=0x%x): cannot run",
-	       (unsigned int)cpsr);
+	write_cp32(0, c7, c10, 1, (uintptr_t)p); /* DCCMVAC */
+}
+
+/*
+ * The spin-table protocol as arm64 uses it (Documentation/arm64/
+ * booting.rst): the CPU polls its cpu-release-addr with its MMU and caches
+ * off, so the entry and the index are cleaned to the point of coherency
+ * before the SEV. The entry is written as the 64-bit word arm64's
+ * protocol defines: its high half is zero, so a loader that polls only
+ * the low 32 bits reads the same address.
+ */
+void arch_cpu_spin_release(uint64_t release_addr, unsigned int id)
+{
+	volatile uint64_t *rel = mm_map(release_addr, sizeof(uint64_t));
+
+	WRITE_ONCE(spin_table_id, id);
+	dcache_clean_poc(&spin_table_id);
+	dsb(ish);
+	*rel = (uint64_t)(uintptr_t)spin_table_entry;
+	dcache_clean_poc(rel);
+	dsb(sy);
+	sev();
+	mm_unmap((const void *)rel);
 }
 
 static const char *const hyp_trap_names[] = {"undefined instruction",

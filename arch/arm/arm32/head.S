@@ -57,15 +57,27 @@ primary_entry:
 	bl	boot_primary
 	b	halt
 
+/* Entered in a mode other than HYP: vigil cannot run, and before the DTB
+ * is read it knows no UART to say so on (as arm64's wrong_el). */
 wrong_mode:
-	bl	early_wrong_mode	/* r0 = CPSR */
 	b	halt
+
+/*
+ * A CPU released from a spin table (arch_cpu_spin_release()) enters here,
+ * in HYP mode with its MMU off and nothing useful in its registers: its
+ * logical index is the word the boot CPU cleaned to memory for it.
+ */
+	.text
+	.globl spin_table_entry
+spin_table_entry:
+	ldr	r0, =spin_table_id
+	ldr	r0, [r0]
+	b	secondary_entry
 
 /*
  * Secondary CPUs enter here from PSCI CPU_ON (in HYP mode, MMU off) with
  * r0 = their logical CPU index (the context id vigil passed).
  */
-	.text
 	.globl secondary_entry
 secondary_entry:
 	cpsid	aif

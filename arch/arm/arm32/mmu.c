@@ -3,33 +3,46 @@
  * vigil's own HYP stage-1 translation (ARM ARM B3.6, long-descriptor
  * format, the only one HYP has): HTCR.T0SZ = 0 gives a 4 GiB input range
  * resolved from level 1 (four entries). Below MM_LINEAR_LIMIT an identity
- * map, Normal write-back for RAM and Device-nGnRE for MMIO, from the
- * platform's coarse map; above it the mm_map() window (asm/mm_map.h).
- * The boot CPU builds it before it touches the DTB (with the MMU off every
- * access is Strongly-ordered, where libfdt's unaligned loads would fault);
- * secondaries switch on the same tables.
+ * map, Normal write-back for RAM and Device-nGnRE for MMIO, in 1 GiB and
+ * 2 MiB blocks; above it the mm_map() window (asm/mm_map.h). As on arm64
+ * nothing in it comes from a build-time table: the boot CPU first maps
+ * only its image and the DTB, Normal (with the MMU off every access is
+ * Strongly-ordered, where libfdt's unaligned loads would fault), then adds
+ * what the DTB describes (arch_mmu_map()). Entries only ever go from
+ * invalid to valid, and an entry that faults is never held in a TLB
+ * (B3.10.2), so no TLB maintenance is needed for them. Secondaries switch
+ * on the same tables.
  */
+#include <errno.h>
+
 #include "arch.h"
 #include "asm/mm_map.h"
 #include "asm/sysreg.h"
 #include "lpae.h"
 #include "mm.h"
 #include "percpu.h"
-#include "platform.h"
 #include "printk.h"
 
 #define L1_SHIFT 30
 #define L2_SHIFT 21
+#define L1_ENTRIES 4
 #define L1_TOP 3 /* the 1 GiB that holds the limit and the window */
+#define BLOCK_2M (1ULL << L2_SHIFT)
+#define BLOCK_1G (1ULL << L1_SHIFT)
+#define HYP_VA_END (1ULL << 32)
+#define DESC_VALID 0x1ULL
+#define DESC_TYPE_MASK 0x3ULL
+#define DESC_ADDR_MASK 0x000000fffffff000ULL
 
 /* Level 1, four entries; a 32-byte aligned table for T0SZ = 0 (B4.1.77). */
-static uint64_t hyp_l1[4] __aligned(32);
-/* Level 2 of the top GiB: 2 MiB blocks up to the limit, the window's
- * level-3 table. */
-static uint64_t hyp_l2_top[LPAE_ENTRIES] __aligned(4096);
+static uint64_t hyp_l1[L1_ENTRIES] __aligned(32);
+/* Level 2, one table per gigabyte that is not a single block (the top
+ * one always: the window is there), so the map cannot run out. */
+static uint64_t hyp_l2[L1_ENTRIES][LPAE_ENTRIES] __aligned(4096);
 /* The window: MM_MAP_SLOTS pages per CPU. */
 static uint64_t hyp_l3_window[LPAE_ENTRIES] __aligned(4096);
 static unsigned int window_depth[MAX_CPUS];
+static bool mmu_on;
 
 _Static_assert(MAX_CPUS *MM_MAP_SLOTS <= LPAE_ENTRIES, "window slots");
 _Static_assert(((MM_WINDOW_VA >> L1_SHIFT) & 3) == L1_TOP, "window GiB");
@@ -74,51 +87,113 @@ static void mmu_enable_this_cpu(void)
 	isb();
 }
 
-void arch_mmu_early_enable(void)
+/* The level-2 table under level-1 entry @i, made from an invalid entry if
+ * need be; NULL if the entry is a 1 GiB block. */
+static uint64_t *l2_table(unsigned int i)
 {
-	for (unsigned int i = 0; i < platform.nr_early_map; i++) {
-		const struct plat_region *r = &platform.early_map[i];
-		uint64_t attrs = r->device ? LPAE_S1_DEVICE : LPAE_S1_NORMAL;
-		uint64_t end = r->base + r->size;
+	uint64_t *t = hyp_l2[i];
 
+	if ((hyp_l1[i] & DESC_TYPE_MASK) == LPAE_TYPE_TABLE)
+		return t;
+	if (hyp_l1[i] & DESC_VALID)
+		return NULL;
+	/* .bss: still zero, so only the entry naming it is written (after
+	 * the entries it may hold, by the caller's barrier). */
+	hyp_l1[i] = (uint64_t)(uintptr_t)t | LPAE_TYPE_TABLE;
+	return t;
+}
+
+/* Set one block entry that is invalid; an equal one is fine too. */
+static int set_block(uint64_t *e, uint64_t desc)
+{
+	if ((*e & DESC_VALID) && *e != desc)
+		return -EBUSY;
+	*e = desc;
+	return 0;
+}
+
+/*
+ * include/arch.h's contract, within HYP's 4 GiB: RAM is identity mapped
+ * only below MM_LINEAR_LIMIT (what lies above is reached through the
+ * mm_map() window, so that part of a bank needs nothing here and is not
+ * an error); a device must lie below 4 GiB, outside the window's 2 MiB.
+ */
+int arch_mmu_map(uint64_t base, uint64_t size, bool device)
+{
+	uint64_t a = base & ~(BLOCK_2M - 1), end = base + size, attrs;
+	int r = 0;
+
+	if (!size || end < base)
+		return -EINVAL;
+	if (device) {
+		if (end > HYP_VA_END)
+			return -EINVAL;
+		attrs = LPAE_S1_DEVICE;
+	} else {
 		if (end > MM_LINEAR_LIMIT)
 			end = MM_LINEAR_LIMIT;
-		for (uint64_t a = r->base; a < end;) {
-			unsigned int l1 = (unsigned int)(a >> L1_SHIFT);
-
-			if (l1 != L1_TOP && IS_ALIGNED(a, 1ULL << L1_SHIFT) &&
-			    end - a >= (1ULL << L1_SHIFT)) {
-				hyp_l1[l1] = a | attrs | LPAE_TYPE_BLOCK;
-				a += 1ULL << L1_SHIFT;
-				continue;
-			}
-			if (l1 != L1_TOP) {
-				/* Finer than 1 GiB only in the top one. */
-				a += 1ULL << L1_SHIFT;
-				continue;
-			}
-			hyp_l2_top[(a >> L2_SHIFT) & (LPAE_ENTRIES - 1)] =
-				a | attrs | LPAE_TYPE_BLOCK;
-			a += 1ULL << L2_SHIFT;
-		}
+		attrs = LPAE_S1_NORMAL;
 	}
-	hyp_l2_top[(MM_WINDOW_VA >> L2_SHIFT) & (LPAE_ENTRIES - 1)] =
+	while (a < end && !r) {
+		unsigned int i = (unsigned int)(a >> L1_SHIFT);
+		uint64_t *t;
+
+		/* A whole gigabyte whose entry is still free: one block. */
+		if (i != L1_TOP && !(a & (BLOCK_1G - 1)) &&
+		    end - a >= BLOCK_1G && !(hyp_l1[i] & DESC_VALID)) {
+			hyp_l1[i] = a | attrs | LPAE_TYPE_BLOCK;
+			a += BLOCK_1G;
+			continue;
+		}
+		t = l2_table(i);
+		if (!t) {
+			/* Already a 1 GiB block: fine if it is the same kind. */
+			if ((hyp_l1[i] & ~DESC_ADDR_MASK) ==
+			    (attrs | LPAE_TYPE_BLOCK)) {
+				a = (a | (BLOCK_1G - 1)) + 1;
+				continue;
+			}
+			r = -EBUSY;
+			break;
+		}
+		r = set_block(&t[(a >> L2_SHIFT) % LPAE_ENTRIES],
+			      a | attrs | LPAE_TYPE_BLOCK);
+		a += BLOCK_2M;
+	}
+	if (mmu_on) {
+		dsb(ishst);
+		isb();
+	}
+	return r;
+}
+
+void arch_mmu_early_enable(uint64_t dtb_pa)
+{
+	uint64_t img = (uint64_t)(uintptr_t)__image_start;
+	uint64_t img_end = (uint64_t)(uintptr_t)__image_end;
+
+	/* The window's level-3 table, in the top gigabyte's level 2. */
+	l2_table(L1_TOP)[(MM_WINDOW_VA >> L2_SHIFT) % LPAE_ENTRIES] =
 		(uintptr_t)hyp_l3_window | LPAE_TYPE_TABLE;
-	hyp_l1[L1_TOP] = (uintptr_t)hyp_l2_top | LPAE_TYPE_TABLE;
-	/* The tables were written with the MMU (and caches) off: drop any
-	 * stale lines so the walker, which reads through the cache, sees
-	 * them. */
-	dcache_inval_range(hyp_l1, sizeof(hyp_l1));
-	dcache_inval_range(hyp_l2_top, sizeof(hyp_l2_top));
-	dcache_inval_range(hyp_l3_window, sizeof(hyp_l3_window));
+	/* The DTB as arm64 maps it (2 MiB from its start): ARM's boot
+	 * protocol (Documentation/arm/booting.rst) bounds it by no more
+	 * than its own size, and QEMU and U-Boot keep it far smaller. It,
+	 * like the image, must lie below MM_LINEAR_LIMIT (include/mm.h). */
+	arch_mmu_map(img, img_end - img, false);
+	arch_mmu_map(dtb_pa, BLOCK_2M, false);
+	/* Everything so far was written with the MMU (and caches) off,
+	 * straight to memory: drop any stale lines of the image (its data,
+	 * stacks and tables) so that the cached view, which the table
+	 * walker uses too (HTCR), agrees. */
+	dcache_inval_range(__image_start, img_end - img);
 	mmu_enable_this_cpu();
+	mmu_on = true;
 }
 
 void arch_mmu_secondary_enable(void)
 {
 	mmu_enable_this_cpu();
 }
-
 /*
  * The window (include/mm.h's contract). The slot is the CPU's current
  * depth; the depth moves with IRQs masked, so an interrupt handler's

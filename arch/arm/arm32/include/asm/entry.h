@@ -34,7 +34,9 @@ void hyp_trap(uint32_t kind, struct hyp_frame *f);
 /* C entry points from head.S. */
 void boot_primary(uint64_t dtb_pa) __noreturn;
 void boot_secondary(uint64_t id) __noreturn;
-void early_wrong_mode(uint32_t cpsr);
+/* Where a spin-table CPU enters (head.S): its index from spin_table_id. */
+extern char spin_table_entry[];
+extern uint32_t spin_table_id;
 #endif
 
 #endif

@@ -43,6 +43,29 @@ static inline void arch_wmb(void)
 	__asm__ __volatile__("dsb ishst" ::: "memory");
 }
 
+/* The generic timer's physical count (CNTPCT, B4.1.34; readable in HYP
+ * whatever CNTHCTL says) and its frequency (CNTFRQ). No ISB: the read may
+ * run a few instructions early, which the boot phases and the exit
+ * profile, its users, can take. */
+static inline uint64_t arch_counter(void)
+{
+	uint64_t c;
+
+	__asm__ __volatile__("mrrc p15, 0, %Q0, %R0, c14"
+			     : "=r"(c)
+			     :
+			     : "memory");
+	return c;
+}
+
+static inline uint64_t arch_counter_freq(void)
+{
+	uint32_t f;
+
+	__asm__ __volatile__("mrc p15, 0, %0, c14, c0, 0" : "=r"(f));
+	return f;
+}
+
 static inline void arch_cpu_relax(void)
 {
 	__asm__ __volatile__("yield" ::: "memory");
