@@ -119,9 +119,9 @@ def test_cpu_on_succeeds_per_vcpu_and_fails_beyond_the_vm(hello):
     assert len(run.matching(pattern)) == 1, run.describe()
 
 
-def test_psci_version_is_1_0(hello):
+def test_psci_version_is_1_1(hello):
     _, run = hello
-    assert len(run.matching(r"\| psci version 1\.0\s*$")) == 1, \
+    assert len(run.matching(r"\| psci version 1\.1\s*$")) == 1, \
         run.describe()
 
 
