@@ -164,8 +164,16 @@ static void memory_from_dtb(const void *fdt)
 		boot_stop("config error: /memory: no memory node in the DTB");
 
 	mm_init();
-	for (unsigned int i = 0; i < boot.nr_mem; i++)
-		mm_add_region(boot.mem[i].base, boot.mem[i].size);
+	for (unsigned int i = 0; i < boot.nr_mem; i++) {
+		uint64_t base = boot.mem[i].base;
+		uint64_t end = base + boot.mem[i].size;
+
+		/* RAM above the heap's limit is reached through mm_map(). */
+		if (end > MM_HEAP_LIMIT)
+			end = MM_HEAP_LIMIT;
+		if (base < end)
+			mm_add_region(base, end - base);
+	}
 	mm_reserve(boot.image_start, boot.image_end - boot.image_start);
 	mm_reserve(boot.dtb_start, boot.dtb_end - boot.dtb_start);
 	if (boot.initrd_end)

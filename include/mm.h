@@ -123,14 +123,16 @@ void *mm_host_phys_ptr(uint64_t pa);
  *
  * arm64: the linear map of all RAM; both are inline and free (asm/mm_map.h).
  *
- * arm32 (issue 12), a window of MM_MAP_SLOTS pages per CPU: a fixed HYP VA
- * range, one slot per depth, whose level-3 entries sit in a per-CPU table.
+ * arm32 (arch/arm/arm32/mmu.c): below MM_HEAP_LIMIT, RAM is identity
+ * mapped and mm_map() is the identity too; above it, a window of
+ * MM_MAP_SLOTS pages per CPU: a fixed HYP VA range, one slot per depth,
+ * whose level-3 entries sit in one table (each CPU writes only its own).
  * mm_map() takes the slot at the CPU's current depth (IRQs masked while the
  * depth moves), writes its descriptor (Normal write-back, XN, the 40-bit
  * physical page), invalidates that VA in the local TLB (TLBIMVAH, DSB, ISB)
  * and returns slot VA + pa % PAGE_SIZE; mm_unmap() checks it is the top slot
  * and drops the depth (the stale entry is overwritten and invalidated by
- * the next mm_map() of that slot). Guest entry may assert depth == 0.
+ * the next mm_map() of that slot).
  *
  * Host tests (tests/unit/host_mm_map.c) check the contract: each mapping
  * is a bounce buffer of exactly @len bytes written back and freed at
@@ -145,6 +147,15 @@ void *mm_map(uint64_t pa, size_t len);
 void mm_unmap(const void *va);
 #else
 #include "asm/mm_map.h"
+#endif
+
+/*
+ * Where the heap ends: boot gives mm_add_region() only the RAM below it;
+ * what lies above is reached through mm_map() alone. The profile's
+ * asm/mm_map.h sets it (arm32: HYP's linear-map limit); none elsewhere.
+ */
+#ifndef MM_HEAP_LIMIT
+#define MM_HEAP_LIMIT UINT64_MAX
 #endif
 
 /* Copy between a buffer vigil can dereference and physical memory outside

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install every Debian package vigil needs, idempotently: add the foreign
-# architectures whose static libraries we link (arm64 for the hypervisor,
-# i386 for the 32-bit unit tests; tools/fetch-deb.sh unpacks them), run
+# architectures whose static libraries we link (arm64 and armhf for the
+# hypervisor's libfdt, i386 for the 32-bit unit tests; tools/fetch-deb.sh
+# unpacks the first two), run
 # `apt-get update` at most once, and install only what is missing.
 #
 # The 32-bit unit tests (make unit32) need gcc -m32's libraries, not
@@ -13,7 +14,8 @@ set -eu
 PKGS="gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu picolibc-aarch64-linux-gnu
 libfdt-dev:HOSTARCH device-tree-compiler qemu-system-arm
 python3-pytest python3-pexpect cpio clang libclang-rt-14-dev clang-format
-spin gnuplot-nox lib32gcc-12-dev libc6-dev-i386"
+spin gnuplot-nox lib32gcc-12-dev libc6-dev-i386
+gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi"
 
 PKGS=$(echo "$PKGS" | sed "s/HOSTARCH/$(dpkg --print-architecture)/")
 
@@ -21,7 +23,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 need_update=""
-for a in arm64 i386; do
+for a in arm64 armhf i386; do
 	if ! dpkg --print-foreign-architectures | grep -qx $a; then
 		$SUDO dpkg --add-architecture $a
 		need_update=1

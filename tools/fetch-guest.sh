@@ -17,11 +17,26 @@
 #                    linux-image-arm64:arm64 meta-package depends on now,
 #                    e.g. linux-image-6.1.0-56-arm64:arm64). The first fetch
 #                    pins it: delete build/guest-cache/kernel to change it.
+#   VIGIL_ARCH=arm32 the ARMv7 guest instead: linux-image-armmp-lpae:armhf's
+#                    kernel and busybox-static:armhf, cached under
+#                    build/guest-cache-arm32/, the zImage (magic 0x016f2818
+#                    at 0x24) as build/linux-arm32/zImage.
 set -eu
 
 cd "$(dirname "$0")/.."
-CACHE=build/guest-cache
-OUT=build/linux
+if [ "${VIGIL_ARCH:-arm64}" = arm32 ]; then
+	CACHE=build/guest-cache-arm32
+	OUT=build/linux-arm32
+	DEB_ARCH=armhf
+	FLAVOUR=armmp-lpae
+	IMAGE=zImage
+else
+	CACHE=build/guest-cache
+	OUT=build/linux
+	DEB_ARCH=arm64
+	FLAVOUR=arm64
+	IMAGE=Image
+fi
 mkdir -p "$CACHE/debs" "$OUT"
 
 # apt-get download PKG into $CACHE/debs; update the lists once if they are
@@ -34,27 +49,27 @@ download() {
 	}
 }
 
-# The versioned kernel package (linux-image-6.1.0-N-arm64:arm64) that the
-# meta-package points at today.
+# The versioned kernel package (linux-image-6.1.0-N-arm64:arm64, or
+# -armmp-lpae:armhf) that the meta-package points at today.
 resolve_kernel_pkg() {
 	if [ -n "${VIGIL_LINUX_PKG:-}" ]; then
 		echo "$VIGIL_LINUX_PKG"
 		return
 	fi
-	dep=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[0-9].*-arm64\)\(:arm64\)\{0,1\}$/\1/p' |
+	dep=$(apt-cache depends linux-image-$FLAVOUR:$DEB_ARCH 2>/dev/null |
+		sed -n "s/^ *Depends: \\(linux-image-[0-9].*-$FLAVOUR\\)\\(:$DEB_ARCH\\)\\{0,1\\}\$/\\1/p" |
 		head -n 1)
 	if [ -z "$dep" ]; then
 		apt-get update -q >/dev/null
-		dep=$(apt-cache depends linux-image-arm64:arm64 |
-			sed -n 's/^ *Depends: \(linux-image-[0-9].*-arm64\)\(:arm64\)\{0,1\}$/\1/p' |
+		dep=$(apt-cache depends linux-image-$FLAVOUR:$DEB_ARCH |
+			sed -n "s/^ *Depends: \\(linux-image-[0-9].*-$FLAVOUR\\)\\(:$DEB_ARCH\\)\\{0,1\\}\$/\\1/p" |
 			head -n 1)
 	fi
 	if [ -z "$dep" ]; then
-		echo "fetch-guest: cannot resolve linux-image-arm64:arm64" >&2
+		echo "fetch-guest: cannot resolve linux-image-$FLAVOUR:$DEB_ARCH" >&2
 		exit 1
 	fi
-	echo "$dep:arm64"
+	echo "$dep:$DEB_ARCH"
 }
 
 # unpack NAME PKG: download PKG and unpack it into $CACHE/NAME, atomically
@@ -79,7 +94,7 @@ unpack() {
 if [ ! -f "$CACHE/kernel/.done" ]; then
 	unpack kernel "$(resolve_kernel_pkg)"
 fi
-unpack busybox busybox-static:arm64
+unpack busybox busybox-static:$DEB_ARCH
 
 set -- "$CACHE"/kernel/boot/vmlinuz-*
 vmlinuz=$1
@@ -87,7 +102,21 @@ release=${vmlinuz##*/vmlinuz-}
 
 # Debian 6.1's vmlinuz is already the raw Image; older/newer ones may be
 # gzip-compressed (magic 1f 8b). Check the arm64 header magic either way.
-tmp="$OUT/Image.tmp"
+# An armhf vmlinuz is a zImage: it decompresses itself.
+tmp="$OUT/$IMAGE.tmp"
+if [ "$IMAGE" = zImage ]; then
+	cp "$vmlinuz" "$tmp"
+	magic=$(od -An -tx4 -j36 -N4 "$tmp" | tr -d ' ')
+	if [ "$magic" != 016f2818 ]; then
+		rm -f "$tmp"
+		echo "fetch-guest: $vmlinuz is not an ARM zImage (magic $magic)" >&2
+		exit 1
+	fi
+	mv "$tmp" "$OUT/zImage"
+	echo "$release $(cat "$CACHE/kernel/.done")" >"$OUT/kernel.release"
+	echo "fetch-guest: $OUT/zImage is Linux $(cat "$OUT/kernel.release")"
+	exit 0
+fi
 if [ "$(od -An -tx1 -N2 "$vmlinuz" | tr -d ' ')" = "1f8b" ]; then
 	gzip -dc "$vmlinuz" >"$tmp"
 else

@@ -102,9 +102,51 @@ exit 0
 
 
 # /bin/cntvct: no libc, two syscalls. User space may read CNTVCT_EL0
-# because Linux sets CNTKCTL_EL1.EL0VCTEN for the vDSO.
+# because Linux sets CNTKCTL_EL1.EL0VCTEN for the vDSO. The A32 build (an
+# armhf guest, --cc arm-none-eabi-gcc) reads CNTVCT/CNTFRQ through CP15
+# and makes EABI syscalls (number in r7: write 4, exit 1).
 CNTVCT_C = r"""
-typedef unsigned long u64;
+typedef unsigned long long u64;
+#ifdef __arm__
+#define SYS_WRITE 4
+#define SYS_EXIT 1
+static long sys3(long n, long a, long b, long c)
+{
+	register long r7 __asm__("r7") = n;
+	register long r0 __asm__("r0") = a;
+	register long r1 __asm__("r1") = b;
+	register long r2 __asm__("r2") = c;
+	__asm__ volatile("svc #0" : "+r"(r0) : "r"(r7), "r"(r1), "r"(r2)
+			 : "memory");
+	return r0;
+}
+static u64 cntvct(void)
+{
+	u64 v;
+	__asm__ volatile("isb; mrrc p15, 1, %Q0, %R0, c14" : "=r"(v));
+	return v;
+}
+static u64 cntfrq(void)
+{
+	unsigned long v;
+	__asm__ volatile("mrc p15, 0, %0, c14, c0, 0" : "=r"(v));
+	return v;
+}
+#else
+#define SYS_WRITE 64
+#define SYS_EXIT 93
+static u64 cntvct(void)
+{
+	u64 v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+static u64 cntfrq(void)
+{
+	u64 v;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
 static long sys3(long n, long a, long b, long c)
 {
 	register long x8 __asm__("x8") = n;
@@ -115,6 +157,7 @@ static long sys3(long n, long a, long b, long c)
 			 : "memory");
 	return x0;
 }
+#endif
 static char *put(char *p, const char *s)
 {
 	while (*s)
@@ -125,27 +168,39 @@ static char *num(char *p, u64 v)
 {
 	char t[24];
 	int n = 0;
-	do {
-		t[n++] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	while (n)
-		*p++ = t[--n];
+	/* Digits by subtraction: a 64-bit division would call libgcc's
+	 * __aeabi_uldivmod in A32, and this links no library. */
+	static const u64 pow10[] = {
+		10000000000000000000ULL, 1000000000000000000ULL,
+		100000000000000000ULL, 10000000000000000ULL,
+		1000000000000000ULL, 100000000000000ULL, 10000000000000ULL,
+		1000000000000ULL, 100000000000ULL, 10000000000ULL,
+		1000000000ULL, 100000000ULL, 10000000ULL, 1000000ULL,
+		100000ULL, 10000ULL, 1000ULL, 100ULL, 10ULL, 1ULL};
+	for (unsigned int i = 0; i < sizeof(pow10) / sizeof(pow10[0]); i++) {
+		char d = '0';
+		while (v >= pow10[i]) {
+			v -= pow10[i];
+			d++;
+		}
+		if (d != '0' || n || i == sizeof(pow10) / sizeof(pow10[0]) - 1)
+			t[n++] = d;
+	}
+	for (int i = 0; i < n; i++)
+		*p++ = t[i];
 	return p;
 }
 void _start(void)
 {
-	u64 cnt, frq;
+	u64 cnt = cntvct(), frq = cntfrq();
 	char buf[64], *p = buf;
-	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(cnt));
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
 	p = put(p, "cntvct=");
 	p = num(p, cnt);
 	p = put(p, " cntfrq=");
 	p = num(p, frq);
 	*p++ = '\n';
-	sys3(64 /* write */, 1, (long)buf, p - buf);
-	sys3(93 /* exit */, 0, 0, 0);
+	sys3(SYS_WRITE, 1, (long)buf, p - buf);
+	sys3(SYS_EXIT, 0, 0, 0);
 	for (;;)
 		;
 }
@@ -153,7 +208,7 @@ void _start(void)
 
 
 def build_cntvct(cc):
-    """Compile /bin/cntvct (a static arm64 ELF of about 1 KiB)."""
+    """Compile /bin/cntvct (a static arm64 or A32 ELF of about 1 KiB)."""
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp, "cntvct.c"), Path(tmp, "cntvct")
         src.write_text(CNTVCT_C)
@@ -161,6 +216,8 @@ def build_cntvct(cc):
                "-fno-stack-protector", "-nostdlib", "-static", "-no-pie",
                "-Wall", "-Werror", "-Wl,--build-id=none", "-s", "-o",
                str(out), str(src)]
+        if "arm-none-eabi" in cc:
+            cmd[1:1] = ["-march=armv7-a", "-marm", "-Wl,-e,_start"]
         try:
             subprocess.run(cmd, check=True)
         except (OSError, subprocess.CalledProcessError) as e:
@@ -243,15 +300,22 @@ def ko_bytes(path):
 
 
 def elf_section(elf, wanted):
-    """The bytes of section `wanted` of a little-endian ELF64 file."""
-    if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
-        raise ValueError("not a little-endian ELF64 file")
-    shoff, = struct.unpack_from("<Q", elf, 0x28)
-    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
+    """The bytes of section `wanted` of a little-endian ELF64 (arm64) or
+    ELF32 (armhf) file."""
+    if elf[:4] != b"\x7fELF" or elf[4] not in (1, 2) or elf[5] != 1:
+        raise ValueError("not a little-endian ELF file")
+    if elf[4] == 2:
+        shoff, = struct.unpack_from("<Q", elf, 0x28)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x3A)
+        shfmt = "<IIQQQQ"
+    else:
+        shoff, = struct.unpack_from("<I", elf, 0x20)
+        shentsize, shnum, shstrndx = struct.unpack_from("<HHH", elf, 0x2E)
+        shfmt = "<IIIIII"
 
     def sh(i):
         # sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size
-        return struct.unpack_from("<IIQQQQ", elf, shoff + i * shentsize)
+        return struct.unpack_from(shfmt, elf, shoff + i * shentsize)
 
     strtab = sh(shstrndx)
     names = elf[strtab[4]:strtab[4] + strtab[5]]

@@ -24,6 +24,10 @@
 #
 # Environment: VIGIL_SMP (default 4), VIGIL_MEM (default 1G), QEMU (default
 # qemu-system-aarch64), VIGIL_LINUX_DIR (default build/linux).
+# VIGIL_ARCH=arm32 (or a VIGIL_BUILD ending in -arm32): the ARMv7 guest,
+# build/linux-arm32/zImage and its initramfs (VIGIL_ARCH=arm32
+# tools/fetch-guest.sh), on a Cortex-A15 with qemu-system-arm; under vigil
+# the zImage is loaded at 0x50000000 as the Image is.
 #
 # The machine is tools/run-qemu.sh's (virt, GICv2, cortex-a57) with the
 # devices of issue 4 as virtio-mmio transports: virtio-blk, virtio-rng and
@@ -38,11 +42,21 @@ set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
-QEMU=${QEMU:-qemu-system-aarch64}
+case "${VIGIL_BUILD:-}" in *-arm32 | *-arm32/) VIGIL_ARCH=arm32 ;; esac
+if [ "${VIGIL_ARCH:-arm64}" = arm32 ]; then
+	QEMU=${QEMU:-qemu-system-arm}
+	CPU=cortex-a15
+	LINUX_DIR=${VIGIL_LINUX_DIR:-$repo/build/linux-arm32}
+	KERNEL=$LINUX_DIR/zImage
+	VIGIL_BUILD=${VIGIL_BUILD:-$repo/build/qemu-virt-arm32}
+else
+	QEMU=${QEMU:-qemu-system-aarch64}
+	CPU=cortex-a57
+	LINUX_DIR=${VIGIL_LINUX_DIR:-$repo/build/linux}
+	KERNEL=$LINUX_DIR/Image
+fi
 SMP=${VIGIL_SMP:-4}
 MEM=${VIGIL_MEM:-1G}
-LINUX_DIR=${VIGIL_LINUX_DIR:-$repo/build/linux}
-KERNEL=$LINUX_DIR/Image
 INITRD=$LINUX_DIR/initramfs.cpio.gz
 CMDLINE="console=ttyAMA0"
 VIGIL_BUILD=${VIGIL_BUILD:-$repo/build/qemu-virt-arm64}
@@ -118,7 +132,7 @@ vigil)
 esac
 
 # ---- shared by every mode ---------------------------------------------------
-opts=(-cpu cortex-a57 -smp "$SMP" -m "$MEM" -nographic -nic none)
+opts=(-cpu "$CPU" -smp "$SMP" -m "$MEM" -nographic -nic none)
 [ "$icount" = 1 ] && opts+=(-icount shift=0)
 devices=(
 	-drive "if=none,file=$disk,format=raw,id=d0"

@@ -22,13 +22,28 @@
 # bcm2711-rpi-4-b.dtb from build/guest-cache; 4 CPUs and 960 MiB, fixed):
 # vigil.bin at 0x80000, the guest at 0x10000000, vigil's console on the
 # mini UART (the second serial port) on stdout, the PL011 not connected.
+# VIGIL_ARCH=arm32, or a BUILD_DIR ending in -arm32, runs the ARMv7
+# machine instead: a Cortex-A15
+# on qemu-system-arm, which enters vigil.bin (a zImage) in HYP mode at
+# 0x40010000 with r2 = DTB.
 #
 # vigil.bin carries an arm64 Image header, so QEMU enters it at EL2 at
 # 0x40080000 with x0 = DTB (placed at RAM base + 128 MiB = 0x48000000 with
 # 1G). The guest image is loaded at 0x50000000, clear of both.
 set -eu
 
-QEMU=${QEMU:-qemu-system-aarch64}
+for a in "${1:-}" "${2:-}"; do
+	case "$a" in
+	*-arm32 | *-arm32/) VIGIL_ARCH=arm32 ;;
+	esac
+done
+if [ "${VIGIL_ARCH:-arm64}" = arm32 ]; then
+	QEMU=${QEMU:-qemu-system-arm}
+	CPU=cortex-a15
+else
+	QEMU=${QEMU:-qemu-system-aarch64}
+	CPU=cortex-a57
+fi
 SMP=${VIGIL_SMP:-4}
 MEM=${VIGIL_MEM:-1G}
 GUEST_ADDR=0x50000000
@@ -47,7 +62,7 @@ usage() {
 [ $# -ge 2 ] || usage
 
 if [ "$1" = "--dumpdtb" ]; then
-	exec "$QEMU" -machine "$MACHINE,dumpdtb=$2" -cpu cortex-a57 \
+	exec "$QEMU" -machine "$MACHINE,dumpdtb=$2" -cpu "$CPU" \
 		-smp "$SMP" -m "$MEM" -nographic -nic none
 fi
 
@@ -67,7 +82,7 @@ if [ $native = 1 ]; then
 		echo "$0: $build/guests/$guest.bin not found (run make)" >&2
 		exit 1
 	fi
-	exec "$QEMU" -machine virt,gic-version=2 -cpu cortex-a57 \
+	exec "$QEMU" -machine virt,gic-version=2 -cpu "$CPU" \
 		-smp "$SMP" -m "$MEM" -nographic -nic none \
 		-kernel "$build/guests/$guest.bin" "$@"
 fi
@@ -94,7 +109,7 @@ for f in "$build/vigil.bin" "$build/guests/$guest.bin"; do
 	fi
 done
 
-exec "$QEMU" -machine "$MACHINE" -cpu cortex-a57 -smp "$SMP" -m "$MEM" \
+exec "$QEMU" -machine "$MACHINE" -cpu "$CPU" -smp "$SMP" -m "$MEM" \
 	-nographic -nic none \
 	-kernel "$build/vigil.bin" \
 	-device "loader,file=$build/guests/$guest.bin,addr=$GUEST_ADDR" \

@@ -1,8 +1,6 @@
 # ARMv7-A with the Virtualization Extensions, HYP mode, AArch32 (a
 # Cortex-A15 on QEMU virt): the toolchain, flags, C library, libfdt and
 # image of the arm32 profile. Included by the top Makefile (ARCH=arm32).
-# The port itself is issue 12; until its sources exist the build stops
-# with ARCH_MISSING rather than linking an image without them.
 
 CROSS ?= arm-none-eabi-
 
@@ -22,33 +20,43 @@ ARCH_CFLAGS := -march=armv7ve -marm -mfloat-abi=hard -mfpu=vfpv3-d16 \
 	-mgeneral-regs-only -mno-unaligned-access
 ARCH_INCLUDES := -Iarch/arm/arm32/include
 
-# newlib from libnewlib-arm-none-eabi (not installed by tools/deps.sh
-# yet: issue 12); the compiler picks the multilib that matches ARCH_CFLAGS
-# (thumb/v7-a+fp/hard). Its integer-only printf family is the *iprintf
+# newlib from libnewlib-arm-none-eabi (tools/deps.sh); the compiler picks
+# the multilib that matches ARCH_CFLAGS (thumb/v7-a+fp/hard). Its integer-only printf family is the *iprintf
 # one: bind the names vigil calls to it, as arm64 does with picolibc's.
 LIBC_DIR := /usr/lib/arm-none-eabi
 LIBC_INCLUDE := $(LIBC_DIR)/include
 LIBC_A = $(shell $(CC) $(ARCH_CFLAGS) -print-file-name=libc.a)
-LIBC_CFLAGS :=
-LIBC_LDFLAGS := --defsym=vsnprintf=vsniprintf --defsym=snprintf=sniprintf
+# arm-none-eabi's int32_t/uint32_t are long (its __INT32_TYPE__), the
+# Linux armhf ABI's (libfdt's headers, and every other build of vigil's
+# portable code: i386, arm64) int: the same 32 bits, but printf formats
+# and -Wformat tell them apart. newlib's <stdint.h> takes the compiler's
+# macros, so name int the way armhf does.
+LIBC_CFLAGS := -U__INT32_TYPE__ -D__INT32_TYPE__=int \
+	-U__UINT32_TYPE__ '-D__UINT32_TYPE__=unsigned int' \
+	-U__INT_LEAST32_TYPE__ -D__INT_LEAST32_TYPE__=int \
+	-U__UINT_LEAST32_TYPE__ '-D__UINT_LEAST32_TYPE__=unsigned int'
+# newlib (built with variable-size enums, the bare-metal default) and
+# Debian's libfdt (32-bit enums) share no enum with vigil's code at their
+# APIs, so the linker's enum-size notes are noise; so is libgcc's missing
+# .note.GNU-stack (there is no stack to make executable).
+LIBC_LDFLAGS := --defsym=vsnprintf=vsniprintf --defsym=snprintf=sniprintf \
+	--no-enum-size-warning --no-warn-execstack
 
 # Debian's armhf libfdt, unpacked under build/ like arm64's (its download
-# needs armhf among dpkg's architectures: tools/deps.sh, issue 12).
+# needs armhf among dpkg's architectures: tools/deps.sh).
 LIBFDT_PKG := libfdt-dev:armhf
 LIBFDT_DIR := build/deps/libfdt-armhf
 LIBFDT_A := $(LIBFDT_DIR)/usr/lib/arm-linux-gnueabihf/libfdt.a
 
-# No FP/SIMD image check yet: tools/check-no-fp.sh reads AArch64 register
-# names; an A32 one (VFP d/s registers) comes with the port.
+# The image: linked at the platform's LOAD_ADDR, then checked for any
+# VFP/Advanced SIMD instruction (tools/check-no-fp.sh, A32/T32 mode).
 ARCH_LDS := arch/arm/arm32/vigil.lds.S
-IMAGE_CHECK = true
+IMAGE_CHECK = tools/check-no-fp.sh $(OBJDUMP)
 
 GUEST_ARCH_CFLAGS := -march=armv7ve -marm -mfloat-abi=hard -mfpu=vfpv3-d16 \
-	-mgeneral-regs-only -mno-unaligned-access
+	-mgeneral-regs-only -mno-unaligned-access $(LIBC_CFLAGS)
+# The test guests ported to A32 so far (tests/guests/lib has both).
+ARCH_GUESTS := hello vgic storm bystander cp15
 
 HV_SRCS += $(filter-out %.lds.S,$(wildcard arch/arm/arm32/*.c \
 	arch/arm/arm32/*.S))
-
-ifeq ($(wildcard arch/arm/arm32/*.c arch/arm/arm32/*.S),)
-ARCH_MISSING := the arm32 port has no sources yet (issue 12)
-endif

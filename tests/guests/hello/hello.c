@@ -12,9 +12,14 @@
 #ifndef HELLO_UNMAPPED_IPA
 #define HELLO_UNMAPPED_IPA 0x30000000UL
 #endif
-/* Where vigil is loaded on qemu-virt (RAM base + 0x80000). */
+/* Where vigil is loaded on qemu-virt (RAM base + 0x80000, + 0x10000 for
+ * arm32's zImage). */
 #ifndef HELLO_VIGIL_PA
+#ifdef __arm__
+#define HELLO_VIGIL_PA 0x40010000UL
+#else
 #define HELLO_VIGIL_PA 0x40080000UL
+#endif
 #endif
 #define FDT_MAGIC 0xd00dfeedU
 #define WAIT_MS 5000
@@ -126,7 +131,7 @@ static uint32_t be32(uint32_t v)
 	return __builtin_bswap32(v);
 }
 
-static void check_dtb(uint64_t dtb)
+static void check_dtb(unsigned long dtb)
 {
 	struct fault f;
 	uint32_t magic = 0, size = 0;
@@ -160,7 +165,7 @@ int main(uint64_t dtb)
 	wait_secondaries_up(nr);
 	check_unmapped_read();
 	check_vigil_write();
-	check_dtb(dtb);
+	check_dtb((unsigned long)dtb);
 	wait_secondaries_off(nr);
 	gprintf("hello: done\n");
 	psci_system_off();

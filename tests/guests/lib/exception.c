@@ -81,13 +81,24 @@ void guest_exception(struct exc_frame *frame, unsigned int type)
 	    slot->taken)
 		exception_unexpected(frame, type);
 
+#ifdef __arm__
+	/* A32: the abort's DFSR/DFAR or IFSR/IFAR; an undef has neither. */
+	slot->fault.esr = frame->vec == 0x10   ? read_sysreg(esr_el1)
+			  : frame->vec == 0x0c ? read_sysreg(ifsr)
+					       : 0;
+	slot->fault.far = frame->vec == 0x10   ? read_sysreg(far_el1)
+			  : frame->vec == 0x0c ? read_sysreg(ifar)
+					       : 0;
+#else
 	slot->fault.esr = read_sysreg(esr_el1);
 	slot->fault.far = read_sysreg(far_el1);
+#endif
 	slot->fault.elr = frame->elr;
+	slot->fault.spsr = frame->spsr;
 	slot->fault.type = type;
 	slot->taken = true;
 	if (slot->resume_lr)
-		frame->elr = frame->x[30]; /* back to the BLR's caller */
+		frame->elr = EXC_FRAME_LR(frame); /* back to the caller */
 	else
-		frame->elr += 4; /* A64: resume after the faulting insn */
+		frame->elr += 4; /* A64, A32: after the faulting insn */
 }

@@ -16,7 +16,7 @@
 
 static uint32_t be32_at(uint64_t addr)
 {
-	return __builtin_bswap32(*(const volatile uint32_t *)addr);
+	return __builtin_bswap32(*(const volatile uint32_t *)(uintptr_t)addr);
 }
 
 static uint32_t hdr(uint64_t fdt, unsigned int field)
@@ -31,7 +31,8 @@ static uint64_t fdt_struct(uint64_t fdt)
 
 static const char *fdt_string(uint64_t fdt, uint32_t off)
 {
-	return (const char *)(fdt + hdr(fdt, 3) + off); /* off_dt_strings */
+	return (const char *)(uintptr_t)(fdt + hdr(fdt, 3) +
+					 off); /* off_dt_strings */
 }
 
 static uint32_t align4(uint32_t v)
@@ -54,8 +55,9 @@ static uint32_t fdt_token(uint64_t fdt, uint32_t off, uint32_t *next)
 	switch (tag) {
 	case FDT_BEGIN_NODE:
 		*next = off + 4 +
-			align4((uint32_t)strlen(
-				       (const char *)(base + off + 4)) +
+			align4((uint32_t)strlen((const char *)(uintptr_t)(base +
+									  off +
+									  4)) +
 			       1);
 		break;
 	case FDT_PROP:
@@ -70,7 +72,7 @@ static uint32_t fdt_token(uint64_t fdt, uint32_t off, uint32_t *next)
 
 static const char *node_name(uint64_t fdt, int node)
 {
-	return (const char *)(fdt_struct(fdt) + (uint32_t)node + 4);
+	return (const char *)(uintptr_t)(fdt_struct(fdt) + (uint32_t)node + 4);
 }
 
 static bool has_char(const char *s, char c, size_t len)
@@ -165,7 +167,8 @@ const void *fdt_prop(uint64_t fdt, int node, const char *name, int *len)
 			if (!strcmp(pname, name)) {
 				if (len)
 					*len = (int)be32_at(base + off + 4);
-				return (const void *)(base + off + 12);
+				return (const void *)(uintptr_t)(base + off +
+								 12);
 			}
 		} else if (tag != FDT_NOP) {
 			return NULL; /* a child node or the end of this one */
@@ -218,7 +221,7 @@ int fdt_next_compatible(uint64_t fdt, int after, const char *compat)
 
 uint32_t fdt_cell(const void *prop, unsigned int i)
 {
-	return be32_at((uint64_t)prop + 4 * i);
+	return be32_at((uintptr_t)prop + 4 * i);
 }
 
 uint64_t fdt_cells(const void *prop, unsigned int i, unsigned int n)

@@ -107,26 +107,33 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			continue;
 		}
 		f = parse_spec(f + 1, &sp);
+		/* lng: 1 long (or size_t), 2 long long; on AArch64 both
+		 * are 64 bits, in A32 long is 32. */
 		while (*f == 'l') {
 			lng++;
 			f++;
 		}
 		if (*f == 'z') {
-			lng = 1;
+			lng = sizeof(size_t) == sizeof(long long) ? 2 : 1;
 			f++;
 		}
+		if (lng == 1 && sizeof(long) == sizeof(long long))
+			lng = 2;
 		switch (*f) {
 		case 'd':
 		case 'i':
-			s = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
+			s = lng == 2   ? va_arg(ap, long long)
+			    : lng == 1 ? va_arg(ap, long)
+				       : va_arg(ap, int);
 			u = s < 0 ? -(uint64_t)s : (uint64_t)s;
 			out_num(&o, &sp, u, s < 0, 10, false);
 			break;
 		case 'u':
 		case 'x':
 		case 'X':
-			u = lng ? va_arg(ap, uint64_t)
-				: va_arg(ap, unsigned int);
+			u = lng == 2   ? va_arg(ap, unsigned long long)
+			    : lng == 1 ? va_arg(ap, unsigned long)
+				       : va_arg(ap, unsigned int);
 			out_num(&o, &sp, u, false, *f == 'u' ? 10 : 16,
 				*f == 'X');
 			break;

@@ -38,10 +38,93 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __noreturn __attribute__((noreturn))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A 64-bit value for %llu/%llx: uint64_t is unsigned long on AArch64,
+ * unsigned long long in A32, and printf wants one spelling. */
+#define ULL(x) ((unsigned long long)(x))
 
 #define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
+#ifdef __arm__
+/*
+ * A32 (arm32 vigil's guests, in SVC mode): the AArch64 register names the
+ * library and tests use, read and written through their CP15 (or CPSR)
+ * equivalents: read_sysreg(mpidr_el1) is MRC p15 MPIDR, esr_el1 and
+ * far_el1 are the data abort's DFSR and DFAR, tpidr_el1 is TPIDRPRW,
+ * daif is CPSR.
+ */
+#define A32_CP32(name, op1, crn, crm, op2)                                    \
+	static inline unsigned long a32_read_##name(void)                     \
+	{                                                                     \
+		unsigned long v;                                              \
+		__asm__ __volatile__("mrc p15, " #op1 ", %0, " #crn ", " #crm \
+				     ", " #op2                                \
+				     : "=r"(v));                              \
+		return v;                                                     \
+	}                                                                     \
+	static inline void a32_write_##name(unsigned long v)                  \
+	{                                                                     \
+		__asm__ __volatile__("mcr p15, " #op1 ", %0, " #crn ", " #crm \
+				     ", " #op2 ::"r"(v)                       \
+				     : "memory");                             \
+	}
+A32_CP32(mpidr_el1, 0, c0, c0, 5)
+A32_CP32(sctlr_el1, 0, c1, c0, 0)
+A32_CP32(esr_el1, 0, c5, c0, 0)
+A32_CP32(ifsr, 0, c5, c0, 1)
+A32_CP32(far_el1, 0, c6, c0, 0)
+A32_CP32(ifar, 0, c6, c0, 2)
+A32_CP32(vbar_el1, 0, c12, c0, 0)
+A32_CP32(tpidr_el1, 0, c13, c0, 4)
+A32_CP32(cntfrq_el0, 0, c14, c0, 0)
+A32_CP32(cntv_ctl_el0, 0, c14, c3, 1)
+A32_CP32(cntp_ctl_el0, 0, c14, c2, 1)
+static inline uint64_t a32_read_cntvct_el0(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrrc p15, 1, %Q0, %R0, c14" : "=r"(v));
+	return v;
+}
+static inline uint64_t a32_read_cntpct_el0(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrrc p15, 0, %Q0, %R0, c14" : "=r"(v));
+	return v;
+}
+static inline uint64_t a32_read_cntp_cval_el0(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrrc p15, 2, %Q0, %R0, c14" : "=r"(v));
+	return v;
+}
+static inline void a32_write_cntp_cval_el0(uint64_t v)
+{
+	__asm__ __volatile__("mcrr p15, 2, %Q0, %R0, c14" ::"r"(v) : "memory");
+}
+static inline uint64_t a32_read_cntv_cval_el0(void)
+{
+	uint64_t v;
+
+	__asm__ __volatile__("mrrc p15, 3, %Q0, %R0, c14" : "=r"(v));
+	return v;
+}
+static inline void a32_write_cntv_cval_el0(uint64_t v)
+{
+	__asm__ __volatile__("mcrr p15, 3, %Q0, %R0, c14" ::"r"(v) : "memory");
+}
+static inline unsigned long a32_read_daif(void)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("mrs %0, cpsr" : "=r"(v));
+	return v;
+}
+#define read_sysreg(r) a32_read_##r()
+#define write_sysreg(v, r) a32_write_##r(v)
+#else
 #define read_sysreg(r)                                           \
 	({                                                       \
 		uint64_t __v;                                    \
@@ -50,12 +133,26 @@
 	})
 #define write_sysreg(v, r) \
 	__asm__ __volatile__("msr " #r ", %0" ::"r"((uint64_t)(v)) : "memory")
+#endif
 
 #define dsb_sy() __asm__ __volatile__("dsb sy" ::: "memory")
 #define dmb_sy() __asm__ __volatile__("dmb sy" ::: "memory")
 #define isb() __asm__ __volatile__("isb" ::: "memory")
 #define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
 
+#ifdef __arm__
+/* Saved by the A32 vectors (start.S): the vector offset, r0-r12, SVC's
+ * LR, then what SRS stored (the return address and SPSR). */
+struct exc_frame {
+	unsigned long pad;
+	unsigned long
+		vec; /* 0x04 undef, 0x0c prefetch abort, 0x10 data abort */
+	unsigned long x[14];
+	unsigned long elr;
+	unsigned long spsr;
+};
+#define EXC_FRAME_LR(f) ((f)->x[13])
+#else
 /* Saved by the exception vectors (start.S); the layout is fixed there. */
 struct exc_frame {
 	uint64_t x[31];
@@ -63,12 +160,16 @@ struct exc_frame {
 	uint64_t spsr;
 	uint64_t pad;
 };
+#define EXC_FRAME_LR(f) ((f)->x[30])
+#endif
 
-/* What one synchronous exception looked like. */
+/* What one synchronous exception looked like (unsigned long: the
+ * registers' width, 64 bits on AArch64). */
 struct fault {
-	uint64_t esr;
-	uint64_t far;
-	uint64_t elr;
+	unsigned long esr;
+	unsigned long far;
+	unsigned long elr;
+	unsigned long spsr; /* the interrupted state (SPSR_EL1 / SPSR) */
 	/* EXC_SYNC_SPX, or EXC_SYNC_SP0 when taken at EL1t */
 	unsigned int type;
 };
@@ -83,6 +184,31 @@ struct fault {
 
 /* ---- PSTATE.I ---- */
 
+#ifdef __arm__
+/* Masks IRQs; returns the CPSR to give back to irq_restore(). */
+static inline uint64_t irq_save(void)
+{
+	uint32_t cpsr = a32_read_daif();
+
+	__asm__ __volatile__("cpsid i" ::: "memory");
+	return cpsr;
+}
+static inline void irq_restore(uint64_t cpsr)
+{
+	if (cpsr & (1U << 7))
+		__asm__ __volatile__("cpsid i" ::: "memory");
+	else
+		__asm__ __volatile__("cpsie i" ::: "memory");
+}
+static inline void irq_unmask(void)
+{
+	__asm__ __volatile__("cpsie i" ::: "memory");
+}
+static inline void irq_mask(void)
+{
+	__asm__ __volatile__("cpsid i" ::: "memory");
+}
+#else
 /* Masks IRQs; returns the DAIF bits to give back to irq_restore(). */
 static inline uint64_t irq_save(void)
 {
@@ -103,6 +229,7 @@ static inline void irq_mask(void)
 {
 	__asm__ __volatile__("msr daifset, #2" ::: "memory");
 }
+#endif
 static inline void wfi(void)
 {
 	__asm__ __volatile__("dsb sy; wfi" ::: "memory");
@@ -126,7 +253,7 @@ static inline unsigned int this_vcpu(void)
 }
 
 /* MPIDR that vigil gives vCPU @idx: Aff0 = idx. */
-static inline uint64_t vcpu_mpidr(unsigned int idx)
+static inline unsigned long vcpu_mpidr(unsigned int idx)
 {
 	return idx;
 }

@@ -42,29 +42,39 @@ extern uintptr_t gic_dist_base, gic_cpu_base;
  * pre/post-indexed (writeback) form: a trapped access with writeback has no
  * instruction syndrome (ESR ISV = 0), and a hypervisor cannot emulate it.
  */
+#ifdef __arm__
+#define MMIO_W(insn) insn " %0, [%1]"
+#define MMIO_ZERO "r"
+#else
+#define MMIO_W(insn) insn " %w0, [%1]"
+#define MMIO_ZERO "rZ"
+#endif
 static inline uint32_t mmio_read32(uintptr_t addr)
 {
 	uint32_t v;
 
-	__asm__ __volatile__("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	__asm__ __volatile__(MMIO_W("ldr") : "=r"(v) : "r"(addr) : "memory");
 	return v;
 }
 static inline void mmio_write32(uintptr_t addr, uint32_t v)
 {
-	__asm__ __volatile__("str %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
+	__asm__ __volatile__(MMIO_W("str")
+			     :
+			     : MMIO_ZERO(v), "r"(addr)
+			     : "memory");
 }
 static inline uint8_t mmio_read8(uintptr_t addr)
 {
 	uint32_t v;
 
-	__asm__ __volatile__("ldrb %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	__asm__ __volatile__(MMIO_W("ldrb") : "=r"(v) : "r"(addr) : "memory");
 	return (uint8_t)v;
 }
 static inline void mmio_write8(uintptr_t addr, uint8_t v)
 {
-	__asm__ __volatile__("strb %w0, [%1]"
+	__asm__ __volatile__(MMIO_W("strb")
 			     :
-			     : "rZ"(v), "r"(addr)
+			     : MMIO_ZERO(v), "r"(addr)
 			     : "memory");
 }
 

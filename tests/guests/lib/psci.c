@@ -2,6 +2,29 @@
 /* SMCCC calls through HVC #0 and the PSCI functions built on them. */
 #include "guest.h"
 
+#ifdef __arm__
+/* SMC32/HVC32: r0 = function id, r1..r3 the arguments' low words; the
+ * callee preserves r4..r14 (SMCCC, AArch32). */
+long hvc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint32_t r0 __asm__("r0") = (uint32_t)fid;
+	register uint32_t r1 __asm__("r1") = (uint32_t)a1;
+	register uint32_t r2 __asm__("r2") = (uint32_t)a2;
+	register uint32_t r3 __asm__("r3") = (uint32_t)a3;
+
+	__asm__ __volatile__(".arch_extension virt\n\thvc #0"
+			     : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			     :
+			     : "memory");
+	return (long)(int32_t)r0;
+}
+/* The 32-bit calling convention's IDs. */
+#define PSCI_CPU_ON PSCI_0_2_CPU_ON
+#define PSCI_AFFINITY_INFO PSCI_0_2_AFFINITY_INFO
+#else
+#define PSCI_CPU_ON PSCI_0_2_CPU_ON_64
+#define PSCI_AFFINITY_INFO PSCI_0_2_AFFINITY_INFO_64
+
 long hvc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fid;
@@ -18,6 +41,7 @@ long hvc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 			       "memory");
 	return (long)x0;
 }
+#endif
 
 uint32_t psci_version(void)
 {
@@ -31,7 +55,7 @@ int psci_features(uint32_t fid)
 
 int psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context_id)
 {
-	return (int)hvc_call(PSCI_0_2_CPU_ON_64, mpidr, entry, context_id);
+	return (int)hvc_call(PSCI_CPU_ON, mpidr, entry, context_id);
 }
 
 int psci_cpu_off(void)
@@ -41,7 +65,7 @@ int psci_cpu_off(void)
 
 int psci_affinity_info(uint64_t mpidr, unsigned int lowest_level)
 {
-	return (int)hvc_call(PSCI_0_2_AFFINITY_INFO_64, mpidr, lowest_level, 0);
+	return (int)hvc_call(PSCI_AFFINITY_INFO, mpidr, lowest_level, 0);
 }
 
 void psci_system_off(void)

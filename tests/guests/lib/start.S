@@ -9,6 +9,137 @@
  */
 #include "guest.h"
 
+#ifdef __arm__
+/*
+ * A32 (arm32 vigil): an ARM zImage header instead (eight no-ops, a branch,
+ * magic 0x016f2818 at 0x24, start and end at 0x28/0x2c; the end covers
+ * .bss and the stacks, what vigil's reset copy must keep). Entered in SVC
+ * mode with the MMU off at its first byte: the no-ops run into the branch.
+ * Boot vCPU: r0 = r2 = the guest DTB's IPA; secondaries: r0 = the context
+ * id = vCPU index. TPIDRPRW holds the vCPU index for this_vcpu().
+ * Exceptions are handled on the SVC stack: each vector saves its return
+ * state there (SRS) and switches to SVC mode, so no other mode needs a
+ * stack.
+ */
+	.arm
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	.rept	8
+	mov	r0, r0
+	.endr
+	b	guest_entry			/* 0x20 */
+	.word	0x016f2818			/* 0x24: magic */
+	.word	0				/* 0x28: start */
+	.word	__image_size			/* 0x2c: end, .bss included */
+	.word	0x04030201			/* 0x30: little endian */
+
+guest_entry:
+	cpsid	aif
+	mov	r4, r0			/* DTB, kept across .bss zeroing */
+	ldr	r1, =guest_vectors
+	mcr	p15, 0, r1, c12, c0, 0	/* VBAR */
+	mov	r1, #0
+	mcr	p15, 0, r1, c13, c0, 4	/* TPIDRPRW */
+	mrc	p15, 0, r1, c1, c0, 0	/* SCTLR: low vectors at VBAR */
+	bic	r1, r1, #(1 << 13)
+	mcr	p15, 0, r1, c1, c0, 0
+	isb
+	ldr	sp, =__stacks_start + GUEST_STACK_SIZE
+	mov	fp, #0
+	mov	lr, #0
+
+	/* Only the boot vCPU zeroes .bss: secondaries start after it. */
+	ldr	r1, =__bss_start
+	ldr	r2, =__bss_end
+	mov	r3, #0
+1:	cmp	r1, r2
+	strlo	r3, [r1], #4
+	blo	1b
+	dsb	sy
+
+	mov	r0, r4			/* guest_boot_main(uint64_t dtb) */
+	mov	r1, #0
+	bl	guest_boot_main
+	b	guest_halt
+
+	.text
+	.global guest_secondary_start
+guest_secondary_start:
+	cpsid	aif
+	cmp	r0, #GUEST_MAX_VCPUS
+	bhs	guest_halt
+	ldr	r1, =guest_vectors
+	mcr	p15, 0, r1, c12, c0, 0
+	mcr	p15, 0, r0, c13, c0, 4
+	isb
+	ldr	r1, =__stacks_start
+	mov	r2, #GUEST_STACK_SIZE
+	mla	r3, r0, r2, r2		/* (idx + 1) * GUEST_STACK_SIZE */
+	add	sp, r1, r3
+	mov	fp, #0
+	mov	lr, #0
+	bl	guest_secondary_main
+	b	guest_halt
+
+	.global guest_halt
+	.type	guest_halt, %function
+guest_halt:
+	cpsid	aif
+1:	wfe
+	b	1b
+
+/*
+ * Each vector: LR minus the mode's offset is the preferred return address
+ * (the faulting instruction for an abort or undef, the interrupted one
+ * for an IRQ; ARM ARM B1.8.3); SRS pushes it with the SPSR onto the SVC
+ * stack, then r0-r12, SVC's LR and the vector offset follow, a
+ * struct exc_frame, and guest_exception(frame, type) runs. RFE returns
+ * to frame->elr with frame->spsr.
+ */
+.macro ventry off, lroff, type
+	sub	lr, lr, #\lroff
+	srsdb	sp!, #0x13
+	cps	#0x13
+	push	{r0-r12, lr}
+	mov	r1, #\off
+	push	{r0, r1}
+	mov	r0, sp
+	mov	r1, #\type
+	bl	guest_exception
+	add	sp, sp, #8
+	pop	{r0-r12, lr}
+	rfeia	sp!
+.endm
+
+vec_undef:
+	ventry	0x04, 4, EXC_SYNC_SPX
+vec_svc:
+	ventry	0x08, 0, EXC_SYNC_SPX
+vec_pabt:
+	ventry	0x0c, 4, EXC_SYNC_SPX
+vec_dabt:
+	ventry	0x10, 8, EXC_SYNC_SPX
+vec_irq:
+	ventry	0x18, 4, EXC_IRQ_SPX
+vec_fiq:
+	ventry	0x1c, 4, EXC_FIQ_SPX
+	.ltorg
+
+	.balign	32
+	.global	guest_vectors
+guest_vectors:
+	b	guest_halt		/* reset */
+	b	vec_undef
+	b	vec_svc
+	b	vec_pabt
+	b	vec_dabt
+	b	guest_halt		/* unused */
+	b	vec_irq
+	b	vec_fiq
+
+#else /* AArch64 */
+
 /*
  * An arm64 Linux Image header (Documentation/arm64/booting.rst), so the same
  * binary also boots natively with QEMU `-kernel` (tools/run-qemu.sh
@@ -166,6 +297,8 @@ exc_common:
 	ldp	x28, x29, [sp, #224]
 	add	sp, sp, #FRAME_SIZE
 	eret
+
+#endif
 
 	/* One stack per vCPU index; not zeroed, not part of the image. */
 	.section .stacks, "aw", %nobits

@@ -116,9 +116,9 @@ int virtio_setup(struct virtio_dev *dev, struct virtq_mem *mem,
 	avail = desc + sizeof(struct vring_desc) * qsize;
 	used = (avail + 6 + 2 * qsize + VIRTQ_PAGE - 1) &
 	       ~(uint64_t)(VIRTQ_PAGE - 1);
-	dev->desc = (struct vring_desc *)desc;
-	dev->avail = (struct vring_avail *)avail;
-	dev->used = (struct vring_used *)used;
+	dev->desc = (struct vring_desc *)(uintptr_t)desc;
+	dev->avail = (struct vring_avail *)(uintptr_t)avail;
+	dev->used = (struct vring_used *)(uintptr_t)used;
 	dev->avail_idx = 0;
 	dev->last_used = 0;
 	virtio_write(dev, VIRTIO_MMIO_QUEUE_NUM, qsize);

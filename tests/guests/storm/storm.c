@@ -302,16 +302,16 @@ static unsigned long daif_now(void)
 {
 	unsigned long v;
 
-	__asm__ __volatile__("mrs %0, daif" : "=r"(v));
+	v = read_sysreg(daif); /* CPSR in A32 */
 	return v;
 }
 
 static void report_stall(void)
 {
-	gprintf("storm: STALLED posted=%lu completed=%lu used.idx=%u "
+	gprintf("storm: STALLED posted=%llu completed=%llu used.idx=%u "
 		"last_used=%u isr=0x%x\n",
-		posted, completed, READ_ONCE(dev.used->idx), dev.last_used,
-		virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
+		ULL(posted), ULL(completed), READ_ONCE(dev.used->idx),
+		dev.last_used, virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
 	gprintf("storm: STALLED intid=%u enabled=%d pending=%d active=%d "
 		"itargetsr=0x%x\n",
 		dev.intid, gicd_test(GICD_ISENABLER, dev.intid),
@@ -355,23 +355,25 @@ static bool report(const struct storm_result *r)
 	for (i = 0; i < nr_vcpus; i++) {
 		const struct irq_stats *st = &irq_stats[i];
 
-		gprintf("storm: vcpu %u irqs=%lu completions=%lu empty=%lu "
-			"exceptions=%lu spurious=%lu\n",
-			i, count[i].irqs, count[i].completions, count[i].empty,
-			st->exceptions, st->spurious);
+		gprintf("storm: vcpu %u irqs=%llu completions=%llu "
+			"empty=%llu exceptions=%llu spurious=%llu\n",
+			i, ULL(count[i].irqs), ULL(count[i].completions),
+			ULL(count[i].empty), ULL(st->exceptions),
+			ULL(st->spurious));
 		spurious += st->spurious;
 		empty += count[i].empty;
 		if (!count[i].irqs)
 			all_handled = false;
-		p += snprintf(p, (size_t)(per + sizeof(per) - p), "%s%lu",
-			      i ? "," : "", count[i].irqs);
+		p += snprintf(p, (size_t)(per + sizeof(per) - p), "%s%llu",
+			      i ? "," : "", ULL(count[i].irqs));
 	}
-	gprintf("storm: requests=%lu completions=%lu dups=%lu bad_len=%lu "
-		"moves=%lu relatches=%lu spurious=%lu empty=%lu\n",
-		posted, completed, dups, bad_len, r->moves, r->relatches,
-		spurious, empty);
-	gprintf("storm: elapsed_ms=%lu rate=%lu irq/s\n", r->elapsed_ms,
-		r->elapsed_ms ? total * 1000 / r->elapsed_ms : 0);
+	gprintf("storm: requests=%llu completions=%llu dups=%llu "
+		"bad_len=%llu moves=%llu relatches=%llu spurious=%llu "
+		"empty=%llu\n",
+		ULL(posted), ULL(completed), ULL(dups), ULL(bad_len),
+		ULL(r->moves), ULL(r->relatches), ULL(spurious), ULL(empty));
+	gprintf("storm: elapsed_ms=%llu rate=%llu irq/s\n", ULL(r->elapsed_ms),
+		ULL(r->elapsed_ms ? total * 1000 / r->elapsed_ms : 0));
 
 	/*
 	 * Spurious allowance (GICv2 §3.2.5 / §4.4.4): an IRQ signalled to a
@@ -389,10 +391,10 @@ static bool report(const struct storm_result *r)
 			bad_len ? " bad-length" : "",
 			!all_handled ? " idle-vcpu" : "",
 			spurious > r->moves ? " spurious>moves" : "");
-	gprintf("storm: %s total=%lu requests=%lu completions=%lu moves=%lu "
-		"spurious=%lu per-vcpu=%s\n",
-		ok ? "PASS" : "FAIL", total, posted, completed, r->moves,
-		spurious, per);
+	gprintf("storm: %s total=%llu requests=%llu completions=%llu "
+		"moves=%llu spurious=%llu per-vcpu=%s\n",
+		ok ? "PASS" : "FAIL", ULL(total), ULL(posted), ULL(completed),
+		ULL(r->moves), ULL(spurious), per);
 	return ok;
 }
 
@@ -403,13 +405,13 @@ int main(uint64_t dtb)
 
 	read_config(dtb);
 	gic_probe(dtb);
-	gprintf("storm: %s, gicd=0x%lx gicc=0x%lx irqs=%lu every=%lu "
+	gprintf("storm: %s, gicd=0x%llx gicc=0x%llx irqs=%llu every=%llu "
 		"relatch=%d\n",
-		vigil_present() ? "under vigil" : "native",
-		(uint64_t)gic_dist_base, (uint64_t)gic_cpu_base, cfg.irqs,
-		cfg.every, cfg.relatch);
+		vigil_present() ? "under vigil" : "native", ULL(gic_dist_base),
+		ULL(gic_cpu_base), ULL(cfg.irqs), ULL(cfg.every), cfg.relatch);
 	if (!virtio_find(dtb, (uint32_t)cfg.device, 0, &dev)) {
-		gprintf("storm: FAIL no virtio device %lu found\n", cfg.device);
+		gprintf("storm: FAIL no virtio device %llu found\n",
+			ULL(cfg.device));
 		return 1;
 	}
 	if (cfg.device == VIRTIO_ID_BLOCK)
@@ -418,10 +420,10 @@ int main(uint64_t dtb)
 		cfg.queue = VIRTQ_MAX / descs_per_req;
 	ret = virtio_setup(&dev, &vq_mem,
 			   (unsigned int)(cfg.queue * descs_per_req));
-	gprintf("storm: virtio device %u at 0x%lx (transport %u) version %u "
+	gprintf("storm: virtio device %u at 0x%llx (transport %u) version %u "
 		"intid %u %s queue %u -> %d\n",
-		dev.device_id, (uint64_t)dev.base, dev.index, dev.version,
-		dev.intid, dev.edge ? "edge" : "level", dev.qsize, ret);
+		dev.device_id, ULL(dev.base), dev.index, dev.version, dev.intid,
+		dev.edge ? "edge" : "level", dev.qsize, ret);
 	if (ret) {
 		gprintf("storm: FAIL virtio setup step %d\n", -ret);
 		return 1;

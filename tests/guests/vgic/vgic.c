@@ -387,11 +387,11 @@ static void cmd_wfi(enum gtimer t, bool masked)
 	check(!wfi_rescued[me] && woke >= cval && ts->ticks == 1 &&
 		      (!masked || hppir == ppi),
 	      vname(n, sizeof(n), masked ? "wfi_vtimer" : "wfi_ptimer", me),
-	      "ppi=%u psr.i=%d wfis=%u late_us=%lu hppir=%u ticks=%u "
+	      "ppi=%u psr.i=%d wfis=%u late_us=%llu hppir=%u ticks=%u "
 	      "rescued=%u",
 	      ppi, masked, wfis,
-	      woke >= cval ? (woke - cval) * 1000000 / timer_freq() : 0, hppir,
-	      ts->ticks, wfi_rescued[me]);
+	      ULL(woke >= cval ? (woke - cval) * 1000000 / timer_freq() : 0),
+	      hppir, ts->ticks, wfi_rescued[me]);
 }
 
 static void cmd_watch_wfi(unsigned int vcpu)
@@ -1026,9 +1026,9 @@ int main(uint64_t dtb)
 	unsigned int i, passed = 0, failed = 0;
 
 	gic_probe(dtb);
-	gprintf("vgic: %s, gicd=0x%lx gicc=0x%lx\n",
-		vigil_present() ? "under vigil" : "native",
-		(uint64_t)gic_dist_base, (uint64_t)gic_cpu_base);
+	gprintf("vgic: %s, gicd=0x%llx gicc=0x%llx\n",
+		vigil_present() ? "under vigil" : "native", ULL(gic_dist_base),
+		ULL(gic_cpu_base));
 	ctlr_reset = gicd_read(GICD_CTLR);
 	private_checks(0);
 	vcpu_setup(0);
@@ -1077,10 +1077,11 @@ int main(uint64_t dtb)
 		failed += tally[i].failed;
 	}
 	for (i = 0; i < nr_vcpus; i++)
-		gprintf("vgic: vcpu %u irq exceptions=%lu acked=%lu "
-			"spurious=%lu unhandled=%lu\n",
-			i, irq_stats[i].exceptions, irq_stats[i].acked,
-			irq_stats[i].spurious, irq_stats[i].unhandled);
+		gprintf("vgic: vcpu %u irq exceptions=%llu acked=%llu "
+			"spurious=%llu unhandled=%llu\n",
+			i, ULL(irq_stats[i].exceptions),
+			ULL(irq_stats[i].acked), ULL(irq_stats[i].spurious),
+			ULL(irq_stats[i].unhandled));
 	gprintf("vgic: %u passed, %u failed\n", passed, failed);
 	return 0;
 }

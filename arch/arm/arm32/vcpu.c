@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AArch32 guests in HYP mode: the hypervisor controls, the vCPU's PL1
+ * state, and exception injection (ARM ARM DDI 0406C B1.8, "Exception
+ * handling": entry to a PL1 mode).
+ */
+#include <string.h>
+
+#include "arch.h"
+#include "arch_vcpu.h"
+#include "asm/entry.h"
+#include "asm/sysreg.h"
+#include "lpae.h"
+#include "percpu.h"
+#include "pmu.h"
+#include "psci_fw.h"
+#include "stage2.h"
+#include "vm.h"
+
+/* Guest HCR: stage 2 on, physical IRQ/FIQ/asynchronous aborts to HYP,
+ * SMC trapped, implementation-defined CP15 registers and ACTLR trapped.
+ * WFI is left native: with one vCPU per pCPU it is the low-latency
+ * choice. */
+#define HCR_GUEST                                                   \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
+	 HCR_BSU_IS | HCR_TSC | HCR_TIDCP | HCR_TAC)
+
+/* SCTLR at reset (Cortex-A15 TRM 4.3.27): MMU and caches off, RES1 bits. */
+#define SCTLR_RESET 0x00c50078U
+
+/* LPAE stage 2 of ARMv7 takes a 40-bit IPA (VTCR.T0SZ = -8, B3.6.6). */
+#define IPA_BITS 40
+
+unsigned int arch_ipa_bits(void)
+{
+	return IPA_BITS;
+}
+
+void arch_s2_set_root(struct vm *vm, uint64_t root_pa)
+{
+	vm->arch.vttbr = root_pa | ((uint64_t)vm->vmid << VTTBR_VMID_SHIFT);
+}
+
+/* VTCR for a stage-2 table of lpae_init_s2(IPA_BITS): T0SZ as a signed
+ * 4-bit field with S its sign, SL0 from the table's start level. */
+static uint32_t vtcr_value(void)
+{
+	int t0sz = 32 - IPA_BITS;
+	uint32_t sl0 = 2 - lpae_s2_start_level(IPA_BITS);
+
+	return VTCR_RES1 | VTCR_WALK | (sl0 << VTCR_SL0_SHIFT) |
+	       ((uint32_t)t0sz & 0x1f);
+}
+
+void arch_hyp_init_cpu(void)
+{
+	write_sysreg(VTCR, vtcr_value());
+	write_sysreg(HCR, 0);
+	/* VFP/Advanced SIMD untrapped (vigil's code never uses them). */
+	write_sysreg(HCPTR, HCPTR_RES1);
+	/* No CP15 primary register trapped. */
+	write_sysreg(HSTR, 0);
+	/* PL1 owns the physical counter and timer; no offset. */
+	write_sysreg(CNTHCTL, CNTHCTL_PL1PCTEN | CNTHCTL_PL1PCEN);
+	write_sysreg64(CNTVOFF, 0);
+	/* Every PMU counter is the guest's, but its accesses trap (TPM) and
+	 * go through arch/arm/pmu.c (traps.c), which keeps NSH out of the
+	 * filters: ARMv7 has no HDCR.HPMD, so a filter counting in HYP
+	 * would count vigil's own cycles. */
+	write_sysreg(HDCR, HDCR_TPM | HDCR_TPMCR |
+				   ((read_sysreg(PMCR) >> PMCR_N_SHIFT) &
+				    HDCR_HPMN_MASK));
+	write_sysreg(VPIDR, read_sysreg(MIDR));
+	write_sysreg64(VTTBR, 0);
+	isb();
+}
+
+/*
+ * Runs on the pCPU that will run @v. The entry state: SVC mode, IRQ, FIQ
+ * and asynchronous aborts masked, A32 unless @entry has bit 0 set, MMU
+ * off. @arg goes in r0 (PSCI CPU_ON's context id) and in r2 with r1 =
+ * ~0, the Linux boot protocol's DTB and "no machine type"
+ * (Documentation/arch/arm/booting.rst); a boot vCPU that is Linux reads
+ * r2, one of the test guests r0. The VFP registers are not reset: vigil
+ * never writes them, and a pCPU only ever runs one VM's vCPU.
+ */
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	struct vcpu_arch *a = &v->arch;
+
+	memset(a, 0, sizeof(*a));
+	a->regs.r[0] = (uint32_t)arg;
+	a->regs.r[1] = 0xffffffffU;
+	a->regs.r[2] = (uint32_t)arg;
+	a->regs.pc = (uint32_t)entry & ~1U;
+	a->regs.cpsr = PSR_MODE_SVC | PSR_A | PSR_I | PSR_F |
+		       ((entry & 1) ? PSR_T : 0);
+	a->sys.sctlr = SCTLR_RESET;
+	a->hcr = HCR_GUEST;
+	pmu_vcpu_reset(&a->pmu);
+}
+
+#define SAVE(r, f) (s->f = read_sysreg(r))
+#define LOAD(r, f) write_sysreg(r, s->f)
+#define SAVE64(r, f) (s->f = read_sysreg64(r))
+#define LOAD64(r, f) write_sysreg64(r, s->f)
+
+void arch_vcpu_put(struct vcpu *v)
+{
+	struct vcpu_sysregs *s = &v->arch.sys;
+
+	SAVE(SCTLR, sctlr);
+	SAVE(CPACR, cpacr);
+	SAVE64(TTBR0, ttbr0);
+	SAVE64(TTBR1, ttbr1);
+	SAVE(TTBCR, ttbcr);
+	SAVE(DACR, dacr);
+	SAVE(DFSR, dfsr);
+	SAVE(IFSR, ifsr);
+	SAVE(ADFSR, adfsr);
+	SAVE(AIFSR, aifsr);
+	SAVE(DFAR, dfar);
+	SAVE(IFAR, ifar);
+	SAVE64(PAR, par);
+	SAVE(PRRR, prrr);
+	SAVE(NMRR, nmrr);
+	SAVE(AMAIR0, amair0);
+	SAVE(AMAIR1, amair1);
+	SAVE(VBAR, vbar);
+	SAVE(CONTEXTIDR, contextidr);
+	SAVE(TPIDRURW, tpidrurw);
+	SAVE(TPIDRURO, tpidruro);
+	SAVE(TPIDRPRW, tpidrprw);
+	SAVE(CSSELR, csselr);
+	SAVE(CNTKCTL, cntkctl);
+	SAVE(CNTV_CTL, cntv_ctl);
+	SAVE64(CNTV_CVAL, cntv_cval);
+	/* Stop the virtual timer so it cannot fire for the wrong vCPU. */
+	write_sysreg(CNTV_CTL, 0);
+	isb();
+}
+
+void arch_vcpu_load(struct vcpu *v)
+{
+	struct vcpu_sysregs *s = &v->arch.sys;
+
+	LOAD(SCTLR, sctlr);
+	LOAD(CPACR, cpacr);
+	LOAD64(TTBR0, ttbr0);
+	LOAD64(TTBR1, ttbr1);
+	LOAD(TTBCR, ttbcr);
+	LOAD(DACR, dacr);
+	LOAD(DFSR, dfsr);
+	LOAD(IFSR, ifsr);
+	LOAD(ADFSR, adfsr);
+	LOAD(AIFSR, aifsr);
+	LOAD(DFAR, dfar);
+	LOAD(IFAR, ifar);
+	LOAD64(PAR, par);
+	LOAD(PRRR, prrr);
+	LOAD(NMRR, nmrr);
+	LOAD(AMAIR0, amair0);
+	LOAD(AMAIR1, amair1);
+	LOAD(VBAR, vbar);
+	LOAD(CONTEXTIDR, contextidr);
+	LOAD(TPIDRURW, tpidrurw);
+	LOAD(TPIDRURO, tpidruro);
+	LOAD(TPIDRPRW, tpidrprw);
+	LOAD(CSSELR, csselr);
+	LOAD(CNTKCTL, cntkctl);
+	LOAD64(CNTV_CVAL, cntv_cval);
+	LOAD(CNTV_CTL, cntv_ctl);
+	write_sysreg(VMPIDR, (uint32_t)v->vmpidr | BIT(31));
+	write_sysreg64(VTTBR, v->vm->arch.vttbr);
+	write_sysreg(HCR, v->arch.hcr);
+	isb();
+	/* A new VMID's or a reset vCPU's stale translations must not be
+	 * used: TLBIALLNSNH, every non-HYP entry of this CPU. */
+	write_cp32(4, c8, c7, 4, 0);
+	dsb(nsh);
+	/* Instruction cache: the guest image was written by the loader. */
+	write_cp32(0, c7, c5, 0, 0); /* ICIALLU */
+	dsb(nsh);
+	isb();
+}
+
+/* Exception vectors of the guest's PL1 (B1.8.1). */
+#define VEC_UNDEF 0x04
+#define VEC_PABT 0x0c
+#define VEC_DABT 0x10
+
+/*
+ * Take an exception to the guest's PL1 mode @mode (B1.8.3, "Exception
+ * entry"): its LR is the trapped instruction's address plus
+ * @lr_off_arm/@lr_off_thumb, its SPSR the guest's CPSR; the new CPSR has
+ * the mode, IRQs masked (and asynchronous aborts for an abort), the IT,
+ * J and T bits cleared, T and E from SCTLR.TE and SCTLR.EE; the PC is the
+ * vector at VBAR, or 0xffff0000 when SCTLR.V selects the high vectors.
+ * The vCPU's CP15 state is live in this pCPU while its exit is handled.
+ */
+static void inject(struct vcpu *v, uint32_t mode, unsigned int vec,
+		   uint32_t lr_off_arm, uint32_t lr_off_thumb)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint32_t sctlr = read_sysreg(SCTLR);
+	int b = arch_mode_bank(mode);
+	uint32_t cpsr = r->cpsr;
+	uint32_t base;
+
+	r->bank[b].spsr = cpsr;
+	r->bank[b].lr = r->pc + ((cpsr & PSR_T) ? lr_off_thumb : lr_off_arm);
+	cpsr &= ~(PSR_MODE_MASK | PSR_T | PSR_J | PSR_E | PSR_IT_LOW_MASK |
+		  PSR_IT_HIGH_MASK);
+	cpsr |= mode | PSR_I;
+	if (mode == PSR_MODE_ABT)
+		cpsr |= PSR_A;
+	if (sctlr & SCTLR_TE)
+		cpsr |= PSR_T;
+	if (sctlr & SCTLR_EE)
+		cpsr |= PSR_E;
+	r->cpsr = cpsr;
+	base = (sctlr & SCTLR_V) ? 0xffff0000U : read_sysreg(VBAR);
+	r->pc = base + vec;
+}
+
+/* The fault status of a synchronous external abort in the format
+ * TTBCR.EAE selects (B4.1.52 DFSR): long-descriptor STATUS 0x10 with
+ * bit 9 (LPAE) set, or short-descriptor FS 0b01000. */
+static uint32_t fsr_sea(void)
+{
+	return (read_sysreg(TTBCR) & TTBCR_EAE) ? (BIT(9) | 0x10) : 0x08;
+}
+
+void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
+{
+	this_cpu()->aborts_injected++;
+	write_sysreg(DFSR, fsr_sea() | (write ? BIT(11) : 0));
+	write_sysreg(DFAR, (uint32_t)va);
+	inject(v, PSR_MODE_ABT, VEC_DABT, 8, 8);
+}
+
+void arch_inject_iabt(struct vcpu *v, uint64_t va)
+{
+	this_cpu()->aborts_injected++;
+	write_sysreg(IFSR, fsr_sea());
+	write_sysreg(IFAR, (uint32_t)va);
+	inject(v, PSR_MODE_ABT, VEC_PABT, 4, 4);
+}
+
+void arch_inject_undef(struct vcpu *v)
+{
+	this_cpu()->undefs_injected++;
+	inject(v, PSR_MODE_UND, VEC_UNDEF, 4, 2);
+}
+
+#define CNT_CTL_ENABLE BIT(0)
+#define CNT_CTL_IMASK BIT(1)
+#define CNT_CTL_ISTATUS BIT(2)
+
+bool arch_timer_line(unsigned int ppi)
+{
+	uint32_t ctl =
+		ppi == 27 ? read_sysreg(CNTV_CTL) : read_sysreg(CNTP_CTL);
+
+	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
+	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
+}
+
+void arch_system_off(void)
+{
+	psci_fw_system_off();
+}
+
+void arch_system_reset(void)
+{
+	psci_fw_system_reset();
+}
+
+/*
+ * Wait for an interrupt with IRQs masked (a pending IRQ still ends WFI),
+ * then open the window so it is taken in HYP mode and handled.
+ */
+void arch_idle(void)
+{
+	dsb(sy);
+	wfi();
+	arch_irq_enable();
+	isb();
+	arch_irq_disable();
+}
+
+/* A virtual asynchronous abort (HCR.VA), taken when the guest unmasks. */
+void arch_inject_serror(struct vcpu *v)
+{
+	v->arch.hcr |= HCR_VA;
+	write_sysreg(HCR, v->arch.hcr);
+}
+
+_Static_assert(GUEST_EXIT_SYNC == EXIT_TRAP && GUEST_EXIT_IRQ == EXIT_IRQ &&
+		       GUEST_EXIT_FIQ == EXIT_FIQ &&
+		       GUEST_EXIT_SERROR == EXIT_SERROR,
+	       "entry.S returns the exit_kind values");
+_Static_assert(offsetof(struct vcpu_arch, regs) == 0,
+	       "entry.S takes struct vcpu_arch as struct vcpu_regs");

@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: MIT
+"""The hello guest, built for A32, under the arm32 vigil (ARMv7-A HYP mode
+on a Cortex-A15, qemu-system-arm): vCPU bring-up through PSCI (HVC32 from
+the guest, SMC to QEMU's firmware for the pCPUs), stage-2 faults injected
+as AArch32 data aborts, the guest DTB in r0/r2, and power-off. Also: the
+arm32 image has no VFP/Advanced SIMD instruction (tools/check-no-fp.sh),
+and that check catches one.
+
+Images: build/qemu-virt-arm32 (`make ARCH=arm32`, which `make test` runs).
+"""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import vigil_qemu
+
+BUILD = vigil_qemu.REPO / "build" / "qemu-virt-arm32"
+UNMAPPED_IPA = 0x30000000  # tests/guests/hello/hello.c: HELLO_UNMAPPED_IPA
+VIGIL_PA = 0x40010000  # where QEMU loads a zImage (platform LOAD_ADDR)
+
+# DFSR of the synchronous external abort vigil injects (ARM ARM DDI 0406C
+# B4.1.52): the guest runs with TTBCR.EAE = 0, so the short-descriptor
+# format: FS = 0b01000 (bits [10] and [3:0]), WnR (bit 11) for a write.
+DFSR_EXT_READ = 0x008
+DFSR_EXT_WRITE = 0x808
+
+VCPU_UP = r"\| vcpu (\d+) up mpidr=(0x[0-9a-f]+)\s*$"
+
+
+def with_arm32(fn, mem=None):
+    """Run fn() with the arm32 build and QEMU (vigil_qemu reads both from
+    the environment), and `mem` of RAM if given, then put the environment
+    back."""
+    saved = {k: os.environ.get(k)
+             for k in ("VIGIL_BUILD", "VIGIL_ARCH", "VIGIL_MEM")}
+    os.environ["VIGIL_BUILD"] = str(BUILD)
+    os.environ["VIGIL_ARCH"] = "arm32"
+    if mem:
+        os.environ["VIGIL_MEM"] = mem
+    try:
+        return fn()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# (name, vCPUs, /hypervisor fragment, QEMU's RAM). With 3 GiB the default
+# VM's RAM runs to 0xffffffff, above HYP's linear map (0xf0000000): its DTB
+# (the top 2 MiB) is written through the mm_map() window.
+CONFIGS = [
+    ("default", 4, None, None),
+    ("high-ram", 4, None, "3G"),
+    ("two-vcpus", 2, """
+/ {
+	hypervisor {
+		compatible = "vigil,hypervisor";
+		vm@0 {
+			compatible = "vigil,vm";
+			label = "duo";
+			vcpus = <2>;
+			memory = <0x0 0x50000000 0x0 0x10000000>;
+			entry = <0x0 0x50000000>;
+		};
+	};
+};
+""", None),
+]
+
+
+@pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c[0])
+def hello(request):
+    name, vcpus, fragment, mem = request.param
+    for f in (BUILD / "vigil.bin", BUILD / "guests/hello.bin"):
+        if not f.is_file():
+            pytest.fail(f"not built: {f} (run make ARCH=arm32)")
+    run_name = f"test_arm32_hello-{name}"
+
+    def boot():
+        dtb = (vigil_qemu.make_dtb(run_name, fragment) if fragment
+               else None)
+        return vigil_qemu.run_vigil(run_name, guest="hello", dtb=dtb, smp=4)
+
+    return vcpus, with_arm32(boot, mem)
+
+
+def test_vigil_boots_in_hyp_mode_and_brings_up_4_pcpus(hello):
+    _, run = hello
+    assert not run.panicked and not run.timed_out, run.describe()
+    assert len(run.matching(r"vigil: 4 CPUs online, 1 VM\(s\); "
+                            r"starting guests")) == 1, run.describe()
+
+
+def test_every_vcpu_prints_up_exactly_once(hello):
+    vcpus, run = hello
+    ids = sorted(int(m.group(1)) for m in run.matching(VCPU_UP))
+    assert ids == list(range(vcpus)), run.describe()
+
+
+def test_each_vcpu_has_its_index_in_aff0_and_the_mp_bit(hello):
+    vcpus, run = hello
+    ups = {int(m.group(1)): int(m.group(2), 16)
+           for m in run.matching(VCPU_UP)}
+    assert len(set(ups.values())) == vcpus, run.describe()
+    for vcpu, mpidr in ups.items():
+        assert mpidr == (1 << 31) | vcpu, run.describe()
+
+
+def test_cpu_on_succeeds_per_vcpu_and_fails_beyond_the_vm(hello):
+    vcpus, run = hello
+    for vcpu in range(1, vcpus):
+        pattern = rf"\| cpu_on mpidr=0x{vcpu:x} -> 0 \(SUCCESS\)"
+        assert len(run.matching(pattern)) == 1, run.describe()
+    pattern = rf"\| cpu_on mpidr=0x{vcpus:x} -> -2 \(INVALID_PARAMETERS\)"
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_psci_version_is_1_1(hello):
+    _, run = hello
+    assert len(run.matching(r"\| psci version 1\.1\s*$")) == 1, \
+        run.describe()
+
+
+def test_unmapped_ipa_read_gets_an_aarch32_external_abort(hello):
+    _, run = hello
+    pattern = (rf"\| unmapped read: fault esr=0x{DFSR_EXT_READ:x} "
+               rf"far=0x{UNMAPPED_IPA:x}\s*$")
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_write_to_vigil_memory_gets_an_aarch32_external_abort(hello):
+    _, run = hello
+    pattern = (rf"\| vigil write: fault esr=0x{DFSR_EXT_WRITE:x} "
+               rf"far=0x{VIGIL_PA:x}\s*$")
+    assert len(run.matching(pattern)) == 1, run.describe()
+
+
+def test_r0_at_entry_points_at_the_guest_dtb(hello):
+    _, run = hello
+    m = run.matching(r"vigil: VM 0 '\w+': \d vCPUs, RAM 0x([0-9a-f]+)-"
+                     r"0x([0-9a-f]+), entry 0x[0-9a-f]+, DTB at 0x([0-9a-f]+)")
+    assert len(m) == 1, run.describe()
+    end, dtb = int(m[0].group(2), 16), int(m[0].group(3), 16)
+    # The top 2 MiB of the VM's RAM (core/guest_dtb.c); on the 3 GiB
+    # machine above HYP's linear map, reached through the window.
+    assert dtb == end + 1 - (2 << 20), run.describe()
+    if run.name.endswith("high-ram"):
+        assert (end, dtb) == (0xffffffff, 0xffe00000), run.describe()
+    assert len(run.matching(rf"\| dtb ok at 0x{dtb:x} ")) == 1, \
+        run.describe()
+
+
+def test_secondaries_are_off_and_the_guest_powers_off(hello):
+    vcpus, run = hello
+    for vcpu in range(1, vcpus):
+        assert len(run.matching(rf"\| vcpu {vcpu} off\s*$")) == 1, \
+            run.describe()
+    assert len(run.matching(r"\| hello: done\s*$")) == 1, run.describe()
+    assert run.matching(r"vigil: last VM off: powering off"), run.describe()
+    # Two aborts injected in all, on vCPU 0's pCPU (the default VM's
+    # vCPU 0 runs on pCPU 0).
+    assert run.matching(r"stats cpu0: exits=\d+ hvc=\d+ aborts_injected=2 "
+                        r"undefs_injected=0"), run.describe()
