@@ -5,9 +5,10 @@ bystander guest (tests/guests/bystander) in vm@1 on the other 2 pCPUs.
 The hostile guest tries, one by one, what a guest must not be able to do
 (stage-2 escapes, distributor abuse, bad hypercalls and PSCI calls, trapped
 and undefined system registers, an SGI storm) and prints one line per case,
-`hostile <case>: PASS|FAIL <details>`. It then resets its own VM (PSCI
-SYSTEM_RESET), checks it starts from scratch, prints `hostile: provoked
-aborts=N undefs=M` and `hostile: P passed, F failed` for both boots, and
+`hostile <case>: PASS|FAIL <details>`. It then resets its own VM three
+times (PSCI SYSTEM_RESET, then SYSTEM_RESET2 by each of its function IDs),
+checks each time it starts from scratch, prints `hostile: provoked
+aborts=N undefs=M` and `hostile: P passed, F failed` for all boots, and
 calls SYSTEM_OFF, which stops that VM only. The bystander counts timer
 ticks meanwhile and checks that nothing reached it; when it powers off,
 vigil prints its counters and powers the machine off.
@@ -97,6 +98,13 @@ GICD_WIDTHS = [
     "spendsgir0.str-x", "pidr2.ldrb", "cidr0.ldr-x",
 ]
 
+# The hostile VM's resets, in order (tests/guests/hostile/reset.c): PSCI
+# SYSTEM_RESET from vCPU 0; SYSTEM_RESET2 SYSTEM_WARM_RESET by its SMC64
+# function ID through HVC from vCPU 0 while vCPU 1 runs; the same by its
+# SMC32 ID through a trapped SMC from vCPU 1 while vCPU 0 runs, with a
+# nonzero cookie (ignored for an architectural reset, PSCI 1.1 §5.11).
+RESETS = ["reset", "reset2_64", "reset2_32"]
+
 CASES = (
     ["fpsimd.clean_at_entry_vcpu0", "fpsimd.clean_at_entry_vcpu1",
      "dtb.memory_is_own", "dtb.no_foreign_config",
@@ -147,9 +155,14 @@ CASES = (
        "storm.handshake", "storm.burst", "storm.burst_then_exact",
        "storm.masked_coalesce", "storm.iar_cpuid_valid_vcpu0",
        "storm.iar_cpuid_valid_vcpu1"]
-    # After its own SYSTEM_RESET (tests/guests/hostile/reset.c).
-    + ["fpsimd.clean_at_entry_vcpu0_after_reset", "reset.new_boot_seeds",
-       "reset.image_restored", "reset.vcpu1_off", "reset.vgic_fresh"]
+    # After each of its own resets (tests/guests/hostile/reset.c).
+    + [f"{r}.{c}" for r in RESETS
+       for c in ("new_boot_seeds", "image_restored", "vcpu1_off",
+                 "vgic_fresh", "gicv_fresh")]
+    + [f"fpsimd.clean_at_entry_vcpu0_after_{r}" for r in RESETS]
+    # vCPU 1 runs in the boots before the two SYSTEM_RESET2 calls.
+    + [f"fpsimd.clean_at_entry_vcpu1_after_{r}" for r in RESETS[:-1]]
+    + ["reset2.features"]
 )
 
 # Cases that fail on this platform, each exactly as described; a change
@@ -330,14 +343,15 @@ def test_each_vm_gets_its_own_boot_seeds_and_new_ones_after_a_reset(hostile):
         m = SEEDS.match(text)
         if m:
             seeds.setdefault(m.group(1), []).append((m.group(2), m.group(3)))
-    # The hostile guest prints its seeds on both boots.
-    assert len(seeds.get("hostile", [])) == 2, run.describe()
+    # The hostile guest prints its seeds on every boot.
+    boots = len(RESETS) + 1
+    assert len(seeds.get("hostile", [])) == boots, run.describe()
     assert len(seeds.get("bystander", [])) == 1, run.describe()
     every = seeds["hostile"] + seeds["bystander"]
     # QEMU puts both seeds in /chosen; vigil derives each VM's own.
     assert all("none" not in pair for pair in every), seeds
-    assert len({rng for rng, _ in every}) == 3, seeds
-    assert len({kaslr for _, kaslr in every}) == 3, seeds
+    assert len({rng for rng, _ in every}) == boots + 1, seeds
+    assert len({kaslr for _, kaslr in every}) == boots + 1, seeds
 
 
 def test_the_hostile_vm_resets_while_the_bystander_runs(hostile):
@@ -347,7 +361,28 @@ def test_the_hostile_vm_resets_while_the_bystander_runs(hostile):
     assert reset is not None and off_b is not None, run.describe()
     assert any(reset < i < off_b for i, line in enumerate(run.lines)
                if "bystander| bystander: alive" in line), run.describe()
-    assert run.matching(r"vigil: VM 0 'hostile' resets=1$"), run.describe()
+
+
+def test_each_reset_call_resets_the_vm_exactly_once(hostile):
+    """SYSTEM_RESET, then SYSTEM_RESET2 (type 0) by its SMC64 and its SMC32
+    ID: each call is one reset, in order, each after the guest asked."""
+    run, _ = hostile
+    resets = [line for line in run.lines
+              if re.search(r"vigil: VM 0 'hostile' reset \(\d+\)$", line)]
+    assert [re.search(r"\((\d+)\)$", line).group(1) for line in resets] \
+        == [str(n) for n in range(1, len(RESETS) + 1)], run.describe()
+    calls = [line for line in run.lines
+             if re.search(r"hostile\| hostile: reset\S* from vcpu\d$", line)]
+    assert [c.split()[-3] for c in calls] == RESETS, run.describe()
+    assert [c.split()[-1] for c in calls] == \
+        ["vcpu0", "vcpu0", "vcpu1"], run.describe()
+    for n, call in enumerate(calls, 1):
+        assert run.lines.index(call) < _index(
+            run, rf"vigil: VM 0 'hostile' reset \({n}\)$"), run.describe()
+    assert run.matching(rf"vigil: VM 0 'hostile' resets={len(RESETS)}$"), \
+        run.describe()
+    assert not run.matching(r"vigil: VM 1 'bystander' reset \("), \
+        run.describe()
 
 
 def test_console_control_characters_come_out_as_question_marks(hostile):

@@ -15,7 +15,7 @@ char dtb_rng[40], dtb_kaslr[40];
 extern char guest_secondary_start[];
 #define secondary_entry ((uint64_t)(uintptr_t)guest_secondary_start)
 
-static long smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+long smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fid;
 	register uint64_t x1 __asm__("x1") = a1;

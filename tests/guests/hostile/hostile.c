@@ -14,13 +14,13 @@
  *   filters read back, counters past PMCR_EL0.N, EL0 and PMUSERENR_EL0)
  *   (EL0 and EL1t: memory.c);
  * - storm.c: SGIs from every vCPU to every vCPU, counted exactly;
- * - reset.c: then it resets its own VM and checks the next boot starts
- *   from scratch;
+ * - reset.c: then it resets its own VM (SYSTEM_RESET, then SYSTEM_RESET2
+ *   twice) and checks each next boot starts from scratch;
  * - dma.c, alone with bootarg hostile.dma=1: DMA from a passthrough device
  *   into the other VM.
  *
  * Each case prints `hostile <case>: PASS|FAIL <details>`; at the end of the
- * second boot `hostile: provoked aborts=<n> undefs=<n>` (what vigil must
+ * last boot `hostile: provoked aborts=<n> undefs=<n>` (what vigil must
  * have injected, for its counters), `hostile: <p> passed, <f> failed`, and
  * SYSTEM_OFF. vCPU 0 drives; vCPU 1 runs what it is handed (run_on()).
  */
@@ -226,12 +226,11 @@ int main(uint64_t dtb)
 {
 	uint64_t aborts = 0, undefs = 0, start = counter_read();
 
-	/* Before anything can have used FP/SIMD in this VM. */
 	if (after_reset()) {
-		case_fpsimd_clean("vcpu0_after_reset");
-		gic_probe(dtb);
-		cases_after_reset(dtb, &passed, &failed, &aborts, &undefs);
+		cases_after_reset(dtb);
 		totals(&aborts, &undefs);
+		if (!reset_vm(&passed, &failed, &aborts, &undefs))
+			return 0;
 		gprintf("hostile: provoked aborts=%lu undefs=%lu\n",
 			(unsigned long)aborts, (unsigned long)undefs);
 		gprintf("hostile: %u passed, %u failed\n", passed, failed);
@@ -278,5 +277,6 @@ int main(uint64_t dtb)
 		(unsigned long)((counter_read() - start) * 1000 /
 				read_sysreg(cntfrq_el0)));
 	totals(&aborts, &undefs);
-	reset_vm(passed, failed, aborts, undefs);
+	reset_vm(&passed, &failed, &aborts, &undefs);
+	return 0;
 }

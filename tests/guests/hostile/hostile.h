@@ -134,17 +134,20 @@ extern uint64_t ram_base, ram_size;
 /* The boot seeds of its DTB, as hex (cases_dtb()). */
 extern char dtb_rng[40], dtb_kaslr[40];
 
-/* ---- SYSTEM_RESET (reset.c) ---- */
+/* ---- SYSTEM_RESET and SYSTEM_RESET2 (reset.c) ---- */
 
-/* True on the boot after the guest's own SYSTEM_RESET. */
+/* True on a boot after one of the guest's own resets. */
 bool after_reset(void);
-/* Keeps this boot's results where a reset does not reach, dirties the
- * FP/SIMD registers and resets the VM. Does not return. */
-__noreturn void reset_vm(unsigned int passed, unsigned int failed,
-			 uint64_t aborts, uint64_t undefs);
-/* After the reset: the checks, then the totals of both boots. */
-void cases_after_reset(uint64_t dtb, unsigned int *passed, unsigned int *failed,
-		       uint64_t *aborts, uint64_t *undefs);
+/* Keeps this boot's results with the earlier boots' where a reset does not
+ * reach and does the next reset, which does not return; returns true after
+ * the last one, having added every earlier boot's results to @passed..,
+ * and false if the reset failed (reported): the VM then powers off. */
+bool reset_vm(unsigned int *passed, unsigned int *failed, uint64_t *aborts,
+	      uint64_t *undefs);
+/* A boot after a reset: the checks, FP/SIMD first. */
+void cases_after_reset(uint64_t dtb);
+/* SMCCC call through SMC #0 (trapped by vigil). */
+long smc_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 /* Per vCPU: SPI deliveries counted by the SPI handler. */
 extern volatile uint32_t spi_rx[GUEST_MAX_VCPUS][GIC_MAX_INTID];
 void spi_rx_handler(unsigned int intid, unsigned int src);
