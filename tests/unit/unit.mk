@@ -25,3 +25,4 @@ UNIT_SRCS += vgic/timer.c
 UNIT64_SRCS += arch/arm/arm64/inject.c
 UNIT_SRCS += core/guest_mem.c
 UNIT64_SRCS += arch/arm/arm64/s2.c
+UNIT_SRCS += core/vuart.c
