@@ -22,10 +22,12 @@
 #include "stage2.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vuart.h"
 
 struct vm vms[VM_MAX_VMS];
 unsigned int nr_vms;
 static struct mmio_bus mmio_buses[VM_MAX_VMS];
+static struct vuart vuarts[VM_MAX_VMS];
 
 static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 {
@@ -211,6 +213,14 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 
 	snprintf(vm->bootargs, sizeof(vm->bootargs), "%s", vc->bootargs);
 	r = vm_attach_gic(vm, err, errlen);
+	vm->console = vc->console;
+	if (!r && vc->console == VM_CONSOLE_VUART) {
+		vm->vuart = &vuarts[vm->id];
+		r = vuart_init(vm->vuart, vm, vc->vuart_ipa, vc->vuart_intid);
+		if (r)
+			snprintf(err, errlen, "%s: vUART set-up failed (%d)",
+				 vc->node, r);
+	}
 	if (!r)
 		r = vm_attach_devices(vm, vc, err, errlen);
 	if (!r)
@@ -248,6 +258,20 @@ void vms_start(void)
 					i, vms[i].name);
 				console_set_quiet(true);
 			}
+	/* With a vUART anywhere, the UART's input is vigil's to hand out. */
+	for (unsigned int i = 0; i < nr_vms; i++)
+		if (vms[i].vuart)
+			vuart_input_add(vms[i].vuart);
+	if (vuart_input_focus()) {
+		struct vuart *u = vuart_input_focus();
+
+		if (vuart_input_start(u->intid))
+			pr_err("console input: UART IRQ %u refused", u->intid);
+		else
+			pr_info("console input: VM %u '%s' (Ctrl-A x3 "
+				"switches)",
+				u->vm->id, u->vm->name);
+	}
 	for (unsigned int i = 0; i < nr_vms; i++)
 		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
 }
@@ -288,6 +312,8 @@ void vm_reset(struct vcpu *self)
 		return; /* another vCPU of the VM is resetting it */
 	vm_stop_vcpus(vm, self);
 	vgic_vm_reset(vm);
+	if (vm->vuart)
+		vuart_reset(vm->vuart);
 	/* Both ranges were checked when the copies were saved. */
 	vm_copy_to_guest(vm, vm->entry, mm_heap_virt(vm->image_save_pa),
 			 vm->image_size);

@@ -90,7 +90,11 @@ static void out_flush(struct vuart *u, bool eol)
 /* Escape sequences (ECMA-48 §5.4: ESC, then '[' and parameters up to a
  * final byte 0x40..0x7e) are dropped, not printed: a guest must not drive
  * the terminal of vigil and the other VMs. */
-enum { ESC_NONE, ESC_SEEN, ESC_CSI };
+enum {
+	ESC_NONE,
+	ESC_SEEN,
+	ESC_CSI
+};
 
 static void vuart_tx(struct vuart *u, uint8_t c)
 {
@@ -286,7 +290,7 @@ static void reg_write(struct vuart *u, unsigned int off, uint32_t v)
 		/* §3.3.7: the FIFOs are flushed when FEN changes. */
 		if ((u->lcr_h ^ v) & UART_LCRH_FEN) {
 			u->rx_count = 0;
-			u->ris &= (uint16_t)~(UART_INT_RX | UART_INT_RT);
+			u->ris &= (uint16_t) ~(UART_INT_RX | UART_INT_RT);
 		}
 		u->lcr_h = v & 0xff;
 		break;
@@ -309,7 +313,7 @@ static void reg_write(struct vuart *u, unsigned int off, uint32_t v)
 			out_flush(u, false);
 		break;
 	case UART_ICR:
-		u->ris &= (uint16_t)~(v & UART_INT_ALL);
+		u->ris &= (uint16_t) ~(v & UART_INT_ALL);
 		break;
 	case UART_DMACR:
 		u->dmacr = v & 0x7;
@@ -375,8 +379,7 @@ void vuart_reset(struct vuart *u)
 	spin_unlock_irqrestore(&u->lock, flags);
 }
 
-int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa,
-	       unsigned int intid)
+int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa, unsigned int intid)
 {
 	memset(u, 0, sizeof(*u));
 	spin_init(&u->lock);

@@ -208,8 +208,8 @@ TEST(vuart_refuses_64_bit_and_misaligned_accesses)
 	/* Through the bus: a fault, which the trap layer turns into an
 	 * abort; the state is untouched. */
 	v = 0;
-	EXPECT_EQ(mmio_dispatch(&buses[0], &vms_t[0].vcpus[0], IPA + UART_CR,
-				8, true, &v, false),
+	EXPECT_EQ(mmio_dispatch(&buses[0], &vms_t[0].vcpus[0], IPA + UART_CR, 8,
+				true, &v, false),
 		  MMIO_FAULT);
 	EXPECT_EQ(rd(u, UART_CR, 4), 0x300);
 }
@@ -259,11 +259,11 @@ TEST(vuart_region_takes_the_full_exit)
 
 	setup(1);
 	/* Its accesses change an SPI's level: never with the LRs loaded. */
-	EXPECT_EQ(mmio_dispatch(&buses[0], &vms_t[0].vcpus[0], IPA + UART_FR,
-				4, false, &v, true),
+	EXPECT_EQ(mmio_dispatch(&buses[0], &vms_t[0].vcpus[0], IPA + UART_FR, 4,
+				false, &v, true),
 		  MMIO_RETRY);
-	EXPECT_EQ(mmio_dispatch(&buses[0], &vms_t[0].vcpus[0], IPA + UART_FR,
-				4, false, &v, false),
+	EXPECT_EQ(mmio_dispatch(&buses[0], &vms_t[0].vcpus[0], IPA + UART_FR, 4,
+				false, &v, false),
 		  MMIO_HANDLED);
 	EXPECT_EQ(v, 0x90);
 }
@@ -297,7 +297,8 @@ TEST(vuart_tx_mask_flushes_a_partial_line_for_prompts_and_echo)
 TEST(vuart_output_drops_escape_sequences_and_controls)
 {
 	setup(1);
-	puts_dr(&uarts[0], "a\x1b[1;32mb\x1b[0m\x07\x01" "c\x1b"
+	puts_dr(&uarts[0], "a\x1b[1;32mb\x1b[0m\x07\x01"
+			   "c\x1b"
 			   "7d\tx\x7f\x80y\n");
 	EXPECT_STREQ(out(), "vm0| abcd\tx??y\n");
 }
@@ -486,7 +487,9 @@ TEST(vuart_input_goes_to_the_focus_and_ctrl_a_x3_cycles_it)
 	listen(&uarts[0]);
 	listen(&uarts[1]);
 	EXPECT_TRUE(vuart_input_focus() == &uarts[0]);
-	phys_type("a\x01\x01\x01" "b", 5);
+	phys_type("a\x01\x01\x01"
+		  "b",
+		  5);
 	vuart_input_pull();
 	EXPECT_TRUE(vuart_input_focus() == &uarts[1]);
 	EXPECT_STREQ(host_last_log(),
@@ -495,7 +498,9 @@ TEST(vuart_input_goes_to_the_focus_and_ctrl_a_x3_cycles_it)
 	EXPECT_EQ(rd(&uarts[0], UART_DR, 4), 'a');
 	EXPECT_EQ(uarts[1].rx_count, 1);
 	EXPECT_EQ(rd(&uarts[1], UART_DR, 4), 'b');
-	phys_type("\x01\x01\x01" "c", 4);
+	phys_type("\x01\x01\x01"
+		  "c",
+		  4);
 	vuart_input_pull();
 	EXPECT_TRUE(vuart_input_focus() == &uarts[0]);
 	EXPECT_EQ(rd(&uarts[0], UART_DR, 4), 'c');
