@@ -16,6 +16,8 @@
 #define PL011_FR 0x18
 #define PL011_FR_TXFF BIT(5)
 #define PL011_FR_RXFE BIT(4)
+#define PL011_LCR_H 0x2c
+#define PL011_LCRH_FEN BIT(4)
 #define PL011_CR 0x30
 #define PL011_CR_EN (BIT(0) | BIT(8) | BIT(9)) /* UARTEN, TXE, RXE */
 #define PL011_IMSC 0x38
@@ -150,9 +152,13 @@ void console_rx_irq_enable(bool on)
 
 	if (!uart_base || uart_kind != UART_PL011)
 		return;
-	/* A loader may have left the receiver off (QEMU checks it). */
+	/* A loader may have left the receiver off (QEMU checks it), and
+	 * its FIFO off: one byte per interrupt. Setting FEN flushes the RX
+	 * FIFO once, before any input was taken. */
 	if (on && (uart_base[PL011_CR / 4] & PL011_CR_EN) != PL011_CR_EN)
 		uart_base[PL011_CR / 4] |= PL011_CR_EN;
+	if (on && !(uart_base[PL011_LCR_H / 4] & PL011_LCRH_FEN))
+		uart_base[PL011_LCR_H / 4] |= PL011_LCRH_FEN;
 	/* Reading DR lowers RX and RT: no ICR write is needed. */
 	imsc = uart_base[PL011_IMSC / 4];
 	imsc = on ? imsc | PL011_INT_RX_RT : imsc & ~PL011_INT_RX_RT;

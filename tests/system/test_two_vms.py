@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: MIT
+"""Two Linux VMs side by side (tools/run-two.sh, `make run-two`), each with
+its own vUART as console (issue 17).
+
+One boot serves every test (module-scoped, in file order): both shells come
+up on their vUART; the keyboard goes to VM 'one', Ctrl-A three times moves
+it to 'two' and back, each VM answers from its own /proc/cmdline; 64 KiB
+typed into 'two' arrive whole while 'one' keeps printing; at the end both
+power off and vigil's counters show the exact number of bytes each vUART
+received, with no overrun.
+
+QEMU's -nographic console takes Ctrl-A as its own escape key: Ctrl-A
+Ctrl-A sends one, so the switch is six Ctrl-As on this terminal.
+"""
+import hashlib
+import os
+import random
+import re
+import threading
+import time
+
+import pexpect
+import pytest
+
+import vigil_qemu
+
+RUN_TWO = vigil_qemu.REPO / "tools" / "run-two.sh"
+LINUX_DIR = vigil_qemu.REPO / "build" / "linux"
+BOOT_TIMEOUT = float(os.environ.get("VIGIL_LINUX_BOOT_TIMEOUT", "180"))
+CMD_TIMEOUT = 60.0
+PROMPT = "vigil-guest# "  # tools/mkinitramfs.py
+SWITCH = b"\x01\x01" * 3  # Ctrl-A x3, each doubled for QEMU's mux
+FLOOD = 65536
+
+
+class Two:
+    """The QEMU run, and how many bytes each VM's vUART was sent."""
+
+    def __init__(self):
+        vigil_qemu.LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_path = vigil_qemu.LOG_DIR / "two_vms.log"
+        self._log = open(self.log_path, "w", encoding="utf-8")
+        self.tee = vigil_qemu._Tee(self._log)
+        self.focus = "one"
+        self.sent = {"one": 0, "two": 0}
+        env = dict(os.environ,
+                   VIGIL_BUILD=str(vigil_qemu.build_dir()))
+        self.child = pexpect.spawn(str(RUN_TWO), [], cwd=str(vigil_qemu.REPO),
+                                   env=env, encoding="utf-8",
+                                   codec_errors="replace",
+                                   timeout=BOOT_TIMEOUT)
+        self.child.logfile_read = self.tee
+
+    def output(self):
+        return "".join(self.tee.chunks).replace("\r", "")
+
+    def describe(self, tail=40):
+        lines = self.output().split("\n")
+        return f"\n--- log {self.log_path}\n" + "\n".join(lines[-tail:])
+
+    def expect(self, pattern, timeout=CMD_TIMEOUT, what=""):
+        try:
+            self.child.match_index = self.child.expect(pattern,
+                                                       timeout=timeout)
+        except (pexpect.TIMEOUT, pexpect.EOF) as e:
+            pytest.fail(f"{what or pattern}: {type(e).__name__}"
+                        f"{self.describe()}")
+        return self.child.match
+
+    def type(self, data):
+        """Bytes for the focused VM (QEMU's doubled Ctrl-As excepted)."""
+        if isinstance(data, str):
+            data = data.encode()
+        os.write(self.child.child_fd, data)
+        self.sent[self.focus] += len(data)
+
+    def switch(self, to):
+        os.write(self.child.child_fd, SWITCH)
+        self.expect(re.escape(f"console input: VM {'one two'.split().index(to)}"
+                              f" '{to}'"), what=f"switch to {to}")
+        self.focus = to
+
+    def sh(self, cmd, timeout=CMD_TIMEOUT):
+        """Run `cmd` in the focused VM; its output between markers."""
+        vm = self.focus
+        self.type(f"echo '<<'; {cmd}; echo \">>$?\"\n")
+        # "<<" may continue the prompt's line, which has the prefix.
+        m = self.expect(r"<<\r*\n((?:.*\n)*?)" + re.escape(f"{vm}| ") +
+                        r">>(\d+)\r*\n", timeout, f"{vm}: {cmd}")
+        body = "".join(ln.split("| ", 1)[1] + "\n"
+                       for ln in m.group(1).replace("\r", "").splitlines()
+                       if ln.startswith(f"{vm}| "))
+        return int(m.group(2)), body
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+        self.child.close()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def two():
+    for f in ("Image", "initramfs.cpio.gz"):
+        if not (LINUX_DIR / f).is_file():
+            pytest.fail(f"{LINUX_DIR / f} missing (run make linux)")
+    t = Two()
+    t.start = time.monotonic()
+    waiting = ["one", "two"]
+    while waiting:  # in either order
+        t.expect([re.escape(f"{vm}| {PROMPT}") for vm in waiting],
+                 BOOT_TIMEOUT, f"{' and '.join(waiting)}: boot to the shell")
+        del waiting[t.child.match_index]
+    t.boot_seconds = time.monotonic() - t.start
+    yield t
+    t.close()
+
+
+def test_both_vms_boot_to_a_shell_on_their_vuart(two):
+    out = two.output()
+    for vm in ("one", "two"):
+        assert re.search(rf"^{vm}\| .*ttyAMA0 at MMIO 0x9000000 \(irq = \d+,"
+                         r" base_baud = \d+\) is a PL011 rev3$", out, re.M), \
+            f"{vm}: no vUART probed{two.describe()}"
+        assert re.search(rf"^{vm}\| .*Kernel command line: console=ttyAMA0 "
+                         rf"vigil\.vm={vm}", out, re.M)
+    assert "[cpu0] vigil: console input: VM 0 'one' (Ctrl-A x3 switches)" \
+        in out
+    # Every guest line came out whole, behind its VM's prefix.
+    for line in out.split("\n"):
+        assert line.count("one| ") + line.count("two| ") <= 1, line
+    print(f"\n[two-vms] both shells up in {two.boot_seconds:.1f} s")
+
+
+def test_keyboard_goes_to_one_first(two):
+    two.type("stty -echo\n")
+    two.expect(re.escape(f"one| {PROMPT}"), what="stty in one")
+    rc, out = two.sh("cat /proc/cmdline")
+    assert rc == 0
+    assert out.strip() == "console=ttyAMA0 vigil.vm=one", out
+
+
+def test_ctrl_a_three_times_moves_the_keyboard_to_two_and_back(two):
+    two.switch("two")
+    two.type("stty -echo\n")
+    two.expect(re.escape(f"two| {PROMPT}"), what="stty in two")
+    rc, out = two.sh("cat /proc/cmdline; hostname")
+    assert rc == 0
+    assert out.split("\n")[0].strip() == "console=ttyAMA0 vigil.vm=two", out
+    two.switch("one")
+    rc, out = two.sh("cat /proc/cmdline")
+    assert out.strip() == "console=ttyAMA0 vigil.vm=one", out
+    # Fewer than three Ctrl-As are the guest's: two reach the shell.
+    rc, out = two.sh("printf 'x\\001\\001y' | od -An -c | tr -s ' '")
+    assert out.strip() == "x 001 001 y", out
+
+
+def test_64k_typed_into_two_arrive_whole_while_one_runs(two):
+    rng = random.Random(17)
+    data = bytes(rng.choice(b"abcdefghijklmnopqrstuvwxyz0123456789 \n")
+                 for _ in range(FLOOD))
+    digest = hashlib.md5(data).hexdigest()
+    # 'one' ticks meanwhile: it must keep running.
+    two.type("i=0; while [ $i -lt 600 ]; do i=$((i+1)); echo tick$i; "
+             "sleep 0.2; done &\n")
+    two.expect(r"one\| tick3\r*\n", what="one ticking")
+    two.switch("two")
+    two.type("stty raw -echo; echo READY; head -c %d >/tmp/f; stty -raw; "
+             "echo \"MD5=$(md5sum </tmp/f)\"\n" % FLOOD)
+    two.expect(r"READY\r*\n", what="head ready")
+    ticks_before = len(re.findall(r"one\| tick\d+", two.output()))
+    start = time.monotonic()
+    writer = threading.Thread(target=two.type, args=(data,))
+    writer.start()
+    m = two.expect(r"two\| MD5=([0-9a-f]{32})", 120, "md5 of the flood")
+    seconds = time.monotonic() - start
+    writer.join()
+    ticks = len(re.findall(r"one\| tick\d+", two.output())) - ticks_before
+    assert m.group(1) == digest
+    assert ticks >= 1, f"one did not tick during {seconds:.1f} s of flood"
+    two.expect(re.escape(f"two| {PROMPT}"), what="prompt after the flood")
+    print(f"\n[two-vms] 64 KiB into two in {seconds:.1f} s "
+          f"({FLOOD / seconds / 1024:.1f} KiB/s), one ticked {ticks} times")
+
+
+def test_power_off_counts_every_byte_each_vuart_received(two):
+    two.switch("one")
+    two.type("kill %1; poweroff -f\n")
+    two.expect(r"VM 0 'one' powered off", what="one off")
+    two.switch("two")
+    two.type("poweroff -f\n")
+    two.expect(pexpect.EOF, what="QEMU exit")
+    out = two.output()
+    for idx, vm in enumerate(("one", "two")):
+        m = re.search(rf"VM {idx} '{vm}' vuart: tx=(\d+) rx=(\d+) "
+                      r"overruns=(\d+)", out)
+        assert m, f"no vuart counters for {vm}{two.describe()}"
+        assert int(m.group(2)) == two.sent[vm], (vm, m.group(0), two.sent)
+        assert int(m.group(3)) == 0
