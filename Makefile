@@ -236,10 +236,22 @@ deps:
 	@tools/deps.sh
 
 # The product: Linux (Debian's arm64 kernel, a busybox initramfs) on 4 vCPUs
-# under vigil, to an interactive shell. Ctrl-A X quits QEMU.
+# under vigil, to an interactive shell. Ctrl-A X quits QEMU. VMS=2: two
+# Linux VMs side by side instead (run-two).
 run: deps
 	$(MAKE) all linux
+ifeq ($(VMS),2)
+	VIGIL_BUILD=$(BUILD) tools/run-two.sh
+else
 	VIGIL_BUILD=$(BUILD) tools/run-linux.sh --vigil
+endif
+
+# Two Linux VMs, 2 vCPUs and a vUART each (tools/run-two.sh): Ctrl-A three
+# times (six under QEMU's -nographic, which takes one for itself) moves
+# the keyboard to the other VM.
+run-two: deps
+	$(MAKE) all linux
+	VIGIL_BUILD=$(BUILD) tools/run-two.sh
 
 # The bare-metal hello guest, interactively.
 run-hello: deps
@@ -291,6 +303,6 @@ clean:
 	rm -rf build
 
 .PHONY: all guests linux unit unit32 format-check format layer-check deps \
-	run run-hello test \
+	run run-two run-hello test \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk
