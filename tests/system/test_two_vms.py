@@ -22,6 +22,7 @@ import time
 import pexpect
 import pytest
 
+import linux_guest
 import vigil_qemu
 
 RUN_TWO = vigil_qemu.REPO / "tools" / "run-two.sh"
@@ -31,6 +32,42 @@ CMD_TIMEOUT = 60.0
 PROMPT = "vigil-guest# "  # tools/mkinitramfs.py
 SWITCH = b"\x01\x01" * 3  # Ctrl-A x3, each doubled for QEMU's mux
 FLOOD = 65536
+REBOOTS = 5
+RNG_BYTES = 4096
+CHUNK = 1 << 20  # the storm reads the disk 1 MiB at a time
+
+# The storm in 'two' (2 vCPUs), in busybox sh: until /tmp/stop exists, it
+# rewrites the affinity of the IRQs given (virtio and vUART) every 2 ms,
+# reads the disk with O_DIRECT 1 MiB at a time (md5 per chunk), reads
+# RNG_BYTES from /dev/hwrng, and bounces a busy task between the CPUs.
+# Every disk and rng pass runs under `timeout 30` (killed: a stall) and
+# is timed; each worker ends with one counts line in /tmp/s/.
+STORM = r"""
+OUT=/tmp/s; rm -rf $OUT /tmp/stop; mkdir -p $OUT; IRQS="$*"
+now_cs() { read -r up _ </proc/uptime; f=${up#*.}; echo $((${up%.*} * 100 + ${f#0})); }
+churn() { w=0 e=0; while [ ! -e /tmp/stop ]; do for c in 0 1 0-1; do
+	for i in $IRQS; do if echo $c >/proc/irq/$i/smp_affinity_list
+	then w=$((w+1)); else e=$((e+1)); fi; done; usleep 2000; done; done
+	echo "churn writes=$w errors=$e" >$OUT/churn; }
+blk() { p=0 b=0 st=0 sl=0 c=0; while [ ! -e /tmp/stop ]; do t=$(now_cs)
+	s=$(timeout 30 dd if=/dev/vda bs=4096 iflag=direct skip=$((c*256)) count=256 2>/dev/null | md5sum); r=$?
+	d=$(($(now_cs)-t)); [ $d -gt $sl ] && sl=$d
+	if [ $r -ge 128 ]; then st=$((st+1)); elif [ $r -ne 0 ]; then b=$((b+1))
+	else p=$((p+1)); echo "$c ${s%% *}" >>$OUT/blk.md5; fi; c=$(((c+1)%16)); done
+	echo "blk passes=$p bad=$b stalls=$st slowest_ms=$((sl*10))" >$OUT/blk; }
+rng() { p=0 b=0 st=0 sl=0 n=0; while [ ! -e /tmp/stop ]; do t=$(now_cs)
+	k=$(timeout 30 head -c @RNG@ /dev/hwrng | wc -c); r=$?
+	d=$(($(now_cs)-t)); [ $d -gt $sl ] && sl=$d; n=$((n+k))
+	if [ $r -ge 128 ]; then st=$((st+1)); elif [ $r -ne 0 ] || [ $k -ne @RNG@ ]
+	then b=$((b+1)); else p=$((p+1)); fi; done
+	echo "rng passes=$p bad=$b stalls=$st bytes=$n slowest_ms=$((sl*10))" >$OUT/rng; }
+ipi() { h=0 e=0; (while :; do :; done) & busy=$!; while [ ! -e /tmp/stop ]; do
+	for c in 0 1; do if taskset -p -c $c $busy >/dev/null; then h=$((h+1))
+	else e=$((e+1)); fi; usleep 1000; done; done; kill $busy
+	echo "ipi hops=$h errors=$e" >$OUT/ipi; }
+churn & blk & rng & ipi & wait
+cat $OUT/blk $OUT/churn $OUT/ipi $OUT/rng; echo "storm: done"
+""".replace("@RNG@", str(RNG_BYTES))
 
 
 class Two:
@@ -43,8 +80,9 @@ class Two:
         self.tee = vigil_qemu._Tee(self._log)
         self.focus = "one"
         self.sent = {"one": 0, "two": 0}
-        env = dict(os.environ,
-                   VIGIL_BUILD=str(vigil_qemu.build_dir()))
+        # panic=1: a crashed kernel resets its VM after a second.
+        env = dict(os.environ, VIGIL_BUILD=str(vigil_qemu.build_dir()),
+                   VIGIL_TWO_APPEND="panic=1")
         self.child = pexpect.spawn(str(RUN_TWO), [], cwd=str(vigil_qemu.REPO),
                                    env=env, encoding="utf-8",
                                    codec_errors="replace",
@@ -75,6 +113,8 @@ class Two:
         self.sent[self.focus] += len(data)
 
     def switch(self, to):
+        if self.focus == to:
+            return
         os.write(self.child.child_fd, SWITCH)
         self.expect(re.escape(f"console input: VM {'one two'.split().index(to)}"
                               f" '{to}'"), what=f"switch to {to}")
@@ -137,7 +177,7 @@ def test_keyboard_goes_to_one_first(two):
     two.expect(re.escape(f"one| {PROMPT}"), what="stty in one")
     rc, out = two.sh("cat /proc/cmdline")
     assert rc == 0
-    assert out.strip() == "console=ttyAMA0 vigil.vm=one", out
+    assert out.strip() == "console=ttyAMA0 vigil.vm=one panic=1", out
 
 
 def test_ctrl_a_three_times_moves_the_keyboard_to_two_and_back(two):
@@ -146,10 +186,11 @@ def test_ctrl_a_three_times_moves_the_keyboard_to_two_and_back(two):
     two.expect(re.escape(f"two| {PROMPT}"), what="stty in two")
     rc, out = two.sh("cat /proc/cmdline; hostname")
     assert rc == 0
-    assert out.split("\n")[0].strip() == "console=ttyAMA0 vigil.vm=two", out
+    assert out.split("\n")[0].strip() == \
+        "console=ttyAMA0 vigil.vm=two panic=1", out
     two.switch("one")
     rc, out = two.sh("cat /proc/cmdline")
-    assert out.strip() == "console=ttyAMA0 vigil.vm=one", out
+    assert out.strip() == "console=ttyAMA0 vigil.vm=one panic=1", out
     # Fewer than three Ctrl-As are the guest's: two reach the shell.
     rc, out = two.sh("printf 'x\\001\\001y' | od -An -c | tr -s ' '")
     assert out.strip() == "x 001 001 y", out
@@ -183,9 +224,71 @@ def test_64k_typed_into_two_arrive_whole_while_one_runs(two):
           f"({FLOOD / seconds / 1024:.1f} KiB/s), one ticked {ticks} times")
 
 
+def test_one_reboots_and_crashes_while_two_storms_untouched(two):
+    """VM 'one' resets itself REBOOTS times (reboot -f: PSCI SYSTEM_RESET
+    of that VM only) and crashes once (sysrq c: panic, then reset) while
+    'two' runs the storm; 'one' comes back to its shell each time, and
+    'two' loses nothing and never stalls."""
+    two.switch("two")
+    _, irqs = two.sh("grep -E 'virtio|uart-pl011' /proc/interrupts | "
+                     "cut -d: -f1 | tr -d ' ' | tr '\\n' ' '; echo")
+    irqs = irqs.split()
+    assert len(irqs) == 3, irqs  # rng, blk, the vUART
+    # Markers, not prompts, say when a command is done: a prompt goes on
+    # the line the VM's last output left open.
+    two.type("cat >/tmp/storm.sh <<'__S__'\n" + STORM + "__S__\n")
+    two.sh(f"sh /tmp/storm.sh {' '.join(irqs)} >/tmp/storm.log 2>&1 & true")
+    start = time.monotonic()
+    two.switch("one")
+    resets = len(re.findall(r"VM 0 'one' reset \(\d+\)", two.output()))
+    for n in range(REBOOTS + 1):
+        crash = n == REBOOTS
+        two.type("echo c >/proc/sysrq-trigger\n" if crash else
+                 "reboot -f\n")
+        if crash:
+            two.expect(r"one\| .*Kernel panic - not syncing: sysrq "
+                       r"triggered crash", what="one: panic")
+        two.expect(rf"VM 0 'one' reset \({resets + n + 1}\)",
+                   what=f"one: reset {n + 1}")
+        two.expect(re.escape(f"one| {PROMPT}"), linux_guest.BOOT_TIMEOUT,
+                   f"one: shell after reset {n + 1}")
+    cycle_seconds = time.monotonic() - start
+    two.switch("two")
+    two.sh("touch /tmp/stop; wait", 120)
+    _, log = two.sh("cat /tmp/storm.log")
+    _, md5s = two.sh("cat /tmp/s/blk.md5")
+    counts = {m.group(1): dict(kv.split("=") for kv in m.group(2).split())
+              for m in re.finditer(r"^(\w+) (\w+=.*)$", log, re.M)}
+    assert "storm: done" in log, log
+    assert set(counts) == {"blk", "churn", "ipi", "rng"}, log
+    for w in ("blk", "rng"):
+        c = {k: int(v) for k, v in counts[w].items()}
+        assert c["passes"] > 0 and c["bad"] == 0 and c["stalls"] == 0, log
+        assert c["slowest_ms"] < 10000, log
+    assert int(counts["rng"]["bytes"]) == \
+        int(counts["rng"]["passes"]) * RNG_BYTES, log
+    assert int(counts["churn"]["errors"]) == 0 < int(counts["churn"]
+                                                     ["writes"]), log
+    assert int(counts["ipi"]["errors"]) == 0 < int(counts["ipi"]["hops"])
+    # Every disk chunk read is the image's, one line per pass.
+    image = (LINUX_DIR / "scratch1.img").read_bytes()
+    want = [hashlib.md5(image[i * CHUNK:(i + 1) * CHUNK]).hexdigest()
+            for i in range(16)]
+    lines = [ln.split() for ln in md5s.strip().split("\n")]
+    assert len(lines) == int(counts["blk"]["passes"])
+    assert all(h == want[int(c)] for c, h in lines), md5s
+    # Nothing in 'two''s kernel log went wrong.
+    two_lines = [ln for ln in two.output().split("\n")
+                 if ln.startswith("two| ")]
+    for bad in linux_guest.DMESG_BAD + [linux_guest.PANIC]:
+        assert not [ln for ln in two_lines if re.search(bad, ln)], bad
+    print(f"\n[two-vms] one: {REBOOTS} reboots + 1 crash in "
+          f"{cycle_seconds:.1f} s; two's storm: {log.strip()}")
+
+
 def test_power_off_counts_every_byte_each_vuart_received(two):
     two.switch("one")
-    two.type("kill %1; poweroff -f\n")
+    two.type("poweroff -f\n")
     two.expect(r"VM 0 'one' powered off", what="one off")
     two.switch("two")
     two.type("poweroff -f\n")
