@@ -262,16 +262,10 @@ void vms_start(void)
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (vms[i].vuart)
 			vuart_input_add(vms[i].vuart);
-	if (vuart_input_focus()) {
-		struct vuart *u = vuart_input_focus();
-
-		if (vuart_input_start(u->intid))
-			pr_err("console input: UART IRQ %u refused", u->intid);
-		else
-			pr_info("console input: VM %u '%s' (Ctrl-A x3 "
-				"switches)",
-				u->vm->id, u->vm->name);
-	}
+	if (vuart_input_focus() &&
+	    vuart_input_start(vuart_input_focus()->intid))
+		pr_err("console input: the UART's IRQ %u refused",
+		       vuart_input_focus()->intid);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
 }

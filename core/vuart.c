@@ -438,14 +438,21 @@ struct vuart *vuart_input_focus(void)
 	return n ? READ_ONCE(inputs[READ_ONCE(focus) % n]) : NULL;
 }
 
+/* One line from vigil whenever the focus is set. */
+static void focus_notice(void)
+{
+	struct vuart *u = nr_inputs ? inputs[focus] : NULL;
+
+	if (u)
+		pr_info("console input: VM %u '%s' (Ctrl-A three times "
+			"switches)",
+			u->vm->id, u->vm->name);
+}
+
 static void focus_next(void)
 {
-	struct vuart *u;
-
 	focus = (focus + 1) % nr_inputs;
-	u = inputs[focus];
-	pr_info("console input: VM %u '%s' (Ctrl-A x3 switches)", u->vm->id,
-		u->vm->name);
+	focus_notice();
 }
 
 /* Deliver @c to @u; a guest that does not listen loses what overflows. */
@@ -459,7 +466,12 @@ static bool deliver(struct vuart *u, uint8_t c)
 	return true;
 }
 
-bool vuart_input_byte(uint8_t c)
+/*
+ * Hand one byte from the physical UART to the focused vUART, or act on the
+ * switch sequence; input_lock held. False (byte not taken) if the focused
+ * vUART wants it but has no room: the caller keeps it for later.
+ */
+static bool input_byte(uint8_t c)
 {
 	struct vuart *u = nr_inputs ? inputs[focus] : NULL;
 
@@ -496,7 +508,7 @@ void vuart_input_pull(void)
 		held = -1;
 		if (c < 0)
 			break;
-		if (!vuart_input_byte((uint8_t)c)) {
+		if (!input_byte((uint8_t)c)) {
 			held = c;
 			paused = true;
 			break;
@@ -526,5 +538,6 @@ int vuart_input_start(unsigned int irq)
 	gic_irq_set_target(irq, 0);
 	console_rx_irq_enable(true);
 	gic_irq_enable(irq);
+	focus_notice();
 	return 0;
 }

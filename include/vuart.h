@@ -122,10 +122,6 @@ void vuart_rx_force(struct vuart *u, uint8_t c);
 void vuart_input_add(struct vuart *u);
 /* Forget every vUART added (the host tests, between cases). */
 void vuart_input_clear(void);
-/* Hand one byte from the physical UART to the focused vUART, or act on the
- * switch sequence. Returns false (byte not taken) if the focused vUART
- * wants it but has no room: the caller keeps it for later. */
-bool vuart_input_byte(uint8_t c);
 /* The vUART with the input focus, or NULL. */
 struct vuart *vuart_input_focus(void);
 

@@ -493,7 +493,7 @@ TEST(vuart_input_goes_to_the_focus_and_ctrl_a_x3_cycles_it)
 	vuart_input_pull();
 	EXPECT_TRUE(vuart_input_focus() == &uarts[1]);
 	EXPECT_STREQ(host_last_log(),
-		     "console input: VM 1 'vm1' (Ctrl-A x3 switches)");
+		     "console input: VM 1 'vm1' (Ctrl-A three times switches)");
 	EXPECT_EQ(uarts[0].rx_count, 1);
 	EXPECT_EQ(rd(&uarts[0], UART_DR, 4), 'a');
 	EXPECT_EQ(uarts[1].rx_count, 1);
