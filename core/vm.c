@@ -334,6 +334,9 @@ void vm_power_off(struct vm *vm, struct vcpu *self)
 	/* Wait for every vCPU to leave guest mode: their list registers are
 	 * then read back, so the counters below see every EOI. */
 	vm_stop_vcpus(vm, self);
+	/* Its input goes nowhere now, and must not hold up the others'. */
+	if (vm->vuart)
+		vuart_reset(vm->vuart);
 	pr_info("VM %u '%s' powered off", vm->id, vm->name);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (!READ_ONCE(vms[i].powered_off))

@@ -377,6 +377,11 @@ void vuart_reset(struct vuart *u)
 	regs_reset(u);
 	update_irq(u);
 	spin_unlock_irqrestore(&u->lock, flags);
+	/* Input held back for this vUART's full FIFO would wait for reads
+	 * that no longer come: take it now (a guest not listening yet
+	 * loses it, as on hardware). */
+	if (vuart_input_focus() == u)
+		vuart_input_pull();
 }
 
 int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa, unsigned int intid)

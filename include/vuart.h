@@ -93,8 +93,9 @@ struct vuart {
  * MMIO bus: 0 or the bus's -errno. */
 int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa,
 	       unsigned int intid);
-/* Back to the reset state (SYSTEM_RESET): FIFOs empty, SPI low. A partial
- * output line is written out first. */
+/* Back to the reset state (SYSTEM_RESET, power-off): FIFOs empty, SPI
+ * low. A partial output line is written out first; input held back for
+ * it is taken (and lost) at once. */
 void vuart_reset(struct vuart *u);
 /* The MMIO handler (mmio_access_fn). */
 int vuart_mmio(void *opaque, struct vcpu *v, uint64_t offset, unsigned int size,
