@@ -275,10 +275,22 @@ deps:
 
 # The product: Linux (Debian's arm64 kernel, a busybox initramfs) on 4 vCPUs
 # under vigil, to an interactive shell; with ARCH=arm32, Debian's armmp-lpae
-# kernel under the arm32 vigil. Ctrl-A X quits QEMU.
+# kernel under the arm32 vigil. Ctrl-A X quits QEMU. VMS=2: two Linux VMs
+# side by side instead (run-two).
 run: deps
 	$(MAKE) all $(if $(filter arm32,$(ARCH)),linux-arm32,linux)
+ifeq ($(VMS),2)
+	VIGIL_BUILD=$(BUILD) tools/run-two.sh
+else
 	VIGIL_BUILD=$(BUILD) tools/run-linux.sh --vigil
+endif
+
+# Two Linux VMs, 2 vCPUs and a vUART each (tools/run-two.sh): Ctrl-A three
+# times (six under QEMU's -nographic, which takes one for itself) moves
+# the keyboard to the other VM.
+run-two: deps
+	$(MAKE) all linux
+	VIGIL_BUILD=$(BUILD) tools/run-two.sh
 
 # The bare-metal hello guest, interactively.
 run-hello: deps
@@ -351,6 +363,6 @@ clean:
 	rm -rf build
 
 .PHONY: all guests linux linux-arm32 unit unit32 format-check format \
-	layer-check deps run run-hello test qemu10 test-qemu10 \
+	layer-check deps run run-two run-hello test qemu10 test-qemu10 \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk

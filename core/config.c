@@ -134,6 +134,30 @@ static int parse_label(const char *s, int len, struct vm_config *vc, char *err,
 	return 0;
 }
 
+/* `vigil,console`: one of three strings. */
+static int parse_console(const char *s, int len, struct vm_config *vc,
+			 char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum vm_console console;
+	} kinds[] = {
+		{"vuart", VM_CONSOLE_VUART},
+		{"passthrough", VM_CONSOLE_PASSTHROUGH},
+		{"hypercall", VM_CONSOLE_HYPERCALL},
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (len == (int)strlen(kinds[i].name) + 1 &&
+		    !memcmp(s, kinds[i].name, (size_t)len)) {
+			vc->console = kinds[i].console;
+			return 0;
+		}
+	CFG_ERR("config error: %s: vigil,console must be \"vuart\", "
+		"\"passthrough\" or \"hypercall\"",
+		vc->node);
+}
+
 static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		    struct vm_config *vc, char *err, size_t errlen)
 {
@@ -228,6 +252,12 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 				"takes no value",
 				vc->node);
 		vc->dma_unrestricted = true;
+	}
+	s = fdt_getprop(fdt, node, "vigil,console", &len);
+	if (s) {
+		r = parse_console(s, len, vc, err, errlen);
+		if (r)
+			return r;
 	}
 	r = parse_boot(fdt, node, vc, err, errlen);
 	if (!r)
@@ -667,6 +697,129 @@ static int check_dma(const struct hv_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- the console UART ------------------------------------------------ */
+
+/*
+ * The console UART: the node /chosen/stdout-path names (a path or an
+ * alias, options after ':'; DT spec v0.4 §3.6), if it is a PL011 with a
+ * usable reg and an SPI. Without one no VM can have a vUART.
+ */
+static void find_console_uart(const void *fdt, struct hv_config *cfg)
+{
+	char path[64], err[8];
+	const char *sp;
+	const char *colon;
+	int chosen, len, node;
+	size_t n;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	sp = chosen >= 0 ? fdt_getprop(fdt, chosen, "stdout-path", &len) : NULL;
+	if (!sp || len <= 0)
+		return;
+	n = strnlen(sp, (size_t)len);
+	colon = memchr(sp, ':', n);
+	if (colon)
+		n = (size_t)(colon - sp);
+	if (n == 0 || n >= sizeof(path))
+		return;
+	memcpy(path, sp, n);
+	path[n] = '\0';
+	node = fdt_path_offset(fdt, path);
+	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") ||
+	    fdt_get_path(fdt, node, path, sizeof(path)))
+		return;
+	if (parse_device(fdt, path, "/chosen", &cfg->uart, err, sizeof(err)) ||
+	    !cfg->uart.nr_irqs || !IS_ALIGNED(cfg->uart.base, 0x1000ULL))
+		return;
+	cfg->has_uart = true;
+}
+
+static bool lists_uart(const struct hv_config *cfg, const struct vm_config *vc)
+{
+	for (unsigned int i = 0; cfg->has_uart && i < vc->nr_devs; i++)
+		if (vc->devs[i].base == cfg->uart.base)
+			return true;
+	return false;
+}
+
+/* An explicit "passthrough" gives the VM the console UART as a device
+ * (before check_vm() checks devices against the other VMs'). */
+static int console_passthrough(struct hv_config *cfg, struct vm_config *vc,
+			       char *err, size_t errlen)
+{
+	if (vc->console != VM_CONSOLE_PASSTHROUGH || lists_uart(cfg, vc))
+		return 0;
+	if (!cfg->has_uart)
+		CFG_ERR("config error: %s: vigil,console = \"passthrough\" "
+			"needs a PL011 console UART (/chosen/stdout-path)",
+			vc->node);
+	if (vc->nr_devs == VM_MAX_DEVS)
+		CFG_ERR("config error: %s: devices: more than %u", vc->node,
+			VM_MAX_DEVS);
+	vc->devs[vc->nr_devs++] = cfg->uart;
+	return 0;
+}
+
+/*
+ * Every VM's console, once all are read. The VM whose devices hold the
+ * console UART has it (passthrough); VMs that do not say get a vUART
+ * each when there are several and none owns the UART, else the console
+ * hypercall only. A vUART needs the UART (vigil reads its input) and sits
+ * at its address, with its SPI.
+ */
+static int resolve_consoles(struct hv_config *cfg, char *err, size_t errlen)
+{
+	const struct vm_config *owner = NULL;
+
+	for (unsigned int i = 0; i < cfg->nr_vms; i++) {
+		struct vm_config *vc = &cfg->vms[i];
+
+		if (!lists_uart(cfg, vc))
+			continue;
+		if (vc->console != VM_CONSOLE_DEFAULT &&
+		    vc->console != VM_CONSOLE_PASSTHROUGH)
+			CFG_ERR("config error: %s: devices give it the console "
+				"UART %s: vigil,console must be "
+				"\"passthrough\"",
+				vc->node, cfg->uart.path);
+		vc->console = VM_CONSOLE_PASSTHROUGH;
+		owner = vc;
+	}
+	for (unsigned int i = 0; i < cfg->nr_vms; i++) {
+		struct vm_config *vc = &cfg->vms[i];
+
+		if (vc->console == VM_CONSOLE_DEFAULT)
+			vc->console = cfg->nr_vms > 1 && !owner && cfg->has_uart
+					      ? VM_CONSOLE_VUART
+					      : VM_CONSOLE_HYPERCALL;
+		if (vc->console != VM_CONSOLE_VUART)
+			continue;
+		if (!cfg->has_uart)
+			CFG_ERR("config error: %s: vigil,console = \"vuart\" "
+				"needs a PL011 console UART "
+				"(/chosen/stdout-path)",
+				vc->node);
+		if (owner)
+			CFG_ERR("config error: %s: vigil,console = \"vuart\" "
+				"but %s owns the console UART (passthrough)",
+				vc->node, owner->node);
+		for (unsigned int d = 0; d < vc->nr_devs; d++) {
+			const struct vm_device *x = &vc->devs[d];
+			uint64_t b = ALIGN_DOWN(x->base, 0x1000ULL);
+			uint64_t e = ALIGN_UP(x->base + x->size, 0x1000ULL);
+
+			if (ranges_overlap(b, e - b, cfg->uart.base, 0x1000))
+				CFG_ERR("config error: %s: device %s shares "
+					"a page with its vUART at 0x%llx",
+					vc->node, x->path,
+					(unsigned long long)cfg->uart.base);
+		}
+		vc->vuart_ipa = cfg->uart.base;
+		vc->vuart_intid = cfg->uart.irqs[0];
+	}
+	return 0;
+}
+
 static int default_config(const void *fdt, const struct boot_info *bi,
 			  struct hv_config *cfg, char *err, size_t errlen)
 {
@@ -714,9 +867,9 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 		vc->initrd_size = bi->initrd_end - bi->initrd_start;
 	}
 	r = default_devices(fdt, vc, err, errlen);
-	if (r)
-		return r;
-	return check_vm(bi, cfg, 0, err, errlen);
+	if (!r)
+		r = check_vm(bi, cfg, 0, err, errlen);
+	return r ? r : resolve_consoles(cfg, err, errlen);
 }
 
 int config_parse(const void *fdt, const struct boot_info *bi,
@@ -726,6 +879,7 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 
 	memset(cfg, 0, sizeof(*cfg));
 	err[0] = '\0';
+	find_console_uart(fdt, cfg);
 	hv = fdt_path_offset(fdt, "/hypervisor");
 	if (hv < 0)
 		return default_config(fdt, bi, cfg, err, errlen);
@@ -748,6 +902,8 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 		snprintf(vc->node, sizeof(vc->node), "/hypervisor/%s", name);
 		snprintf(vc->name, sizeof(vc->name), "vm%u", cfg->nr_vms);
 		r = parse_vm(fdt, node, bi, vc, err, errlen);
+		if (!r)
+			r = console_passthrough(cfg, vc, err, errlen);
 		if (r)
 			return r;
 		r = check_vm(bi, cfg, cfg->nr_vms, err, errlen);
@@ -757,7 +913,8 @@ int config_parse(const void *fdt, const struct boot_info *bi,
 	}
 	if (cfg->nr_vms == 0)
 		CFG_ERR("config error: /hypervisor: no vm@N node");
-	return check_dma(cfg, err, errlen);
+	r = check_dma(cfg, err, errlen);
+	return r ? r : resolve_consoles(cfg, err, errlen);
 }
 
 /* ---- what the boot loader put in RAM ---------------------------------- */

@@ -9,11 +9,19 @@
 #include "console.h"
 #include "printk.h"
 #include "spinlock.h"
+#include "vuart.h"
 
 /* PL011 (ARM DDI 0183): data register and flag register. */
 #define PL011_DR 0x00
 #define PL011_FR 0x18
 #define PL011_FR_TXFF BIT(5)
+#define PL011_FR_RXFE BIT(4)
+#define PL011_LCR_H 0x2c
+#define PL011_LCRH_FEN BIT(4)
+#define PL011_CR 0x30
+#define PL011_CR_EN (BIT(0) | BIT(8) | BIT(9)) /* UARTEN, TXE, RXE */
+#define PL011_IMSC 0x38
+#define PL011_INT_RX_RT (BIT(4) | BIT(6)) /* RXIM, RTIM */
 /* 8250/16550 (the Pi's mini UART has the same THR/LSR layout, 32-bit). */
 #define UART8250_THR 0x00
 #define UART8250_LSR 0x14
@@ -45,6 +53,9 @@ static int max_level = LOG_INFO;
 /* Serialises whole messages on the UART. */
 static struct spinlock console_lock = SPINLOCK_INIT;
 static bool panicking;
+/* Who left the UART in the middle of a line (console_write_line()), NULL
+ * if none; guarded by console_lock. */
+static const void *partial_owner;
 
 void console_init(enum uart_kind kind, uint64_t base)
 {
@@ -91,12 +102,67 @@ static void uart_write(const char *s, size_t len)
 	}
 }
 
+/* End a line a vUART left open before someone else writes. */
+static void break_partial(const void *owner)
+{
+	if (partial_owner && partial_owner != owner) {
+		uart_write("\n", 1);
+		partial_owner = NULL;
+	}
+}
+
 void console_write(const char *s, size_t len)
 {
 	unsigned long flags = spin_lock_irqsave(&console_lock);
 
+	break_partial(NULL);
 	uart_write(s, len);
 	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+void console_write_line(const void *owner, const char *prefix, const char *s,
+			size_t len, bool eol)
+{
+	unsigned long flags = spin_lock_irqsave(&console_lock);
+
+	break_partial(owner);
+	if (partial_owner != owner) {
+		uart_write(prefix, strlen(prefix));
+		uart_write("| ", 2);
+	}
+	uart_write(s, len);
+	if (eol)
+		uart_write("\n", 1);
+	partial_owner = eol ? NULL : owner;
+	spin_unlock_irqrestore(&console_lock, flags);
+}
+
+/* Input (the vUARTs' physical side, include/vuart.h): PL011 only. */
+int console_getc(void)
+{
+	if (!uart_base || uart_kind != UART_PL011 ||
+	    (uart_base[PL011_FR / 4] & PL011_FR_RXFE))
+		return -1;
+	return (int)(uart_base[PL011_DR / 4] & 0xff);
+}
+
+void console_rx_irq_enable(bool on)
+{
+	uint32_t imsc;
+
+	if (!uart_base || uart_kind != UART_PL011)
+		return;
+	/* A loader may have left the receiver off (QEMU checks it), and
+	 * its FIFO off: one byte per interrupt. Setting FEN flushes the RX
+	 * FIFO once, before any input was taken. */
+	if (on && (uart_base[PL011_CR / 4] & PL011_CR_EN) != PL011_CR_EN)
+		uart_base[PL011_CR / 4] |= PL011_CR_EN;
+	if (on && !(uart_base[PL011_LCR_H / 4] & PL011_LCRH_FEN))
+		uart_base[PL011_LCR_H / 4] |= PL011_LCRH_FEN;
+	/* Reading DR lowers RX and RT: no ICR write is needed. */
+	imsc = uart_base[PL011_IMSC / 4];
+	imsc = on ? imsc | PL011_INT_RX_RT : imsc & ~PL011_INT_RX_RT;
+	uart_base[PL011_IMSC / 4] = imsc;
 }
 
 /* "[cpuN] vigil: " without printf. */

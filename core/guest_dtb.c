@@ -14,6 +14,7 @@
 #include "siphash.h"
 #include "spinlock.h"
 #include "vm.h"
+#include "vuart.h"
 
 #define DTB_ERR(r, what)                                                      \
 	do {                                                                  \
@@ -460,7 +461,69 @@ static int set_seeds(struct vm *vm, void *fdt, int chosen)
 	return r;
 }
 
-static int set_chosen(struct vm *vm, void *fdt)
+/* The vUART's clock: a PL011 needs "uartclk" (for its baud divisors) and
+ * the AMBA bus "apb_pclk"; one fixed 24 MHz clock, as QEMU virt gives. */
+#define VUART_CLK_HZ 24000000
+
+/*
+ * The vUART as the node a PL011 has (Linux's
+ * Documentation/devicetree/bindings/serial/pl011.yaml): at the root, with
+ * its own fixed clock, and /aliases/serial0 naming it. Its name goes in
+ * @path for stdout-path.
+ */
+static int set_vuart(struct vm *vm, void *fdt, char *path, size_t pathlen)
+{
+	static const char names[] = "uartclk\0apb_pclk";
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	int ac = fdt_address_cells(fdt, 0), sc = fdt_size_cells(fdt, 0);
+	int n, clk, aliases, r, i = 0;
+	fdt32_t reg[4], irq[3], clocks[2];
+	uint32_t phandle;
+
+	if (ac < 0)
+		return ac;
+	if (sc < 0)
+		return sc;
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 ||
+	    !put_cells(reg, &i, vm->vuart->ipa, ac) ||
+	    !put_cells(reg, &i, VUART_SIZE, sc))
+		return -FDT_ERR_BADNCELLS;
+	r = fdt_generate_phandle(fdt, &phandle);
+	if (r)
+		return r;
+	clk = fdt_add_subnode(fdt, 0, "vuart-clk");
+	if (clk < 0)
+		return clk;
+	if ((r = fdt_setprop_string(fdt, clk, "compatible", "fixed-clock")) ||
+	    (r = fdt_setprop_u32(fdt, clk, "#clock-cells", 0)) ||
+	    (r = fdt_setprop_u32(fdt, clk, "clock-frequency", VUART_CLK_HZ)) ||
+	    (r = fdt_setprop_u32(fdt, clk, "phandle", phandle)))
+		return r;
+	snprintf(path, pathlen, "/serial@%llx",
+		 (unsigned long long)vm->vuart->ipa);
+	n = fdt_add_subnode(fdt, 0, path + 1);
+	if (n < 0)
+		return n;
+	/* GIC binding: SPI (0), INTID - 32, level-high (4). */
+	irq[0] = cpu_to_fdt32(0);
+	irq[1] = cpu_to_fdt32(vm->vuart->intid - 32);
+	irq[2] = cpu_to_fdt32(4);
+	clocks[0] = clocks[1] = cpu_to_fdt32(phandle);
+	if ((r = fdt_setprop(fdt, n, "compatible", compat, sizeof(compat))) ||
+	    (r = fdt_setprop(fdt, n, "reg", reg, (int)(i * sizeof(reg[0])))) ||
+	    (r = fdt_setprop(fdt, n, "interrupts", irq, sizeof(irq))) ||
+	    (r = fdt_setprop(fdt, n, "clocks", clocks, sizeof(clocks))) ||
+	    (r = fdt_setprop(fdt, n, "clock-names", names, sizeof(names))))
+		return r;
+	aliases = fdt_path_offset(fdt, "/aliases");
+	if (aliases < 0)
+		aliases = fdt_add_subnode(fdt, 0, "aliases");
+	if (aliases < 0)
+		return aliases;
+	return fdt_setprop_string(fdt, aliases, "serial0", path);
+}
+
+static int set_chosen(struct vm *vm, void *fdt, const char *vuart_path)
 {
 	int n = fdt_path_offset(fdt, "/chosen"), r;
 
@@ -487,6 +550,8 @@ static int set_chosen(struct vm *vm, void *fdt)
 		if (r)
 			return r;
 	}
+	if (vuart_path)
+		return fdt_setprop_string(fdt, n, "stdout-path", vuart_path);
 	/* A console on a UART the guest does not own would be a lie. */
 	{
 		const char *sp = fdt_getprop(fdt, n, "stdout-path", NULL);
@@ -506,6 +571,7 @@ static int set_chosen(struct vm *vm, void *fdt)
 static int build(struct vm *vm, const void *host_fdt, void *fdt, char *err,
 		 size_t errlen)
 {
+	char vuart[48];
 	int r, n, gic;
 
 	r = fdt_open_into(host_fdt, fdt, GUEST_DTB_MAX);
@@ -526,7 +592,9 @@ static int build(struct vm *vm, const void *host_fdt, void *fdt, char *err,
 	 * node looked like (one with a reg went with the devices). */
 	if ((r = set_psci(fdt)))
 		DTB_ERR(r, "/psci");
-	if ((r = set_chosen(vm, fdt)))
+	if (vm->vuart && (r = set_vuart(vm, fdt, vuart, sizeof(vuart))))
+		DTB_ERR(r, "vUART");
+	if ((r = set_chosen(vm, fdt, vm->vuart ? vuart : NULL)))
 		DTB_ERR(r, "/chosen");
 	if ((r = fdt_pack(fdt)))
 		DTB_ERR(r, "pack");

@@ -26,6 +26,7 @@
 #include "softirq.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vuart.h"
 
 #define VIGIL_VERSION "0.1"
 
@@ -377,6 +378,11 @@ void vigil_print_stats(void)
 	for (unsigned int i = 0; i < nr_vms; i++) {
 		pr_info("VM %u '%s' resets=%lu", vms[i].id, vms[i].name,
 			vms[i].resets);
+		if (vms[i].vuart)
+			pr_info("VM %u '%s' vuart: tx=%lu rx=%lu overruns=%lu",
+				vms[i].id, vms[i].name, vms[i].vuart->tx_bytes,
+				vms[i].vuart->rx_bytes,
+				vms[i].vuart->rx_overruns);
 		vgic_print_stats(&vms[i]);
 		for (unsigned int c = 0; c < vms[i].nr_vcpus; c++)
 			exit_profile_print(&vms[i].vcpus[c]);

@@ -23,10 +23,12 @@
 #include "stage2.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vuart.h"
 
 struct vm vms[VM_MAX_VMS];
 unsigned int nr_vms;
 static struct mmio_bus mmio_buses[VM_MAX_VMS];
+static struct vuart vuarts[VM_MAX_VMS];
 
 static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 {
@@ -214,6 +216,14 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 
 	snprintf(vm->bootargs, sizeof(vm->bootargs), "%s", vc->bootargs);
 	r = vm_attach_gic(vm, err, errlen);
+	vm->console = vc->console;
+	if (!r && vc->console == VM_CONSOLE_VUART) {
+		vm->vuart = &vuarts[vm->id];
+		r = vuart_init(vm->vuart, vm, vc->vuart_ipa, vc->vuart_intid);
+		if (r)
+			snprintf(err, errlen, "%s: vUART set-up failed (%d)",
+				 vc->node, r);
+	}
 	if (!r)
 		r = vm_attach_devices(vm, vc, err, errlen);
 	if (!r) {
@@ -258,6 +268,14 @@ void vms_start(void)
 					i, vms[i].name);
 				console_set_quiet(true);
 			}
+	/* With a vUART anywhere, the UART's input is vigil's to hand out. */
+	for (unsigned int i = 0; i < nr_vms; i++)
+		if (vms[i].vuart)
+			vuart_input_add(vms[i].vuart);
+	if (vuart_input_focus() &&
+	    vuart_input_start(vuart_input_focus()->intid))
+		pr_err("console input: the UART's IRQ %u refused",
+		       vuart_input_focus()->intid);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
 }
@@ -298,6 +316,8 @@ void vm_reset(struct vcpu *self)
 		return; /* another vCPU of the VM is resetting it */
 	vm_stop_vcpus(vm, self);
 	vgic_vm_reset(vm);
+	if (vm->vuart)
+		vuart_reset(vm->vuart);
 	/* Both ranges were checked when the copies were saved. */
 	vm_copy_to_guest(vm, vm->entry, mm_heap_virt(vm->image_save_pa),
 			 vm->image_size);
@@ -324,6 +344,9 @@ void vm_power_off(struct vm *vm, struct vcpu *self)
 	/* Wait for every vCPU to leave guest mode: their list registers are
 	 * then read back, so the counters below see every EOI. */
 	vm_stop_vcpus(vm, self);
+	/* Its input goes nowhere now, and must not hold up the others'. */
+	if (vm->vuart)
+		vuart_reset(vm->vuart);
 	pr_info("VM %u '%s' powered off", vm->id, vm->name);
 	for (unsigned int i = 0; i < nr_vms; i++)
 		if (!READ_ONCE(vms[i].powered_off))

@@ -44,9 +44,20 @@ struct vm_config {
 	bool dma_unrestricted;
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
+	/* `vigil,console`, resolved (never DEFAULT after config_parse()).
+	 * VM_CONSOLE_VUART: the vUART sits at the console UART's address
+	 * with its SPI, which no VM has then. */
+	enum vm_console console;
+	uint64_t vuart_ipa;
+	unsigned int vuart_intid;
 };
 
 struct hv_config {
+	/* The console UART (/chosen/stdout-path) if it is a PL011 with an
+	 * SPI: what passthrough consoles get, where vUARTs sit, and what
+	 * vigil reads their input from. */
+	bool has_uart;
+	struct vm_device uart;
 	unsigned int nr_vms;
 	struct vm_config vms[VM_MAX_VMS];
 };

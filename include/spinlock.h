@@ -7,6 +7,11 @@
  * Every lock in vigil, and the order they nest in (outermost first; a lock
  * is only ever taken while holding locks above it in this list):
  *
+ *   vuart input_lock     the console input focus and the reading of the
+ *                        physical UART (core/vuart.c).
+ *   vuart.lock           a vUART's registers, FIFO and output line
+ *                        (include/vuart.h); vgic_set_level() and the
+ *                        console are called under it.
  *   vcpu.power_lock      a vCPU's power state and CPU_ON request
  *                        (include/vm.h). sched_block() asks the vGIC under
  *                        it; nothing takes it under a vgic lock

@@ -33,6 +33,15 @@ enum vcpu_state {
 };
 
 struct vm;
+struct vuart;
+
+/* Where a VM's console is (`vigil,console`, docs/config.md). */
+enum vm_console {
+	VM_CONSOLE_DEFAULT,	/* not said: chosen by config_parse() */
+	VM_CONSOLE_HYPERCALL,	/* the console hypercall only */
+	VM_CONSOLE_PASSTHROUGH, /* owns the physical console UART */
+	VM_CONSOLE_VUART,	/* an emulated PL011 (core/vuart.c) */
+};
 
 struct vcpu {
 	unsigned int id; /* index within the VM, also its Aff0 */
@@ -111,6 +120,8 @@ struct vm {
 	uint64_t initrd_ipa, initrd_size; /* for /chosen; size 0: none */
 	char bootargs[256];
 	struct mmio_bus *mmio; /* emulated MMIO regions */
+	enum vm_console console;
+	struct vuart *vuart; /* VM_CONSOLE_VUART: its PL011, else NULL */
 	bool powered_off;
 	bool resetting; /* SYSTEM_RESET in progress: vCPUs are stopping */
 	unsigned long resets;

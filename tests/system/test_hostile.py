@@ -35,6 +35,9 @@ FRAGMENT = f"""
 		vm@0 {{
 			compatible = "vigil,vm";
 			label = "hostile";
+			/* No vUART where vigil's UART is: the hostile guest
+			 * checks that it cannot reach it. */
+			vigil,console = "hypercall";
 			vcpus = <2>;
 			cpu-affinity = <0 1>;
 			memory = <0x0 0x50000000 0x0 0x10000000>;

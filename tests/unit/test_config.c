@@ -42,6 +42,7 @@ struct vm_desc {
 	uint32_t crc;
 	/* vigil,dma-unrestricted: 0 leave out, 1 empty (boolean), 2 = <0> */
 	int dma_unrestricted;
+	const char *console; /* vigil,console; NULL: leave out */
 };
 
 /* The /hypervisor node's compatible; "": leave out. */
@@ -71,6 +72,9 @@ static void dev_node(void *fdt, const char *name, const char *compat,
 	fdt_end_node(fdt);
 }
 
+/* /chosen/stdout-path, NULL: leave out (then reset by the test). */
+static const char *stdout_path;
+
 /* More host nodes, added under the root by a test (then reset). */
 static void (*extra_tree)(void *fdt);
 
@@ -86,6 +90,11 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 	fdt_property_u32(fdt, "#size-cells", 2);
 	fdt_begin_node(fdt, "chosen");
 	fdt_property_string(fdt, "bootargs", "console=ttyAMA0");
+	if (stdout_path)
+		fdt_property_string(fdt, "stdout-path", stdout_path);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "aliases");
+	fdt_property_string(fdt, "serial0", "/pl011@9000000");
 	fdt_end_node(fdt);
 	dev_node(fdt, "pl011@9000000", "arm,pl011", 0x9000000, 0x1000, 1);
 	dev_node(fdt, "pl031@9010000", "arm,pl031", 0x9010000, 0x1000, 2);
@@ -149,6 +158,9 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 			if (d->dma_unrestricted == 2)
 				fdt_property_u32(fdt, "vigil,dma-unrestricted",
 						 0);
+			if (d->console)
+				fdt_property_string(fdt, "vigil,console",
+						    d->console);
 			fdt_end_node(fdt);
 		}
 		fdt_end_node(fdt);
@@ -1129,4 +1141,147 @@ TEST(config_check_entry_with_nothing_loaded_is_refused)
 	EXPECT_EQ(check_image_in(&cfg.vms[0], zero), -EINVAL);
 	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: nothing loaded at "
 			  "entry 0x50000000 (first word 0): image missing");
+}
+
+/* ---- vigil,console ---------------------------------------------------- */
+
+static const uint32_t con_a0[] = {0}, con_a1[] = {1};
+
+static void two_vms(struct vm_desc d[2], const char *c0, const char *c1)
+{
+	memset(d, 0, 2 * sizeof(*d));
+	d[0] = (struct vm_desc){"vm@0", 1, con_a0, 1, 0x50000000, 0x10000000};
+	d[1] = (struct vm_desc){"vm@1", 1, con_a1, 1, 0x60000000, 0x10000000};
+	d[0].console = c0;
+	d[1].console = c1;
+}
+
+TEST(config_console_several_vms_get_a_vuart_each_at_the_uart)
+{
+	struct vm_desc d[2];
+
+	stdout_path = "/pl011@9000000:115200n8";
+	two_vms(d, NULL, NULL);
+	ASSERT_EQ(parse(d, 2), 0);
+	stdout_path = NULL;
+	EXPECT_TRUE(cfg.has_uart);
+	EXPECT_EQ(cfg.uart.base, 0x9000000);
+	for (unsigned int i = 0; i < 2; i++) {
+		EXPECT_EQ(cfg.vms[i].console, VM_CONSOLE_VUART);
+		EXPECT_EQ(cfg.vms[i].vuart_ipa, 0x9000000);
+		EXPECT_EQ(cfg.vms[i].vuart_intid, 33);
+		EXPECT_EQ(cfg.vms[i].nr_devs, 0);
+	}
+}
+
+TEST(config_console_stdout_path_may_be_an_alias)
+{
+	struct vm_desc d[2];
+
+	stdout_path = "serial0";
+	two_vms(d, NULL, NULL);
+	ASSERT_EQ(parse(d, 2), 0);
+	stdout_path = NULL;
+	EXPECT_EQ(cfg.vms[1].console, VM_CONSOLE_VUART);
+	EXPECT_EQ(cfg.vms[1].vuart_ipa, 0x9000000);
+}
+
+TEST(config_console_one_vm_keeps_todays_console)
+{
+	struct vm_desc d[2];
+
+	stdout_path = "/pl011@9000000";
+	ASSERT_EQ(parse(NULL, -1), 0);
+	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_PASSTHROUGH);
+	two_vms(d, NULL, NULL);
+	ASSERT_EQ(parse(d, 1), 0);
+	stdout_path = NULL;
+	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_HYPERCALL);
+}
+
+TEST(config_console_without_a_uart_is_the_hypercall)
+{
+	struct vm_desc d[2];
+
+	two_vms(d, NULL, NULL);
+	ASSERT_EQ(parse(d, 2), 0);
+	EXPECT_FALSE(cfg.has_uart);
+	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_HYPERCALL);
+	EXPECT_EQ(cfg.vms[1].console, VM_CONSOLE_HYPERCALL);
+	two_vms(d, "vuart", NULL);
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: vigil,console = "
+			  "\"vuart\" needs a PL011 console UART "
+			  "(/chosen/stdout-path)");
+}
+
+TEST(config_console_passthrough_gives_the_uart_and_the_rest_hypercall)
+{
+	struct vm_desc d[2];
+
+	stdout_path = "/pl011@9000000";
+	two_vms(d, NULL, "passthrough");
+	ASSERT_EQ(parse(d, 2), 0);
+	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_HYPERCALL);
+	EXPECT_EQ(cfg.vms[1].console, VM_CONSOLE_PASSTHROUGH);
+	ASSERT_EQ(cfg.vms[1].nr_devs, 1);
+	EXPECT_STREQ(cfg.vms[1].devs[0].path, "/pl011@9000000");
+	EXPECT_EQ(cfg.vms[1].devs[0].irqs[0], 33);
+	/* Listing the UART in devices says the same. */
+	two_vms(d, NULL, NULL);
+	d[0].devices = "/pl011@9000000";
+	d[0].devices_len = sizeof("/pl011@9000000");
+	ASSERT_EQ(parse(d, 2), 0);
+	stdout_path = NULL;
+	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_PASSTHROUGH);
+	EXPECT_EQ(cfg.vms[1].console, VM_CONSOLE_HYPERCALL);
+}
+
+TEST(config_console_vuart_beside_a_passthrough_is_refused)
+{
+	struct vm_desc d[2];
+
+	stdout_path = "/pl011@9000000";
+	two_vms(d, "passthrough", "vuart");
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: vigil,console = "
+			  "\"vuart\" but /hypervisor/vm@0 owns the console "
+			  "UART (passthrough)");
+	two_vms(d, "passthrough", "passthrough");
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: device "
+			  "/pl011@9000000 shares MMIO with /pl011@9000000 of "
+			  "/hypervisor/vm@0");
+	two_vms(d, "hypercall", NULL);
+	d[0].devices = "/pl011@9000000";
+	d[0].devices_len = sizeof("/pl011@9000000");
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	stdout_path = NULL;
+	EXPECT_TRUE(!strcmp(err, "config error: /hypervisor/vm@0: devices "
+				 "give it the console UART /pl011@9000000: "
+				 "vigil,console must be \"passthrough\""));
+}
+
+TEST(config_console_unknown_value_is_refused)
+{
+	struct vm_desc d[2];
+
+	two_vms(d, "serial", NULL);
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: vigil,console must "
+			  "be \"vuart\", \"passthrough\" or \"hypercall\"");
+	two_vms(d, "", NULL);
+	EXPECT_EQ(parse(d, 2), -EINVAL);
+}
+
+TEST(config_console_explicit_hypercall_and_vuart_mix)
+{
+	struct vm_desc d[2];
+
+	stdout_path = "/pl011@9000000";
+	two_vms(d, "hypercall", NULL);
+	ASSERT_EQ(parse(d, 2), 0);
+	stdout_path = NULL;
+	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_HYPERCALL);
+	EXPECT_EQ(cfg.vms[1].console, VM_CONSOLE_VUART);
 }

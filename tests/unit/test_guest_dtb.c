@@ -14,6 +14,7 @@
 #include "host_mm_map.h"
 #include "test.h"
 #include "vm.h"
+#include "vuart.h"
 
 #define GDTB_RAM 0x50000000ULL
 #define GDTB_RAM_SIZE 0x10000000ULL
@@ -720,4 +721,71 @@ TEST(guest_dtb_is_copied_into_guest_ram_a_page_at_a_time)
 	/* Only the packed tree is written: the rest of the area is as it
 	 * was. */
 	EXPECT_EQ(fake_ram[fdt_totalsize(g)], 0xa5);
+}
+
+/* ---- the vUART (vigil,console = "vuart") ---- */
+
+TEST(guest_dtb_shows_the_vuart_as_a_pl011_and_the_console)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char names[] = "uartclk\0apb_pclk";
+	struct vuart u = {.ipa = 0x09000000, .intid = 33};
+	const fdt32_t *p, *clk;
+	const void *g;
+	const char *s;
+	char err[160];
+	int n, c, len;
+
+	/* As build_vm(), with the vUART. */
+	memset(&gvm, 0, sizeof(gvm));
+	gvm.vuart = &u;
+	fake_ram_reset_at(GDTB_DTB_PA);
+	host_mm_maps_reset();
+	snprintf(gvm.name, sizeof(gvm.name), "g");
+	gvm.nr_vcpus = 1;
+	gvm.vcpus[0].vmpidr = BIT(31);
+	gvm.nr_ram = 1;
+	gvm.ram[0].ipa = gvm.ram[0].pa = GDTB_RAM;
+	gvm.ram[0].size = GDTB_RAM_SIZE;
+	ASSERT_EQ(guest_dtb_build(&gvm, host_tree("memory@40000000"), err,
+				  sizeof(err)),
+		  0);
+	g = gbuf;
+	/* The host's UART is not the VM's; the vUART stands at its IPA. */
+	EXPECT_TRUE(fdt_path_offset(g, "/pl011@9000000") < 0);
+	n = fdt_path_offset(g, "/serial@9000000");
+	ASSERT_TRUE(n >= 0);
+	s = fdt_getprop(g, n, "compatible", &len);
+	ASSERT_EQ(len, sizeof(compat));
+	EXPECT_TRUE(!memcmp(s, compat, sizeof(compat)));
+	p = fdt_getprop(g, n, "reg", &len);
+	ASSERT_EQ(len, 16);
+	EXPECT_EQ(fdt32_to_cpu(p[0]), 0);
+	EXPECT_EQ(fdt32_to_cpu(p[1]), 0x09000000);
+	EXPECT_EQ(fdt32_to_cpu(p[2]), 0);
+	EXPECT_EQ(fdt32_to_cpu(p[3]), 0x1000);
+	p = fdt_getprop(g, n, "interrupts", &len);
+	ASSERT_EQ(len, 12);
+	EXPECT_EQ(fdt32_to_cpu(p[0]), 0);
+	EXPECT_EQ(fdt32_to_cpu(p[1]), 1);
+	EXPECT_EQ(fdt32_to_cpu(p[2]), 4);
+	s = fdt_getprop(g, n, "clock-names", &len);
+	ASSERT_EQ(len, sizeof(names));
+	EXPECT_TRUE(!memcmp(s, names, sizeof(names)));
+	clk = fdt_getprop(g, n, "clocks", &len);
+	ASSERT_EQ(len, 8);
+	EXPECT_EQ(clk[0], clk[1]);
+	c = fdt_node_offset_by_phandle(g, fdt32_to_cpu(clk[0]));
+	ASSERT_TRUE(c >= 0);
+	EXPECT_EQ(fdt_node_check_compatible(g, c, "fixed-clock"), 0);
+	p = fdt_getprop(g, c, "clock-frequency", &len);
+	ASSERT_EQ(len, 4);
+	EXPECT_EQ(fdt32_to_cpu(p[0]), 24000000);
+	p = fdt_getprop(g, c, "#clock-cells", &len);
+	ASSERT_EQ(len, 4);
+	EXPECT_EQ(fdt32_to_cpu(p[0]), 0);
+	s = fdt_getprop(g, fdt_path_offset(g, "/chosen"), "stdout-path", NULL);
+	EXPECT_STREQ(s, "/serial@9000000");
+	s = fdt_getprop(g, fdt_path_offset(g, "/aliases"), "serial0", NULL);
+	EXPECT_STREQ(s, "/serial@9000000");
 }
