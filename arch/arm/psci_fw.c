@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch.h"
+#include "arch_vcpu.h"
 #include "hypercall.h"
 #include "platform_dt.h"
 #include "psci_fw.h"
@@ -47,4 +48,16 @@ void psci_fw_system_reset(void)
 		platform_reset();
 	for (;;)
 		arch_cpu_relax();
+}
+
+/* The machine's power, for both ARM profiles: through the firmware (or
+ * the board's fallback above). */
+void arch_system_off(void)
+{
+	psci_fw_system_off();
+}
+
+void arch_system_reset(void)
+{
+	psci_fw_system_reset();
 }

@@ -13,7 +13,6 @@
 #include "asm/sysreg.h"
 #include "percpu.h"
 #include "pmu.h"
-#include "psci_fw.h"
 #include "stage2.h"
 #include "vm.h"
 
@@ -235,16 +234,6 @@ bool arch_timer_line(unsigned int ppi)
 
 	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
 	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
-}
-
-void arch_system_off(void)
-{
-	psci_fw_system_off();
-}
-
-void arch_system_reset(void)
-{
-	psci_fw_system_reset();
 }
 
 /*
