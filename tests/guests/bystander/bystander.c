@@ -123,10 +123,16 @@ static void stop_ticking(unsigned int me)
 
 	uint64_t now;
 
-	do {
+	/* Read the time with IRQs masked: a tick that fell due between an
+	 * unmasked check and the mask was taken after the check and counted
+	 * one more than the periods up to 'now' (seen once on QEMU 10). */
+	for (;;) {
+		irq_mask();
 		now = timer_count(TIMER_VIRT);
-	} while (timer_cval(TIMER_VIRT) <= now && !deadline_passed(deadline));
-	irq_mask();
+		if (timer_cval(TIMER_VIRT) > now || deadline_passed(deadline))
+			break;
+		irq_unmask(); /* take the tick that is due */
+	}
 	timer_set_ctl(TIMER_VIRT, 0);
 	t_stop[me] = now;
 	gic_irq_disable(PPI_VTIMER);
