@@ -8,6 +8,8 @@
 
 #include "arch.h"
 #include "arch_vcpu.h"
+#include "generic_timer.h"
+#include "irq.h"
 #include "asm/entry.h"
 #include "asm/sysreg.h"
 #include "lpae.h"
@@ -252,30 +254,12 @@ void arch_inject_undef(struct vcpu *v)
 	inject(v, PSR_MODE_UND, VEC_UNDEF, 4, 2);
 }
 
-#define CNT_CTL_ENABLE BIT(0)
-#define CNT_CTL_IMASK BIT(1)
-#define CNT_CTL_ISTATUS BIT(2)
-
 bool arch_timer_line(unsigned int ppi)
 {
-	uint32_t ctl =
-		ppi == 27 ? read_sysreg(CNTV_CTL) : read_sysreg(CNTP_CTL);
+	uint32_t ctl = ppi == PPI_VTIMER ? read_sysreg(CNTV_CTL)
+					 : read_sysreg(CNTP_CTL);
 
-	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
-	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
-}
-
-/*
- * Wait for an interrupt with IRQs masked (a pending IRQ still ends WFI),
- * then open the window so it is taken in HYP mode and handled.
- */
-void arch_idle(void)
-{
-	dsb(sy);
-	wfi();
-	arch_irq_enable();
-	isb();
-	arch_irq_disable();
+	return timer_ctl_asserts(ctl);
 }
 
 /* A virtual asynchronous abort (HCR.VA), taken when the guest unmasks. */

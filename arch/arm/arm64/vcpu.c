@@ -7,6 +7,8 @@
 
 #include "arch.h"
 #include "arch_vcpu.h"
+#include "generic_timer.h"
+#include "irq.h"
 #include "asm/entry.h"
 #include "asm/inject.h"
 #include "asm/s2.h"
@@ -223,30 +225,12 @@ void arch_inject_undef(struct vcpu *v)
 	inject_sync(v, esr_for_undef(), 0);
 }
 
-#define CNT_CTL_ENABLE BIT(0)
-#define CNT_CTL_IMASK BIT(1)
-#define CNT_CTL_ISTATUS BIT(2)
-
 bool arch_timer_line(unsigned int ppi)
 {
-	uint64_t ctl = ppi == 27 ? read_sysreg(cntv_ctl_el0)
-				 : read_sysreg(cntp_ctl_el0);
+	uint64_t ctl = ppi == PPI_VTIMER ? read_sysreg(cntv_ctl_el0)
+					 : read_sysreg(cntp_ctl_el0);
 
-	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK | CNT_CTL_ISTATUS)) ==
-	       (CNT_CTL_ENABLE | CNT_CTL_ISTATUS);
-}
-
-/*
- * Wait for an interrupt with IRQs masked (a pending IRQ still ends WFI),
- * then open the window so it is taken at EL2 and handled.
- */
-void arch_idle(void)
-{
-	dsb(sy);
-	wfi();
-	arch_irq_enable();
-	isb();
-	arch_irq_disable();
+	return timer_ctl_asserts(ctl);
 }
 
 void arch_inject_serror(struct vcpu *v)
