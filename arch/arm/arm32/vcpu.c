@@ -82,14 +82,17 @@ void arch_hyp_init_cpu(void)
  * off. @arg goes in r0 (PSCI CPU_ON's context id) and in r2 with r1 =
  * ~0, the Linux boot protocol's DTB and "no machine type"
  * (Documentation/arch/arm/booting.rst); a boot vCPU that is Linux reads
- * r2, one of the test guests r0. The VFP registers are not reset: vigil
- * never writes them, and a pCPU only ever runs one VM's vCPU.
+ * r2, one of the test guests r0. VFP/Advanced SIMD start zeroed with
+ * FPEXC.EN clear (vfp_reset_state()): vigil keeps no copy of them, so
+ * whatever this pCPU's registers hold (the VM's previous boot, firmware)
+ * would otherwise reach the new one.
  */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	struct vcpu_arch *a = &v->arch;
 
 	memset(a, 0, sizeof(*a));
+	vfp_reset_state();
 	a->regs.r[0] = (uint32_t)arg;
 	a->regs.r[1] = 0xffffffffU;
 	a->regs.r[2] = (uint32_t)arg;

@@ -37,6 +37,9 @@ void boot_secondary(uint64_t id) __noreturn;
 /* Where a spin-table CPU enters (head.S): its index from spin_table_id. */
 extern char spin_table_entry[];
 extern uint32_t spin_table_id;
+/* vfp.S: this pCPU's VFP registers, FPSCR and FPEXC to their reset
+ * values (zero), for a vCPU being reset. */
+void vfp_reset_state(void);
 #endif
 
 #endif
