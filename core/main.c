@@ -314,8 +314,8 @@ void boot_primary(uint64_t dtb_pa)
 	map_platform();
 	if (plat.has_console)
 		console_init(plat.console_kind, plat.console);
-	pr_info("vigil %s on %s: EL2, image at 0x%llx, DTB at 0x%llx",
-		VIGIL_VERSION, plat.model,
+	pr_info("vigil %s on %s: %s, image at 0x%llx, DTB at 0x%llx",
+		VIGIL_VERSION, plat.model, arch_priv_level_name(),
 		(unsigned long long)(uintptr_t)__image_start,
 		(unsigned long long)dtb_pa);
 	platform_print();

@@ -65,6 +65,9 @@ int arch_mmu_map(uint64_t base, uint64_t size, bool device);
 void arch_cpu_spin_release(uint64_t release_addr, unsigned int id);
 /* Make per-CPU block @id the calling CPU's (this_cpu()). */
 void arch_cpu_set_percpu(unsigned int id);
+/* The architecture's name for the level vigil runs at, for the boot
+ * banner: "EL2" (ARMv8-A), "HYP" (ARMv7-A's Hyp mode). */
+const char *arch_priv_level_name(void);
 
 /*
  * Call @fn(@a0..@a3) so that whatever it does to floating-point/SIMD

@@ -95,6 +95,16 @@ def test_vigil_boots_in_hyp_mode_and_brings_up_4_pcpus(hello):
                             r"starting guests")) == 1, run.describe()
 
 
+def test_banner_names_hyp_mode_not_el2(hello):
+    """ARMv7-A has no exception levels: vigil runs in Hyp mode (the arch
+    hook arch_priv_level_name())."""
+    _, run = hello
+    assert len(run.matching(r"vigil: vigil \S+ on \S+: HYP, image at "
+                            rf"0x{VIGIL_PA:x}, DTB at 0x")) == 1, \
+        run.describe()
+    assert not run.matching(r"vigil: vigil \S+ on .*EL2"), run.describe()
+
+
 def test_every_vcpu_prints_up_exactly_once(hello):
     vcpus, run = hello
     ids = sorted(int(m.group(1)) for m in run.matching(VCPU_UP))

@@ -31,6 +31,12 @@ void arch_cpu_set_percpu(unsigned int id)
 	isb();
 }
 
+/* ARMv7-A: the Hyp mode of the Virtualization Extensions (DDI 0406C B1.3), PL2. */
+const char *arch_priv_level_name(void)
+{
+	return "HYP";
+}
+
 /* The logical index the next spin-table CPU takes (head.S,
  * spin_table_entry); one CPU is released at a time. */
 uint32_t spin_table_id;

@@ -32,6 +32,12 @@ void arch_cpu_set_percpu(unsigned int id)
 	write_sysreg(tpidr_el2, p);
 }
 
+/* ARMv8-A: exception level 2. */
+const char *arch_priv_level_name(void)
+{
+	return "EL2";
+}
+
 /* The logical index the next spin-table CPU takes (head.S,
  * spin_table_entry); one CPU is released at a time. */
 uint64_t spin_table_id;
