@@ -89,6 +89,8 @@ void guest_exception(struct exc_frame *frame, unsigned int type)
 	slot->fault.far = frame->vec == 0x10   ? read_sysreg(far_el1)
 			  : frame->vec == 0x0c ? read_sysreg(ifar)
 					       : 0;
+	slot->fault.cpsr = frame->cpsr;
+	slot->fault.vec = frame->vec;
 #else
 	slot->fault.esr = read_sysreg(esr_el1);
 	slot->fault.far = read_sysreg(far_el1);

@@ -141,10 +141,11 @@ static inline unsigned long a32_read_daif(void)
 #define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
 
 #ifdef __arm__
-/* Saved by the A32 vectors (start.S): the vector offset, r0-r12, SVC's
- * LR, then what SRS stored (the return address and SPSR). */
+/* Saved by the A32 vectors (start.S): the CPSR the exception was taken
+ * with, the vector offset, r0-r12, SVC's LR, then what SRS stored (the
+ * return address and SPSR). */
 struct exc_frame {
-	unsigned long pad;
+	unsigned long cpsr;
 	unsigned long
 		vec; /* 0x04 undef, 0x0c prefetch abort, 0x10 data abort */
 	unsigned long x[14];
@@ -170,6 +171,9 @@ struct fault {
 	unsigned long far;
 	unsigned long elr;
 	unsigned long spsr; /* the interrupted state (SPSR_EL1 / SPSR) */
+	/* A32: the CPSR on exception entry (the mode it was taken to, its
+	 * masks), and the vector offset; 0 on AArch64. */
+	unsigned long cpsr, vec;
 	/* EXC_SYNC_SPX, or EXC_SYNC_SP0 when taken at EL1t */
 	unsigned int type;
 };

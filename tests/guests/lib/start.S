@@ -93,15 +93,24 @@ guest_halt:
  * Each vector: LR minus the mode's offset is the preferred return address
  * (the faulting instruction for an abort or undef, the interrupted one
  * for an IRQ; ARM ARM B1.8.3); SRS pushes it with the SPSR onto the SVC
- * stack, then r0-r12, SVC's LR and the vector offset follow, a
+ * stack, then r0-r12, SVC's LR, the vector offset and the CPSR the
+ * exception was taken with (its mode and masks) follow, a
  * struct exc_frame, and guest_exception(frame, type) runs. RFE returns
  * to frame->elr with frame->spsr.
  */
-.macro ventry off, lroff, type
+.macro ventry off, lroff, type, mode
 	sub	lr, lr, #\lroff
 	srsdb	sp!, #0x13
+	.ifnc	\mode, svc
+	mrs	lr, cpsr		/* the entry CPSR, kept in LR_<mode> */
+	.endif
 	cps	#0x13
 	push	{r0-r12, lr}
+	.ifnc	\mode, svc
+	mrs	r0, lr_\mode		/* banked MRS (Virtualization Ext.) */
+	.else
+	mrs	r0, cpsr
+	.endif
 	mov	r1, #\off
 	push	{r0, r1}
 	mov	r0, sp
@@ -113,17 +122,17 @@ guest_halt:
 .endm
 
 vec_undef:
-	ventry	0x04, 4, EXC_SYNC_SPX
+	ventry	0x04, 4, EXC_SYNC_SPX, und
 vec_svc:
-	ventry	0x08, 0, EXC_SYNC_SPX
+	ventry	0x08, 0, EXC_SYNC_SPX, svc
 vec_pabt:
-	ventry	0x0c, 4, EXC_SYNC_SPX
+	ventry	0x0c, 4, EXC_SYNC_SPX, abt
 vec_dabt:
-	ventry	0x10, 8, EXC_SYNC_SPX
+	ventry	0x10, 8, EXC_SYNC_SPX, abt
 vec_irq:
-	ventry	0x18, 4, EXC_IRQ_SPX
+	ventry	0x18, 4, EXC_IRQ_SPX, irq
 vec_fiq:
-	ventry	0x1c, 4, EXC_FIQ_SPX
+	ventry	0x1c, 4, EXC_FIQ_SPX, fiq
 	.ltorg
 
 	.balign	32
