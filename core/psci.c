@@ -134,8 +134,20 @@ static int64_t psci_system_reset2(struct vcpu *v, uint64_t type)
 	return PSCI_SUCCESS; /* not seen: the vCPU starts over */
 }
 
-static int64_t psci_features(uint32_t fn)
+/* SMCCC (ARM DEN 0028): the SMC64/HVC64 convention is for AArch64
+ * callers only; to an AArch32 caller every SMC64 function ID (bit 30) is
+ * unknown, as KVM answers too. */
+#define SMCCC_SMC64 0x40000000U
+
+static bool psci_smc64_from_aarch32(const struct vcpu *v, uint32_t fn)
 {
+	return (fn & SMCCC_SMC64) && arch_vcpu_aarch32(v);
+}
+
+static int64_t psci_features(const struct vcpu *v, uint32_t fn)
+{
+	if (psci_smc64_from_aarch32(v, fn))
+		return PSCI_NOT_SUPPORTED;
 	switch (fn) {
 	case PSCI_0_2_VERSION:
 	case PSCI_0_2_CPU_OFF:
@@ -168,7 +180,7 @@ bool psci_handle_const(struct vcpu *v, uint32_t fn)
 		ret = 0x10001; /* 1.1 */
 		break;
 	case PSCI_1_0_FEATURES:
-		ret = psci_features((uint32_t)vcpu_get_reg(v, 1));
+		ret = psci_features(v, (uint32_t)vcpu_get_reg(v, 1));
 		break;
 	case PSCI_0_2_MIGRATE_INFO_TYPE:
 		ret = 2; /* no Trusted OS: nothing to migrate */
@@ -187,8 +199,12 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 	int64_t ret;
 	struct vcpu *t;
 
+	if ((fn & 0xbf000000) == 0x84000000 && psci_smc64_from_aarch32(v, fn)) {
+		vcpu_set_reg(v, 0, (vreg_t)PSCI_NOT_SUPPORTED);
+		return true;
+	}
 	/* SMC32 calls take 32-bit arguments. */
-	if (!(fn & 0x40000000)) {
+	if (!(fn & SMCCC_SMC64)) {
 		a1 = (uint32_t)a1;
 		a2 = (uint32_t)a2;
 		a3 = (uint32_t)a3;

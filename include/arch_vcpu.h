@@ -35,6 +35,10 @@ bool arch_timer_line(unsigned int ppi);
 /* Reset @v's registers and EL1 state to the PSCI CPU_ON entry state with
  * @arg in its first argument register. On the pCPU that will run @v. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+/* Whether @v runs in AArch32 (the arm32 profile's guests; arm64's run
+ * AArch64 at EL1): such a caller has the SMC32 calling convention only,
+ * and an SMC64 function ID is unknown to it (SMCCC, ARM DEN 0028). */
+bool arch_vcpu_aarch32(const struct vcpu *v);
 /* Put @v's EL1 state and stage-2 context into this pCPU; save it back. */
 void arch_vcpu_load(struct vcpu *v);
 void arch_vcpu_put(struct vcpu *v);

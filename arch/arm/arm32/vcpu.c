@@ -104,6 +104,13 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	pmu_vcpu_reset(&a->pmu);
 }
 
+/* ARMv7-A: PL1 is AArch32. */
+bool arch_vcpu_aarch32(const struct vcpu *v)
+{
+	(void)v;
+	return true;
+}
+
 #define SAVE(r, f) (s->f = read_sysreg(r))
 #define LOAD(r, f) write_sysreg(r, s->f)
 #define SAVE64(r, f) (s->f = read_sysreg64(r))

@@ -92,6 +92,13 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	pmu_vcpu_reset(&a->pmu);
 }
 
+/* HCR_EL2.RW: EL1 is AArch64. */
+bool arch_vcpu_aarch32(const struct vcpu *v)
+{
+	(void)v;
+	return false;
+}
+
 #define SAVE(r, f) (s->f = read_sysreg(r))
 #define LOAD(r, f) write_sysreg(r, s->f)
 
