@@ -99,8 +99,14 @@ void guest_exception(struct exc_frame *frame, unsigned int type)
 	slot->fault.spsr = frame->spsr;
 	slot->fault.type = type;
 	slot->taken = true;
-	if (slot->resume_lr)
+	if (slot->resume_lr) {
 		frame->elr = EXC_FRAME_LR(frame); /* back to the caller */
-	else
+#ifdef __arm__
+		/* In the caller's instruction set: LR bit 0 is T32. */
+		frame->spsr =
+			(frame->spsr & ~(1UL << 5)) | ((frame->elr & 1) << 5);
+		frame->elr &= ~1UL;
+#endif
+	} else
 		frame->elr += 4; /* A64, A32: after the faulting insn */
 }

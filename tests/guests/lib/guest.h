@@ -24,7 +24,7 @@
 #define EXC_IRQ_SPX 5
 #define EXC_FIQ_SPX 6
 #define EXC_SERROR_SPX 7
-#define EXC_SYNC_LOWER 8 /* from EL0 (AArch64) */
+#define EXC_SYNC_LOWER 8 /* from EL0 (AArch64); A32: an SVC */
 
 #ifndef __ASSEMBLY__
 
@@ -344,8 +344,9 @@ bool fault_take(struct fault *f);
 void guest_exception(struct exc_frame *frame, unsigned int type);
 /* Hook for IRQs (weak; the default reports an unexpected exception). */
 void guest_irq(struct exc_frame *frame);
-/* Hook for synchronous exceptions from EL0 (weak; the default returns
- * false: unexpected). Returns true if it handled @frame. */
+/* Hook for synchronous exceptions from EL0, and in A32 for SVC (the way
+ * back from USR mode) (weak; the default returns false: unexpected).
+ * Returns true if it handled @frame. */
 bool guest_lower_el_sync(struct exc_frame *frame);
 
 __noreturn void guest_halt(void);

@@ -124,7 +124,7 @@ guest_halt:
 vec_undef:
 	ventry	0x04, 4, EXC_SYNC_SPX, und
 vec_svc:
-	ventry	0x08, 0, EXC_SYNC_SPX, svc
+	ventry	0x08, 0, EXC_SYNC_LOWER, svc
 vec_pabt:
 	ventry	0x0c, 4, EXC_SYNC_SPX, abt
 vec_dabt:

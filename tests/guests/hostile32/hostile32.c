@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hostile32: tests/guests/hostile's bad inputs in their AArch32 form,
+ * under the arm32 vigil (tests/system/test_arm32_hostile.py runs it beside
+ * the bystander guest):
+ *
+ * - psci.c: PSCI with bad arguments and unknown SMCCC function IDs, each
+ *   through HVC and through a trapped SMC, and the console hypercall
+ *   pointed at memory that is not the guest's;
+ * - memory.c: loads, stores (with and without an instruction syndrome)
+ *   and fetches outside its RAM, with TTBCR.EAE clear and set, and its own
+ *   stage-1 tables pointing outside its RAM (the MMU case);
+ * - gicd.c: distributor accesses of forbidden widths and forms, read-only
+ *   registers, reserved space, INTIDs past ITLinesNumber;
+ * - cp15.c: CP15 registers it must not have (PL2's, a PMU counter past
+ *   PMCR.N) and writes to read-only ones;
+ * - usr.c: bad accesses, HVC and SMC from USR mode, from T32 code and
+ *   from vCPU 1;
+ * - vfp.c: VFP state at entry, after CPU_OFF/CPU_ON and after each of its
+ *   two resets of its own VM (SYSTEM_RESET by HVC, SYSTEM_RESET2 by SMC).
+ *
+ * Every line is `hostile <case>: PASS|FAIL <details>`; after the last boot
+ * `hostile: provoked aborts=<n> undefs=<n>` and `hostile: <p> passed, <f>
+ * failed` for all boots, then SYSTEM_OFF.
+ */
+#include "hostile32.h"
+
+#define RESET_MAGIC 0x68727374U /* "hrst" */
+
+unsigned int nr_vcpus;
+uint32_t ram_base, ram_size;
+static unsigned int passed, failed;
+static struct {
+	volatile uint32_t aborts, undefs;
+} provoked[GUEST_MAX_VCPUS];
+
+bool result(const char *name, bool ok, const char *fmt, ...)
+{
+	char details[240];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(details, sizeof(details), fmt, ap);
+	va_end(ap);
+	gprintf("hostile %s: %s %s\n", name, ok ? "PASS" : "FAIL", details);
+	if (ok)
+		passed++;
+	else
+		failed++;
+	return ok;
+}
+
+void count_abort(void)
+{
+	provoked[this_vcpu()].aborts++;
+}
+
+void count_undef(void)
+{
+	provoked[this_vcpu()].undefs++;
+}
+
+/* ---- the resets: results of earlier boots wait 1 MiB past the image,
+ * in RAM vigil's reset leaves alone (it restores the image and DTB) ---- */
+
+extern char __image_end[];
+
+static const struct reset_kind {
+	const char *name;
+	uint32_t fid;
+	bool smc;
+} resets[] = {
+	{"reset", PSCI_0_2_SYSTEM_RESET, false},
+	{"reset2_32", PSCI_1_1_SYSTEM_RESET2, true},
+};
+#define NR_RESETS ARRAY_SIZE(resets)
+
+struct reset_mark {
+	uint32_t magic, resets, passed, failed, aborts, undefs;
+};
+
+static struct reset_mark *mark(void)
+{
+	uintptr_t end = (uintptr_t)__image_end;
+
+	return (struct reset_mark *)((end + 0xfff) / 0x1000 * 0x1000 +
+				     0x100000);
+}
+
+/* Initialised data a boot changes: each reset must restore it. */
+static volatile uint32_t image_data = 0x600d1dea;
+
+static void totals(uint32_t *aborts, uint32_t *undefs)
+{
+	for (unsigned int i = 0; i < GUEST_MAX_VCPUS; i++) {
+		*aborts += READ_ONCE(provoked[i].aborts);
+		*undefs += READ_ONCE(provoked[i].undefs);
+	}
+}
+
+/* Saves this boot's results and resets the VM; returns false if the
+ * reset returned. */
+static bool reset_vm(void)
+{
+	struct reset_mark *m = mark();
+	const struct reset_kind *r = &resets[m->resets];
+	uint32_t aborts = 0, undefs = 0;
+	long ret;
+
+	totals(&aborts, &undefs);
+	m->passed += passed;
+	m->failed += failed;
+	m->aborts += aborts;
+	m->undefs += undefs;
+	m->resets++;
+	image_data = 0xdeadbeef;
+	m->magic = RESET_MAGIC;
+	dsb_sy();
+	gprintf("hostile: %s from vcpu%u\n", r->name, this_vcpu());
+	vfp_dirty(0x1000 + m->resets);
+	/* SYSTEM_RESET2 type 0 (SYSTEM_WARM_RESET) with a nonzero cookie,
+	 * ignored for an architectural reset (PSCI 1.1 §5.11). */
+	ret = call(r->smc, r->fid, 0, 0xc0ffee01, 0);
+	m->magic = 0;
+	result(r->name, false, "returned %ld", ret);
+	return false;
+}
+
+static void cases_after_reset(void)
+{
+	const char *name = resets[mark()->resets - 1].name;
+	char who[40], cname[64];
+	int state = psci_affinity_info(vcpu_mpidr(1), 0);
+
+	snprintf(who, sizeof(who), "vcpu0_after_%s", name);
+	cases_vfp_entry(who);
+	snprintf(cname, sizeof(cname), "%s.image_restored", name);
+	result(cname, image_data == 0x600d1dea, "image_data=0x%x",
+	       (unsigned int)image_data);
+	snprintf(cname, sizeof(cname), "%s.vcpu1_off", name);
+	result(cname, state == PSCI_AFF_OFF, "affinity_info=%d", state);
+}
+
+/* ---- vCPU 1: VFP at its entry, then dirty, then off; then on again ---- */
+
+static volatile uint32_t vcpu1_done, vcpu1_up, vcpu1_go;
+
+static void vcpu1_first(unsigned int idx)
+{
+	uint64_t deadline = deadline_ms(5000);
+
+	(void)idx;
+	cases_vfp_entry("vcpu1");
+	vfp_dirty(0x2000);
+	WRITE_ONCE(vcpu1_up, 1);
+	while (!READ_ONCE(vcpu1_go) && !deadline_passed(deadline))
+		cpu_relax();
+	WRITE_ONCE(vcpu1_done, 1);
+}
+
+/* While vCPU 1 runs vcpu1_first(): CPU_ON of it, by HVC and SMC. */
+static void case_cpu_on_running(void)
+{
+	extern char guest_secondary_start[];
+	uint32_t entry = (uint32_t)(uintptr_t)guest_secondary_start;
+	uint64_t deadline = deadline_ms(5000);
+	long h, s;
+
+	while (!READ_ONCE(vcpu1_up) && !deadline_passed(deadline))
+		cpu_relax();
+	h = call(false, PSCI_0_2_CPU_ON, 1, entry, 1);
+	s = call(true, PSCI_0_2_CPU_ON, 1, entry, 1);
+	result("psci.cpu_on_running_already_on",
+	       READ_ONCE(vcpu1_up) && h == PSCI_ALREADY_ON &&
+		       s == PSCI_ALREADY_ON,
+	       "vcpu1 up=%u: hvc -> %ld, smc -> %ld", (unsigned int)vcpu1_up, h,
+	       s);
+	WRITE_ONCE(vcpu1_go, 1);
+}
+
+static void vcpu1_again(unsigned int idx)
+{
+	(void)idx;
+	cases_vfp_entry("vcpu1_after_cpu_off_on");
+	vfp_dirty(0x3000);
+	WRITE_ONCE(vcpu1_done, 2);
+}
+
+static bool vcpu1_run(void (*fn)(unsigned int), uint32_t want)
+{
+	uint64_t deadline = deadline_ms(5000);
+	int r = vcpu_start(1, fn), state;
+
+	if (r == PSCI_SUCCESS && want == 1)
+		case_cpu_on_running();
+	while (r == PSCI_SUCCESS && READ_ONCE(vcpu1_done) != want &&
+	       !deadline_passed(deadline))
+		cpu_relax();
+	do {
+		state = psci_affinity_info(vcpu_mpidr(1), 0);
+	} while (state != PSCI_AFF_OFF && !deadline_passed(deadline));
+	if (r != PSCI_SUCCESS || state != PSCI_AFF_OFF) {
+		gprintf("hostile: TIMEOUT vcpu1: cpu_on=%d state=%d\n", r,
+			state);
+		return false;
+	}
+	return true;
+}
+
+static void print_seed(uint64_t dtb, int chosen, const char *name, char *out,
+		       size_t len)
+{
+	int plen = 0, n = 0;
+	const uint8_t *p = chosen >= 0 ? fdt_prop(dtb, chosen, name, &plen) : 0;
+
+	snprintf(out, len, "none");
+	for (int i = 0; p && i < plen && i < 16 && n + 3 < (int)len; i++)
+		n += snprintf(out + n, len - (size_t)n, "%02x", p[i]);
+}
+
+/* Its RAM, and its boot seeds (the test compares them across the VMs
+ * and the boots). */
+static void read_dtb(uint64_t dtb)
+{
+	int mem = fdt_path(dtb, "/memory"), len = 0;
+	int chosen = fdt_path(dtb, "/chosen");
+	const void *reg = mem >= 0 ? fdt_prop(dtb, mem, "reg", &len) : NULL;
+	char rng[40], kaslr[40];
+
+	if (reg && len == 16) {
+		ram_base = (uint32_t)fdt_cells(reg, 0, 2);
+		ram_size = (uint32_t)fdt_cells(reg, 2, 2);
+	}
+	print_seed(dtb, chosen, "rng-seed", rng, sizeof(rng));
+	print_seed(dtb, chosen, "kaslr-seed", kaslr, sizeof(kaslr));
+	gprintf("hostile info: rng-seed=%s kaslr-seed=%s\n", rng, kaslr);
+}
+
+int main(uint64_t dtb)
+{
+	struct reset_mark *m = mark();
+
+	if (m->magic != RESET_MAGIC)
+		memset(m, 0, sizeof(*m));
+	read_dtb(dtb);
+	gic_probe(dtb);
+	nr_vcpus = fdt_nr_cpus(dtb);
+	if (m->magic == RESET_MAGIC) {
+		cases_after_reset();
+		if (m->resets < NR_RESETS)
+			return reset_vm();
+		uint32_t aborts = m->aborts, undefs = m->undefs;
+
+		totals(&aborts, &undefs);
+		passed += m->passed;
+		failed += m->failed;
+		m->magic = 0;
+		gprintf("hostile: provoked aborts=%u undefs=%u\n",
+			(unsigned int)aborts, (unsigned int)undefs);
+		gprintf("hostile: %u passed, %u failed\n", passed, failed);
+		return 0;
+	}
+	cases_vfp_entry("vcpu0");
+	if (nr_vcpus != 2 || ram_size == 0) {
+		gprintf("hostile: needs 2 vcpus and /memory: %u 0x%x\n",
+			nr_vcpus, (unsigned int)ram_size);
+		return 0;
+	}
+	gprintf("hostile: %u vcpus, A32, trying everything a guest must not "
+		"do\n",
+		nr_vcpus);
+	gic_dist_enable();
+	gic_cpu_init(false);
+
+	cases_psci(false);
+	cases_psci(true);
+	if (!vcpu1_run(vcpu1_first, 1) || !vcpu1_run(vcpu1_again, 2))
+		return 0;
+	cases_calls();
+	cases_memory();
+	cases_mmu();
+	cases_cp15();
+	cases_usr_t32();
+	cases_gicd();
+	gprintf("hostile: tried everything; vigil is still here\n");
+	return reset_vm();
+}
