@@ -118,7 +118,7 @@ USR = ["usr.unmapped.ldr", "usr.vigil_image.str", "usr.other_vm_canary.ldr"]
 T32_ABORTS = ["t32.unmapped.ldr-w", "t32.vigil_image.ldr-n"]
 T32_UNDEFS = ["t32.pmxevcntr_beyond_n.undef"]
 MMU = ["mmu.s1_table_in_vigil_image.ldr", "mmu.s1_table_in_other_vm.ldr",
-       "mmu.ipa_above_4g.ldr"]
+       "mmu.ipa_above_4g.ldr", "mmu.high_vectors.ldr"]
 
 CASES = (
     ["vfp.clean_at_entry_vcpu0", "vfp.clean_at_entry_vcpu1",
@@ -129,7 +129,8 @@ CASES = (
        "console.not_own_memory", "console.empty", "console.control_chars",
        "console.spoofed_vigil_line", "mem.own_ram"]
     + [f"mem.{t}.{a}" for t, acc in MEM_TARGETS.items() for a in acc.split()]
-    + MEM_LPAE + MMU + VIGIL_UNDEFS
+    + MEM_LPAE + MMU + ["mmu.high_vectors.taken_at_0xffff0010"]
+    + VIGIL_UNDEFS
     + ["cp15.pmcr_n_read_only", "cp15.actlr_write_ignored"] + CPU_UNDEFS
     + USR + ["usr.hvc", "usr.smc", "usr.svc_returns"] + T32_ABORTS
     + T32_UNDEFS + ["mem.other_vm_canary.ldr-vcpu1"]

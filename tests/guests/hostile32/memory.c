@@ -119,7 +119,8 @@ static uint64_t s1_l1[4] __attribute__((aligned(4096)));
 
 #define MAIR0_DEV_NC 0x4400UL /* attr0 Device-nGnRnE, attr1 Normal NC */
 
-static void mmu_case(const char *name, uint32_t va, uint64_t table)
+static void mmu_case(const char *name, uint32_t va, uint64_t table,
+		     uint64_t l1_3, unsigned long sctlr_set)
 {
 	unsigned long sctlr = read_sysreg(sctlr_el1), ttbcr = ttbcr_read();
 	uint32_t l1 = (uint32_t)(uintptr_t)s1_l1;
@@ -131,7 +132,7 @@ static void mmu_case(const char *name, uint32_t va, uint64_t table)
 	s1_l1[0] = 0x00000000ULL | (1ULL << 10) | 1;		   /* Device */
 	s1_l1[1] = 0x40000000ULL | (1ULL << 10) | (1ULL << 2) | 1; /* NC */
 	s1_l1[2] = table | 3;					   /* table */
-	s1_l1[3] = 0x100000000ULL | (1ULL << 10) | 1; /* IPA 4 GiB */
+	s1_l1[3] = l1_3;
 	dsb_sy();
 	flags = irq_save();
 	__asm__ __volatile__("mcr p15, 0, %0, c10, c2, 0" ::"r"(MAIR0_DEV_NC));
@@ -140,7 +141,7 @@ static void mmu_case(const char *name, uint32_t va, uint64_t table)
 	__asm__ __volatile__("mcrr p15, 0, %0, %1, c2" ::"r"(l1), "r"(0));
 	__asm__ __volatile__("mcr p15, 0, %0, c8, c7, 0\n\tdsb\n\tisb" ::"r"(0)
 			     : "memory"); /* TLBIALL */
-	write_sysreg(sctlr | 1, sctlr_el1);
+	write_sysreg(sctlr | 1 | sctlr_set, sctlr_el1);
 	isb();
 	probe(LDR, va, 0, &p);
 	write_sysreg(sctlr, sctlr_el1);
@@ -154,9 +155,52 @@ static void mmu_case(const char *name, uint32_t va, uint64_t table)
 	result(name, ok, "%s", d);
 }
 
+/*
+ * SCTLR.V: the abort vigil injects goes to the high vectors, 0xffff0000,
+ * not VBAR. The top 2 MiB of VA map (a second-level table) to 2 MiB of
+ * the guest's RAM 8 MiB in, whose page at 0xffff0000 holds a vector table
+ * that jumps to the guest's own (LDR PC: its branches are PC-relative),
+ * the data abort entry through high_dabt (usr.S), which marks its use;
+ * the rest of 3-4 GiB is unmapped at stage 1.
+ */
+static uint64_t s1_l2[512] __attribute__((aligned(4096)));
+extern char high_dabt[];
+extern volatile uint32_t high_dabt_hits;
+
+static void case_high_vectors(void)
+{
+	extern char guest_vectors[];
+	uint32_t high = ram_base + 0x800000; /* VA 0xffe00000 */
+	volatile uint32_t *v =
+		(volatile uint32_t *)(uintptr_t)(high + 0x1f0000);
+
+	for (unsigned int i = 0; i < 8; i++) {
+		v[i] = 0xe59ff018; /* ldr pc, [pc, #0x18]: the word 0x20 on */
+		v[i + 8] = (uint32_t)(uintptr_t)guest_vectors + 4 * i;
+	}
+	v[8 + 4] = (uint32_t)(uintptr_t)high_dabt;
+	high_dabt_hits = 0;
+	for (unsigned int i = 0; i < 511; i++)
+		s1_l2[i] = 0;
+	s1_l2[511] = high | (1ULL << 10) | (1ULL << 2) | 1; /* Normal NC */
+	dsb_sy();
+	__asm__ __volatile__("mcr p15, 0, %0, c7, c5, 0\n\tisb" ::"r"(0)
+			     : "memory"); /* ICIALLU */
+	mmu_case("mmu.high_vectors.ldr", UNMAPPED_PA, 0,
+		 (uint64_t)(uintptr_t)s1_l2 | 3, 1UL << 13);
+	result("mmu.high_vectors.taken_at_0xffff0010", high_dabt_hits != 0,
+	       "high vector table's data abort entry ran: %s",
+	       high_dabt_hits ? "yes" : "no, VBAR's did");
+}
+
 void cases_mmu(void)
 {
-	mmu_case("mmu.s1_table_in_vigil_image.ldr", 0x80000000, VIGIL_PA);
-	mmu_case("mmu.s1_table_in_other_vm.ldr", 0x80000000, OTHER_VM_PA);
-	mmu_case("mmu.ipa_above_4g.ldr", 0xc0000000, 0);
+	uint64_t ipa_4g = 0x100000000ULL | (1ULL << 10) | 1;
+
+	mmu_case("mmu.s1_table_in_vigil_image.ldr", 0x80000000, VIGIL_PA,
+		 ipa_4g, 0);
+	mmu_case("mmu.s1_table_in_other_vm.ldr", 0x80000000, OTHER_VM_PA,
+		 ipa_4g, 0);
+	mmu_case("mmu.ipa_above_4g.ldr", 0xc0000000, 0, ipa_4g, 0);
+	case_high_vectors();
 }

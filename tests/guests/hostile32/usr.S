@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * PL0 (USR mode) and T32 code for the hostile guest's cases (usr.c).
+ * PL0 (USR mode) and T32 code for the hostile guest's cases (usr.c), and
+ * the high vectors' data abort entry (memory.c).
  *
  * void usr_run(void (*fn)(void), unsigned long arg, void *usr_sp)
  *   Runs @fn in USR mode with IRQs masked, r0 = @arg, SP_usr = @usr_sp,
@@ -77,3 +78,21 @@ t32_ldr_n:
 t32_mrc_pmxevcntr:
 	mrc	p15, 0, r0, c9, c13, 2
 	bx	lr
+
+/*
+ * The high vector table's data abort entry (memory.c, case_high_vectors):
+ * marks that the abort came through 0xffff0010, then goes on to the
+ * guest's own vector. SP_abt is free (the vectors run on SVC's stack).
+ */
+	.arm
+	.globl high_dabt, high_dabt_hits
+high_dabt:
+	ldr	sp, =high_dabt_hits
+	str	sp, [sp]
+	b	guest_vectors + 0x10
+	.ltorg
+
+	.data
+	.balign	4
+high_dabt_hits:
+	.word	0
