@@ -175,3 +175,50 @@ def test_secondaries_are_off_and_the_guest_powers_off(hello):
     # vCPU 0 runs on pCPU 0).
     assert run.matching(r"stats cpu0: exits=\d+ hvc=\d+ aborts_injected=2 "
                         r"undefs_injected=0"), run.describe()
+
+
+# ---- the no-VFP check (tools/check-no-fp.sh, A32/T32) ---------------------
+# These two tests were lost in dda2b03 (the docstring and docs/arm32.md
+# still named them); back, with the one allowed function.
+
+CHECK = vigil_qemu.REPO / "tools" / "check-no-fp.sh"
+OBJDUMP = "arm-none-eabi-objdump"
+
+
+def test_arm32_image_has_no_vfp_or_neon_instruction():
+    elf = BUILD / "vigil.elf"
+    assert elf.is_file(), f"not built: {elf}"
+    r = subprocess.run([str(CHECK), OBJDUMP, str(elf)], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+
+
+def _check_fn(tmp_path, fn, insn):
+    """check-no-fp.sh on an object whose function `fn` holds `insn`."""
+    src = tmp_path / "fp.s"
+    src.write_text(f".arm\n.fpu neon-vfpv4\n.text\n.globl {fn}\n{fn}:\n"
+                   f"\tmov r0, r0\n\t{insn}\n\tbx lr\n")
+    obj = tmp_path / "fp.o"
+    subprocess.run(["arm-none-eabi-as", "-march=armv7ve", "-o", str(obj),
+                    str(src)], check=True, timeout=60)
+    return subprocess.run([str(CHECK), OBJDUMP, str(obj)],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("insn", ["vldr d0, [r1]", "vmov.f32 s0, s1",
+                                  "vmrs r0, fpscr", "vadd.i32 q0, q1, q2",
+                                  "mrc p10, 7, r0, c8, c0, 0"])
+def test_the_check_catches_a_vfp_or_neon_instruction(tmp_path, insn):
+    r = _check_fn(tmp_path, "f", insn)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "f: " in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("insn,allowed", [
+    ("vmov d16, r0, r0", True), ("vmsr fpexc, r0", True),
+    ("vmrs r1, mvfr0", True), ("vldr d0, [r1]", False),
+    ("vadd.i32 q0, q1, q2", False), ("vstr d0, [r1]", False)])
+def test_vfp_reset_state_may_only_zero_registers(tmp_path, insn, allowed):
+    """arch/arm/arm32/vfp.S's vfp_reset_state: VMRS, VMSR, VMOV only."""
+    r = _check_fn(tmp_path, "vfp_reset_state", insn)
+    assert r.returncode == (0 if allowed else 1), r.stdout + r.stderr
