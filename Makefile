@@ -348,15 +348,18 @@ storm-long: deps
 
 # Interrupt-path benchmark (docs/performance.md): the bench guest natively,
 # under vigil and under Xen 4.17 (unpacked into build/xen), Linux's
-# instructions to the prompt natively and under vigil; prints the table,
+# instructions to the prompt natively and under vigil, and the same for
+# arm32 (the A32 guest, armhf Linux on 1 CPU) in a column; prints the table,
 # writes build/bench/bench.csv and bench.png. bench-quick: fewer samples,
 # no Linux boots (their last numbers from build/test-logs if any).
 bench: deps
 	$(MAKE) all linux
+	$(MAKE) ARCH=arm32 all linux-arm32
 	/usr/bin/python3 tools/bench.py
 
 bench-quick: deps
 	$(MAKE) all
+	$(MAKE) ARCH=arm32 all
 	/usr/bin/python3 tools/bench.py --quick --no-linux
 
 clean:

@@ -22,6 +22,13 @@ instructions and repeat from run to run.
   -device loader. One pCPU (see docs/performance.md for why).
 - linux: tests/system/test_linux.py's icount boots (tools/run-linux.sh
   --icount), whose numbers land in build/test-logs/linux-boot.json.
+- arm32: the A32 build of the same guest (build/qemu-virt-arm32) natively
+  and under the arm32 vigil on qemu-system-arm (Cortex-A15), 2 CPUs; and
+  Debian's armmp-lpae Linux to the shell natively and under vigil with
+  -icount, booted here (tools/run-linux.sh --icount) with ONE CPU: with 4
+  the armhf kernel soft-locks in stop_machine under -icount, natively too
+  (docs/arm32.md). Its numbers are kept in build/bench/linux-arm32.json
+  for --no-linux. No Xen for arm32.
 """
 import argparse
 import csv
@@ -40,6 +47,9 @@ REPO = Path(__file__).resolve().parents[1]
 BUILD = Path(os.environ.get("VIGIL_BUILD", "build/qemu-virt-arm64"))
 if not BUILD.is_absolute():
     BUILD = REPO / BUILD
+BUILD32 = Path(os.environ.get("VIGIL_BUILD32", "build/qemu-virt-arm32"))
+if not BUILD32.is_absolute():
+    BUILD32 = REPO / BUILD32
 XEN_DIR = REPO / "build" / "xen"
 XEN_IMAGE = XEN_DIR / "boot" / "xen-4.17-arm64"
 XEN_PKG = "xen-hypervisor-4.17-arm64:arm64"
@@ -68,6 +78,11 @@ XEN_NA = {
 XEN_NA["storm"] = XEN_NA["spi_latency"]
 
 ENVS = ["native", "vigil", "xen"]
+# The arm32 column: the same measures for the A32 guest and the arm32 vigil.
+ENVS32 = ["arm32_native", "arm32_vigil"]
+LINUX32_SMP = 1
+LINUX32_SHELL = re.compile(r"at shell cntvct=(\d+) cntfrq=(\d+)")
+LINUX32_START = re.compile(r"boot phases \(us\):.* total (\d+)")
 # (name, unit, label) in table order; docs/performance.md describes each.
 MEASURES = [
     ("hypercall", "insns", "null hypercall round trip"),
@@ -79,6 +94,7 @@ MEASURES = [
     ("storm", "irqs_per_1e9_insns", "storm: IRQs per 1e9 instructions"),
     ("linux_boot", "insns", "Linux: instructions to the prompt"),
     ("vigil_start", "insns", "vigil start-up: entry to the guests"),
+    ("image_size", "bytes", "vigil.bin size"),
 ]
 
 RESULT = re.compile(r"bench: result (\w+) (?:n=(\d+) min=(\d+) median=(\d+) "
@@ -91,9 +107,10 @@ def log(msg):
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
-def run_qemu(cmd, logfile, env=None, timeout=RUN_TIMEOUT):
-    """Run QEMU until the guest prints `bench: done` (Xen keeps running
-    after its guest powers off) or QEMU exits; return the console text."""
+def run_qemu(cmd, logfile, env=None, timeout=RUN_TIMEOUT, done=DONE):
+    """Run QEMU until the guest prints `done` (default `bench: done`; Xen
+    keeps running after its guest powers off) or QEMU exits; return the
+    console text."""
     out = []
     start = time.monotonic()
     with open(logfile, "w", encoding="utf-8") as lf:
@@ -120,7 +137,7 @@ def run_qemu(cmd, logfile, env=None, timeout=RUN_TIMEOUT):
                 text = data.decode("utf-8", "replace")
                 out.append(text)
                 lf.write(text)
-                if DONE.search(buf.decode("utf-8", "replace")):
+                if done.search(buf.decode("utf-8", "replace")):
                     # Let the rest of the line and power-off through.
                     end = time.monotonic() + 2
                     while time.monotonic() < end:
@@ -163,18 +180,54 @@ def parse(text):
     return res, hdr, bool(DONE.search(text))
 
 
-def run_native(args, out):
-    cmd = [REPO / "tools/run-qemu.sh", "--native", BUILD, "bench", *ICOUNT,
+def run_native(args, out, build=BUILD, tag="native"):
+    cmd = [REPO / "tools/run-qemu.sh", "--native", build, "bench", *ICOUNT,
            *DEVICES, "-append", args]
-    return run_qemu(cmd, out / "native.log",
+    return run_qemu(cmd, out / f"{tag}.log",
                     env=dict(os.environ, VIGIL_SMP="2"))
 
 
-def run_vigil(args, out):
-    cmd = [REPO / "tools/run-qemu.sh", BUILD, "bench", *ICOUNT, *DEVICES,
+def run_vigil(args, out, build=BUILD, tag="vigil"):
+    cmd = [REPO / "tools/run-qemu.sh", build, "bench", *ICOUNT, *DEVICES,
            "-append", args]
-    return run_qemu(cmd, out / "vigil.log",
+    return run_qemu(cmd, out / f"{tag}.log",
                     env=dict(os.environ, VIGIL_SMP="2"))
+
+
+def linux32_rows(measure, out):
+    """Debian's armhf Linux to the shell with one CPU under -icount,
+    natively and under the arm32 vigil: {env: insns, "vigil_start": insns},
+    measured now or, without `measure`, from the last run's JSON."""
+    saved = out / "linux-arm32.json"
+    if not measure:
+        return json.loads(saved.read_text()) if saved.is_file() else {}
+    rows = {}
+    env = dict(os.environ, VIGIL_ARCH="arm32", VIGIL_SMP=str(LINUX32_SMP),
+               VIGIL_BUILD=str(BUILD32))
+    for mode in ("native", "vigil"):
+        log(f"arm32 Linux: {mode}, {LINUX32_SMP} CPU, -icount")
+        text = run_qemu([REPO / "tools/run-linux.sh", f"--{mode}",
+                         "--icount"], out / f"linux-arm32-{mode}.log",
+                        env=env, done=LINUX32_SHELL)
+        m = LINUX32_SHELL.search(text)
+        if not m:
+            log(f"arm32 Linux {mode}: no prompt; see "
+                f"{out}/linux-arm32-{mode}.log")
+            continue
+        rows[mode] = int(m.group(1)) * 10**9 // int(m.group(2))
+        s = LINUX32_START.search(text)
+        if mode == "vigil" and s:
+            # Under -icount shift=0 a microsecond is 1,000 instructions.
+            rows["vigil_start"] = int(s.group(1)) * 1000
+    saved.write_text(json.dumps(rows, indent=2) + "\n")
+    return rows
+
+
+def image_size(build):
+    f = build / "vigil.bin"
+    size = f.stat().st_size
+    return {"n": 1, "min": size, "median": size, "max": size,
+            "unit": "bytes"}
 
 
 def fetch_xen():
@@ -282,6 +335,8 @@ def main():
                     help="don't boot Linux; use build/test-logs/"
                     "linux-boot.json if it is there")
     ap.add_argument("--no-xen", action="store_true")
+    ap.add_argument("--no-arm32", action="store_true",
+                    help="leave out the arm32 column")
     ap.add_argument("--out", default=str(REPO / "build" / "bench"))
     a = ap.parse_args()
     out = Path(a.out)
@@ -291,11 +346,18 @@ def main():
     for f in (BUILD / "vigil.bin", BUILD / "guests" / "bench.bin"):
         if not f.is_file():
             sys.exit(f"{f} not built (run make)")
+    for f in (BUILD32 / "vigil.bin", BUILD32 / "guests" / "bench.bin"):
+        if not a.no_arm32 and not f.is_file():
+            sys.exit(f"{f} not built (run make ARCH=arm32, or --no-arm32)")
 
     results, notes, ok = {}, {}, True
-    for env in ENVS:
+    for env in ENVS + ([] if a.no_arm32 else ENVS32):
         log(f"{env}: {args}")
-        if env == "xen":
+        if env == "arm32_native":
+            text = run_native(args, out, BUILD32, env)
+        elif env == "arm32_vigil":
+            text = run_vigil(args, out, BUILD32, env)
+        elif env == "xen":
             if a.no_xen:
                 notes[env] = "skipped (--no-xen)"
                 continue
@@ -312,8 +374,8 @@ def main():
         if not done:
             notes[env] = f"did not finish (see {out / (env + '.log')})"
             log(f"{env}: the guest did not finish; log {out}/{env}.log")
-            ok = env != "vigil" and ok
-        if hdr.get("env") and hdr["env"] != env:
+            ok = env not in ("vigil", "arm32_vigil") and ok
+        if hdr.get("env") and hdr["env"] != env.removeprefix("arm32_"):
             log(f"{env}: the guest believes it runs {hdr['env']}")
         notes.setdefault(env, f"clock {hdr.get('clock', '?')}")
         if env == "xen":
@@ -339,6 +401,25 @@ def main():
         "na": "not measured for Xen"}
     results.setdefault("xen", {})["linux_boot"] = {
         "na": "not attempted (a domU would lack the virtio devices)"}
+    results.setdefault("vigil", {})["image_size"] = image_size(BUILD)
+    for env in ("native", "xen", "arm32_native"):
+        results.setdefault(env, {})["image_size"] = {
+            "na": "vigil's image only"}
+    if not a.no_arm32:
+        linux32 = linux32_rows(not a.no_linux, out)
+        for env in ("native", "vigil"):
+            if env in linux32:
+                v = linux32[env]
+                results[f"arm32_{env}"]["linux_boot"] = {
+                    "n": 1, "min": v, "median": v, "max": v,
+                    "unit": "insns"}
+        if "vigil_start" in linux32:
+            v = linux32["vigil_start"]
+            results["arm32_vigil"]["vigil_start"] = {
+                "n": 1, "min": v, "median": v, "max": v, "unit": "insns"}
+        results["arm32_native"]["vigil_start"] = {
+            "na": "no hypervisor natively"}
+        results["arm32_vigil"]["image_size"] = image_size(BUILD32)
 
     # ---- table, CSV ---------------------------------------------------
     def get(env, m):
@@ -349,13 +430,18 @@ def main():
         return r["median"] if r and "median" in r else None
 
     header = ["measure", "unit", "native", "vigil", "xen", "vigil/native",
-              "vigil/xen"]
+              "vigil/xen", "arm32 native", "arm32 vigil",
+              "arm32 vigil/native"]
     rows = []
     for m, unit, label in MEASURES:
         rows.append([m, unit, fmt_cell(get("native", m)),
                      fmt_cell(get("vigil", m)), fmt_cell(get("xen", m)),
                      fmt_ratio(ratio(med("vigil", m), med("native", m))),
-                     fmt_ratio(ratio(med("vigil", m), med("xen", m)))])
+                     fmt_ratio(ratio(med("vigil", m), med("xen", m))),
+                     fmt_cell(get("arm32_native", m)),
+                     fmt_cell(get("arm32_vigil", m)),
+                     fmt_ratio(ratio(med("arm32_vigil", m),
+                                     med("arm32_native", m)))])
     widths = [max(len(str(r[i])) for r in rows + [header])
               for i in range(len(header))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)),
@@ -366,9 +452,11 @@ def main():
     legend = ("median (min-max) over the samples, in instructions retired "
               "by the whole machine under -icount shift=0 (guest + "
               "hypervisor, every CPU); storm in interrupts handled per 10^9 "
-              "instructions (higher is better). n/a reasons:")
+              "instructions (higher is better). arm32: the A32 guest on a "
+              f"Cortex-A15, Linux with {LINUX32_SMP} CPU (4 soft-lock "
+              "under -icount, natively too). n/a reasons:")
     nas = []
-    for env in ENVS:
+    for env in ENVS + ENVS32:
         for m, _, _ in MEASURES:
             r = get(env, m)
             if r and "na" in r:
@@ -377,19 +465,20 @@ def main():
             nas.append(f"  {env}: {notes.get(env, 'not run')}")
     text = (f"{table}\n\n{legend}\n" + "\n".join(nas) + "\n"
             + "clocks: " + ", ".join(f"{e}: {notes.get(e, '-')}"
-                                     for e in ENVS) + "\n")
+                                     for e in ENVS + ENVS32) + "\n")
     print(text)
     (out / "bench.txt").write_text(text)
 
     with open(out / "bench.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["measure", "unit"] +
-                   [f"{e}_{k}" for e in ENVS
+                   [f"{e}_{k}" for e in ENVS + ENVS32
                     for k in ("n", "min", "median", "max")] +
-                   ["vigil_over_native", "vigil_over_xen", "na_reasons"])
+                   ["vigil_over_native", "vigil_over_xen",
+                    "arm32_vigil_over_native", "na_reasons"])
         for m, unit, _ in MEASURES:
             row, why = [m, unit], []
-            for e in ENVS:
+            for e in ENVS + ENVS32:
                 r = get(e, m)
                 if r and "median" in r:
                     row += [r["n"], r["min"], r["median"], r["max"]]
@@ -397,7 +486,8 @@ def main():
                     row += ["", "", "", ""]
                     why.append(f"{e}: {r['na'] if r else notes.get(e, '')}")
             for x in (ratio(med("vigil", m), med("native", m)),
-                      ratio(med("vigil", m), med("xen", m))):
+                      ratio(med("vigil", m), med("xen", m)),
+                      ratio(med("arm32_vigil", m), med("arm32_native", m))):
                 row.append("" if x is None else f"{x:.4f}")
             row.append("; ".join(why))
             w.writerow(row)

@@ -14,7 +14,13 @@
 #                                      header, so -kernel loads them at
 #                                      0x50000000 with x0 = DTB; PSCI is
 #                                      QEMU's, over HVC; the guest library
-#                                      prints to the PL011 itself.
+#                                      prints to the PL011 itself. With
+#                                      arm32 the guest carries a zImage
+#                                      header instead: QEMU loads it at
+#                                      0x40010000 with r2 = DTB and enters
+#                                      it in SVC mode; it copies itself to
+#                                      its link address (0x50000000,
+#                                      tests/guests/lib/start.S).
 #
 # Environment: VIGIL_SMP (default 4) and VIGIL_MEM (default 1G) size the
 # machine; QEMU (default qemu-system-aarch64). VIGIL_MACHINE=raspi4b runs

@@ -11,21 +11,27 @@ runs' assertions:
   2-3 with the PL031 passed through: hello's SYSTEM_OFF stops its VM
   only, the bystander's checks all pass, and vigil powers off after it.
 
-The native baselines of test_vgic.py and test_storm.py are arm64's: these
-guests are the same sources.
+Each also runs natively (`native`: the A32 guest alone on qemu-system-arm's
+GICv2 and PSCI, tools/run-qemu.sh --native) with the assertions of the
+arm64 native runs (test_vgic.py, test_storm.py): vgic's one known QEMU
+deviation fails exactly as described there, the storm re-latches after each
+move itself (relatch=1); the bystander runs alone on 2 CPUs with all its
+checks. vigil's own counters are not asserted natively.
 """
 import re
 
 import pytest
 
 import vigil_qemu
-from test_arm32_hello import BUILD, with_arm32
+from test_arm32_hello import BUILD, run_native, vigil_only, with_arm32
 from test_hostile import BYSTANDER_CHECKS
-from test_vgic import CHECK_LINE, CHECKS, SUMMARY
+from test_storm import HEADER as STORM_HEADER
+from test_vgic import CHECK_LINE, CHECKS, QEMU_DEVIATIONS, SUMMARY
 
 VCPUS = 4
 TIMEOUT = 120
 STORM_IRQS = 20000
+ENVS = ["vigil", pytest.param("native", marks=pytest.mark.native)]
 
 
 def _built(*guests):
@@ -49,11 +55,15 @@ def _index(run, pattern):
 
 # ---- vgic -------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def vgic():
+@pytest.fixture(scope="module", params=ENVS)
+def vgic(request):
     _built("vgic")
-    run = with_arm32(lambda: vigil_qemu.run_vigil(
-        "test_arm32_vgic", guest="vgic", smp=VCPUS, timeout=TIMEOUT))
+    if request.param == "native":
+        run = run_native("test_arm32_vgic-native", "vgic", smp=VCPUS,
+                         timeout=TIMEOUT)
+    else:
+        run = with_arm32(lambda: vigil_qemu.run_vigil(
+            "test_arm32_vgic", guest="vgic", smp=VCPUS, timeout=TIMEOUT))
     results = {}
     for text in run.texts():
         m = CHECK_LINE.match(text)
@@ -63,19 +73,28 @@ def vgic():
     return run, results
 
 
+def _vgic_verdict(run, check):
+    return "FAIL" if run.native and check in QEMU_DEVIATIONS else "PASS"
+
+
 @pytest.mark.parametrize("check", CHECKS)
 def test_vgic_check_passes(vgic, check):
     run, results = vgic
     got = results.get(check, [])
     assert len(got) == 1, f"{check!r} printed {len(got)} times{run.describe()}"
-    assert got[0][0] == "PASS", f"{check}: {got[0]}{run.describe()}"
+    assert got[0][0] == _vgic_verdict(run, check), \
+        f"{check}: {got[0]}{run.describe()}"
+    if got[0][0] == "FAIL":  # QEMU's known deviation, exactly as described
+        assert re.search(QEMU_DEVIATIONS[check], got[0][1]), got[0][1]
 
 
 def test_vgic_prints_exactly_the_expected_checks_and_summary(vgic):
     run, results = vgic
     assert sorted(results) == sorted(CHECKS), run.describe()
     m = _one(run, SUMMARY)
-    assert (int(m.group(1)), int(m.group(2))) == (63, 0), run.describe()
+    failed = sum(_vgic_verdict(run, c) == "FAIL" for c in CHECKS)
+    assert (int(m.group(1)), int(m.group(2))) == (63 - failed, failed), \
+        run.describe()
 
 
 def test_vgic_no_unexpected_exception_spurious_or_unhandled_irq(vgic):
@@ -105,13 +124,26 @@ STORM_DETAILS = re.compile(r"^storm: requests=(\d+) completions=(\d+) "
                            r"dups=(\d+) bad_len=(\d+) ")
 
 
-@pytest.fixture(scope="module")
-def storm():
+@pytest.fixture(scope="module", params=ENVS)
+def storm(request):
     _built("storm")
-    return with_arm32(lambda: vigil_qemu.run_vigil(
-        "test_arm32_storm", guest="storm", smp=VCPUS, timeout=TIMEOUT,
-        qemu_args=["-device", "virtio-rng-device"],
-        append=f"storm.irqs={STORM_IRQS}"))
+    name = f"test_arm32_storm-{request.param}"
+    args = dict(smp=VCPUS, timeout=TIMEOUT,
+                qemu_args=["-device", "virtio-rng-device"],
+                append=f"storm.irqs={STORM_IRQS}")
+    if request.param == "native":
+        return run_native(name, "storm", **args)
+    return with_arm32(lambda: vigil_qemu.run_vigil(name, guest="storm",
+                                                   **args))
+
+
+def test_storm_header_names_the_environment_and_relatch(storm):
+    # QEMU latches a pending edge SPI to its old target (test_storm.py):
+    # natively the guest re-pends it after each move, under vigil not.
+    m = _one(storm, STORM_HEADER)
+    want = ("native", "1") if storm.native else ("under vigil", "0")
+    assert (m.group(1), m.group(4)) == want, storm.describe()
+    assert int(m.group(2)) == STORM_IRQS, storm.describe()
 
 
 def test_storm_passes_with_every_request_completed_once(storm):
@@ -120,15 +152,21 @@ def test_storm_passes_with_every_request_completed_once(storm):
     assert verdict == "PASS", storm.describe()
     assert int(total) >= STORM_IRQS, storm.describe()
     assert int(requests) == int(completions) > 0, storm.describe()
-    assert int(moves) > 0, storm.describe()
+    assert int(moves) >= VCPUS, storm.describe()
+    assert int(spurious) <= int(moves), storm.describe()
     counts = [int(n) for n in per.split(",")]
     assert len(counts) == VCPUS and all(counts), storm.describe()
+    assert sum(counts) == int(total), storm.describe()
     d = _one(storm, STORM_DETAILS)
     assert d.group(1) == d.group(2) and d.group(3, 4) == ("0", "0"), \
         storm.describe()
+    bad = [t for t in storm.texts()
+           if "UNEXPECTED" in t or "TIMEOUT" in t or "STALLED" in t]
+    assert not bad, storm.describe()
 
 
 def test_storm_migrations_complete_through_maintenance_none_lost(storm):
+    vigil_only(storm)
     lost = [int(m.group(1)) for m in storm.matching(r"vigil: .*\blost=(\d+)")]
     maint = [int(m.group(1))
              for m in storm.matching(r"vigil: .*\bmaint=(\d+)")]
@@ -174,8 +212,15 @@ STATS = re.compile(r".*vigil: stats cpu(\d+): exits=\d+ hvc=\d+ "
                    r"aborts_injected=(\d+) undefs_injected=(\d+)")
 
 
-@pytest.fixture(scope="module")
-def two_vms():
+@pytest.fixture(scope="module", params=ENVS)
+def two_vms(request):
+    """Under vigil, the two VMs; natively the bystander alone on 2 CPUs
+    (its VM's size), linked at 0x60000000 as under vigil."""
+    if request.param == "native":
+        _built("bystander")
+        return run_native("test_arm32_bystander-native", "bystander",
+                          smp=2, timeout=TIMEOUT,
+                          append=f"bystander.ms={BYSTANDER_MS}")
     _built("hello", "bystander")
 
     def boot():
@@ -189,34 +234,47 @@ def two_vms():
     return with_arm32(boot)
 
 
+def _bystander_texts(run):
+    if run.native:
+        return run.texts()
+    return [t for _, t in run.guest_lines("bystander")]
+
+
 def test_two_vms_hello_runs_and_stops_only_its_vm(two_vms):
     run = two_vms
+    vigil_only(run)
     assert len(run.matching(r"hello\| hello: done\s*$")) == 1, run.describe()
     off_h = _index(run, r"vigil: VM 0 'hello' powered off")
     off_b = _index(run, r"vigil: VM 1 'bystander' powered off")
     last = _index(run, r"vigil: last VM off: powering off")
     assert None not in (off_h, off_b, last), run.describe()
     assert off_h < off_b < last, run.describe()
+
+
+def test_two_vms_power_off_with_status_0(two_vms):
+    run = two_vms
     assert not run.timed_out and not run.panicked, run.describe()
     assert run.exitstatus == 0, run.describe()
 
 
 @pytest.mark.parametrize("check", BYSTANDER_CHECKS)
 def test_two_vms_bystander_check(two_vms, check):
-    got = [m for m in map(BYSTANDER_CHECK.match,
-                          (t for _, t in two_vms.guest_lines("bystander")))
+    got = [m for m in map(BYSTANDER_CHECK.match, _bystander_texts(two_vms))
            if m and m.group(1) == check]
     assert len(got) == 1, two_vms.describe()
     assert got[0].group(2) == "PASS", got[0].group(0)
 
 
-def test_two_vms_bystander_summary_and_counters(two_vms):
+def test_two_vms_bystander_summary(two_vms):
     sums = [m for m in map(BYSTANDER_SUMMARY.match,
-                           (t for _, t in two_vms.guest_lines("bystander")))
-            if m]
+                           _bystander_texts(two_vms)) if m]
     assert len(sums) == 1, two_vms.describe()
     assert (int(sums[0].group(1)), int(sums[0].group(2))) == \
         (len(BYSTANDER_CHECKS), 0), two_vms.describe()
+
+
+def test_two_vms_vigil_injected_only_hellos_two_aborts(two_vms):
+    vigil_only(two_vms)
     stats = {int(m.group(1)): (int(m.group(2)), int(m.group(3)))
              for m in map(STATS.match, two_vms.lines) if m}
     # hello's two provoked aborts on its boot vCPU's pCPU, nothing else.

@@ -3,12 +3,15 @@
 under vigil, so it keeps working: every measure completes with the expected
 structure. No thresholds on the numbers (docs/performance.md has those);
 the run is the one `make bench` makes under vigil, with fewer samples.
+Both profiles: the arm64 vigil with the AArch64 guest, the arm32 vigil
+with the A32 one (`make bench`'s arm32 column).
 """
 import re
 
 import pytest
 
 import vigil_qemu
+from test_arm32_hello import BUILD as BUILD32, with_arm32
 
 VCPUS = 2
 ITERS = 64
@@ -40,11 +43,20 @@ DONE = re.compile(r"^bench: done measures=(\d+) na=(\d+) irqs=(\d+) "
                   r"unexpected=(\d+)$")
 
 
-@pytest.fixture(scope="module")
-def run():
-    return vigil_qemu.run_vigil("test_bench-vigil", guest="bench",
-                                smp=VCPUS, timeout=TIMEOUT,
-                                qemu_args=QEMU_ARGS, append=APPEND)
+@pytest.fixture(scope="module", params=["arm64", "arm32"])
+def run(request):
+    def boot():
+        return vigil_qemu.run_vigil(f"test_bench-vigil-{request.param}",
+                                    guest="bench", smp=VCPUS,
+                                    timeout=TIMEOUT, qemu_args=QEMU_ARGS,
+                                    append=APPEND)
+
+    if request.param == "arm32":
+        if not (BUILD32 / "guests" / "bench.bin").is_file():
+            pytest.fail(f"not built: {BUILD32}/guests/bench.bin "
+                        "(run make ARCH=arm32)")
+        return with_arm32(boot)
+    return boot()
 
 
 def _one(run, rx):

@@ -16,6 +16,13 @@
  * hypervisor, every CPU). Samples include the measurement itself: a clock
  * read is 1 or 2 instructions, the IRQ entry's stamp is its 2nd.
  *
+ * A32 (the arm32 vigil's guests): the same measures on a Cortex-A15. Its
+ * PMU is PMUv2 through CP15 (ARM ARM DDI 0406C C12), whose PMCCNTR is 32
+ * bits wide: clock differences are taken modulo 2^32 (4.3 s of icount
+ * time, far more than any sample or storm window spans). The IRQ entry
+ * stamps the clock as its 3rd instruction (the vector's branch, a save of
+ * two registers, the read), since an A32 vector is one instruction.
+ *
  * Measures, each `iters` samples after `warmup` discarded ones:
  *   hypercall    null hypercall round trip: vigil's VIGIL_HC_VERSION, Xen's
  *                xen_version(XENVER_version); natively n/a (no hypervisor)
@@ -78,8 +85,21 @@ static struct {
 	uint64_t iters, warmup, windows, window, ticks;
 } cfg;
 
-/* Written by the IRQ vector (vectors.S) of each vCPU. */
+/* Written by the IRQ vector (vectors.S) of each vCPU. In A32 the vector
+ * saves two registers in the slot's first words (IRQ mode's SP, unused
+ * otherwise, points at the stamp: install_vectors()). */
+#ifdef __arm__
+struct bench_irq_slot {
+	uint32_t save[2];
+	uint64_t stamp;
+};
+volatile struct bench_irq_slot bench_irq_slot[GUEST_MAX_VCPUS]
+	__attribute__((aligned(16)));
+#define IRQ_STAMP(idx) (bench_irq_slot[idx].stamp)
+#else
 volatile uint64_t bench_irq_stamp[GUEST_MAX_VCPUS];
+#define IRQ_STAMP(idx) (bench_irq_stamp[idx])
+#endif
 extern char bench_vectors_pmu[], bench_vectors_cnt[];
 
 static enum env env;
@@ -92,8 +112,51 @@ static volatile uint8_t cpu_mask[GUEST_MAX_VCPUS];
 static uint64_t samples[MAX_ITERS];
 static unsigned int measures, measures_na;
 
-/* ---- hypercalls --------------------------------------------------------- */
+/* ---- hypercalls and the PMU, per instruction set ------------------------ */
 
+#ifdef __arm__
+static inline uint64_t hvc0(uint32_t fid)
+{
+	register uint32_t r0 __asm__("r0") = fid;
+
+	__asm__ __volatile__(".arch_extension virt\n\thvc #0"
+			     : "+r"(r0)
+			     :
+			     : "r1", "r2", "r3", "memory");
+	return r0;
+}
+
+#define MRC15(op1, crn, crm, op2)                                             \
+	({                                                                    \
+		uint32_t __v;                                                 \
+		__asm__ __volatile__("mrc p15, " #op1 ", %0, " #crn ", " #crm \
+				     ", " #op2                                \
+				     : "=r"(__v)::"memory");                  \
+		__v;                                                          \
+	})
+#define MCR15(op1, crn, crm, op2, v)                                  \
+	__asm__ __volatile__("mcr p15, " #op1 ", %0, " #crn ", " #crm \
+			     ", " #op2 ::"r"((uint32_t)(v))           \
+			     : "memory")
+
+/* ID_DFR0.PerfMon: 1 PMUv1, 2 PMUv2, 0 or 0xf none. */
+#define PMU_VERSION() ((MRC15(0, c0, c1, 2) >> 24) & 0xf)
+#define PMCR_READ() MRC15(0, c9, c12, 0)
+#define PMCR_WRITE(v) MCR15(0, c9, c12, 0, v)
+#define PMCNTENSET_WRITE(v) MCR15(0, c9, c12, 1, v)
+/* PMCCFILTR is PMXEVTYPER with PMSELR.SEL = 31. */
+#define PMCCFILTR_WRITE(v)                \
+	do {                              \
+		MCR15(0, c9, c12, 5, 31); \
+		isb();                    \
+		MCR15(0, c9, c13, 1, v);  \
+	} while (0)
+#define PMCCNTR_READ() ((uint64_t)MRC15(0, c9, c13, 0))
+#define PMCR_LC 0 /* no 64-bit cycle counter before ARMv8 */
+/* A difference of two PMCCNTR readings, modulo its 32 bits. */
+#define PMU_WRAP(d) ((uint64_t)(uint32_t)(d))
+#define PMU_SIGNED(d) ((int64_t)(int32_t)(uint32_t)(d))
+#else
 static inline uint64_t hvc0(uint64_t fid)
 {
 	register uint64_t x0 __asm__("x0") = fid;
@@ -107,6 +170,17 @@ static inline uint64_t hvc0(uint64_t fid)
 	return x0;
 }
 
+#define PMU_VERSION() ((read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf)
+#define PMCR_READ() read_sysreg(pmcr_el0)
+#define PMCR_WRITE(v) write_sysreg(v, pmcr_el0)
+#define PMCNTENSET_WRITE(v) write_sysreg(v, pmcntenset_el0)
+#define PMCCFILTR_WRITE(v) write_sysreg(v, pmccfiltr_el0)
+#define PMCCNTR_READ() read_sysreg(pmccntr_el0)
+#define PMCR_LC (1UL << 6)
+#define PMU_WRAP(d) ((uint64_t)(d))
+#define PMU_SIGNED(d) ((int64_t)(d))
+#endif
+
 /* ---- clock ------------------------------------------------------------ */
 
 /* Now, in instructions (virtual ns). */
@@ -114,18 +188,36 @@ static inline __attribute__((always_inline)) uint64_t clk(void)
 {
 	uint64_t v;
 
+#ifdef __arm__
+	if (use_pmu) {
+		uint32_t p;
+
+		__asm__ __volatile__("mrc p15, 0, %0, c9, c13, 0"
+				     : "=r"(p)::"memory");
+		return p;
+	}
+	__asm__ __volatile__("isb; mrrc p15, 1, %Q0, %R0, c14"
+			     : "=r"(v)::"memory");
+#else
 	if (use_pmu) {
 		__asm__ __volatile__("mrs %0, pmccntr_el0" : "=r"(v)::"memory");
 		return v;
 	}
 	__asm__ __volatile__("isb; mrs %0, cntvct_el0" : "=r"(v)::"memory");
+#endif
 	return v * ns_per_tick;
+}
+
+/* Clock readings @t1 - @t0, with the PMU's wrap. */
+static inline uint64_t since(uint64_t t1, uint64_t t0)
+{
+	return use_pmu ? PMU_WRAP(t1 - t0) : t1 - t0;
 }
 
 /* vCPU @idx's last IRQ-entry stamp, in clk() units. */
 static inline uint64_t irq_stamp(unsigned int idx)
 {
-	uint64_t v = READ_ONCE(bench_irq_stamp[idx]);
+	uint64_t v = READ_ONCE(IRQ_STAMP(idx));
 
 	return use_pmu ? v : v * ns_per_tick;
 }
@@ -143,13 +235,13 @@ static bool pmu_counts_el2(void)
 
 	isb();
 	c0 = read_sysreg(cntvct_el0);
-	p0 = read_sysreg(pmccntr_el0);
+	p0 = PMCCNTR_READ();
 	for (unsigned int i = 0; i < 32; i++)
 		hvc0(PSCI_0_2_VERSION);
 	isb();
-	p1 = read_sysreg(pmccntr_el0);
+	p1 = PMCCNTR_READ();
 	c1 = read_sysreg(cntvct_el0);
-	return (p1 - p0) * 4 >= (c1 - c0) * ns_per_tick * 3;
+	return PMU_WRAP(p1 - p0) * 4 >= (c1 - c0) * ns_per_tick * 3;
 }
 
 /* Enables PMCCNTR_EL0 on this vCPU, counting at EL0, EL1 and EL2; returns
@@ -157,7 +249,7 @@ static bool pmu_counts_el2(void)
  * read as zero. */
 static bool pmu_init_cpu(void)
 {
-	unsigned int ver = (read_sysreg(id_aa64dfr0_el1) >> 8) & 0xf;
+	unsigned int ver = PMU_VERSION();
 	uint64_t pmcr = 0, p0 = 0, p1 = 0;
 	volatile unsigned int i;
 
@@ -172,20 +264,21 @@ static bool pmu_init_cpu(void)
 		if (fault_take(NULL)) \
 			return false; \
 	} while (0)
-	PMU_TRY(pmcr = read_sysreg(pmcr_el0));
+	PMU_TRY(pmcr = PMCR_READ());
 	if (!(pmcr >> 24)) /* PMCR_EL0.IMP reads as zero: no real PMU */
 		return false;
-	PMU_TRY(write_sysreg(1UL << 27, pmccfiltr_el0)); /* NSH: EL2 too */
-	PMU_TRY(write_sysreg(1UL << 31, pmcntenset_el0));
+	PMU_TRY(PMCCFILTR_WRITE(1UL << 27)); /* NSH: EL2 too */
+	PMU_TRY(PMCNTENSET_WRITE(1UL << 31));
 	/* LC (64-bit overflow), C (reset PMCCNTR), E (enable) */
-	PMU_TRY(write_sysreg((1UL << 6) | (1UL << 2) | 1UL, pmcr_el0));
+	PMU_TRY(PMCR_WRITE(PMCR_LC | (1UL << 2) | 1UL));
 	isb();
-	PMU_TRY(p0 = read_sysreg(pmccntr_el0));
+	PMU_TRY(p0 = PMCCNTR_READ());
 	for (i = 0; i < 100; i++)
 		;
-	PMU_TRY(p1 = read_sysreg(pmccntr_el0));
+	PMU_TRY(p1 = PMCCNTR_READ());
 #undef PMU_TRY
-	return p1 > p0 + 100 && p1 - p0 < 1000000 && pmu_counts_el2();
+	return PMU_WRAP(p1 - p0) > 100 && PMU_WRAP(p1 - p0) < 1000000 &&
+	       pmu_counts_el2();
 }
 
 /*
@@ -200,8 +293,26 @@ static int64_t pmu_calibrate(void)
 	uint64_t k;
 
 	for (k = 0; k < 16; k++) {
-		uint64_t c0, c, p, n = k;
+		uint64_t c0, c, p;
 		int64_t lo;
+#ifdef __arm__
+		uint32_t n = (uint32_t)k, p32;
+
+		__asm__ __volatile__("1: nop\n"
+				     "subs %3, %3, #1\n"
+				     "bpl 1b\n"
+				     "isb\n"
+				     "mrrc p15, 1, %Q0, %R0, c14\n"
+				     "2: mrrc p15, 1, %Q1, %R1, c14\n"
+				     "mrc p15, 0, %2, c9, c13, 0\n"
+				     "cmp %Q1, %Q0\n"
+				     "beq 2b\n"
+				     : "=&r"(c0), "=&r"(c), "=&r"(p32), "+r"(n)
+				     :
+				     : "cc");
+		p = p32;
+#else
+		uint64_t n = k;
 
 		__asm__ __volatile__("1: nop\n"
 				     "subs %3, %3, #1\n"
@@ -215,6 +326,7 @@ static int64_t pmu_calibrate(void)
 				     : "=&r"(c0), "=&r"(c), "=&r"(p), "+r"(n)
 				     :
 				     : "cc");
+#endif
 		lo = (int64_t)(c * ns_per_tick) + 1 - (int64_t)p;
 		if (lo > best)
 			best = lo;
@@ -224,6 +336,13 @@ static int64_t pmu_calibrate(void)
 
 static void install_vectors(void)
 {
+#ifdef __arm__
+	uintptr_t slot = (uintptr_t)&bench_irq_slot[this_vcpu()].stamp;
+
+	/* IRQ mode's SP: this vCPU's stamp, for the vector (vectors.S). */
+	__asm__ __volatile__("cps #0x12\n\tmov sp, %0\n\tcps #0x13" ::"r"(slot)
+			     : "memory");
+#endif
 	write_sysreg(use_pmu ? (uintptr_t)bench_vectors_pmu
 			     : (uintptr_t)bench_vectors_cnt,
 		     vbar_el1);
@@ -254,8 +373,10 @@ static void result(const char *name, unsigned int n, const char *unit)
 	sort(samples, n);
 	median = n % 2 ? samples[n / 2]
 		       : (samples[n / 2 - 1] + samples[n / 2]) / 2;
-	gprintf("bench: result %s n=%u min=%lu median=%lu max=%lu unit=%s\n",
-		name, n, samples[0], median, samples[n - 1], unit);
+	gprintf("bench: result %s n=%u min=%llu median=%llu max=%llu "
+		"unit=%s\n",
+		name, n, ULL(samples[0]), ULL(median), ULL(samples[n - 1]),
+		unit);
 	measures++;
 }
 
@@ -290,6 +411,21 @@ static void result_na(const char *name, const char *why)
 		__ok;                                           \
 	})
 
+#ifdef __arm__
+/* Xen's AArch32 ABI: HVC #0xEA1, number in r12. */
+static inline uint64_t xen_version(void)
+{
+	register uint32_t r0 __asm__("r0") = XENVER_VERSION;
+	register uint32_t r1 __asm__("r1") = 0;
+	register uint32_t r12 __asm__("r12") = XEN_HC_XEN_VERSION;
+
+	__asm__ __volatile__(".arch_extension virt\n\thvc %3"
+			     : "+r"(r0), "+r"(r1), "+r"(r12)
+			     : "i"(XEN_HVC_IMM)
+			     : "r2", "r3", "memory");
+	return r0;
+}
+#else
 static inline uint64_t xen_version(void)
 {
 	register uint64_t x0 __asm__("x0") = XENVER_VERSION;
@@ -302,18 +438,19 @@ static inline uint64_t xen_version(void)
 			     : "x2", "x3", "x4", "memory");
 	return x0;
 }
+#endif
 
 /* Runs @body iters + warmup times between two clock reads. */
-#define SAMPLE(body)                                                     \
-	do {                                                             \
-		uint64_t __i;                                            \
-		for (__i = 0; __i < cfg.warmup + cfg.iters; __i++) {     \
-			uint64_t __t0 = clk(), __t1;                     \
-			body;                                            \
-			__t1 = clk();                                    \
-			if (__i >= cfg.warmup)                           \
-				samples[__i - cfg.warmup] = __t1 - __t0; \
-		}                                                        \
+#define SAMPLE(body)                                                           \
+	do {                                                                   \
+		uint64_t __i;                                                  \
+		for (__i = 0; __i < cfg.warmup + cfg.iters; __i++) {           \
+			uint64_t __t0 = clk(), __t1;                           \
+			body;                                                  \
+			__t1 = clk();                                          \
+			if (__i >= cfg.warmup)                                 \
+				samples[__i - cfg.warmup] = since(__t1, __t0); \
+		}                                                              \
 	} while (0)
 
 /* Results of measured calls and loads, so none is optimised away. */
@@ -454,7 +591,7 @@ static void bench_ipi(bool have_vcpu1)
 			return;
 		}
 		if (i >= cfg.warmup)
-			samples[i - cfg.warmup] = irq_stamp(0) - t0;
+			samples[i - cfg.warmup] = since(irq_stamp(0), t0);
 	}
 	result("ipi_rtt", (unsigned int)cfg.iters, "insns");
 }
@@ -502,10 +639,10 @@ static void bench_vtimer(void)
 			result_na("vtimer", "TIMEOUT waiting for the timer");
 			return;
 		}
-		s = READ_ONCE(bench_irq_stamp[0]);
+		s = READ_ONCE(IRQ_STAMP(0));
 		if (use_pmu)
-			lat = (int64_t)s + pmu_off -
-			      (int64_t)(cval * ns_per_tick);
+			lat = PMU_SIGNED((int64_t)s + pmu_off -
+					 (int64_t)(cval * ns_per_tick));
 		else
 			lat = (int64_t)((s - cval) * ns_per_tick);
 		if (i >= cfg.warmup)
@@ -563,12 +700,12 @@ static bool rng_setup(uint64_t dtb, const char **why)
 	ret = virtio_setup(&rng, &rng_vq, STORM_QUEUE);
 	if (ret) {
 		*why = "virtio-rng set-up failed";
-		gprintf("bench: virtio-rng at 0x%lx set-up step %d failed\n",
-			(uint64_t)rng.base, -ret);
+		gprintf("bench: virtio-rng at 0x%llx set-up step %d failed\n",
+			ULL(rng.base), -ret);
 		return false;
 	}
-	gprintf("bench: virtio-rng at 0x%lx intid %u %s, queue %u\n",
-		(uint64_t)rng.base, rng.intid, rng.edge ? "edge" : "level",
+	gprintf("bench: virtio-rng at 0x%llx intid %u %s, queue %u\n",
+		ULL(rng.base), rng.intid, rng.edge ? "edge" : "level",
 		rng.qsize);
 	irq_set_handler(rng.intid, rng_irq);
 	gic_irq_set_edge(rng.intid, rng.edge);
@@ -597,7 +734,7 @@ static void bench_spi(bool have_rng, const char *why)
 			return;
 		}
 		if (i >= cfg.warmup)
-			samples[i - cfg.warmup] = irq_stamp(0) - t0;
+			samples[i - cfg.warmup] = since(irq_stamp(0), t0);
 	}
 	result("spi_latency", (unsigned int)cfg.iters, "insns");
 }
@@ -624,13 +761,13 @@ static void bench_storm(bool have_rng, const char *why)
 		t1 = clk();
 		got = rng_irqs - start;
 		if (w >= 1)
-			samples[n++] = got * 1000000000ULL / (t1 - t0);
+			samples[n++] = got * 1000000000ULL / since(t1, t0);
 	}
 	storm_on = false;
 	if (!WAIT_UNTIL(READ_ONCE(rng_completed) == rng_posted))
-		gprintf("bench: storm TIMEOUT draining posted=%lu "
-			"completed=%lu\n",
-			rng_posted, rng_completed);
+		gprintf("bench: storm TIMEOUT draining posted=%llu "
+			"completed=%llu\n",
+			ULL(rng_posted), ULL(rng_completed));
 	if (n != cfg.windows) {
 		result_na("storm", "TIMEOUT waiting for interrupts");
 		return;
@@ -684,8 +821,8 @@ static uint64_t clock_overhead(void)
 	for (i = 0; i < 16; i++) {
 		uint64_t t0 = clk(), t1 = clk();
 
-		if (t1 - t0 < best)
-			best = t1 - t0;
+		if (since(t1, t0) < best)
+			best = since(t1, t0);
 	}
 	return best;
 }
@@ -718,13 +855,13 @@ int main(uint64_t dtb)
 	gic_irq_set_priority(SGI_PONG, IRQ_PRIO);
 	gic_irq_enable(SGI_PONG);
 
-	gprintf("bench: env=%s clock=%s insns_per_tick=%lu cntfrq=%lu "
-		"vcpus=%u iters=%lu warmup=%lu windows=%lu window=%lu "
-		"overhead=%lu gicd=0x%lx gicc=0x%lx\n",
-		env_names[env], use_pmu ? "pmccntr" : "cntvct", ns_per_tick,
-		timer_freq(), nr_vcpus, cfg.iters, cfg.warmup, cfg.windows,
-		cfg.window, clock_overhead(), (uint64_t)gic_dist_base,
-		(uint64_t)gic_cpu_base);
+	gprintf("bench: env=%s clock=%s insns_per_tick=%llu cntfrq=%llu "
+		"vcpus=%u iters=%llu warmup=%llu windows=%llu window=%llu "
+		"overhead=%llu gicd=0x%llx gicc=0x%llx\n",
+		env_names[env], use_pmu ? "pmccntr" : "cntvct",
+		ULL(ns_per_tick), ULL(timer_freq()), nr_vcpus, ULL(cfg.iters),
+		ULL(cfg.warmup), ULL(cfg.windows), ULL(cfg.window),
+		ULL(clock_overhead()), ULL(gic_dist_base), ULL(gic_cpu_base));
 
 	have_vcpu1 = start_vcpu1();
 	have_rng = rng_setup(dtb, &why);
@@ -742,9 +879,10 @@ int main(uint64_t dtb)
 		gic_irq_disable(rng.intid);
 	if (have_vcpu1)
 		stop_vcpu1();
-	gprintf("bench: done measures=%u na=%u irqs=%lu requests=%lu "
-		"completions=%lu bad=%lu unexpected=%lu\n",
-		measures, measures_na, rng_irqs, rng_posted, rng_completed,
-		rng_bad, irq_stats[0].unhandled + irq_stats[1].unhandled);
+	gprintf("bench: done measures=%u na=%u irqs=%llu requests=%llu "
+		"completions=%llu bad=%llu unexpected=%llu\n",
+		measures, measures_na, ULL(rng_irqs), ULL(rng_posted),
+		ULL(rng_completed), ULL(rng_bad),
+		ULL(irq_stats[0].unhandled + irq_stats[1].unhandled));
 	return 0;
 }

@@ -9,6 +9,51 @@
  */
 #include "guest.h"
 
+#ifdef __arm__
+/*
+ * A32: one branch per vector. Each table sends the IRQ vector to an entry
+ * that saves r0 and r1 below the stamp IRQ mode's SP points at (this
+ * vCPU's bench_irq_slot: bench.c sets it; the library's vectors stack on
+ * SVC's SP, so IRQ mode's is free), reads the clock, stores it, restores
+ * r0 and r1 and continues into the library's IRQ vector. Every other
+ * vector branches straight to the library's.
+ */
+.macro table name, entry
+	.balign	32
+	.global	\name
+\name:
+	b	guest_vectors + 0x00
+	b	guest_vectors + 0x04
+	b	guest_vectors + 0x08
+	b	guest_vectors + 0x0c
+	b	guest_vectors + 0x10
+	b	guest_vectors + 0x14
+	b	\entry
+	b	guest_vectors + 0x1c
+.endm
+
+	.arm
+	.text
+	table bench_vectors_pmu, stamp_pmu
+	table bench_vectors_cnt, stamp_cnt
+
+stamp_pmu:
+	stmdb	sp, {r0, r1}
+	mrc	p15, 0, r0, c9, c13, 0	/* PMCCNTR */
+	mov	r1, #0
+	stmia	sp, {r0, r1}
+	ldmdb	sp, {r0, r1}
+	b	guest_vectors + 0x18
+
+stamp_cnt:
+	stmdb	sp, {r0, r1}
+	mrrc	p15, 1, r0, r1, c14	/* CNTVCT */
+	stmia	sp, {r0, r1}
+	ldmdb	sp, {r0, r1}
+	b	guest_vectors + 0x18
+
+#else /* AArch64 */
+
 .macro stamp_entry type, reg
 	.balign	0x80
 	stp	x0, x1, [sp, #-32]!
@@ -53,3 +98,5 @@
 	.text
 	table bench_vectors_pmu, pmccntr_el0
 	table bench_vectors_cnt, cntvct_el0
+
+#endif

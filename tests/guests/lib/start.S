@@ -15,8 +15,16 @@
  * magic 0x016f2818 at 0x24, start and end at 0x28/0x2c; the end covers
  * .bss and the stacks, what vigil's reset copy must keep). Entered in SVC
  * mode with the MMU off at its first byte: the no-ops run into the branch.
- * Boot vCPU: r0 = r2 = the guest DTB's IPA; secondaries: r0 = the context
- * id = vCPU index. TPIDRPRW holds the vCPU index for this_vcpu().
+ * Boot vCPU: r2 = the guest DTB's IPA (vigil sets r0 too, QEMU's Linux
+ * boot r0 = 0); secondaries: r0 = the context id = vCPU index. TPIDRPRW
+ * holds the vCPU index for this_vcpu().
+ *
+ * Natively (tools/run-qemu.sh --native) QEMU loads a zImage at RAM base +
+ * 0x10000 (0x40010000 on virt), not where the guest is linked (0x50000000,
+ * vigil's layout): the entry copies the loaded part of the image (up to
+ * .bss) to its link address and continues there, as Linux's zImage
+ * relocates itself. Under vigil the image runs where it is linked and
+ * nothing is copied. The copy runs position-independent (adr, literals).
  * Exceptions are handled on the SVC stack: each vector saves its return
  * state there (SRS) and switches to SVC mode, so no other mode needs a
  * stack.
@@ -36,8 +44,25 @@ _start:
 
 guest_entry:
 	cpsid	aif
-	mov	r4, r0			/* DTB, kept across .bss zeroing */
-	ldr	r1, =guest_vectors
+	mov	r4, r2			/* DTB, kept across the copy and .bss */
+	adr	r0, _start		/* where we run */
+	ldr	r1, =_start		/* where we are linked */
+	cmp	r0, r1
+	beq	2f
+	ldr	r2, =__bss_start	/* end of the loaded part, 16-aligned */
+	sub	r2, r2, r1
+1:	ldr	r3, [r0], #4
+	str	r3, [r1], #4
+	subs	r2, r2, #4
+	bne	1b
+	dsb	sy
+	mov	r0, #0
+	mcr	p15, 0, r0, c7, c5, 0	/* ICIALLU: no stale code at the copy */
+	mcr	p15, 0, r0, c7, c5, 6	/* BPIALL */
+	dsb	sy
+	isb
+	ldr	pc, =2f			/* on at the link address */
+2:	ldr	r1, =guest_vectors
 	mcr	p15, 0, r1, c12, c0, 0	/* VBAR */
 	mov	r1, #0
 	mcr	p15, 0, r1, c13, c0, 4	/* TPIDRPRW */

@@ -7,13 +7,16 @@ extern char guest_secondary_start[];
 /* What each secondary runs; written by vCPU 0 before its CPU_ON. */
 static void (*volatile secondary_fn[GUEST_MAX_VCPUS])(unsigned int idx);
 
+/* CNTFRQ is 32 bits: a 32-bit division is one UDIV in A32 (armv7ve) as
+ * in AArch64, where a 64-bit one would be a libgcc call of a hundred
+ * instructions inside the bench guest's measured waits. */
 uint64_t deadline_ms(unsigned int ms)
 {
-	uint64_t freq = read_sysreg(cntfrq_el0);
+	uint32_t freq = (uint32_t)read_sysreg(cntfrq_el0);
 
 	if (!freq)
 		freq = 62500000; /* QEMU's default if firmware left it 0 */
-	return counter_read() + freq / 1000 * ms;
+	return counter_read() + (uint64_t)(freq / 1000) * ms;
 }
 
 int vcpu_start(unsigned int idx, void (*fn)(unsigned int idx))
