@@ -140,6 +140,7 @@ def test_banner_names_hyp_mode_not_el2(hello):
     """ARMv7-A has no exception levels: vigil runs in Hyp mode (the arch
     hook arch_priv_level_name())."""
     _, run = hello
+    vigil_only(run)
     assert len(run.matching(r"vigil: vigil \S+ on \S+: HYP, image at "
                             rf"0x{VIGIL_PA:x}, DTB at 0x")) == 1, \
         run.describe()

@@ -141,14 +141,16 @@ static inline unsigned long a32_read_daif(void)
 #define cpu_relax() __asm__ __volatile__("yield" ::: "memory")
 
 #ifdef __arm__
-/* Saved by the A32 vectors (start.S): the CPSR the exception was taken
- * with, the vector offset, r0-r12, SVC's LR, then what SRS stored (the
+/* Saved by the A32 vectors (start.S): the vector offset, r0-r12, SVC's
+ * LR, the CPSR the exception was taken with, then what SRS stored (the
  * return address and SPSR). */
 struct exc_frame {
-	unsigned long cpsr;
+	unsigned long pad0;
 	unsigned long
 		vec; /* 0x04 undef, 0x0c prefetch abort, 0x10 data abort */
 	unsigned long x[14];
+	unsigned long cpsr; /* on exception entry: its mode and masks */
+	unsigned long pad1;
 	unsigned long elr;
 	unsigned long spsr;
 };

@@ -118,31 +118,36 @@ guest_halt:
  * Each vector: LR minus the mode's offset is the preferred return address
  * (the faulting instruction for an abort or undef, the interrupted one
  * for an IRQ; ARM ARM B1.8.3); SRS pushes it with the SPSR onto the SVC
- * stack, then r0-r12, SVC's LR, the vector offset and the CPSR the
- * exception was taken with (its mode and masks) follow, a
- * struct exc_frame, and guest_exception(frame, type) runs. RFE returns
- * to frame->elr with frame->spsr.
+ * stack. A second SRS pushes the CPSR the exception was taken with (its
+ * mode and masks, parked in LR_<mode>) the same way: SRS is the one store
+ * that reaches the SVC stack from another mode, and the banked MRS that
+ * could read LR_<mode> from SVC needs the Virtualization Extensions, which
+ * a native run without EL2 lacks (QEMU makes it UNDEFINED there). Then
+ * r0-r12, SVC's LR and the vector offset follow: a struct exc_frame, and
+ * guest_exception(frame, type) runs. RFE returns to frame->elr with
+ * frame->spsr.
  */
 .macro ventry off, lroff, type, mode
 	sub	lr, lr, #\lroff
-	srsdb	sp!, #0x13
+	srsdb	sp!, #0x13		/* elr, spsr */
 	.ifnc	\mode, svc
-	mrs	lr, cpsr		/* the entry CPSR, kept in LR_<mode> */
+	mrs	lr, cpsr
 	.endif
+	srsdb	sp!, #0x13		/* cpsr (LR_<mode>), pad */
 	cps	#0x13
 	push	{r0-r12, lr}
-	.ifnc	\mode, svc
-	mrs	r0, lr_\mode		/* banked MRS (Virtualization Ext.) */
-	.else
+	.ifc	\mode, svc
 	mrs	r0, cpsr
+	str	r0, [sp, #56]		/* cpsr: SVC's own */
 	.endif
 	mov	r1, #\off
-	push	{r0, r1}
+	push	{r0, r1}		/* pad, vec */
 	mov	r0, sp
 	mov	r1, #\type
 	bl	guest_exception
 	add	sp, sp, #8
 	pop	{r0-r12, lr}
+	add	sp, sp, #8		/* cpsr, pad */
 	rfeia	sp!
 .endm
 
