@@ -646,12 +646,15 @@ static void input_pull_locked(void)
 		}
 	}
 	if (paused) {
-		/* (Re)started by each read that found the guest still full:
-		 * the time is counted from its last read. */
+		/* Counted from the guest's last read: each read that finds it
+		 * still full moves the end on. The timer is armed once per
+		 * pause; stall_irq() re-arms it while the end moves. */
 		stall_at = arch_counter() +
 			   arch_counter_freq() / 1000 * VUART_STALL_MS;
-		gic_irq_enable(PPI_HTIMER); /* banked: this pCPU's */
-		arch_hyp_timer_set(stall_at);
+		if (!rx_paused) {
+			gic_irq_enable(PPI_HTIMER); /* banked: this pCPU's */
+			arch_hyp_timer_set(stall_at);
+		}
 	}
 	if (paused != rx_paused) {
 		rx_paused = paused;
@@ -674,12 +677,12 @@ static enum irq_result input_irq(unsigned int irq, void *data, struct vcpu *cur)
 }
 
 /*
- * The HYP timer of the pCPU that last paused the UART: if the pause still
- * holds and the focused guest has not read for VUART_STALL_MS, it is not
+ * The HYP timer of the pCPU that began a pause: if the pause still holds
+ * and the focused guest has not read for VUART_STALL_MS, it is not
  * reading. Its input is then no longer waited for: the UART is read again,
  * so the switch key gets through, and what the guest has no room for is
- * lost (and counted) until it reads. A timer armed by an earlier pause on
- * another pCPU finds stall_at moved on and does nothing.
+ * lost (and counted) until it reads. If it read meanwhile, the timer goes
+ * again for the moved end; after the pause, it does nothing.
  */
 static enum irq_result stall_irq(unsigned int irq, void *data, struct vcpu *cur)
 {
@@ -689,7 +692,9 @@ static enum irq_result stall_irq(unsigned int irq, void *data, struct vcpu *cur)
 	arch_hyp_timer_stop();
 	flags = spin_lock_irqsave(&input_lock);
 	u = nr_inputs ? inputs[focus] : NULL;
-	if (rx_paused && u && arch_counter() >= stall_at) {
+	if (rx_paused && arch_counter() < stall_at) {
+		arch_hyp_timer_set(stall_at);
+	} else if (rx_paused && u) {
 		spin_lock(&u->lock);
 		u->stalled = true;
 		u->stall_from = u->rx_overruns;
