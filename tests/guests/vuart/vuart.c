@@ -4,6 +4,10 @@
  * docs/config.md ("The vUART's registers") and the PL011 TRM (ARM DDI
  * 0183G), end to end, then a guest that stops reading it.
  *
+ * Built for A64 and for A32: the accesses are the same kinds (ld64/st64
+ * are LDR/STR of an X register or LDRD/STRD, ldpair/stpair LDP/STP or
+ * LDM/STM of two registers), the abort's syndrome each profile's own.
+ *
  * 1. Accesses, one line each, `vuart <case>: PASS|FAIL <details>`:
  *    8-, 16- and 32-bit accesses at a register's offset are emulated; a
  *    64-bit access or a load/store pair (no syndrome) gets exactly the
@@ -26,10 +30,27 @@
 #include "guest.h"
 
 #define VUART_PA 0x09000000UL
-#define ESR_SEA_DABT 0x96000010UL /* EC 0x25, IL, DFSC 0x10 */
-#define ESR_WNR (1UL << 6)
-#define DFSC_ALIGNMENT 0x21
-#define POISON 0x5a5a5a5a5a5a5a5aUL
+#define POISON 0x5a5a5a5a5a5a5a5aULL
+#ifdef __aarch64__
+/* ESR_EL1 of vigil's external abort: EC 0x25, IL, DFSC 0x10. */
+#define SEA_READ 0x96000010UL
+#define SEA_WRITE (SEA_READ | (1UL << 6)) /* WnR */
+#define FSC(esr) ((esr)&0x3f)
+#define FSC_SEA 0x10
+#define FSC_ALIGNMENT 0x21
+#define IS_DABT(esr) (ESR_EC(esr) == ESR_EC_DABT_CUR)
+#else
+/* DFSR, short-descriptor format (TTBCR.EAE = 0; ARM DDI 0406C B4.1.52):
+ * FS 0b01000 synchronous external abort, WnR (bit 11) for a write; FS
+ * 0b00001 alignment fault. Only data aborts fill it (the fault record's
+ * esr is 0 for the others). */
+#define SEA_READ 0x008UL
+#define SEA_WRITE 0x808UL
+#define FSC(esr) (((esr)&0xf) | (((esr) >> 6) & 0x10))
+#define FSC_SEA 0x08
+#define FSC_ALIGNMENT 0x01
+#define IS_DABT(esr) ((esr) != 0)
+#endif
 
 #define DR 0x000
 #define RSR 0x004
@@ -86,35 +107,40 @@ static void wr32(unsigned int off, uint32_t v)
 /* ---- single accesses of a known form, with fault capture ---- */
 
 enum acc {
-	LDRB,
-	LDRH,
-	LDRW,
-	LDRX,
-	LDPW,
-	STRB,
-	STRH,
-	STRW,
-	STRX,
-	STPW
+	LD8,
+	LD16,
+	LD32,
+	LD64,
+	LDPAIR,
+	ST8,
+	ST16,
+	ST32,
+	ST64,
+	STPAIR
 };
 
+/* 8, 16, 32, 64 bits, and a pair of 32-bit registers (A64 LDP/STP, A32
+ * LDM/STM of two); A32's 64-bit access is LDRD/STRD. The last two kinds
+ * have no instruction syndrome. */
 static const char *const acc_names[] = {
-	"ldrb", "ldrh", "ldr-w", "ldr-x", "ldp",
-	"strb", "strh", "str-w", "str-x", "stp",
+	"ld8", "ld16", "ld32", "ld64", "ldpair",
+	"st8", "st16", "st32", "st64", "stpair",
 };
 
 static bool acc_write(enum acc a)
 {
-	return a >= STRB;
+	return a >= ST8;
 }
 
 struct probe {
-	uint64_t val, pc;
+	uint64_t val;
+	unsigned long pc;
 	bool faulted;
 	struct fault f;
 };
 
 /* Label 1 is the accessing instruction: the abort's ELR must be it. */
+#ifdef __aarch64__
 #define LOAD(insn)                                   \
 	__asm__ __volatile__("adr %1, 1f\n1:\t" insn \
 			     : "+r"(v), "=&r"(pc)    \
@@ -125,46 +151,85 @@ struct probe {
 			     : "=&r"(pc)             \
 			     : "r"(addr), "r"(val)   \
 			     : "memory")
+#define LD8_I "ldrb %w0, [%2]"
+#define LD16_I "ldrh %w0, [%2]"
+#define LD32_I "ldr %w0, [%2]"
+#define LD64_I "ldr %0, [%2]"
+#define LDPAIR_I "ldp %w0, w9, [%2]"
+#define ST8_I "strb %w2, [%1]"
+#define ST16_I "strh %w2, [%1]"
+#define ST32_I "str %w2, [%1]"
+#define ST64_I "str %2, [%1]"
+#define STPAIR_I "stp %w2, %w2, [%1]"
+#else
+/* v and val are 64 bits: %Q and %R name their low and high registers. */
+#define LOAD(insn)                                   \
+	__asm__ __volatile__("adr %1, 1f\n1:\t" insn \
+			     : "+r"(v), "=&r"(pc)    \
+			     : "r"(addr)             \
+			     : "r4", "r5", "memory")
+#define STORE(insn)                                           \
+	__asm__ __volatile__("mov r4, %Q2\n\tmov r5, %Q2\n\t" \
+			     "adr %0, 1f\n1:\t" insn          \
+			     : "=&r"(pc)                      \
+			     : "r"(addr), "r"(val)            \
+			     : "r4", "r5", "memory")
+#define LD8_I "ldrb %Q0, [%2]"
+#define LD16_I "ldrh %Q0, [%2]"
+#define LD32_I "ldr %Q0, [%2]"
+#define LD64_I "ldrd %Q0, %R0, [%2]"
+#define LDPAIR_I "ldm %2, {r4, r5}"
+#define ST8_I "strb %Q2, [%1]"
+#define ST16_I "strh %Q2, [%1]"
+#define ST32_I "str %Q2, [%1]"
+#define ST64_I "strd r4, r5, [%1]"
+#define STPAIR_I "stm %1, {r4, r5}"
+#endif
 
 static void probe(enum acc a, unsigned int off, uint64_t val, struct probe *p)
 {
-	uint64_t addr = VUART_PA + off, v = POISON, pc = 0;
+	uintptr_t addr = VUART_PA + off;
+	unsigned long pc = 0;
+	uint64_t v = POISON;
 
 	fault_expect();
 	switch (a) {
-	case LDRB:
-		LOAD("ldrb %w0, [%2]");
+	case LD8:
+		LOAD(LD8_I);
 		break;
-	case LDRH:
-		LOAD("ldrh %w0, [%2]");
+	case LD16:
+		LOAD(LD16_I);
 		break;
-	case LDRW:
-		LOAD("ldr %w0, [%2]");
+	case LD32:
+		LOAD(LD32_I);
 		break;
-	case LDRX:
-		LOAD("ldr %0, [%2]");
+	case LD64:
+		LOAD(LD64_I);
 		break;
-	case LDPW:
-		LOAD("ldp %w0, w9, [%2]");
+	case LDPAIR:
+		LOAD(LDPAIR_I);
 		break;
-	case STRB:
-		STORE("strb %w2, [%1]");
+	case ST8:
+		STORE(ST8_I);
 		break;
-	case STRH:
-		STORE("strh %w2, [%1]");
+	case ST16:
+		STORE(ST16_I);
 		break;
-	case STRW:
-		STORE("str %w2, [%1]");
+	case ST32:
+		STORE(ST32_I);
 		break;
-	case STRX:
-		STORE("str %2, [%1]");
+	case ST64:
+		STORE(ST64_I);
 		break;
-	case STPW:
-		STORE("stp %w2, %w2, [%1]");
+	case STPAIR:
+		STORE(STPAIR_I);
 		break;
 	}
 	p->faulted = fault_take(&p->f);
 	p->val = v;
+	/* A32 loads of 32 bits or less write the low register only. */
+	if (!p->faulted && a <= LD32)
+		p->val = v & 0xffffffff;
 	p->pc = pc;
 }
 
@@ -231,27 +296,27 @@ struct value_case {
 
 /* Emulated widths, and RAZ where nothing is (exact values). */
 static const struct value_case reads[] = {
-	{"fr", FR, LDRB, FR_RXFE | FR_TXFE},
-	{"fr", FR, LDRH, FR_RXFE | FR_TXFE},
-	{"fr", FR, LDRW, FR_RXFE | FR_TXFE},
-	{"fr+1", FR + 1, LDRB, 0},
-	{"fr+2", FR + 2, LDRH, 0},
-	{"fr+3", FR + 3, LDRB, 0},
-	{"periphid0", PERIPHID0, LDRB, 0x11},
-	{"periphid1", PERIPHID0 + 4, LDRH, 0x10},
-	{"periphid2", PERIPHID0 + 8, LDRW, 0x34},
-	{"periphid3", PERIPHID0 + 12, LDRW, 0x00},
-	{"pcellid0", PCELLID0, LDRW, 0x0d},
-	{"pcellid1", PCELLID0 + 4, LDRW, 0xf0},
-	{"pcellid2", PCELLID0 + 8, LDRB, 0x05},
-	{"pcellid3", PCELLID0 + 12, LDRW, 0xb1},
-	{"reserved.0x008", 0x008, LDRW, 0},
-	{"reserved.0x00c", 0x00c, LDRB, 0},
-	{"reserved.0x01c", 0x01c, LDRW, 0},
-	{"reserved.0x04c", 0x04c, LDRH, 0},
-	{"test.0x080", 0x080, LDRW, 0},
-	{"reserved.0xfdc", 0xfdc, LDRW, 0},
-	{"rsr", RSR, LDRW, 0},
+	{"fr", FR, LD8, FR_RXFE | FR_TXFE},
+	{"fr", FR, LD16, FR_RXFE | FR_TXFE},
+	{"fr", FR, LD32, FR_RXFE | FR_TXFE},
+	{"fr+1", FR + 1, LD8, 0},
+	{"fr+2", FR + 2, LD16, 0},
+	{"fr+3", FR + 3, LD8, 0},
+	{"periphid0", PERIPHID0, LD8, 0x11},
+	{"periphid1", PERIPHID0 + 4, LD16, 0x10},
+	{"periphid2", PERIPHID0 + 8, LD32, 0x34},
+	{"periphid3", PERIPHID0 + 12, LD32, 0x00},
+	{"pcellid0", PCELLID0, LD32, 0x0d},
+	{"pcellid1", PCELLID0 + 4, LD32, 0xf0},
+	{"pcellid2", PCELLID0 + 8, LD8, 0x05},
+	{"pcellid3", PCELLID0 + 12, LD32, 0xb1},
+	{"reserved.0x008", 0x008, LD32, 0},
+	{"reserved.0x00c", 0x00c, LD8, 0},
+	{"reserved.0x01c", 0x01c, LD32, 0},
+	{"reserved.0x04c", 0x04c, LD16, 0},
+	{"test.0x080", 0x080, LD32, 0},
+	{"reserved.0xfdc", 0xfdc, LD32, 0},
+	{"rsr", RSR, LD32, 0},
 };
 
 static void cases_reads(void)
@@ -275,15 +340,15 @@ static void cases_widths(void)
 {
 	struct probe p;
 
-	probe(STRH, IBRD, 0x1234, &p);
-	check("write.ibrd.strh", !p.faulted && rd32(IBRD) == 0x1234,
+	probe(ST16, IBRD, 0x1234, &p);
+	check("write.ibrd.st16", !p.faulted && rd32(IBRD) == 0x1234,
 	      "faulted=%d ibrd=0x%x", p.faulted, rd32(IBRD));
-	probe(STRB, FBRD, 0x2a, &p);
-	check("write.fbrd.strb", !p.faulted && rd32(FBRD) == 0x2a,
+	probe(ST8, FBRD, 0x2a, &p);
+	check("write.fbrd.st8", !p.faulted && rd32(FBRD) == 0x2a,
 	      "faulted=%d fbrd=0x%x", p.faulted, rd32(FBRD));
-	probe(STRW, LCR_H, 0x70, &p);
-	probe(LDRB, LCR_H, 0, &p);
-	check("write.lcr_h.str-w", !p.faulted && p.val == 0x70,
+	probe(ST32, LCR_H, 0x70, &p);
+	probe(LD8, LCR_H, 0, &p);
+	check("write.lcr_h.st32", !p.faulted && p.val == 0x70,
 	      "faulted=%d lcr_h=0x%lx", p.faulted, (unsigned long)p.val);
 }
 
@@ -293,7 +358,7 @@ static void case_tx(void)
 {
 	static const char *const parts[] = {"vuart tx: bytes ", "halfwords ",
 					    "words\n"};
-	static const enum acc how[] = {STRB, STRH, STRW};
+	static const enum acc how[] = {ST8, ST16, ST32};
 	unsigned int faults = 0;
 	struct probe p;
 
@@ -315,21 +380,21 @@ struct write_case {
 
 /* Ignored: read-only registers, reserved offsets, upper byte lanes. */
 static const struct write_case ignored[] = {
-	{"fr", FR, STRW, 0xffffffff},
-	{"fr", FR, STRB, 0xff},
-	{"ris", RIS, STRW, 0x7ff},
-	{"mis", MIS, STRW, 0x7ff},
-	{"periphid0", PERIPHID0, STRW, 0xff},
-	{"periphid2", PERIPHID0 + 8, STRB, 0xff},
-	{"pcellid0", PCELLID0, STRW, 0xff},
-	{"pcellid3", PCELLID0 + 12, STRH, 0xffff},
-	{"reserved.0x008", 0x008, STRW, 0xffffffff},
-	{"reserved.0x01c", 0x01c, STRW, 0xffffffff},
-	{"reserved.0x04c", 0x04c, STRB, 0xff},
-	{"test.0x080", 0x080, STRW, 0xffffffff},
-	{"reserved.0xfdc", 0xfdc, STRW, 0xffffffff},
-	{"cr+1", CR + 1, STRB, 0xff},
-	{"imsc+2", IMSC + 2, STRH, 0xffff},
+	{"fr", FR, ST32, 0xffffffff},
+	{"fr", FR, ST8, 0xff},
+	{"ris", RIS, ST32, 0x7ff},
+	{"mis", MIS, ST32, 0x7ff},
+	{"periphid0", PERIPHID0, ST32, 0xff},
+	{"periphid2", PERIPHID0 + 8, ST8, 0xff},
+	{"pcellid0", PCELLID0, ST32, 0xff},
+	{"pcellid3", PCELLID0 + 12, ST16, 0xffff},
+	{"reserved.0x008", 0x008, ST32, 0xffffffff},
+	{"reserved.0x01c", 0x01c, ST32, 0xffffffff},
+	{"reserved.0x04c", 0x04c, ST8, 0xff},
+	{"test.0x080", 0x080, ST32, 0xffffffff},
+	{"reserved.0xfdc", 0xfdc, ST32, 0xffffffff},
+	{"cr+1", CR + 1, ST8, 0xff},
+	{"imsc+2", IMSC + 2, ST16, 0xffff},
 };
 
 static void cases_ignored(void)
@@ -351,8 +416,8 @@ static void cases_ignored(void)
 	{
 		struct probe p;
 
-		probe(LDRW, ICR, 0, &p);
-		check("read.icr.ldr-w",
+		probe(LD32, ICR, 0, &p);
+		check("read.icr.ld32",
 		      !p.faulted && p.val == 0 && (rd32(RIS) & INT_TX),
 		      "faulted=%d val=0x%lx ris=0x%x", p.faulted,
 		      (unsigned long)p.val, rd32(RIS));
@@ -361,15 +426,15 @@ static void cases_ignored(void)
 
 /* A 64-bit access, or a pair: the injected external abort, exactly. */
 static const struct write_case aborts[] = {
-	{"dr", DR, LDRX, 0},
-	{"dr", DR, STRX, 0x41414141},
-	{"fr", FR, LDRX, 0},
-	{"cr", CR, STRX, 0},
-	{"imsc", IMSC, LDPW, 0},
-	{"icr", ICR, STPW, 0x7ff},
-	{"periphid0", PERIPHID0, LDRX, 0},
-	{"pcellid0", PCELLID0, LDRX, 0},
-	{"reserved.0x008", 0x008, LDRX, 0},
+	{"dr", DR, LD64, 0},
+	{"dr", DR, ST64, 0x41414141},
+	{"fr", FR, LD64, 0},
+	{"cr", CR, ST64, 0},
+	{"imsc", IMSC, LDPAIR, 0},
+	{"icr", ICR, STPAIR, 0x7ff},
+	{"periphid0", PERIPHID0, LD64, 0},
+	{"pcellid0", PCELLID0, LD64, 0},
+	{"reserved.0x008", 0x008, LD64, 0},
 };
 
 static void cases_aborts(void)
@@ -377,7 +442,7 @@ static void cases_aborts(void)
 	snap_begin();
 	for (unsigned int i = 0; i < ARRAY_SIZE(aborts); i++) {
 		const struct write_case *c = &aborts[i];
-		uint64_t esr = ESR_SEA_DABT | (acc_write(c->a) ? ESR_WNR : 0);
+		unsigned long esr = acc_write(c->a) ? SEA_WRITE : SEA_READ;
 		char name[48];
 		struct probe p;
 
@@ -396,35 +461,36 @@ static void cases_aborts(void)
 	snap_check("abort.nothing_changed");
 }
 
-/* Unaligned: Device memory with the MMU off, so the CPU faults at stage 1
- * (alignment fault) before vigil sees it; a vigil that saw one would
- * inject an external abort. A data abort either way, nothing changed. */
+/* Unaligned: with the MMU off every access is to Device (A64) or
+ * Strongly-ordered (A32) memory, where the CPU may fault it at stage 1
+ * (alignment fault) before vigil sees it; if it reaches vigil, vigil
+ * injects an external abort. A data abort either way, nothing changed. */
 static void cases_unaligned(void)
 {
 	static const struct write_case un[] = {
-		{"fr+2", FR + 2, LDRW, 0},
-		{"fr+1", FR + 1, LDRH, 0},
-		{"cr+1", CR + 1, STRH, 0xffff},
-		{"dr+2", DR + 2, STRW, 0x41},
+		{"fr+2", FR + 2, LD32, 0},
+		{"fr+1", FR + 1, LD16, 0},
+		{"cr+1", CR + 1, ST16, 0xffff},
+		{"dr+2", DR + 2, ST32, 0x41},
 	};
 
 	snap_begin();
 	for (unsigned int i = 0; i < ARRAY_SIZE(un); i++) {
 		const struct write_case *c = &un[i];
-		unsigned int dfsc;
+		unsigned int fsc;
 		char name[48];
 		struct probe p;
 
 		probe(c->a, c->off, c->val, &p);
-		dfsc = p.f.esr & 0x3f;
+		fsc = FSC(p.f.esr);
 		snprintf(name, sizeof(name), "unaligned.%s.%s", c->name,
 			 acc_names[c->a]);
 		check(name,
-		      p.faulted && ESR_EC(p.f.esr) == ESR_EC_DABT_CUR &&
-			      (dfsc == DFSC_ALIGNMENT ||
-			       dfsc == DFSC_SYNC_EXT_ABORT) &&
+		      p.faulted && IS_DABT(p.f.esr) &&
+			      (fsc == FSC_ALIGNMENT || fsc == FSC_SEA) &&
 			      p.f.far == VUART_PA + c->off,
-		      "esr=0x%lx far=0x%lx", (unsigned long)p.f.esr,
+		      "by=%s esr=0x%lx far=0x%lx",
+		      fsc == FSC_SEA ? "vigil" : "cpu", (unsigned long)p.f.esr,
 		      (unsigned long)p.f.far);
 	}
 	snap_check("unaligned.nothing_changed");
