@@ -221,9 +221,10 @@ int vuart_rx_offer(struct vuart *u, uint8_t c)
 
 	if (!u->hold_count && fifo_space(u))
 		fifo_put(u, c);
-	else if (u->hold_count < VUART_HOLD)
+	else if (u->hold_count < VUART_HOLD) {
 		u->hold[(u->hold_head + u->hold_count++) % VUART_HOLD] = c;
-	else
+		u->rx_held++;
+	} else
 		r = -ENOSPC;
 	if (!r)
 		u->rx_bytes++;

@@ -98,8 +98,9 @@ struct vuart {
 	char out[VUART_LINE_MAX];
 	unsigned int out_len;
 	uint8_t esc; /* 0, or in ESC / CSI (see vuart_tx()) */
-	/* Counters, printed at power-off. */
-	unsigned long tx_bytes, rx_bytes, rx_overruns;
+	/* Counters, printed at power-off; rx_held: bytes received while the
+	 * FIFO was full (UARTFR.RXFF), held behind it. */
+	unsigned long tx_bytes, rx_bytes, rx_held, rx_overruns;
 };
 
 /* Set @u up for @vm at @ipa with virtual SPI @intid and put it on the VM's

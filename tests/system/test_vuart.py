@@ -260,11 +260,12 @@ def test_the_guest_reads_the_fifo_and_the_hold_in_order_and_the_loss_is_counted(
     out = run.output()
     counters = {m.group(1): tuple(int(x) for x in m.groups()[1:])
                 for m in re.finditer(r"VM \d+ '(\w+)' vuart: tx=(\d+) "
-                                     r"rx=(\d+) overruns=(\d+)", out)}
+                                     r"rx=(\d+) held=(\d+) overruns=(\d+)",
+                                     out)}
     assert counters == {
-        "probe": (len(TX_LINE) + 1, FIFO + HOLD, 2),
-        "gone": (0, 0, 0),
-        "peer": (0, len("hi\nagain\noff\n"), 0),
+        "probe": (len(TX_LINE) + 1, FIFO + HOLD, HOLD, 2),
+        "gone": (0, 0, 0, 0),
+        "peer": (0, len("hi\nagain\noff\n"), 0, 0),
     }, counters
     # Every abort the probe took came from vigil, and no other: the 64-bit
     # and pair accesses, and the unaligned ones the CPU let through (QEMU

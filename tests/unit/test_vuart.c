@@ -678,6 +678,7 @@ TEST(vuart_input_to_a_guest_that_stops_reading_is_held_then_lost)
 	EXPECT_EQ(phys_head, phys_len);
 	EXPECT_EQ(u->rx_overruns, 100);
 	EXPECT_EQ(u->rx_bytes, 32 + VUART_HOLD);
+	EXPECT_EQ(u->rx_held, VUART_HOLD);
 	EXPECT_TRUE(vuart_input_focus() == &uarts[1]);
 	EXPECT_STREQ(host_last_log(),
 		     "console input: VM 1 'vm1' (Ctrl-A three times switches)");
