@@ -107,9 +107,10 @@ struct vuart {
  * MMIO bus: 0 or the bus's -errno. */
 int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa,
 	       unsigned int intid);
-/* Back to the reset state (SYSTEM_RESET, power-off): FIFOs empty, SPI
- * low. A partial output line is written out first; input held back for
- * it is taken (and lost) at once. */
+/* Back to the reset state (SYSTEM_RESET, power-off): FIFOs and held input
+ * empty, SPI low. A partial output line is written out first; input the
+ * physical UART holds back for it is taken at once. A VM that is off
+ * (vm->powered_off) loses the input focus to the next one. */
 void vuart_reset(struct vuart *u);
 /* The MMIO handler (mmio_access_fn). */
 int vuart_mmio(void *opaque, struct vcpu *v, uint64_t offset, unsigned int size,
