@@ -308,7 +308,8 @@ QEMU10 := $(CURDIR)/build/qemu10/root/usr/bin/qemu-system-aarch64
 test-qemu10: qemu10
 	QEMU=$(QEMU10) $(PYTEST) -q tests/system/test_hello.py \
 		tests/system/test_vgic.py tests/system/test_storm.py \
-		tests/system/test_config.py tests/system/test_hostile.py
+		tests/system/test_config.py tests/system/test_hostile.py \
+		tests/system/test_vuart.py
 
 test: deps
 	$(MAKE) all linux

@@ -379,9 +379,10 @@ void vigil_print_stats(void)
 		pr_info("VM %u '%s' resets=%lu", vms[i].id, vms[i].name,
 			vms[i].resets);
 		if (vms[i].vuart)
-			pr_info("VM %u '%s' vuart: tx=%lu rx=%lu overruns=%lu",
+			pr_info("VM %u '%s' vuart: tx=%lu rx=%lu held=%lu "
+				"overruns=%lu",
 				vms[i].id, vms[i].name, vms[i].vuart->tx_bytes,
-				vms[i].vuart->rx_bytes,
+				vms[i].vuart->rx_bytes, vms[i].vuart->rx_held,
 				vms[i].vuart->rx_overruns);
 		vgic_print_stats(&vms[i]);
 		for (unsigned int c = 0; c < vms[i].nr_vcpus; c++)

@@ -10,8 +10,11 @@
  *    (§2.8.2). The bytes go to vigil's console a line at a time, prefixed
  *    "<vm>| " as the console hypercall's (core/hvcall.c).
  *  - RX: bytes come from the physical console UART (vuart_input_*), only as
- *    fast as the guest drains the FIFO: with the FIFO full vigil stops
- *    reading the physical UART (flow control, nothing lost). RXRIS follows
+ *    fast as the guest drains the FIFO: with the FIFO and the input held
+ *    behind it (VUART_HOLD) full, vigil stops reading the physical UART
+ *    (flow control, nothing lost) until the guest reads, or for
+ *    VUART_STALL_MS at most: then the guest is "not reading", and what
+ *    does not fit is lost as an overrun until it reads. RXRIS follows
  *    the FIFO level against the trigger level (§3.3.9); RTRIS, the receive
  *    timeout, rises with every byte received (no further byte can come
  *    before the guest looks) and falls when the FIFO empties (§2.8.3).
@@ -31,6 +34,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "arch.h"
+#include "arch_vcpu.h"
 #include "gic.h"
 #include "irq.h"
 #include "mmio.h"
@@ -38,6 +43,8 @@
 #include "vgic.h"
 #include "vm.h"
 #include "vuart.h"
+
+static void input_leave(struct vuart *u);
 
 /* PeriphID0..3 and PCellID0..3 (§4.3): part 0x011, designer ARM (0x41),
  * revision 3 (r1p5), which tells Linux the FIFOs are 32 deep. */
@@ -133,16 +140,33 @@ static void vuart_tx(struct vuart *u, uint8_t c)
 	u->out[u->out_len++] = (char)c;
 }
 
-/* ---- RX FIFO --------------------------------------------------------- */
+/* ---- RX FIFO and the input held behind it ---------------------------- */
+
+static unsigned int fifo_space(const struct vuart *u)
+{
+	unsigned int depth = rx_depth(u);
+
+	return u->rx_count < depth ? depth - u->rx_count : 0;
+}
 
 unsigned int vuart_rx_space(struct vuart *u)
 {
 	unsigned long flags = spin_lock_irqsave(&u->lock);
-	unsigned int depth = rx_depth(u);
-	unsigned int space = u->rx_count < depth ? depth - u->rx_count : 0;
+	unsigned int space = fifo_space(u);
 
 	spin_unlock_irqrestore(&u->lock, flags);
 	return space;
+}
+
+/* Bytes vuart_rx_offer() would take now. */
+static unsigned int rx_room(struct vuart *u)
+{
+	unsigned long flags = spin_lock_irqsave(&u->lock);
+	unsigned int room = (u->hold_count ? 0 : fifo_space(u)) + VUART_HOLD -
+			    u->hold_count;
+
+	spin_unlock_irqrestore(&u->lock, flags);
+	return room;
 }
 
 bool vuart_rx_listening(struct vuart *u)
@@ -158,19 +182,52 @@ static void rx_received(struct vuart *u)
 	update_irq(u);
 }
 
+static void fifo_put(struct vuart *u, uint16_t e)
+{
+	u->rx[(u->rx_head + u->rx_count) % VUART_FIFO_DEPTH] = e;
+	u->rx_count++;
+	rx_received(u);
+}
+
+/* Held input into the FIFO, as far as it has room. */
+static void hold_refill(struct vuart *u)
+{
+	while (u->hold_count && fifo_space(u)) {
+		fifo_put(u, u->hold[u->hold_head]);
+		u->hold_head = (u->hold_head + 1) % VUART_HOLD;
+		u->hold_count--;
+	}
+}
+
 int vuart_rx_push(struct vuart *u, uint8_t c)
 {
 	unsigned long flags = spin_lock_irqsave(&u->lock);
 	int r = 0;
 
-	if (u->rx_count >= rx_depth(u)) {
+	if (!fifo_space(u)) {
 		r = -ENOSPC;
 	} else {
-		u->rx[(u->rx_head + u->rx_count) % VUART_FIFO_DEPTH] = c;
-		u->rx_count++;
+		fifo_put(u, c);
 		u->rx_bytes++;
-		rx_received(u);
 	}
+	spin_unlock_irqrestore(&u->lock, flags);
+	return r;
+}
+
+int vuart_rx_offer(struct vuart *u, uint8_t c)
+{
+	unsigned long flags = spin_lock_irqsave(&u->lock);
+	int r = 0;
+
+	if (!u->hold_count && fifo_space(u))
+		fifo_put(u, c);
+	else if (u->hold_count < VUART_HOLD) {
+		u->hold[(u->hold_head + u->hold_count++) % VUART_HOLD] = c;
+		u->rx_held++;
+	} else
+		r = -ENOSPC;
+	if (!r)
+		u->rx_bytes++;
 	spin_unlock_irqrestore(&u->lock, flags);
 	return r;
 }
@@ -184,12 +241,12 @@ void vuart_rx_force(struct vuart *u, uint8_t c)
 	/* §3.3.2 OE: "the data in the FIFO remains valid, the shift
 	 * register is overwritten": the error goes with the last entry. */
 	flags = spin_lock_irqsave(&u->lock);
-	if (u->rx_count) {
-		unsigned int last =
-			(u->rx_head + u->rx_count - 1) % VUART_FIFO_DEPTH;
-
-		u->rx[last] |= UART_DR_OE;
-	}
+	if (u->hold_count)
+		u->hold[(u->hold_head + u->hold_count - 1) % VUART_HOLD] |=
+			UART_DR_OE;
+	else if (u->rx_count)
+		u->rx[(u->rx_head + u->rx_count - 1) % VUART_FIFO_DEPTH] |=
+			UART_DR_OE;
 	u->rx_overruns++;
 	u->ris |= UART_INT_OE;
 	update_irq(u);
@@ -207,6 +264,13 @@ static uint32_t rx_pop(struct vuart *u)
 	u->rx_head = (u->rx_head + 1) % VUART_FIFO_DEPTH;
 	u->rx_count--;
 	u->rsr = (uint8_t)((e >> 8) & 0xf);
+	hold_refill(u);
+	if (u->stalled) {
+		u->stalled = false;
+		pr_info("console input: VM %u '%s' reads its vUART again: "
+			"%lu bytes were lost",
+			u->vm->id, u->vm->name, u->rx_overruns - u->stall_from);
+	}
 	if (!rx_at_trigger(u))
 		u->ris &= (uint16_t)~UART_INT_RX;
 	if (!u->rx_count)
@@ -293,6 +357,7 @@ static void reg_write(struct vuart *u, unsigned int off, uint32_t v)
 			u->ris &= (uint16_t) ~(UART_INT_RX | UART_INT_RT);
 		}
 		u->lcr_h = v & 0xff;
+		hold_refill(u); /* held input was not in the FIFO yet */
 		break;
 	case UART_CR:
 		u->cr = v & 0xff87; /* bits 6:3 reserved */
@@ -366,6 +431,9 @@ static void regs_reset(struct vuart *u)
 	u->rsr = 0;
 	u->rx_head = 0;
 	u->rx_count = 0;
+	u->hold_head = 0;
+	u->hold_count = 0;
+	u->stalled = false;
 	u->esc = ESC_NONE;
 }
 
@@ -379,9 +447,13 @@ void vuart_reset(struct vuart *u)
 	spin_unlock_irqrestore(&u->lock, flags);
 	/* Input held back for this vUART's full FIFO would wait for reads
 	 * that no longer come: take it now (a guest not listening yet
-	 * loses it, as on hardware). */
-	if (vuart_input_focus() == u)
+	 * loses it, as on hardware). A VM that is off takes no input: the
+	 * focus moves on. */
+	if (vuart_input_focus() == u) {
+		if (READ_ONCE(u->vm->powered_off))
+			input_leave(u);
 		vuart_input_pull();
+	}
 }
 
 int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa, unsigned int intid)
@@ -404,15 +476,16 @@ int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa, unsigned int intid)
 
 /*
  * The VMs that take the physical console's input in turn, and the one that
- * has it. input_lock guards them, the Ctrl-A count, and the reading of
- * the physical UART: one CPU at a time moves bytes, in order. It nests
- * outside every vUART's lock.
+ * has it. input_lock guards them, the Ctrl-A count, the reading of the
+ * physical UART (one CPU at a time moves bytes, in order) and the pause.
+ * It nests outside every vUART's lock.
  */
 static struct vuart *inputs[VM_MAX_VMS];
 static unsigned int nr_inputs, focus;
 static unsigned int switch_count; /* Ctrl-As held back */
 static bool rx_paused;		  /* the UART's RX interrupts are masked */
-static int held = -1; /* read from the UART, not yet taken (vUART full) */
+static int held = -1;	  /* read from the UART, not yet taken (vUART full) */
+static uint64_t stall_at; /* the shared counter when a pause ends */
 static struct spinlock input_lock = SPINLOCK_INIT;
 
 void vuart_input_add(struct vuart *u)
@@ -433,6 +506,7 @@ void vuart_input_clear(void)
 	switch_count = 0;
 	rx_paused = false;
 	held = -1;
+	stall_at = 0;
 	spin_unlock_irqrestore(&input_lock, flags);
 }
 
@@ -443,29 +517,80 @@ struct vuart *vuart_input_focus(void)
 	return n ? READ_ONCE(inputs[READ_ONCE(focus) % n]) : NULL;
 }
 
-/* One line from vigil whenever the focus is set. */
+/* A VM that did SYSTEM_OFF never runs again: it cannot take input. */
+static bool input_off(unsigned int i)
+{
+	return READ_ONCE(inputs[i]->vm->powered_off);
+}
+
+/* One line from vigil whenever the focus is set: who has the input. */
 static void focus_notice(void)
 {
 	struct vuart *u = nr_inputs ? inputs[focus] : NULL;
+	bool others = false;
 
-	if (u)
+	if (!u)
+		return;
+	if (input_off(focus)) {
+		pr_info("console input: none (every VM with a vUART is off)");
+		return;
+	}
+	for (unsigned int i = 0; i < nr_inputs; i++)
+		if (i != focus && !input_off(i))
+			others = true;
+	if (nr_inputs > 1 && !others)
+		pr_info("console input: VM %u '%s' (every other VM is off)",
+			u->vm->id, u->vm->name);
+	else
 		pr_info("console input: VM %u '%s' (Ctrl-A three times "
 			"switches)",
 			u->vm->id, u->vm->name);
 }
 
+/* The focus to the next VM, in ring order, that is not off; it stays
+ * where it is when there is none. */
 static void focus_next(void)
 {
-	focus = (focus + 1) % nr_inputs;
+	for (unsigned int i = 1; i <= nr_inputs; i++) {
+		unsigned int n = (focus + i) % nr_inputs;
+
+		if (!input_off(n)) {
+			focus = n;
+			break;
+		}
+	}
 	focus_notice();
 }
 
-/* Deliver @c to @u; a guest that does not listen loses what overflows. */
+/* @u's VM went off (vuart_reset()): if it had the focus, the next VM
+ * gets it, and input held back for @u is not waited for any more. */
+static void input_leave(struct vuart *u)
+{
+	unsigned long flags = spin_lock_irqsave(&input_lock);
+
+	if (nr_inputs && inputs[focus] == u) {
+		held = -1; /* typed for @u: not for the next VM */
+		focus_next();
+	}
+	spin_unlock_irqrestore(&input_lock, flags);
+}
+
+/*
+ * Whether input that @u cannot take waits in the physical UART (true) or
+ * is lost (false): it waits for a guest that takes RX interrupts, so its
+ * driver will read, unless it was found not reading.
+ */
+static bool flow_controlled(struct vuart *u)
+{
+	return vuart_rx_listening(u) && !READ_ONCE(u->stalled);
+}
+
+/* Deliver @c to @u: true if taken or lost, false if it must wait. */
 static bool deliver(struct vuart *u, uint8_t c)
 {
-	if (!vuart_rx_push(u, c))
+	if (!vuart_rx_offer(u, c))
 		return true;
-	if (vuart_rx_listening(u))
+	if (flow_controlled(u))
 		return false;
 	vuart_rx_force(u, c);
 	return true;
@@ -492,19 +617,21 @@ static bool input_byte(uint8_t c)
 		switch_count = 0;
 		return true;
 	}
-	/* Fewer than three Ctrl-As were keystrokes for the guest. The
-	 * caller checked there is room for them and @c. */
-	if (switch_count && vuart_rx_space(u) < switch_count + 1u &&
-	    vuart_rx_listening(u))
+	/* Fewer than three Ctrl-As were keystrokes for the guest: they go
+	 * in with @c, or all wait with it. */
+	if (switch_count && flow_controlled(u) &&
+	    rx_room(u) < switch_count + 1u)
 		return false;
 	for (; switch_count; switch_count--)
 		deliver(u, VUART_SWITCH_CHAR);
 	return deliver(u, c);
 }
 
-void vuart_input_pull(void)
+/* Move bytes until the UART is empty or the focus cannot take one; the
+ * second case pauses the UART until the focused guest reads, or until
+ * stall_at. input_lock held. */
+static void input_pull_locked(void)
 {
-	unsigned long flags = spin_lock_irqsave(&input_lock);
 	bool paused = false;
 
 	for (;;) {
@@ -519,10 +646,28 @@ void vuart_input_pull(void)
 			break;
 		}
 	}
+	if (paused) {
+		/* Counted from the guest's last read: each read that finds it
+		 * still full moves the end on. The timer is armed once per
+		 * pause; stall_irq() re-arms it while the end moves. */
+		stall_at = arch_counter() +
+			   arch_counter_freq() / 1000 * VUART_STALL_MS;
+		if (!rx_paused) {
+			gic_irq_enable(PPI_HTIMER); /* banked: this pCPU's */
+			arch_hyp_timer_set(stall_at);
+		}
+	}
 	if (paused != rx_paused) {
 		rx_paused = paused;
 		console_rx_irq_enable(!paused);
 	}
+}
+
+void vuart_input_pull(void)
+{
+	unsigned long flags = spin_lock_irqsave(&input_lock);
+
+	input_pull_locked();
 	spin_unlock_irqrestore(&input_lock, flags);
 }
 
@@ -532,10 +677,45 @@ static enum irq_result input_irq(unsigned int irq, void *data, struct vcpu *cur)
 	return IRQ_DONE;
 }
 
+/*
+ * The HYP timer of the pCPU that began a pause: if the pause still holds
+ * and the focused guest has not read for VUART_STALL_MS, it is not
+ * reading. Its input is then no longer waited for: the UART is read again,
+ * so the switch key gets through, and what the guest has no room for is
+ * lost (and counted) until it reads. If it read meanwhile, the timer goes
+ * again for the moved end; after the pause, it does nothing.
+ */
+static enum irq_result stall_irq(unsigned int irq, void *data, struct vcpu *cur)
+{
+	unsigned long flags;
+	struct vuart *u;
+
+	arch_hyp_timer_stop();
+	flags = spin_lock_irqsave(&input_lock);
+	u = nr_inputs ? inputs[focus] : NULL;
+	if (rx_paused && arch_counter() < stall_at) {
+		arch_hyp_timer_set(stall_at);
+	} else if (rx_paused && u) {
+		spin_lock(&u->lock);
+		u->stalled = true;
+		u->stall_from = u->rx_overruns;
+		spin_unlock(&u->lock);
+		pr_info("console input: VM %u '%s' has not read its vUART for "
+			"%u ms: input it has no room for is lost until it "
+			"reads",
+			u->vm->id, u->vm->name, VUART_STALL_MS);
+		input_pull_locked();
+	}
+	spin_unlock_irqrestore(&input_lock, flags);
+	return IRQ_DONE;
+}
+
 int vuart_input_start(unsigned int irq)
 {
 	int r = irq_set_handler(irq, input_irq, NULL);
 
+	if (!r)
+		r = irq_set_handler(PPI_HTIMER, stall_irq, NULL);
 	if (r)
 		return r;
 	/* The UART's interrupt line is a level (its UARTINTR). */

@@ -8,7 +8,8 @@
  * timer PPI or a passthrough SPI handed to a guest with its HW bit).
  *
  * Owners: the kick SGI (this layer), the maintenance PPI and the timer
- * PPIs (vgic/), and each bound passthrough SPI (vgic/passthrough.c).
+ * PPIs (vgic/), and each bound passthrough SPI (vgic/passthrough.c); with
+ * a vUART, the console UART's SPI and the HYP timer PPI (core/vuart.c).
  */
 #ifndef VIGIL_IRQ_H
 #define VIGIL_IRQ_H
@@ -22,6 +23,8 @@ struct vcpu;
 /* The generic timer's PPIs: EL1 virtual and EL1 physical timer. */
 #define PPI_VTIMER 27
 #define PPI_PTIMER 30
+/* The EL2 / HYP physical timer, vigil's own (core/vuart.c's input stall). */
+#define PPI_HTIMER 26
 
 enum irq_result {
 	IRQ_DONE, /* handled: deactivate it now */

@@ -20,6 +20,11 @@ struct vcpu;
 #define VUART_SIZE 0x1000   /* one 4 KiB frame, as the PL011's */
 #define VUART_FIFO_DEPTH 32 /* r1p5: 32-entry FIFOs (rev >= 3) */
 #define VUART_LINE_MAX 120  /* output is flushed at least every this many */
+/* Input the FIFO has no room for waits behind it, this many bytes at most;
+ * a guest that takes RX interrupts but has not read for VUART_STALL_MS
+ * while input waits loses what does not fit (docs/config.md). */
+#define VUART_HOLD 1024
+#define VUART_STALL_MS 1000
 
 /* Register offsets (DDI 0183G §3.2, Table 3-1). */
 #define UART_DR 0x000
@@ -81,21 +86,31 @@ struct vuart {
 	/* RX FIFO: a ring of (byte | error bits), rx_count entries. */
 	uint16_t rx[VUART_FIFO_DEPTH];
 	unsigned int rx_head, rx_count;
+	/* Input received behind a full FIFO, the same way: still "on the
+	 * line" for the guest. Not empty only while the FIFO is full. */
+	uint16_t hold[VUART_HOLD];
+	unsigned int hold_head, hold_count;
+	/* Declared not reading (vuart_input_*): input that does not fit is
+	 * lost until the guest reads again; rx_overruns when that began. */
+	bool stalled;
+	unsigned long stall_from;
 	/* Output: the current line, and an escape sequence being skipped. */
 	char out[VUART_LINE_MAX];
 	unsigned int out_len;
 	uint8_t esc; /* 0, or in ESC / CSI (see vuart_tx()) */
-	/* Counters, printed at power-off. */
-	unsigned long tx_bytes, rx_bytes, rx_overruns;
+	/* Counters, printed at power-off; rx_held: bytes received while the
+	 * FIFO was full (UARTFR.RXFF), held behind it. */
+	unsigned long tx_bytes, rx_bytes, rx_held, rx_overruns;
 };
 
 /* Set @u up for @vm at @ipa with virtual SPI @intid and put it on the VM's
  * MMIO bus: 0 or the bus's -errno. */
 int vuart_init(struct vuart *u, struct vm *vm, uint64_t ipa,
 	       unsigned int intid);
-/* Back to the reset state (SYSTEM_RESET, power-off): FIFOs empty, SPI
- * low. A partial output line is written out first; input held back for
- * it is taken (and lost) at once. */
+/* Back to the reset state (SYSTEM_RESET, power-off): FIFOs and held input
+ * empty, SPI low. A partial output line is written out first; input the
+ * physical UART holds back for it is taken at once. A VM that is off
+ * (vm->powered_off) loses the input focus to the next one. */
 void vuart_reset(struct vuart *u);
 /* The MMIO handler (mmio_access_fn). */
 int vuart_mmio(void *opaque, struct vcpu *v, uint64_t offset, unsigned int size,
@@ -105,11 +120,15 @@ int vuart_mmio(void *opaque, struct vcpu *v, uint64_t offset, unsigned int size,
 int vuart_rx_push(struct vuart *u, uint8_t c);
 /* Free RX FIFO entries (depth 1 with the FIFOs off). */
 unsigned int vuart_rx_space(struct vuart *u);
+/* Receive @c into the FIFO, or behind it while it is full (up to
+ * VUART_HOLD bytes, moved in as the guest reads): 0, or -ENOSPC. */
+int vuart_rx_offer(struct vuart *u, uint8_t c);
 /* Whether the guest takes RX interrupts (IMSC RX or RT): a full FIFO of a
  * guest that does not is overrun, not waited for. */
 bool vuart_rx_listening(struct vuart *u);
 /* Receive @c even with the FIFO full: then the byte is lost and the last
- * entry gets OE (§3.3.1: the FIFO is not overwritten). */
+ * entry (held input's, if any) gets OE (§3.3.1: the FIFO is not
+ * overwritten); counted in rx_overruns. */
 void vuart_rx_force(struct vuart *u, uint8_t c);
 
 /* ---- console input (the physical UART belongs to vigil) -------------- */
@@ -129,8 +148,9 @@ struct vuart *vuart_input_focus(void);
 /*
  * The physical side (core/console.c implements it on the console UART; the
  * unit tests with a fake): take one received byte (-1: none), and mask or
- * unmask the UART's RX interrupts (flow control: while a vUART is full,
- * bytes wait in the UART's FIFO and its sender).
+ * unmask the UART's RX interrupts (flow control: while a vUART and its
+ * held input are full, bytes wait in the UART's FIFO and its sender, for
+ * VUART_STALL_MS at most without a read by the guest).
  */
 int console_getc(void);
 void console_rx_irq_enable(bool on);
@@ -139,7 +159,8 @@ void console_rx_irq_enable(bool on);
  * UART's IRQ and when a vUART's guest drained its FIFO. */
 void vuart_input_pull(void);
 /* Make vigil the owner of the console UART's input: its SPI @irq handled
- * by vuart_input_pull(), routed to pCPU 0. */
+ * by vuart_input_pull(), routed to pCPU 0; and of PPI_HTIMER, which ends
+ * a pause the focused guest does not end by reading. */
 int vuart_input_start(unsigned int irq);
 
 /*

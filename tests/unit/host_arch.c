@@ -102,6 +102,29 @@ uint64_t arch_counter_freq(void)
 	return 62500000;
 }
 
+void host_counter_advance(uint64_t ticks)
+{
+	__atomic_add_fetch(&host_counter, ticks, __ATOMIC_RELAXED);
+}
+
+/* The HYP timer is per CPU: per thread here. */
+static __thread uint64_t hyp_timer_cval;
+
+void arch_hyp_timer_set(uint64_t cval)
+{
+	hyp_timer_cval = cval;
+}
+
+void arch_hyp_timer_stop(void)
+{
+	hyp_timer_cval = 0;
+}
+
+uint64_t host_hyp_timer(void)
+{
+	return hyp_timer_cval;
+}
+
 void arch_wmb(void)
 {
 	__atomic_thread_fence(__ATOMIC_RELEASE);

@@ -19,6 +19,11 @@ void host_reset_kicks(void);
 irq_handler_fn host_irq_handler(unsigned int irq);
 /* Raise or lower the generic timer's line behind PPI @ppi. */
 void host_set_timer_line(unsigned int ppi, bool high);
+/* Move the shared counter (arch_counter()) on by @ticks. */
+void host_counter_advance(uint64_t ticks);
+/* The value arch_hyp_timer_set() armed this thread's HYP timer with, or 0
+ * while it is stopped. */
+uint64_t host_hyp_timer(void);
 /* Whether IRQs are masked on the calling "CPU". */
 int host_irqs_masked(void);
 /* The last message printk() or panic() produced, and how many so far. */

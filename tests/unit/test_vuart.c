@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #include "gich_model.h"
+#include "arch_vcpu.h"
 #include "host_arch.h"
 #include "mmio.h"
 #include "test.h"
@@ -14,9 +15,9 @@
 #define IPA 0x09000000ULL
 #define INTID 33
 
-static struct vm vms_t[2];
-static struct mmio_bus buses[2];
-static struct vuart uarts[2];
+static struct vm vms_t[3];
+static struct mmio_bus buses[3];
+static struct vuart uarts[3];
 
 /* ---- fakes of core/console.c ------------------------------------------ */
 
@@ -83,9 +84,11 @@ static void setup(unsigned int n)
 	phys_irq_on = false;
 	phys_irq_toggles = 0;
 	vuart_input_clear();
+	arch_hyp_timer_stop();
 	for (unsigned int i = 0; i < n; i++) {
 		gm_vm_setup(&vms_t[i], 2, 64, 4);
 		vms_t[i].id = i;
+		vms_t[i].powered_off = false;
 		snprintf(vms_t[i].name, sizeof(vms_t[i].name), "vm%u", i);
 		mmio_bus_init(&buses[i]);
 		vms_t[i].mmio = &buses[i];
@@ -569,14 +572,16 @@ TEST(vuart_input_to_a_guest_not_listening_overruns_without_stalling)
 	setup(1);
 	vuart_input_add(u);
 	wr(u, UART_LCR_H, 4, UART_LCRH_FEN);
-	for (size_t i = 0; i < 40; i++)
+	for (size_t i = 0; i < 32 + VUART_HOLD + 8; i++)
 		phys_rx[i] = 'q';
-	phys_len = 40;
+	phys_len = 32 + VUART_HOLD + 8;
 	vuart_input_pull();
-	EXPECT_EQ(phys_head, 40); /* all read: the UART is not held up */
+	EXPECT_EQ(phys_head, phys_len); /* all read: the UART is not held up */
 	EXPECT_EQ(u->rx_count, 32);
+	EXPECT_EQ(u->hold_count, VUART_HOLD);
 	EXPECT_EQ(u->rx_overruns, 8);
 	EXPECT_EQ(rd(u, UART_RIS, 4) & UART_INT_OE, UART_INT_OE);
+	EXPECT_EQ(host_hyp_timer(), 0);
 }
 
 TEST(vuart_input_registers_the_uart_irq_as_a_level_to_cpu0)
@@ -600,16 +605,194 @@ TEST(vuart_input_held_for_a_full_fifo_is_released_by_its_reset)
 	setup(1);
 	vuart_input_add(u);
 	listen(u);
-	for (size_t i = 0; i < 40; i++)
+	for (size_t i = 0; i < 32 + VUART_HOLD + 8; i++)
 		phys_rx[i] = 'r';
-	phys_len = 40;
+	phys_len = 32 + VUART_HOLD + 8;
 	vuart_input_pull();
 	EXPECT_EQ(u->rx_count, 32);
+	EXPECT_EQ(u->hold_count, VUART_HOLD);
 	EXPECT_FALSE(phys_irq_on);
 	vuart_reset(u);
-	EXPECT_EQ(phys_head, 40);
+	EXPECT_EQ(phys_head, phys_len);
 	EXPECT_TRUE(phys_irq_on);
 	EXPECT_EQ(u->rx_count, 1); /* FIFOs off after reset: one byte */
-	EXPECT_EQ(u->rx_bytes, 33);
-	EXPECT_EQ(u->rx_overruns, 7);
+	EXPECT_EQ(u->hold_count, 7);
+	EXPECT_EQ(u->rx_bytes, 32 + VUART_HOLD + 8);
+	EXPECT_EQ(u->rx_overruns, 0);
+}
+
+/* ---- a guest that stops reading ---------------------------------------- */
+
+#define STALL_TICKS (62500000ULL / 1000 * VUART_STALL_MS)
+
+static void type_pattern(size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		phys_rx[phys_len++] = (uint8_t)('A' + i % 26);
+}
+
+static void fire_hyp_timer(void)
+{
+	irq_handler_fn fn = host_irq_handler(PPI_HTIMER);
+
+	if (!fn)
+		test_fail(__FILE__, __LINE__, "no HYP timer handler");
+	else
+		fn(PPI_HTIMER, NULL, NULL);
+}
+
+/* The focus takes RX interrupts but never reads: its FIFO and held input
+ * fill, the UART pauses, and VUART_STALL_MS later the HYP timer finds no
+ * read since: the UART is read again, the switch key gets through, what
+ * does not fit is lost as overruns; the guest's first read reports it and
+ * it then gets the first FIFO + VUART_HOLD bytes, in order, the last one
+ * flagged OE. */
+TEST(vuart_input_to_a_guest_that_stops_reading_is_held_then_lost)
+{
+	struct vuart *u = &uarts[0];
+	size_t got = 0, bad = 0;
+	uint32_t c = 0;
+
+	setup(2);
+	EXPECT_EQ(vuart_input_start(33), 0);
+	vuart_input_add(&uarts[0]);
+	vuart_input_add(&uarts[1]);
+	listen(u);
+	listen(&uarts[1]);
+	type_pattern(32 + VUART_HOLD + 100);
+	phys_type("\x01\x01\x01z", 4);
+	vuart_input_pull();
+	EXPECT_EQ(phys_head, 32 + VUART_HOLD + 1); /* one read, held */
+	EXPECT_FALSE(phys_irq_on);
+	EXPECT_TRUE(host_hyp_timer() != 0);
+	EXPECT_TRUE(gm_pirqs[PPI_HTIMER].enabled);
+	/* Early: it only goes again. */
+	fire_hyp_timer();
+	EXPECT_TRUE(host_hyp_timer() != 0);
+	EXPECT_FALSE(phys_irq_on);
+	EXPECT_FALSE(u->stalled);
+	host_counter_advance(STALL_TICKS);
+	fire_hyp_timer();
+	EXPECT_TRUE(u->stalled);
+	EXPECT_TRUE(phys_irq_on);
+	EXPECT_EQ(phys_head, phys_len);
+	EXPECT_EQ(u->rx_overruns, 100);
+	EXPECT_EQ(u->rx_bytes, 32 + VUART_HOLD);
+	EXPECT_EQ(u->rx_held, VUART_HOLD);
+	EXPECT_TRUE(vuart_input_focus() == &uarts[1]);
+	EXPECT_STREQ(host_last_log(),
+		     "console input: VM 1 'vm1' (Ctrl-A three times switches)");
+	EXPECT_EQ(rd(&uarts[1], UART_DR, 4), 'z');
+	EXPECT_EQ(rd(u, UART_RIS, 4) & UART_INT_OE, UART_INT_OE);
+	/* Still not reading: more input for it is lost at once. */
+	phys_type("\x01\x01\x01", 3);
+	type_pattern(5);
+	vuart_input_pull();
+	EXPECT_TRUE(vuart_input_focus() == u);
+	EXPECT_EQ(u->rx_overruns, 105);
+	EXPECT_TRUE(phys_irq_on);
+	for (;;) {
+		c = rd(u, UART_DR, 4);
+		if (got == 0)
+			EXPECT_STREQ(host_last_log(),
+				     "console input: VM 0 'vm0' reads its "
+				     "vUART again: 105 bytes were lost");
+		if ((c & 0xff) != (uint32_t)('A' + got % 26))
+			bad++;
+		got++;
+		if (rd(u, UART_FR, 4) & UART_FR_RXFE)
+			break;
+		if (c & UART_DR_OE)
+			bad++; /* only on the last byte */
+	}
+	EXPECT_EQ(got, 32 + VUART_HOLD);
+	EXPECT_EQ(bad, 0);
+	EXPECT_EQ(c, UART_DR_OE | (uint32_t)('A' + (got - 1) % 26));
+	EXPECT_FALSE(u->stalled);
+	/* Reading again: flow control again, nothing lost. */
+	type_pattern(32 + VUART_HOLD + 1);
+	vuart_input_pull();
+	EXPECT_FALSE(phys_irq_on);
+	EXPECT_EQ(u->rx_overruns, 105);
+}
+
+/* Each read that finds the guest still full starts the count again: a
+ * slow reader is never declared stalled. */
+TEST(vuart_input_pause_counts_from_the_guests_last_read)
+{
+	struct vuart *u = &uarts[0];
+	uint64_t first;
+
+	setup(1);
+	EXPECT_EQ(vuart_input_start(33), 0);
+	vuart_input_add(u);
+	listen(u);
+	type_pattern(32 + VUART_HOLD + 10);
+	vuart_input_pull();
+	first = host_hyp_timer();
+	EXPECT_TRUE(first != 0);
+	host_counter_advance(STALL_TICKS - 1000);
+	rd(u, UART_DR, 4); /* one more byte in, still full */
+	EXPECT_FALSE(phys_irq_on);
+	EXPECT_EQ(host_hyp_timer(), first); /* armed once per pause */
+	host_counter_advance(1000);
+	fire_hyp_timer(); /* the first end: passed, but moved on */
+	EXPECT_FALSE(u->stalled);
+	EXPECT_FALSE(phys_irq_on);
+	EXPECT_TRUE(host_hyp_timer() > first); /* again, for the new end */
+	host_counter_advance(STALL_TICKS);
+	fire_hyp_timer();
+	EXPECT_TRUE(u->stalled);
+	EXPECT_TRUE(phys_irq_on);
+	EXPECT_EQ(u->rx_overruns, 9);
+}
+
+/* ---- the focus skips VMs that are off ---------------------------------- */
+
+TEST(vuart_input_focus_skips_vms_that_are_off)
+{
+	setup(3);
+	EXPECT_EQ(vuart_input_start(33), 0);
+	for (unsigned int i = 0; i < 3; i++) {
+		vuart_input_add(&uarts[i]);
+		listen(&uarts[i]);
+	}
+	vms_t[1].powered_off = true;
+	vuart_reset(&uarts[1]); /* as vm_power_off() does */
+	phys_type("\x01\x01\x01", 3);
+	vuart_input_pull();
+	EXPECT_TRUE(vuart_input_focus() == &uarts[2]);
+	phys_type("\x01\x01\x01", 3);
+	vuart_input_pull();
+	EXPECT_TRUE(vuart_input_focus() == &uarts[0]);
+	EXPECT_STREQ(host_last_log(),
+		     "console input: VM 0 'vm0' (Ctrl-A three times switches)");
+	phys_type("\x01\x01\x01"
+		  "a",
+		  4);
+	vuart_input_pull();
+	EXPECT_EQ(rd(&uarts[2], UART_DR, 4), 'a');
+	EXPECT_EQ(uarts[1].rx_bytes, 0);
+	/* The focused VM goes off: the focus moves on by itself. */
+	vms_t[2].powered_off = true;
+	vuart_reset(&uarts[2]);
+	EXPECT_TRUE(vuart_input_focus() == &uarts[0]);
+	EXPECT_STREQ(host_last_log(),
+		     "console input: VM 0 'vm0' (every other VM is off)");
+	phys_type("\x01\x01\x01"
+		  "b",
+		  4);
+	vuart_input_pull();
+	EXPECT_TRUE(vuart_input_focus() == &uarts[0]);
+	EXPECT_STREQ(host_last_log(),
+		     "console input: VM 0 'vm0' (every other VM is off)");
+	EXPECT_EQ(rd(&uarts[0], UART_DR, 4), 'b');
+	vms_t[0].powered_off = true;
+	vuart_reset(&uarts[0]);
+	EXPECT_STREQ(host_last_log(),
+		     "console input: none (every VM with a vUART is off)");
+	phys_type("c", 1);
+	vuart_input_pull();
+	EXPECT_EQ(phys_head, phys_len);
+	EXPECT_EQ(uarts[0].rx_count + uarts[1].rx_count + uarts[2].rx_count, 1);
 }

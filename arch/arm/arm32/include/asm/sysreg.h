@@ -67,6 +67,9 @@
 #define CNTP_CTL 0, c14, c2, 1
 #define CNTV_CTL 0, c14, c3, 1
 #define CNTV_CVAL 3, c14
+/* HYP's own physical timer (B4.1.26, B4.1.27): vigil's, PPI_HTIMER. */
+#define CNTHP_CTL 4, c14, c2, 1
+#define CNTHP_CVAL 6, c14
 #define VPIDR 4, c0, c0, 0
 #define VMPIDR 4, c0, c0, 5
 #define HSCTLR 4, c1, c0, 0
