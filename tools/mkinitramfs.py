@@ -16,8 +16,11 @@ Contents (see docs/linux-guest.md):
   /bin/cntvct                prints the generic timer's virtual count
                              (CNTVCT_EL0) and frequency: built here from the
                              C below with the project's cross compiler
-  /init                      mounts, insmods in dependency order, banner,
-                             shell on the console (setsid cttyhack sh)
+  /init                      mounts, insmods in dependency order (the armhf
+                             one waits after each until the kernel freed
+                             the module's init sections: INIT_FREED_A32),
+                             banner, shell on the console
+                             (setsid cttyhack sh)
   /etc/profile, /etc/hostname, /etc/udhcpc/default.script
 
 The archive is reproducible: every entry has mtime 0 and uid/gid 0, and the
@@ -62,9 +65,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 hostname -F /etc/hostname
-for m in @MODULES@; do
+@INIT_FREED@for m in @MODULES@; do
 	insmod /lib/modules/@RELEASE@/$m.ko || echo "init: insmod $m failed"
-done
+@AFTER_INSMOD@done
 ip link set lo up
 echo "@BANNER@ ($(uname -r), $(nproc) CPUs)"
 # The machine's count since reset (with -icount shift=0: instructions / 16
@@ -75,6 +78,47 @@ while true; do
 	setsid cttyhack sh -l
 	echo "init: shell exited, starting another"
 done
+"""
+
+# The ARMv7 (armhf) /init waits, after each insmod, until the kernel has
+# freed the module's init sections: arm32 Linux 6.1 frees them from a
+# kworker (do_free_init) with one TLB flush from the module area up to the
+# highest lazily freed vmalloc area, 0xbf0xx000..0xf0xxx000: about 204,000
+# pages, one TLBIMVAAIS each, no cond_resched, with no cap like arm64's
+# (flush_tlb_kernel_range falls back to a full flush above 512 pages
+# there). Under QEMU TCG each TLBIMVAAIS is an exclusive section that waits
+# for every running vCPU thread (tlb_flush_page_all_cpus_synced), so the
+# loop takes 0.5 to 4 s, and far longer when the next insmod's jump-label
+# patch (stop_machine) has the other CPUs spinning while they wait for
+# that kworker's CPU: a soft lockup of all four CPUs (docs/arm32.md).
+# Waiting here keeps the flush off every stop_machine and off the tests'
+# first commands; the kernel is the one that runs the same way natively.
+#
+# Done means: no init area left in /proc/vmallocinfo (both of a module's
+# areas come from load_module's inlined module_alloc calls, so such lines
+# minus /proc/modules lines are the init areas not yet unmapped) and no
+# kworker running an "events" work (the "+events" comm of a busy worker):
+# the area is unmapped before the flush and the work ends after it.
+INIT_FREED_A32 = r"""# insmod returns before the kernel frees the module's init sections:
+# wait for that, 60 s at most (tools/mkinitramfs.py, INIT_FREED_A32).
+init_freed() {
+	t=0
+	while [ $t -lt 1200 ]; do
+		areas=$(grep -c ' load_module+' /proc/vmallocinfo)
+		mods=$(wc -l < /proc/modules)
+		if [ "$areas" -lt "$mods" ]; then
+			echo "init: no load_module areas in /proc/vmallocinfo"
+			return
+		fi
+		if [ "$areas" -eq "$mods" ] &&
+		   ! grep -qs '^kworker/.*+events$' /proc/[0-9]*/comm; then
+			return
+		fi
+		usleep 50000
+		t=$((t + 1))
+	done
+	echo "init: $m's init sections not freed in 60 s"
+}
 """
 
 PROFILE = r"""export PS1='@PROMPT@'
@@ -395,7 +439,10 @@ def build(kernel_root, busybox, release, cc):
     c.file("bin/cntvct", build_cntvct(cc), 0o755)
     for name, elf in mods:
         c.file(f"lib/modules/{release}/{name}.ko", elf)
+    a32 = kconfig(kernel_root).get("ARM") == "y"
     init = (INIT.replace("@MODULES@", " ".join(n for n, _ in mods))
+            .replace("@INIT_FREED@", INIT_FREED_A32 if a32 else "")
+            .replace("@AFTER_INSMOD@", "\tinit_freed\n" if a32 else "")
             .replace("@RELEASE@", release).replace("@BANNER@", BANNER))
     c.file("init", init.encode(), 0o755)
     c.file("etc/profile", PROFILE.replace("@PROMPT@", PROMPT).encode())

@@ -63,7 +63,10 @@ def test_boots_in_svc_mode_to_the_prompt_with_the_banner(guest):
     assert re.search(rf"{BANNER} \(\S+-armmp-lpae, 4 CPUs\)", out), \
         guest.describe()
     assert "CPU: All CPU(s) started in SVC mode." in out, guest.describe()
-    assert "init: insmod" not in out, guest.describe()
+    # /init's own complaints: an insmod that failed, or a module's init
+    # sections not freed in time (tools/mkinitramfs.py, INIT_FREED_A32).
+    assert not re.search(r"^init: ", out.replace("\r", ""), re.M), \
+        guest.describe()
 
 
 def test_nproc_prints_4(guest):
