@@ -56,7 +56,7 @@ IMAGE_CHECK = tools/check-no-fp.sh $(OBJDUMP)
 GUEST_ARCH_CFLAGS := -march=armv7ve -marm -mfloat-abi=hard -mfpu=vfpv3-d16 \
 	-mgeneral-regs-only -mno-unaligned-access $(LIBC_CFLAGS)
 # The test guests ported to A32 so far (tests/guests/lib has both).
-ARCH_GUESTS := hello vgic storm bystander cp15 bench hostile32 vuart \
+ARCH_GUESTS := hello vgic storm bystander cp15 bench hostile32 vuart semantics \
 	vuart_peer
 
 HV_SRCS += $(filter-out %.lds.S,$(wildcard arch/arm/arm32/*.c \

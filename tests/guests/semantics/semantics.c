@@ -33,6 +33,21 @@
 
 #define PSCI_FN(n) (0x84000000U | (n))
 #define PSCI_FN64(n) (0xC4000000U | (n))
+/*
+ * The calling convention of the guest's own width, for the calls that
+ * take an address or an MPIDR. An AArch32 caller has only the SMC32 one:
+ * to it every SMC64 function ID is unknown (SMCCC, ARM DEN 0028: SMC64 is
+ * for AArch64 callers), so PSCI_FEATURES and the call itself both answer
+ * NOT_SUPPORTED, under vigil (core/psci.c) and natively under QEMU
+ * (target/arm/psci.c refuses a 64-bit ID from AArch32 the same way).
+ */
+#ifdef __arm__
+#define GUEST_AARCH32 true
+#define PSCI_FN_WIDE(n) PSCI_FN(n)
+#else
+#define GUEST_AARCH32 false
+#define PSCI_FN_WIDE(n) PSCI_FN64(n)
+#endif
 
 extern char guest_secondary_start[];
 
@@ -811,9 +826,11 @@ static void check_psci_version(void)
 static void check_psci_features(void)
 {
 	static const uint32_t mandatory[] = {
-		PSCI_FN(0), PSCI_FN(1),	  PSCI_FN64(1), PSCI_FN(2),
-		PSCI_FN(3), PSCI_FN64(3), PSCI_FN(4),	PSCI_FN64(4),
-		PSCI_FN(8), PSCI_FN(9),	  PSCI_FN(10),
+		PSCI_FN(0),   PSCI_FN(1),   PSCI_FN(2),	  PSCI_FN(3),
+		PSCI_FN(4),   PSCI_FN(8),   PSCI_FN(9),	  PSCI_FN(10),
+#ifndef __arm__
+		PSCI_FN64(1), PSCI_FN64(3), PSCI_FN64(4),
+#endif
 	};
 	unsigned int bad_mand = 0, unsup = 0, bad_unsup = 0, sup = 0;
 	uint32_t first_bad = 0;
@@ -830,7 +847,8 @@ static void check_psci_features(void)
 	/* Every PSCI function number, SMC32 and SMC64, and one past the
 	 * end; the ones that would change power state when supported
 	 * (MIGRATE, CPU_FREEZE, SYSTEM_SUSPEND, ...) are only called when
-	 * PSCI_FEATURES says NOT_SUPPORTED. */
+	 * PSCI_FEATURES says NOT_SUPPORTED. To an AArch32 caller no SMC64
+	 * ID may be supported. */
 	for (unsigned int n = 0; n <= 0x15; n++) {
 		for (unsigned int w = 0; w < 2; w++) {
 			uint32_t fn = w ? PSCI_FN64(n) : PSCI_FN(n);
@@ -844,6 +862,9 @@ static void check_psci_features(void)
 					bad_unsup++;
 					first_bad = fn;
 				}
+			} else if (w && GUEST_AARCH32) {
+				bad_unsup++;
+				first_bad = fn;
 			} else if (r >= 0) {
 				sup++;
 			} else {
@@ -871,6 +892,11 @@ static void check_affinity_info(bool others_on)
 	int none = psci_affinity_info(nr_vcpus, 0);
 	int cluster1 = psci_affinity_info(0x100, 0);
 	int lvl4 = psci_affinity_info(0, 4);
+	/* An SMC32 AFFINITY_INFO has no Aff3: level 3 is invalid too (PSCI
+	 * 1.1 §5.1.5), the call an AArch32 guest makes. */
+	int lvl3 = GUEST_AARCH32 ? psci_affinity_info(0, 3)
+				 : PSCI_INVALID_PARAMETERS;
+	char lvl3_text[24] = "";
 	unsigned int wrong = 0;
 	bool lvl1_ok;
 
@@ -878,16 +904,19 @@ static void check_affinity_info(bool others_on)
 		if (psci_affinity_info(vcpu_mpidr(i), 0) !=
 		    (others_on ? PSCI_AFF_ON : PSCI_AFF_OFF))
 			wrong++;
+	if (GUEST_AARCH32)
+		snprintf(lvl3_text, sizeof(lvl3_text), "level3=%d ", lvl3);
 	lvl1_ok = lvl1 == PSCI_AFF_ON ||
 		  (!vigil && lvl1 == PSCI_INVALID_PARAMETERS);
 	check(self == PSCI_AFF_ON && lvl1_ok &&
 		      none == PSCI_INVALID_PARAMETERS &&
 		      cluster1 == PSCI_INVALID_PARAMETERS &&
-		      lvl4 == PSCI_INVALID_PARAMETERS && wrong == 0,
+		      lvl4 == PSCI_INVALID_PARAMETERS &&
+		      lvl3 == PSCI_INVALID_PARAMETERS && wrong == 0,
 	      others_on ? "affinity_info_on" : "affinity_info_off",
 	      "self=%d level1=%d mpidr%u=%d mpidr0x100=%d level4=%d "
-	      "others-wrong=%u",
-	      self, lvl1, nr_vcpus, none, cluster1, lvl4, wrong);
+	      "%sothers-wrong=%u",
+	      self, lvl1, nr_vcpus, none, cluster1, lvl4, lvl3_text, wrong);
 }
 
 /* The CPU_ON race: vCPU 1 is the target; vCPU 0 and the racers call
@@ -1019,7 +1048,8 @@ static void check_cpu_on_race(void)
  */
 static void check_cpu_suspend(void)
 {
-	int reserved, level3, standby, powerdown;
+	int reserved, level3, standby, powerdown, smc64;
+	char smc64_text[24] = "";
 	uint64_t t0;
 	unsigned int before;
 
@@ -1028,19 +1058,26 @@ static void check_cpu_suspend(void)
 	gic_irq_enable(PPI_VTIMER);
 	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) + timer_us(1000));
 	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
-	reserved = (int)hvc_call(PSCI_FN64(1), 1U << 30, 0, 0);
-	level3 = (int)hvc_call(PSCI_FN64(1), 3U << 24, 0, 0);
+	reserved = (int)hvc_call(PSCI_FN_WIDE(1), 1U << 30, 0, 0);
+	level3 = (int)hvc_call(PSCI_FN_WIDE(1), 3U << 24, 0, 0);
+	/* From AArch32 the SMC64 ID of a valid standby is unknown; were it
+	 * taken, it would return SUCCESS at the timer's interrupt. */
+	smc64 = GUEST_AARCH32 ? (int)hvc_call(PSCI_FN64(1), 0, 0, 0)
+			      : PSCI_NOT_SUPPORTED;
 	timer_set_ctl(TIMER_VIRT, 0);
+	if (GUEST_AARCH32)
+		snprintf(smc64_text, sizeof(smc64_text), " smc64=%d", smc64);
 	check(reserved == PSCI_INVALID_PARAMETERS &&
-		      level3 == PSCI_INVALID_PARAMETERS,
-	      "cpu_suspend_invalid", "reserved-bit=%d level3=%d", reserved,
-	      level3);
+		      level3 == PSCI_INVALID_PARAMETERS &&
+		      smc64 == PSCI_NOT_SUPPORTED,
+	      "cpu_suspend_invalid", "reserved-bit=%d level3=%d%s", reserved,
+	      level3, smc64_text);
 
 	before = rx_total(PPI_VTIMER);
 	t0 = timer_count(TIMER_VIRT);
 	timer_set_cval(TIMER_VIRT, t0 + timer_us(2000));
 	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
-	standby = (int)hvc_call(PSCI_FN64(1), 0, 0, 0);
+	standby = (int)hvc_call(PSCI_FN_WIDE(1), 0, 0, 0);
 	irq_unmask();
 	wait_rx(PPI_VTIMER, before + 1, WAIT_MS);
 	irq_mask();
@@ -1051,7 +1088,7 @@ static void check_cpu_suspend(void)
 	before = rx_total(PPI_VTIMER);
 	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) + timer_us(2000));
 	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
-	powerdown = (int)hvc_call(PSCI_FN64(1), 1U << 16,
+	powerdown = (int)hvc_call(PSCI_FN_WIDE(1), 1U << 16,
 				  (uintptr_t)guest_secondary_start, 0);
 	irq_unmask();
 	wait_rx(PPI_VTIMER, before + 1, WAIT_MS);
@@ -1069,7 +1106,7 @@ static void check_system_reset2(void)
 {
 	int f = psci_features(PSCI_FN(0x12));
 	int arch1 = (int)hvc_call(PSCI_FN(0x12), 1, 0, 0);
-	int vendor = (int)hvc_call(PSCI_FN64(0x12), 0x80000123U, 0, 0);
+	int vendor = (int)hvc_call(PSCI_FN_WIDE(0x12), 0x80000123U, 0, 0);
 	int want = f == PSCI_SUCCESS ? PSCI_INVALID_PARAMETERS
 				     : PSCI_NOT_SUPPORTED;
 
@@ -1142,10 +1179,11 @@ int main(uint64_t dtb)
 		check_cpu_off_last();
 
 	for (i = 0; i < nr_vcpus; i++)
-		gprintf("semantics: vcpu %u irq exceptions=%lu spurious=%lu "
-			"unhandled=%lu\n",
-			i, irq_stats[i].exceptions, irq_stats[i].spurious,
-			irq_stats[i].unhandled);
+		gprintf("semantics: vcpu %u irq exceptions=%llu "
+			"spurious=%llu unhandled=%llu\n",
+			i, ULL(irq_stats[i].exceptions),
+			ULL(irq_stats[i].spurious),
+			ULL(irq_stats[i].unhandled));
 	gprintf("semantics: %u passed, %u failed\n", passed, failed);
 	return 0;
 }
