@@ -64,6 +64,18 @@ static int get_u64_prop(const void *fdt, int node, const char *name,
 	return 0;
 }
 
+/* An AArch32 guest's r2 and, with its MMU off, its PC: 32 bits. */
+#define AARCH32_BOOT_LIMIT 0x100000000ULL
+
+uint64_t config_boot_ram_end(uint64_t ram_base, uint64_t ram_size)
+{
+	uint64_t end = ram_base + ram_size;
+
+	if (!arch_guest_aarch32() || end <= AARCH32_BOOT_LIMIT)
+		return end;
+	return ram_base < AARCH32_BOOT_LIMIT ? AARCH32_BOOT_LIMIT : ram_base;
+}
+
 static int parse_devices(const void *fdt, int node, struct vm_config *vc,
 			 char *err, size_t errlen);
 static int parse_boot(const void *fdt, int node, struct vm_config *vc,
@@ -74,7 +86,8 @@ static int parse_image(const void *fdt, int node, struct vm_config *vc,
 		       char *err, size_t errlen)
 {
 	uint64_t img[2],
-		dtb_area = vc->ram_base + vc->ram_size - CONFIG_GUEST_DTB_AREA;
+		dtb_area = config_boot_ram_end(vc->ram_base, vc->ram_size) -
+			   CONFIG_GUEST_DTB_AREA;
 	const fdt32_t *p;
 	int len, r;
 
@@ -218,6 +231,18 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 			"non-empty and 2 MiB aligned",
 			vc->node, (unsigned long long)vc->ram_base,
 			(unsigned long long)vc->ram_size);
+	/* As core/guest_dtb.c asks of any VM: 2 MiB for the DTB and more
+	 * below it, here where an AArch32 guest can reach them. (A VM
+	 * smaller than that anywhere is guest_dtb_build()'s to refuse.) */
+	if (config_boot_ram_end(vc->ram_base, vc->ram_size) <
+		    vc->ram_base + vc->ram_size &&
+	    config_boot_ram_end(vc->ram_base, vc->ram_size) - vc->ram_base <
+		    2 * CONFIG_GUEST_DTB_AREA)
+		CFG_ERR("config error: %s: memory 0x%llx-0x%llx has less "
+			"than 4 MiB below 4 GiB, where an AArch32 guest's "
+			"entry and DTB must lie",
+			vc->node, (unsigned long long)vc->ram_base,
+			(unsigned long long)(vc->ram_base + vc->ram_size - 1));
 
 	r = parse_image(fdt, node, vc, err, errlen);
 	if (r)
@@ -232,6 +257,10 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 	    vc->entry >= vc->ram_base + vc->ram_size)
 		CFG_ERR("config error: %s: entry 0x%llx lies outside its "
 			"memory",
+			vc->node, (unsigned long long)vc->entry);
+	if (vc->entry >= config_boot_ram_end(vc->ram_base, vc->ram_size))
+		CFG_ERR("config error: %s: entry 0x%llx lies above 4 GiB: an "
+			"AArch32 guest starts with 32-bit addresses",
 			vc->node, (unsigned long long)vc->entry);
 	if (vc->image_size && (vc->entry < vc->image_base ||
 			       vc->entry - vc->image_base >= vc->image_size))
@@ -532,6 +561,15 @@ static int parse_boot(const void *fdt, int node, struct vm_config *vc,
 			    vc->ram_size - (vc->initrd_base - vc->ram_base))
 			CFG_ERR("config error: %s: initrd 0x%llx+0x%llx lies "
 				"outside its memory",
+				vc->node, (unsigned long long)vc->initrd_base,
+				(unsigned long long)vc->initrd_size);
+		/* Its address goes in the DTB, for an AArch32 guest with
+		 * its MMU off: below 4 GiB as the DTB. */
+		if (vc->initrd_base + vc->initrd_size >
+		    config_boot_ram_end(vc->ram_base, vc->ram_size))
+			CFG_ERR("config error: %s: initrd 0x%llx+0x%llx "
+				"reaches above 4 GiB, out of an AArch32 "
+				"guest's reach",
 				vc->node, (unsigned long long)vc->initrd_base,
 				(unsigned long long)vc->initrd_size);
 	}
@@ -989,8 +1027,8 @@ int config_check_image(const struct vm_config *vc, char *err, size_t errlen)
 			vc->node, (unsigned long long)vc->image_base,
 			arch_image_kind(), hdr.magic);
 	image_size = hdr.size;
-	room = vc->ram_base + vc->ram_size - CONFIG_GUEST_DTB_AREA -
-	       vc->image_base;
+	room = config_boot_ram_end(vc->ram_base, vc->ram_size) -
+	       CONFIG_GUEST_DTB_AREA - vc->image_base;
 	if (image_size && image_size < vc->image_size)
 		CFG_ERR("config error: %s: image is 0x%llx bytes but its "
 			"header's image_size is 0x%llx",

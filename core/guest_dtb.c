@@ -6,6 +6,7 @@
 
 #include <libfdt.h>
 
+#include "config.h"
 #include "gicv2_regs.h"
 #include "platform_dt.h"
 #include "vgic.h"
@@ -615,11 +616,13 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 		    size_t errlen)
 {
 	const struct mem_region *ram = &vm->ram[0];
-	uint64_t ipa = ALIGN_DOWN(ram->ipa + ram->size - 1, 0x200000);
+	/* The top of the RAM its boot arguments can point at. */
+	uint64_t end = config_boot_ram_end(ram->ipa, ram->size);
+	uint64_t ipa = ALIGN_DOWN(end - 1, 0x200000);
 	unsigned long flags;
 	int r;
 
-	if (ram->size < 2 * 0x200000) {
+	if (end - ram->ipa < 2 * 0x200000) {
 		snprintf(err, errlen, "VM '%s': RAM too small for its DTB",
 			 vm->name);
 		return -EINVAL;

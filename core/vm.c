@@ -35,12 +35,13 @@ static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 	return s2_map(vm, r->ipa, r->pa, r->size, S2_MEM_NORMAL);
 }
 
-/* Copy the boot loader's initrd just below the guest DTB. */
+/* Copy the boot loader's initrd just below the guest DTB, in the upper
+ * half of the VM's boot RAM (config_boot_ram_end()). */
 static int vm_place_initrd(struct vm *vm, const struct vm_config *vc,
 			   const struct boot_info *bi, char *err, size_t errlen)
 {
-	uint64_t top =
-		ALIGN_DOWN(vm->ram[0].ipa + vm->ram[0].size - 1, 0x200000ULL);
+	uint64_t end = config_boot_ram_end(vm->ram[0].ipa, vm->ram[0].size);
+	uint64_t top = ALIGN_DOWN(end - 1, 0x200000ULL);
 	uint64_t ipa, dst;
 
 	if (vc->initrd_size && !vc->initrd_from_chosen) {
@@ -51,7 +52,7 @@ static int vm_place_initrd(struct vm *vm, const struct vm_config *vc,
 	if (!vc->initrd_from_chosen)
 		return 0;
 	ipa = ALIGN_DOWN(top - vc->initrd_size, 0x200000ULL);
-	if (ipa < vm->ram[0].ipa + vm->ram[0].size / 2 ||
+	if (ipa < vm->ram[0].ipa + (end - vm->ram[0].ipa) / 2 ||
 	    vm_ipa_to_pa(vm, ipa, vc->initrd_size, &dst)) {
 		snprintf(err, errlen,
 			 "config error: %s: initrd of %llu bytes does not fit "

@@ -23,6 +23,7 @@
 #ifndef VIGIL_ARCH_IMAGE_H
 #define VIGIL_ARCH_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,5 +54,14 @@ int arch_image_parse(const void *hdr, size_t len, struct arch_image *img);
  * its format to read well after both.
  */
 const char *arch_image_kind(void);
+
+/*
+ * Whether the profile's guests boot in AArch32 (arm32: PL1 is AArch32,
+ * as arch_vcpu_aarch32() says of each vCPU; arm64's boot in AArch64). An
+ * AArch32 guest starts with its MMU off and gets its DTB's address in r2,
+ * 32 bits: its entry point, DTB and initrd must lie below 4 GiB
+ * (config_boot_ram_end()).
+ */
+bool arch_guest_aarch32(void);
 
 #endif /* VIGIL_ARCH_IMAGE_H */

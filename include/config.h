@@ -76,8 +76,18 @@ struct hv_config {
 int config_parse(const void *fdt, const struct boot_info *bi,
 		 struct hv_config *cfg, char *err, size_t errlen);
 
-/* The guest DTB sits in the top 2 MiB of a VM's RAM (core/guest_dtb.c). */
+/* The guest DTB sits in the top 2 MiB of a VM's boot RAM
+ * (config_boot_ram_end(), core/guest_dtb.c). */
 #define CONFIG_GUEST_DTB_AREA 0x200000ULL
+
+/*
+ * The end of a VM's boot RAM, the part of its RAM @ram_base+@ram_size its
+ * boot arguments may point at: the guest DTB area at its top, an initrd
+ * from /chosen below that. All of its RAM, or for an AArch32 guest
+ * (arch_guest_aarch32()) the part below 4 GiB: r2 holds the DTB's address
+ * in 32 bits. @ram_base when no RAM is below 4 GiB.
+ */
+uint64_t config_boot_ram_end(uint64_t ram_base, uint64_t ram_size);
 
 /*
  * Check what the boot loader put in a VM's RAM, before it starts: with an

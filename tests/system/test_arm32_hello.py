@@ -61,10 +61,13 @@ def with_arm32(fn, mem=None):
 
 # (name, vCPUs, /hypervisor fragment, QEMU's RAM). With 3 GiB the default
 # VM's RAM runs to 0xffffffff, above HYP's linear map (0xf0000000): its DTB
-# (the top 2 MiB) is written through the mm_map() window.
+# (the top 2 MiB) is written through the mm_map() window. With 5 GiB it
+# runs to 0x17fffffff, beyond r2's reach: the DTB goes to the top 2 MiB
+# below 4 GiB (config_boot_ram_end()).
 CONFIGS = [
     ("default", 4, None, None),
     ("high-ram", 4, None, "3G"),
+    ("above-4g", 4, None, "5G"),
     ("two-vcpus", 2, """
 / {
 	hypervisor {
@@ -206,11 +209,13 @@ def test_r2_at_entry_points_at_the_guest_dtb(hello):
                      r"0x([0-9a-f]+), entry 0x[0-9a-f]+, DTB at 0x([0-9a-f]+)")
     assert len(m) == 1, run.describe()
     end, dtb = int(m[0].group(2), 16), int(m[0].group(3), 16)
-    # The top 2 MiB of the VM's RAM (core/guest_dtb.c); on the 3 GiB
-    # machine above HYP's linear map, reached through the window.
-    assert dtb == end + 1 - (2 << 20), run.describe()
+    # The top 2 MiB of the VM's RAM (core/guest_dtb.c) below 4 GiB; on
+    # the 3 GiB machine above HYP's linear map, reached through the window.
+    assert dtb == min(end + 1, 1 << 32) - (2 << 20), run.describe()
     if run.name.endswith("high-ram"):
         assert (end, dtb) == (0xffffffff, 0xffe00000), run.describe()
+    if run.name.endswith("above-4g"):
+        assert (end, dtb) == (0x17fffffff, 0xffe00000), run.describe()
     assert len(guest_matching(run, rf"^dtb ok at 0x{dtb:x} ")) == 1, \
         run.describe()
 

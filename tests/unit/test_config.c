@@ -1285,3 +1285,15 @@ TEST(config_console_explicit_hypercall_and_vuart_mix)
 	EXPECT_EQ(cfg.vms[0].console, VM_CONSOLE_HYPERCALL);
 	EXPECT_EQ(cfg.vms[1].console, VM_CONSOLE_VUART);
 }
+
+/* The host profile is arm64's: an AArch64 guest's boot arguments (x0) may
+ * point anywhere in its RAM, however far above 4 GiB. */
+TEST(config_boot_ram_end_is_the_ram_end_for_aarch64_guests)
+{
+	EXPECT_EQ(config_boot_ram_end(0xe0000000ULL, 0x40000000ULL),
+		  0x120000000ULL);
+	EXPECT_EQ(config_boot_ram_end(0x100000000ULL, 0x10000000ULL),
+		  0x110000000ULL);
+	EXPECT_EQ(config_boot_ram_end(0x40000000ULL, 0x10000000ULL),
+		  0x50000000ULL);
+}

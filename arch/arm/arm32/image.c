@@ -47,3 +47,8 @@ const char *arch_image_kind(void)
 {
 	return "ARM zImage";
 }
+
+bool arch_guest_aarch32(void)
+{
+	return true;
+}

@@ -47,3 +47,9 @@ const char *arch_image_kind(void)
 {
 	return "arm64 Image";
 }
+
+/* HCR_EL2.RW: vigil's guests run AArch64 at EL1. */
+bool arch_guest_aarch32(void)
+{
+	return false;
+}

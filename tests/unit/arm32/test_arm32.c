@@ -14,6 +14,7 @@
 
 #define arch_image_parse arm32_image_parse
 #define arch_image_kind arm32_image_kind
+#define arch_guest_aarch32 arm32_guest_aarch32
 #include "../../../arch/arm/arm32/image.c"
 #include "../../../arch/arm/arm32/include/asm/vcpu.h"
 
@@ -54,6 +55,8 @@ TEST(arm32_zimage_size_is_end_minus_start)
 	EXPECT_EQ(arm32_image_parse(h, sizeof(h), &img), 0);
 	EXPECT_EQ(img.size, 0);
 	EXPECT_STREQ(arm32_image_kind(), "ARM zImage");
+	/* Its guests boot in AArch32: 32-bit boot arguments. */
+	EXPECT_TRUE(arm32_guest_aarch32());
 }
 
 TEST(arm32_zimage_wrong_magic_or_short_is_enoent)
