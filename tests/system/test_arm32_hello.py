@@ -83,6 +83,22 @@ CONFIGS = [
 };
 """, None),
 ]
+# On the 5 GiB machine QEMU also loads an initrd (-initrd): vigil copies it
+# below the DTB (core/vm.c), the guest finds it through /chosen and reads
+# its first word with the MMU off.
+INITRD_SIZE = 0x180000
+INITRD_FIRST = 0x54494e49  # "INIT", little endian
+# ALIGN_DOWN(0xffe00000 - INITRD_SIZE, 2 MiB)
+INITRD_AT = (0xffc00000, 0xffc00000 + INITRD_SIZE)
+
+
+def initrd_args():
+    path = vigil_qemu.LOG_DIR / "test_arm32_hello-initrd.bin"
+    vigil_qemu.LOG_DIR.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"INIT" + bytes(INITRD_SIZE - 4))
+    return ["-initrd", str(path)]
+
+
 # The same guest alone, natively (no vigil): the baseline of the
 # assertions above that are not about vigil itself.
 NATIVE = ("native", 4, None, None)
@@ -126,7 +142,9 @@ def hello(request):
     def boot():
         dtb = (vigil_qemu.make_dtb(run_name, fragment) if fragment
                else None)
-        return vigil_qemu.run_vigil(run_name, guest="hello", dtb=dtb, smp=4)
+        qemu_args = initrd_args() if name == "above-4g" else []
+        return vigil_qemu.run_vigil(run_name, guest="hello", dtb=dtb, smp=4,
+                                    qemu_args=qemu_args)
 
     return vcpus, with_arm32(boot, mem)
 
@@ -216,6 +234,11 @@ def test_r2_at_entry_points_at_the_guest_dtb(hello):
         assert (end, dtb) == (0xffffffff, 0xffe00000), run.describe()
     if run.name.endswith("above-4g"):
         assert (end, dtb) == (0x17fffffff, 0xffe00000), run.describe()
+        assert len(guest_matching(
+            run, rf"^initrd at 0x{INITRD_AT[0]:x}-0x{INITRD_AT[1]:x} "
+            rf"first=0x{INITRD_FIRST:08x}$")) == 1, run.describe()
+    else:
+        assert not guest_matching(run, r"^initrd"), run.describe()
     assert len(guest_matching(run, rf"^dtb ok at 0x{dtb:x} ")) == 1, \
         run.describe()
 

@@ -153,6 +153,32 @@ static void check_dtb(unsigned long dtb)
 		gprintf("dtb ok at 0x%lx size=%u\n", dtb, size);
 }
 
+/* An initrd the DTB's /chosen names (none unless QEMU had -initrd): where
+ * it is and its first word, read with the MMU off (an AArch32 guest only
+ * reaches it below 4 GiB). */
+static void check_initrd(uint64_t dtb)
+{
+	int chosen = fdt_path(dtb, "/chosen"), ls = 0, le = 0;
+	const void *s, *e;
+	uint64_t start, end;
+
+	if (chosen < 0)
+		return;
+	s = fdt_prop(dtb, chosen, "linux,initrd-start", &ls);
+	e = fdt_prop(dtb, chosen, "linux,initrd-end", &le);
+	if (!s || !e)
+		return;
+	start = fdt_cells(s, 0, (unsigned int)ls / 4);
+	end = fdt_cells(e, 0, (unsigned int)le / 4);
+	if (start != (uintptr_t)start) {
+		gprintf("initrd at 0x%llx-0x%llx: out of reach\n", ULL(start),
+			ULL(end));
+		return;
+	}
+	gprintf("initrd at 0x%llx-0x%llx first=0x%08x\n", ULL(start), ULL(end),
+		*(volatile uint32_t *)(uintptr_t)start);
+}
+
 int main(uint64_t dtb)
 {
 	uint32_t ver = psci_version();
@@ -166,6 +192,7 @@ int main(uint64_t dtb)
 	check_unmapped_read();
 	check_vigil_write();
 	check_dtb((unsigned long)dtb);
+	check_initrd(dtb);
 	wait_secondaries_off(nr);
 	gprintf("hello: done\n");
 	psci_system_off();
