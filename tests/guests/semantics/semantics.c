@@ -38,8 +38,8 @@
  * take an address or an MPIDR. An AArch32 caller has only the SMC32 one:
  * to it every SMC64 function ID is unknown (SMCCC, ARM DEN 0028: SMC64 is
  * for AArch64 callers), so PSCI_FEATURES and the call itself both answer
- * NOT_SUPPORTED, under vigil (core/psci.c) and natively under QEMU
- * (target/arm/psci.c refuses a 64-bit ID from AArch32 the same way).
+ * NOT_SUPPORTED, under vigil (core/psci.c) and natively (QEMU 7.2's PSCI
+ * answers an AArch32 caller so too, as test_arm32_semantics.py asserts).
  */
 #ifdef __arm__
 #define GUEST_AARCH32 true
