@@ -39,9 +39,10 @@ class GuestError(AssertionError):
 class LinuxGuest:
     """One QEMU run of the Linux guest, driven at its shell prompt."""
 
-    def __init__(self, name, args=(), timeout=BOOT_TIMEOUT):
+    def __init__(self, name, args=(), timeout=BOOT_TIMEOUT, env=None):
         self.name = name
         self.args = [str(a) for a in args]
+        self.env = dict(env or {})
         self.timeout = timeout
         self.log_path = vigil_qemu.LOG_DIR / f"{vigil_qemu._safe(name)}.log"
         self.child = None
@@ -55,7 +56,7 @@ class LinuxGuest:
         self._log = open(self.log_path, "w", encoding="utf-8")
         self._log.write(f"$ {RUN_LINUX} {' '.join(self.args)}\n")
         self._log.flush()
-        env = dict(os.environ, VIGIL_SMP=str(SMP))
+        env = dict(os.environ, VIGIL_SMP=str(SMP), **self.env)
         start = time.monotonic()
         self.child = pexpect.spawn(str(RUN_LINUX), self.args,
                                    cwd=str(vigil_qemu.REPO), env=env,
