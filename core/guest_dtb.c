@@ -453,8 +453,7 @@ static int add_uartclk(void *fdt, uint32_t *ph)
 		return c;
 	if ((r = fdt_setprop_string(fdt, c, "compatible", "fixed-clock")) ||
 	    (r = fdt_setprop_u32(fdt, c, "#clock-cells", 0)) ||
-	    (r = fdt_setprop_u32(fdt, c, "clock-frequency",
-				 GUEST_UARTCLK_HZ)))
+	    (r = fdt_setprop_u32(fdt, c, "clock-frequency", GUEST_UARTCLK_HZ)))
 		return r;
 	return fdt_setprop_u32(fdt, c, "phandle", *ph);
 }
