@@ -401,10 +401,12 @@ void vigil_print_stats(void)
 			(unsigned long long)p->undefs_injected,
 			softirq_pt_high_water(i));
 		pr_info("irqs cpu%u: timer=%llu maintenance=%llu kick=%llu "
-			"timer_retracts=%llu",
+			"timer_retracts=%llu poke_timer=%llu pokes=%llu",
 			i, (unsigned long long)p->irqs_timer,
 			(unsigned long long)p->irqs_maint,
 			(unsigned long long)p->irqs_kick,
-			(unsigned long long)p->timer_retracts);
+			(unsigned long long)p->timer_retracts,
+			(unsigned long long)p->irqs_poke,
+			(unsigned long long)p->hw_pokes);
 	}
 }

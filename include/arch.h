@@ -43,6 +43,16 @@ uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);
 #endif
 
+/*
+ * The EL2 (HYP) physical timer, which only the vGIC's QEMU quirk uses
+ * (vgic/lr.c, vgic_hw_poke): its PPI, or 0 if this port does not drive
+ * it; arm it to fire @ticks of arch_counter() from now on this pCPU, or
+ * stop it.
+ */
+unsigned int arch_hyp_timer_irq(void);
+void arch_hyp_timer_arm(uint64_t ticks);
+void arch_hyp_timer_stop(void);
+
 /* ---- boot (core/main.c) ---- */
 /* vigil's image in memory (the linker script), and where secondary CPUs
  * enter it (PSCI CPU_ON's entry address; head.S). */

@@ -22,6 +22,8 @@ struct pcpu {
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
 	uint64_t hvc_calls, aborts_injected, undefs_injected;
 	uint64_t irqs_timer, irqs_maint, irqs_kick, timer_retracts;
+	/* vgic_hw_poke (QEMU's GIC model): HYP timer IRQs, GIC pokes. */
+	uint64_t irqs_poke, hw_pokes;
 };
 
 #ifdef VIGIL_HOST_TEST

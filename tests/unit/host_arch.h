@@ -12,6 +12,10 @@
 
 /* Make the calling thread act as physical CPU @cpu. */
 void host_set_cpu(unsigned int cpu);
+/* The HYP timer stubs: armed or not, and for how many ticks (the vGIC's
+ * QEMU poke, vgic/lr.c). */
+extern bool host_hyp_timer_on;
+extern uint64_t host_hyp_timer_ticks;
 /* How many times pcpu_kick(@cpu) was called since host_reset_kicks(). */
 unsigned int host_kicks(unsigned int cpu);
 void host_reset_kicks(void);
