@@ -9,12 +9,15 @@ VIGIL_MACHINE=raspi4b), every check on it; vigil's own lines come on the
 mini UART, muxed onto the same stdio.
 """
 import re
+import subprocess
 
 import pytest
 
+import vigil_qemu
 from linux_guest import (BANNER, DMESG_BAD, LINUX_DIR, SMP, LinuxGuest,
                          parse_interrupts, rows_named)
 
+RPI4_BUILD = vigil_qemu.REPO / "build" / "rpi4-arm64"
 VIGIL_PT = re.compile(r"vigil: vm0 passthrough: taken=(\d+) "
                       r"deactivated=(\d+) held=(\d+) lost=(\d+)")
 
@@ -96,3 +99,56 @@ def test_poweroff_f_ends_qemu_after_vigils_counters(guest):
     assert taken > 0 and lost == 0 and taken == done + held, m.group(0)
     assert out.rindex("last VM off: powering off") > out.rindex(BANNER), \
         guest.describe()
+
+
+# ---- make sdcard's directory, booted as the Pi's firmware would ----------
+
+@pytest.fixture(scope="module")
+def sdcard(tmp_path_factory):
+    """tools/mksdcard.py's boot directory, with the VM given the first PL011
+    (QEMU's raspi4b has no UART3), booted the way the firmware boots it:
+    vigil.bin at 0x80000, the DTB at 0x08000000, guest.img at 0x10000000."""
+    out = tmp_path_factory.mktemp("sdcard")
+    dtb = next(vigil_qemu.REPO.glob("build/guest-cache/kernel/usr/lib/"
+                                    "linux-image-*/broadcom/"
+                                    "bcm2711-rpi-4-b.dtb"))
+    subprocess.run(["/usr/bin/python3", str(vigil_qemu.REPO / "tools" /
+                                             "mksdcard.py"),
+                    "--uart", "/soc/serial@7e201000", str(out),
+                    str(RPI4_BUILD / "vigil.bin"), str(LINUX_DIR / "Image"),
+                    str(LINUX_DIR / "initramfs.cpio.gz"), str(dtb)],
+                   check=True, capture_output=True)
+    qemu = subprocess.run([str(vigil_qemu.REPO / "tools" /
+                                "fetch-qemu10.sh")], check=True,
+                          capture_output=True, text=True).stdout.strip()
+    g = LinuxGuest("test_rpi4_linux-sdcard", [
+        "-machine", "raspi4b", "-dtb", out / "bcm2711-rpi-4-b.dtb",
+        "-display", "none", "-audio", "none",
+        "-serial", "stdio", "-serial", "file:/dev/stdout",
+        "-kernel", out / "vigil.bin",
+        "-device", f"loader,file={out / 'guest.img'},addr=0x10000000"],
+        program=qemu)
+    try:
+        g.boot()
+        yield g, out
+    finally:
+        g.close()
+
+
+def test_sdcard_directory_boots_linux_from_its_hypervisor_node(sdcard):
+    g, out = sdcard
+    assert sorted(p.name for p in out.iterdir()) == [
+        "bcm2711-rpi-4-b.dtb", "config.txt", "guest.img", "vigil.bin"]
+    config = (out / "config.txt").read_text()
+    for line in ("arm_64bit=1", "enable_gic=1", "kernel=vigil.bin",
+                 "initramfs guest.img 0x10000000"):
+        assert line in config.split("\n"), config
+    assert (out / "vigil.bin").read_bytes() == \
+        (RPI4_BUILD / "vigil.bin").read_bytes()
+    text = g.output()
+    assert re.search(r"VM 0 'linux': 4 vCPUs, RAM 0x10000000-0x2fffffff, "
+                     r"entry 0x10000000", text), g.describe()
+    _, n = g.sh("nproc")
+    assert n.strip() == "4", n
+    assert g.poweroff() == 0, g.describe()
+    assert "last VM off: powering off" in g.output(), g.describe()
