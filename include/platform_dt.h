@@ -79,6 +79,17 @@ int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size);
 
 /*
+ * Translate *@addr, @size bytes at an address of the bus @bus, to a CPU
+ * physical address through the ranges of @bus and of every bus above it
+ * (DT spec v0.4 §2.3.8): an empty ranges is the identity, a missing one
+ * means the bus is not memory mapped, and the whole range must lie inside
+ * one of a bus's ranges. NULL, or why not (a phrase for an error line)
+ * with *@stop the bus that stopped it.
+ */
+const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
+			 uint64_t size, int *stop);
+
+/*
  * Power off or reset the machine without PSCI (core/platform_power.c),
  * with what platform_power_init() found; false if there is nothing to do
  * it with. They return when they worked too: the device acts a few
