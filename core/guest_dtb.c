@@ -693,6 +693,36 @@ static int set_vuart(struct vm *vm, void *fdt, char *path, size_t pathlen)
 	return fdt_setprop_string(fdt, aliases, "serial0", path);
 }
 
+/*
+ * An alias names a node by path: one whose node the pruning removed would
+ * tell the guest what the host has and another VM may own (a Pi's serial0
+ * is the PL011), and shift Linux's numbering of what it does own. It goes.
+ */
+static int prune_aliases(void *fdt)
+{
+	int n = fdt_path_offset(fdt, "/aliases"), p;
+
+	if (n < 0)
+		return 0;
+	for (p = fdt_first_property_offset(fdt, n); p >= 0;) {
+		const char *name, *path;
+		int len, r;
+
+		path = fdt_getprop_by_offset(fdt, p, &name, &len);
+		if (!path || len < 2 || path[len - 1] ||
+		    fdt_path_offset(fdt, path) >= 0) {
+			p = fdt_next_property_offset(fdt, p);
+			continue;
+		}
+		/* Deleting moves the later properties onto this offset. */
+		r = fdt_delprop(fdt, n, name);
+		if (r)
+			return r;
+		p = fdt_first_property_offset(fdt, n);
+	}
+	return p == -FDT_ERR_NOTFOUND ? 0 : p;
+}
+
 static int set_chosen(struct vm *vm, void *fdt, const char *vuart_path)
 {
 	int n = fdt_path_offset(fdt, "/chosen"), r;
@@ -760,6 +790,8 @@ static int build(struct vm *vm, const void *host_fdt, void *fdt, char *err,
 		DTB_ERR(r, "devices");
 	if ((r = fix_device_refs(vm, fdt)))
 		DTB_ERR(r, "device references");
+	if ((r = prune_aliases(fdt)))
+		DTB_ERR(r, "/aliases");
 	/* After the pruning: the guest's PSCI is vigil's, whatever the host
 	 * node looked like (one with a reg went with the devices). */
 	if ((r = set_psci(fdt)))

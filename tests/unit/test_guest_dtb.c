@@ -388,6 +388,10 @@ static const void *host_tree_pi_uart(void)
 	fdt_property_string(fdt, "device_type", "memory");
 	reg2(fdt, 0x40000000, 0x40000000);
 	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "aliases");
+	fdt_property_string(fdt, "serial0", "/soc/serial@7e201000");
+	fdt_property_string(fdt, "mbox", "/soc/mailbox@7e00b880");
+	fdt_end_node(fdt);
 	fdt_begin_node(fdt, "cpus");
 	fdt_property_u32(fdt, "#address-cells", 1);
 	fdt_property_u32(fdt, "#size-cells", 0);
@@ -471,6 +475,11 @@ TEST(guest_dtb_gives_a_pl011_what_it_names_and_the_vm_lacks)
 	ASSERT_TRUE(clk != NULL && len == 4);
 	EXPECT_EQ(fdt32_to_cpu(clk[0]), 48000000);
 	EXPECT_EQ(fdt_stringlist_count(g, uart, "clock-names"), 2);
+	/* An alias of what the VM owns stays; one of what went goes. */
+	c = fdt_path_offset(g, "/aliases");
+	ASSERT_TRUE(c >= 0);
+	EXPECT_TRUE(fdt_getprop(g, c, "serial0", NULL) != NULL);
+	EXPECT_TRUE(fdt_getprop(g, c, "mbox", NULL) == NULL);
 }
 
 TEST(guest_dtb_leaves_a_device_whose_providers_it_owns)
