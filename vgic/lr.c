@@ -425,12 +425,6 @@ static void lrs_rewrite_migrating(struct vcpu *d)
 	}
 }
 
-/*
- * Shadow -> GICH. An LR the shadow does not use is 0 there, and needs no
- * write if the GICH has it free too (ELRSR: invalid, no EOI maintenance
- * owed): what else an invalid LR holds means nothing to the GIC, and
- * vigil reads back only the LRs it uses. Usually that is every LR.
- */
 /* vgic_hw_poke: the HYP timer armed while an HW = 1 LR is loaded here. */
 static void hw_poke_timer(struct vgic_vcpu *vv)
 {
@@ -472,6 +466,12 @@ void vgic_hw_poke_init(bool needed)
 	vgic_hw_poke = true;
 }
 
+/*
+ * Shadow -> GICH. An LR the shadow does not use is 0 there, and needs no
+ * write if the GICH has it free too (ELRSR: invalid, no EOI maintenance
+ * owed): what else an invalid LR holds means nothing to the GIC, and
+ * vigil reads back only the LRs it uses. Usually that is every LR.
+ */
 static void lrs_load(struct vcpu *d)
 {
 	struct vgic_vcpu *vv = &d->vgic;
