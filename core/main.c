@@ -332,7 +332,8 @@ void boot_primary(uint64_t dtb_pa)
 	if (!plat.has_gic)
 		boot_stop("config error: no GICv2 node in the DTB");
 	if (irq_init(&(struct gic_frames){plat.gicd, plat.gicc, plat.gich,
-					  plat.gicv, plat.maint_irq}))
+					  plat.gicv, plat.maint_irq,
+					  plat.hyp_timer_irq}))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 

@@ -166,6 +166,24 @@ static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
 	return 0;
 }
 
+/* The generic timer (arm,armv8-timer / arm,armv7-timer): its interrupts
+ * are the secure and non-secure EL1 physical, the virtual and the EL2
+ * physical timer's PPIs, in that order (the arm,arch_timer binding). */
+static void probe_timer(const void *fdt, struct plat_desc *d)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer"),
+	    len;
+	const fdt32_t *irq;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1,
+						     "arm,armv7-timer");
+	irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
+	if (irq && len >= 4 * 12 && fdt32_to_cpu(irq[9]) == 1 &&
+	    fdt32_to_cpu(irq[10]) < 16)
+		d->hyp_timer_irq = fdt32_to_cpu(irq[10]) + 16;
+}
+
 /* UARTs console.c drives, by compatible. The 8250 kind is 32-bit registers
  * four bytes apart (reg-shift 2): the Pi's mini UART always is. */
 static void probe_console(const void *fdt, struct plat_desc *d)
@@ -331,6 +349,7 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
 	if (probe_gic(fdt, d, err, errlen) || probe_cpus(fdt, d, err, errlen))
 		return -1;
 	probe_console(fdt, d);
+	probe_timer(fdt, d);
 	probe_memory(fdt, d);
 	probe_power(fdt, d);
 	return 0;

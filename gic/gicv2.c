@@ -143,6 +143,7 @@ int gic_init(const struct gic_frames *f)
 	info.gich = f->gich;
 	info.gicv = f->gicv;
 	info.maint_irq = f->maint_irq;
+	info.hyp_timer_irq = f->hyp_timer_irq;
 	if (!info.gich || !info.gicv)
 		return -ENODEV;
 	info.nr_irqs =

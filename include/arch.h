@@ -45,11 +45,11 @@ uint64_t arch_counter_freq(void);
 
 /*
  * The EL2 (HYP) physical timer, which only the vGIC's QEMU quirk uses
- * (vgic/lr.c, vgic_hw_poke): its PPI, or 0 if this port does not drive
- * it; arm it to fire @ticks of arch_counter() from now on this pCPU, or
- * stop it.
+ * (vgic/lr.c, vgic_hw_poke; its PPI from the DTB): whether this port
+ * drives it; arm it to fire @ticks of arch_counter() from now on this
+ * pCPU, or stop it.
  */
-unsigned int arch_hyp_timer_irq(void);
+bool arch_has_hyp_timer(void);
 void arch_hyp_timer_arm(uint64_t ticks);
 void arch_hyp_timer_stop(void);
 

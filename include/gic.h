@@ -27,6 +27,9 @@
 struct gic_frames {
 	uint64_t gicd, gicc, gich, gicv; /* physical; 0 = not listed */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	/* INTID of the EL2 physical timer's PPI (0: not given), which the
+	 * vGIC's pokes for QEMU's model use (vgic/lr.c). */
+	unsigned int hyp_timer_irq;
 };
 
 /* What the driver found at gic_init(). */
@@ -34,6 +37,7 @@ struct gic_info {
 	uint64_t gicd, gicc, gich, gicv; /* physical frame addresses */
 	unsigned int nr_irqs;		 /* lines, from GICD_TYPER */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	unsigned int hyp_timer_irq;	 /* struct gic_frames */
 	uint32_t iidr;			 /* GICD_IIDR */
 	const char *model;		 /* "QEMU", "GIC-400", ... */
 	/* The quirks the driver applies itself (gic/gicv2.c): the re-latch

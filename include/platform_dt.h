@@ -41,6 +41,9 @@ struct plat_desc {
 	bool has_gic;
 	uint64_t gicd, gicc, gich, gicv; /* 0: that frame is not listed */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	/* The generic timer node's fourth interrupt, the EL2 physical
+	 * timer's PPI, as an INTID; 0 if the DTB does not give it. */
+	unsigned int hyp_timer_irq;
 	/* /chosen/stdout-path, if it names a UART vigil drives. */
 	bool has_console;
 	enum uart_kind console_kind;

@@ -152,7 +152,7 @@ struct vgic_dist {
 extern bool vgic_hw_lrs;
 /* vgic/lr.c: the QEMU quirk's pokes, chosen at vgic_init(). */
 extern bool vgic_hw_poke;
-void vgic_hw_poke_init(bool needed);
+void vgic_hw_poke_init(bool needed, unsigned int hyp_timer_irq);
 /* At most one LR per SGI INTID, whatever its sources (platform quirk):
  * a second source waits in sgi_src_pending for the first LR to retire. */
 extern bool vgic_one_lr_per_sgi;

@@ -448,14 +448,12 @@ static enum irq_result vgic_poke_irq(unsigned int irq, void *data,
 	return IRQ_DONE;
 }
 
-void vgic_hw_poke_init(bool needed)
+void vgic_hw_poke_init(bool needed, unsigned int irq)
 {
-	unsigned int irq = arch_hyp_timer_irq();
-
 	vgic_hw_poke = false;
 	if (!needed)
 		return;
-	if (!irq) {
+	if (!irq || irq >= 32 || !arch_has_hyp_timer()) {
 		vgic_hw_lrs = false; /* no timer to poke with: HW = 0 */
 		return;
 	}

@@ -93,7 +93,8 @@ void vgic_init(void)
 	vgic_hw_lrs = gi->hw_lrs;
 	vgic_one_lr_per_sgi = gi->one_lr_per_sgi;
 	irq_set_handler(gi->maint_irq, vgic_maintenance_irq, NULL);
-	vgic_hw_poke_init(gi->hw_lrs && gi->hw_deact_needs_poke);
+	vgic_hw_poke_init(gi->hw_lrs && gi->hw_deact_needs_poke,
+			  gi->hyp_timer_irq);
 	vgic_timer_init();
 	vgic_pt_init(gi->nr_irqs);
 }

@@ -102,14 +102,14 @@ uint64_t arch_counter_freq(void)
 	return 62500000;
 }
 
-/* No HYP timer PPI in the host tests (the vGIC's QEMU quirk stays off
+/* No HYP timer in the host tests (the vGIC's QEMU quirk stays off
  * unless a test sets vgic_hw_poke); arm and stop are recorded. */
 bool host_hyp_timer_on;
 uint64_t host_hyp_timer_ticks;
 
-unsigned int arch_hyp_timer_irq(void)
+bool arch_has_hyp_timer(void)
 {
-	return 0;
+	return false;
 }
 
 void arch_hyp_timer_arm(uint64_t ticks)

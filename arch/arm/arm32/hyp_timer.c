@@ -5,9 +5,9 @@
  */
 #include "arch.h"
 
-unsigned int arch_hyp_timer_irq(void)
+bool arch_has_hyp_timer(void)
 {
-	return 0;
+	return false;
 }
 
 void arch_hyp_timer_arm(uint64_t ticks)

@@ -8,14 +8,9 @@
 
 #define CNTHP_CTL_ENABLE BIT(0)
 
-/* Its PPI, 10 (INTID 26), as the DTB's arm,armv8-timer node gives it on
- * QEMU virt and the BCM2711 alike (the Server Base System Architecture's
- * number); only used where QEMU's GIC model is found. */
-#define HYP_TIMER_INTID 26
-
-unsigned int arch_hyp_timer_irq(void)
+bool arch_has_hyp_timer(void)
 {
-	return HYP_TIMER_INTID;
+	return true;
 }
 
 void arch_hyp_timer_arm(uint64_t ticks)
