@@ -297,6 +297,15 @@ run-hello: deps
 	$(MAKE) all
 	tools/run-qemu.sh $(BUILD) hello
 
+# A Raspberry Pi 4 boot-partition directory (tools/mksdcard.py,
+# docs/boards.md): config.txt, vigil.bin, the Linux guest and Debian's DTB
+# with a /hypervisor node, in $(BUILD)/sdcard/.
+sdcard: all linux
+	@[ "$(PLATFORM)" = rpi4 ] || { echo "make sdcard: PLATFORM=rpi4" >&2; exit 2; }
+	/usr/bin/python3 tools/mksdcard.py $(BUILD)/sdcard $(BUILD)/vigil.bin \
+		$(LINUX_DIR)/Image $(LINUX_DIR)/initramfs.cpio.gz \
+		$$(ls $(LINUX_CACHE)/kernel/usr/lib/linux-image-*/broadcom/bcm2711-rpi-4-b.dtb | head -1)
+
 # QEMU 10.0 from bookworm-backports, unpacked under build/qemu10/ (nothing
 # installed): the raspi4b machine of tests/system/test_rpi4.py.
 qemu10:
@@ -367,6 +376,6 @@ clean:
 	rm -rf build
 
 .PHONY: all guests linux linux-arm32 unit unit32 format-check format \
-	layer-check deps run run-two run-hello test qemu10 test-qemu10 \
+	layer-check deps run run-two run-hello test qemu10 test-qemu10 sdcard \
 	storm-long bench bench-quick clean
 -include tests/fuzz/fuzz.mk

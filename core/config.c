@@ -8,6 +8,7 @@
 #include "arch_image.h"
 #include "config.h"
 #include "mm.h"
+#include "platform_dt.h"
 
 /* One line: names and paths come from the DTB and may hold anything. */
 static void cfg_err_one_line(char *err)
@@ -325,58 +326,6 @@ static bool dev_is_dma_master(const void *fdt, int node)
 	return false;
 }
 
-/*
- * Translate @addr (the child address of a device on @bus, @size bytes long)
- * to a CPU physical address through the ranges of @bus and of every bus
- * above it (DT spec v0.4 §2.3.8): an empty ranges is the identity, a
- * missing one means the bus is not memory mapped, and the whole device must
- * lie inside one range. Returns NULL, or why not, with *@stop the bus that
- * stopped it.
- */
-static const char *translate_reg(const void *fdt, int bus, uint64_t *addr,
-				 uint64_t size, int *stop)
-{
-	while (bus > 0) {
-		int parent = fdt_parent_offset(fdt, bus), len, cac, csc, pac, w;
-		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
-		bool found = false;
-
-		*stop = bus;
-		if (!r)
-			return "has no ranges";
-		if (len == 0) {
-			bus = parent;
-			continue;
-		}
-		cac = fdt_cells_of(fdt, bus, "#address-cells", 2);
-		csc = fdt_cells_of(fdt, bus, "#size-cells", 1);
-		pac = fdt_cells_of(fdt, parent, "#address-cells", 2);
-		if (cac < 1 || cac > 2 || csc < 1 || csc > 2 || pac < 1 ||
-		    pac > 2)
-			return "has ranges of more than 2 cells";
-		w = cac + pac + csc;
-		if (len % (4 * w))
-			return "has a malformed ranges";
-		for (int i = 0; !found && i < len / 4; i += w) {
-			uint64_t cb = read_cells(r + i, cac);
-			uint64_t pb = read_cells(r + i + cac, pac);
-			uint64_t sz = read_cells(r + i + cac + pac, csc);
-			uint64_t off = *addr - cb;
-
-			if (*addr < cb || off >= sz || size > sz - off)
-				continue;
-			if (pb + off < pb)
-				return "has a range that wraps";
-			*addr = pb + off;
-			found = true;
-		}
-		if (!found)
-			return "maps no range holding it";
-		bus = parent;
-	}
-	return NULL;
-}
-
 /* A passthrough device, the node @node at @path whose parent is @parent:
  * its first reg range, translated to a physical address, and its SPIs. */
 static int parse_device_at(const void *fdt, int node, int parent,
@@ -400,7 +349,7 @@ static int parse_device_at(const void *fdt, int node, int parent,
 	if (!d->size)
 		CFG_ERR("config error: %s: devices: %s has an empty reg",
 			vmnode, path);
-	why = translate_reg(fdt, parent, &d->base, d->size, &stop);
+	why = dt_translate(fdt, parent, &d->base, d->size, &stop);
 	if (why) {
 		char bus[64];
 

@@ -178,15 +178,42 @@ static int set_psci(void *fdt)
 	return fdt_setprop_string(fdt, n, "method", "hvc");
 }
 
-/* Whether @node or a child has a gpios property naming a missing node. */
+/*
+ * Whether a property of @node that names a provider by phandle in its
+ * first cell names one the guest's tree lacks: gpios and every *-gpios
+ * (a Pi's Bluetooth shutdown-gpios), and mboxes (the Pi's firmware node,
+ * whose mailbox is vigil's).
+ */
+static bool refs_dangle(const void *fdt, int node)
+{
+	int p;
+
+	fdt_for_each_property_offset(p, fdt, node)
+	{
+		const char *name;
+		const fdt32_t *v;
+		size_t nl;
+		int len;
+
+		v = fdt_getprop_by_offset(fdt, p, &name, &len);
+		if (!v || !name || len < 4)
+			continue;
+		nl = strlen(name);
+		if ((nl < 5 || strcmp(name + nl - 5, "gpios")) &&
+		    strcmp(name, "mboxes"))
+			continue;
+		if (fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(v[0])) < 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether @node or a child has such a reference. */
 static bool gpios_dangle(const void *fdt, int node)
 {
-	const fdt32_t *gp;
-	int len, c;
+	int c;
 
-	gp = fdt_getprop(fdt, node, "gpios", &len);
-	if (gp && len >= 4 &&
-	    fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(gp[0])) < 0)
+	if (refs_dangle(fdt, node))
 		return true;
 	fdt_for_each_subnode(c, fdt, node)
 	{
@@ -240,26 +267,46 @@ static bool is_gic(const void *fdt, int n)
  * controller may come after its user in the tree), until a pass removes
  * nothing (one removal can orphan another node's gpios).
  */
+static int prune_dangling(void *fdt, int bus);
+
+/*
+ * A device the walk kept (it has a reg: the VM owns it), or a bus, stays
+ * even if a child refers to a removed provider; such children go. A Pi's
+ * PL011 holds the board's Bluetooth chip as a serdev child, which would
+ * claim the port from the guest's console; its shutdown-gpios name the
+ * firmware's GPIOs, gone with the firmware's mailbox. Any other node goes
+ * whole (QEMU virt's gpio-keys, whose keys use the host's GPIO block).
+ */
+static bool prune_one(void *fdt, int n, int *err)
+{
+	if ((fdt_getprop(fdt, n, "reg", NULL) ||
+	     fdt_getprop(fdt, n, "ranges", NULL)) &&
+	    !refs_dangle(fdt, n)) {
+		*err = prune_dangling(fdt, n);
+		return false;
+	}
+	return gpios_dangle(fdt, n);
+}
+
 static int prune_dangling(void *fdt, int bus)
 {
 	bool again = true;
 
 	while (again) {
-		int prev = -1, n;
+		int prev = -1, n, r = 0;
 
 		again = false;
 		for (n = fdt_first_subnode(fdt, bus); n >= 0;
 		     n = prev < 0 ? fdt_first_subnode(fdt, bus)
 				  : fdt_next_subnode(fdt, prev)) {
-			if (gpios_dangle(fdt, n)) {
-				int r = fdt_del_node(fdt, n);
-
-				if (r)
-					return r;
+			if (prune_one(fdt, n, &r)) {
+				r = fdt_del_node(fdt, n);
 				again = true;
 			} else {
 				prev = n;
 			}
+			if (r)
+				return r;
 		}
 		if (n != -FDT_ERR_NOTFOUND)
 			return n;
@@ -324,6 +371,129 @@ static int prune_bus(struct vm *vm, void *fdt, int bus, const char *bus_path,
 	if (n != -FDT_ERR_NOTFOUND)
 		return n;
 	return prune_dangling(fdt, bus);
+}
+
+/* Whether one of the @len bytes of phandles at @v names a missing node. */
+static bool phandles_dangle(const void *fdt, const fdt32_t *v, int len)
+{
+	for (int i = 0; i < len / 4; i++)
+		if (fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(v[i])) < 0)
+			return true;
+	return false;
+}
+
+/*
+ * Pin multiplexing is the host's (the firmware set the pins before vigil
+ * ran): a kept device whose pinctrl-N name pin configurations of a pin
+ * controller the VM does not own loses its pinctrl properties, or its
+ * driver would wait for that controller for ever.
+ */
+static int drop_dangling_pinctrl(void *fdt, int n)
+{
+	bool dangle = false;
+	int p, r;
+
+	fdt_for_each_property_offset(p, fdt, n)
+	{
+		const char *name;
+		const fdt32_t *v;
+		int len;
+
+		v = fdt_getprop_by_offset(fdt, p, &name, &len);
+		if (v && name && !strncmp(name, "pinctrl-", 8) &&
+		    strcmp(name, "pinctrl-names") &&
+		    phandles_dangle(fdt, v, len))
+			dangle = true;
+	}
+	if (!dangle)
+		return 0;
+	for (char i = '0'; i <= '9'; i++) {
+		char name[] = {'p', 'i', 'n', 'c', 't', 'r', 'l', '-', i, 0};
+
+		r = fdt_delprop(fdt, n, name);
+		if (r && r != -FDT_ERR_NOTFOUND)
+			return r;
+	}
+	r = fdt_delprop(fdt, n, "pinctrl-names");
+	return r == -FDT_ERR_NOTFOUND ? 0 : r;
+}
+
+/*
+ * A kept PL011 whose clocks come from a provider the VM does not own (a
+ * Pi's clock manager, or its firmware) gets a fixed clock instead: Linux's
+ * amba-pl011 needs uartclk's rate for the baud divisors, and a bus clock
+ * (apb_pclk) to probe at all. The DTB names the rate nowhere; 48 MHz is
+ * the reference clock the Pi's firmware gives the PL011 (its
+ * init_uart_clock) and what QEMU's raspi4b assumes; a UART under QEMU
+ * ignores it. Every entry of clocks (one per clock-names string) gets it.
+ */
+#define GUEST_UARTCLK_HZ 48000000U
+
+static bool pl011_clocks_dangle(const void *fdt, int n)
+{
+	const fdt32_t *clk;
+	int len;
+
+	if (fdt_node_check_compatible(fdt, n, "arm,pl011"))
+		return false;
+	clk = fdt_getprop(fdt, n, "clocks", &len);
+	return clk && len >= 4 &&
+	       fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(clk[0])) < 0;
+}
+
+/* The fixed clock's node, at the root; its phandle in @ph. */
+static int add_uartclk(void *fdt, uint32_t *ph)
+{
+	int c, r;
+
+	r = fdt_generate_phandle(fdt, ph);
+	if (r)
+		return r;
+	c = fdt_add_subnode(fdt, 0, "vigil-uartclk");
+	if (c < 0)
+		return c;
+	if ((r = fdt_setprop_string(fdt, c, "compatible", "fixed-clock")) ||
+	    (r = fdt_setprop_u32(fdt, c, "#clock-cells", 0)) ||
+	    (r = fdt_setprop_u32(fdt, c, "clock-frequency", GUEST_UARTCLK_HZ)))
+		return r;
+	return fdt_setprop_u32(fdt, c, "phandle", *ph);
+}
+
+/* What a kept device refers to that the VM does not have. */
+static int fix_device_refs(struct vm *vm, void *fdt)
+{
+	uint32_t clk = 0;
+
+	for (unsigned int i = 0; i < vm->nr_devs; i++) {
+		const char *path = vm->devs[i].path;
+		int n = fdt_path_offset(fdt, path), names, r;
+		fdt32_t cells[4];
+
+		if (n < 0)
+			continue;
+		r = drop_dangling_pinctrl(fdt, n);
+		if (r)
+			return r;
+		if (!pl011_clocks_dangle(fdt, n))
+			continue;
+		if (!clk) {
+			/* A new node moves the offsets after it. */
+			if ((r = add_uartclk(fdt, &clk)))
+				return r;
+			n = fdt_path_offset(fdt, path);
+			if (n < 0)
+				return n;
+		}
+		names = fdt_stringlist_count(fdt, n, "clock-names");
+		if (names < 1 || names > (int)ARRAY_SIZE(cells))
+			names = 1;
+		for (int j = 0; j < names; j++)
+			cells[j] = cpu_to_fdt32(clk);
+		r = fdt_setprop(fdt, n, "clocks", cells, names * 4);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 static int prune_devices(struct vm *vm, void *fdt, int gic)
@@ -524,6 +694,36 @@ static int set_vuart(struct vm *vm, void *fdt, char *path, size_t pathlen)
 	return fdt_setprop_string(fdt, aliases, "serial0", path);
 }
 
+/*
+ * An alias names a node by path: one whose node the pruning removed would
+ * tell the guest what the host has and another VM may own (a Pi's serial0
+ * is the PL011), and shift Linux's numbering of what it does own. It goes.
+ */
+static int prune_aliases(void *fdt)
+{
+	int n = fdt_path_offset(fdt, "/aliases"), p;
+
+	if (n < 0)
+		return 0;
+	for (p = fdt_first_property_offset(fdt, n); p >= 0;) {
+		const char *name, *path;
+		int len, r;
+
+		path = fdt_getprop_by_offset(fdt, p, &name, &len);
+		if (!path || len < 2 || path[len - 1] ||
+		    fdt_path_offset(fdt, path) >= 0) {
+			p = fdt_next_property_offset(fdt, p);
+			continue;
+		}
+		/* Deleting moves the later properties onto this offset. */
+		r = fdt_delprop(fdt, n, name);
+		if (r)
+			return r;
+		p = fdt_first_property_offset(fdt, n);
+	}
+	return p == -FDT_ERR_NOTFOUND ? 0 : p;
+}
+
 static int set_chosen(struct vm *vm, void *fdt, const char *vuart_path)
 {
 	int n = fdt_path_offset(fdt, "/chosen"), r;
@@ -589,6 +789,10 @@ static int build(struct vm *vm, const void *host_fdt, void *fdt, char *err,
 		DTB_ERR(r, "GIC node");
 	if ((r = prune_devices(vm, fdt, gic)))
 		DTB_ERR(r, "devices");
+	if ((r = fix_device_refs(vm, fdt)))
+		DTB_ERR(r, "device references");
+	if ((r = prune_aliases(fdt)))
+		DTB_ERR(r, "/aliases");
 	/* After the pruning: the guest's PSCI is vigil's, whatever the host
 	 * node looked like (one with a reg went with the devices). */
 	if ((r = set_psci(fdt)))

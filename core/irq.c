@@ -9,6 +9,7 @@
 
 #include "gic.h"
 #include "gicv2_regs.h"
+#include "htimer.h"
 #include "irq.h"
 #include "percpu.h"
 #include "printk.h"
@@ -95,13 +96,20 @@ int irq_init(const struct gic_frames *f)
 		(unsigned long)gi->gicd, (unsigned long)gi->gicc,
 		(unsigned long)gi->gich, (unsigned long)gi->gicv, gi->nr_irqs,
 		gi->maint_irq);
+	irq_set_handler(SGI_KICK, irq_kick, NULL);
+	if (htimer_init(gi->hyp_timer_irq))
+		pr_info("no HYP timer PPI to use (%u): vigil has no timer of "
+			"its own",
+			gi->hyp_timer_irq);
+	vgic_init();
+	/* After vgic_init(): HW = 1 needs what the port offers too (a HYP
+	 * timer where the model needs pokes, vgic/lr.c). */
 	pr_info("GICv2 model %s (GICD_IIDR 0x%08x): %s LRs for passthrough "
 		"SPIs%s%s",
-		gi->model, gi->iidr, gi->hw_lrs ? "HW = 1" : "HW = 0",
+		gi->model, gi->iidr, vgic_hw_lrs ? "HW = 1" : "HW = 0",
 		gi->spi_active_per_cpu ? ", SPI deactivation through GICD" : "",
 		gi->relatch_on_retarget ? ", re-latch after retarget" : "");
-	irq_set_handler(SGI_KICK, irq_kick, NULL);
-	vgic_init();
+
 	irq_init_cpu();
 	return 0;
 }

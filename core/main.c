@@ -332,7 +332,8 @@ void boot_primary(uint64_t dtb_pa)
 	if (!plat.has_gic)
 		boot_stop("config error: no GICv2 node in the DTB");
 	if (irq_init(&(struct gic_frames){plat.gicd, plat.gicc, plat.gich,
-					  plat.gicv, plat.maint_irq}))
+					  plat.gicv, plat.maint_irq,
+					  plat.hyp_timer_irq}))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 
@@ -402,10 +403,12 @@ void vigil_print_stats(void)
 			(unsigned long long)p->undefs_injected,
 			softirq_pt_high_water(i));
 		pr_info("irqs cpu%u: timer=%llu maintenance=%llu kick=%llu "
-			"timer_retracts=%llu",
+			"timer_retracts=%llu poke_timer=%llu pokes=%llu",
 			i, (unsigned long long)p->irqs_timer,
 			(unsigned long long)p->irqs_maint,
 			(unsigned long long)p->irqs_kick,
-			(unsigned long long)p->timer_retracts);
+			(unsigned long long)p->timer_retracts,
+			(unsigned long long)p->irqs_poke,
+			(unsigned long long)p->hw_pokes);
 	}
 }

@@ -39,55 +39,59 @@ static int bus_cells(const void *fdt, int bus, const char *name, int dflt)
 	return v <= 2 ? v : -1;
 }
 
-/*
- * Translate `addr` (with `size`), an address on the bus `bus`, into the
- * address space of bus's parent through bus's `ranges` (DT spec §2.3.8): no
- * property means the bus is not memory-mapped, an empty one the identity.
- */
-static int translate_one(const void *fdt, int bus, uint64_t *addr,
-			 uint64_t size)
+const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
+			 uint64_t size, int *stop)
 {
-	int parent = fdt_parent_offset(fdt, bus);
-	int cac, csc, pac, len, entry;
-	const fdt32_t *r;
+	while (bus > 0) {
+		int parent = fdt_parent_offset(fdt, bus), len, cac, csc, pac, w;
+		const fdt32_t *r;
+		bool found = false;
 
-	if (parent < 0)
-		return -1;
-	r = fdt_getprop(fdt, bus, "ranges", &len);
-	if (!r)
-		return -1;
-	if (len == 0)
-		return 0;
-	cac = bus_cells(fdt, bus, "#address-cells", DT_DEFAULT_ADDR_CELLS);
-	csc = bus_cells(fdt, bus, "#size-cells", DT_DEFAULT_SIZE_CELLS);
-	pac = bus_cells(fdt, parent, "#address-cells", DT_DEFAULT_ADDR_CELLS);
-	if (cac < 1 || csc < 1 || pac < 1)
-		return -1;
-	entry = (cac + pac + csc) * 4;
-	if (len % entry)
-		return -1;
-	for (int off = 0; off + entry <= len; off += entry) {
-		const fdt32_t *e = r + off / 4;
-		uint64_t child = read_cells(e, cac);
-		uint64_t par = read_cells(e + cac, pac);
-		uint64_t sz = read_cells(e + cac + pac, csc);
-
-		if (*addr >= child && *addr - child < sz &&
-		    size <= sz - (*addr - child)) {
-			if (par + (*addr - child) < par)
-				return -1; /* a range that wraps */
-			*addr = *addr - child + par;
-			return 0;
+		*stop = bus;
+		if (parent < 0)
+			return "has no parent";
+		r = fdt_getprop(fdt, bus, "ranges", &len);
+		if (!r)
+			return "has no ranges";
+		if (len == 0) {
+			bus = parent;
+			continue;
 		}
+		cac = bus_cells(fdt, bus, "#address-cells",
+				DT_DEFAULT_ADDR_CELLS);
+		csc = bus_cells(fdt, bus, "#size-cells", DT_DEFAULT_SIZE_CELLS);
+		pac = bus_cells(fdt, parent, "#address-cells",
+				DT_DEFAULT_ADDR_CELLS);
+		if (cac < 1 || csc < 1 || pac < 1)
+			return "has ranges of more than 2 cells";
+		w = cac + pac + csc;
+		if (len % (4 * w))
+			return "has a malformed ranges";
+		for (int i = 0; !found && i < len / 4; i += w) {
+			uint64_t cb = read_cells(r + i, cac);
+			uint64_t pb = read_cells(r + i + cac, pac);
+			uint64_t sz = read_cells(r + i + cac + pac, csc);
+			uint64_t off = *addr - cb;
+
+			if (*addr < cb || off >= sz || size > sz - off)
+				continue;
+			if (pb + off < pb)
+				return "has a range that wraps";
+			*addr = pb + off;
+			found = true;
+		}
+		if (!found)
+			return "maps no range holding it";
+		bus = parent;
 	}
-	return -1;
+	return NULL;
 }
 
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size)
 {
 	int bus = fdt_parent_offset(fdt, node);
-	int ac, sc, len;
+	int ac, sc, len, stop;
 	const fdt32_t *reg;
 	uint64_t a, s;
 
@@ -104,13 +108,8 @@ int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 	a = read_cells(reg, ac);
 	s = read_cells(reg + ac, sc);
 	/* Up to the root, whose address space is the CPU's. */
-	while (bus != 0) {
-		if (translate_one(fdt, bus, &a, s))
-			return -1;
-		bus = fdt_parent_offset(fdt, bus);
-		if (bus < 0)
-			return -1;
-	}
+	if (dt_translate(fdt, bus, &a, s, &stop))
+		return -1;
 	*addr = a;
 	if (size)
 		*size = s;
@@ -165,6 +164,24 @@ static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
 	    fdt32_to_cpu(irq[1]) < 16)
 		d->maint_irq = fdt32_to_cpu(irq[1]) + 16;
 	return 0;
+}
+
+/* The generic timer (arm,armv8-timer / arm,armv7-timer): its interrupts
+ * are the secure and non-secure EL1 physical, the virtual and the EL2
+ * physical timer's PPIs, in that order (the arm,arch_timer binding). */
+static void probe_timer(const void *fdt, struct plat_desc *d)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer"),
+	    len;
+	const fdt32_t *irq;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1,
+						     "arm,armv7-timer");
+	irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
+	if (irq && len >= 4 * 12 && fdt32_to_cpu(irq[9]) == 1 &&
+	    fdt32_to_cpu(irq[10]) < 16)
+		d->hyp_timer_irq = fdt32_to_cpu(irq[10]) + 16;
 }
 
 /* UARTs console.c drives, by compatible. The 8250 kind is 32-bit registers
@@ -332,6 +349,7 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
 	if (probe_gic(fdt, d, err, errlen) || probe_cpus(fdt, d, err, errlen))
 		return -1;
 	probe_console(fdt, d);
+	probe_timer(fdt, d);
 	probe_memory(fdt, d);
 	probe_power(fdt, d);
 	return 0;

@@ -37,6 +37,7 @@
 #include "arch.h"
 #include "arch_vcpu.h"
 #include "gic.h"
+#include "htimer.h"
 #include "irq.h"
 #include "mmio.h"
 #include "printk.h"
@@ -649,13 +650,11 @@ static void input_pull_locked(void)
 	if (paused) {
 		/* Counted from the guest's last read: each read that finds it
 		 * still full moves the end on. The timer is armed once per
-		 * pause; stall_irq() re-arms it while the end moves. */
+		 * pause; stall_timer() sets it again while the end moves. */
 		stall_at = arch_counter() +
 			   arch_counter_freq() / 1000 * VUART_STALL_MS;
-		if (!rx_paused) {
-			gic_irq_enable(PPI_HTIMER); /* banked: this pCPU's */
-			arch_hyp_timer_set(stall_at);
-		}
+		if (!rx_paused)
+			htimer_set(HTIMER_VUART, stall_at);
 	}
 	if (paused != rx_paused) {
 		rx_paused = paused;
@@ -685,16 +684,15 @@ static enum irq_result input_irq(unsigned int irq, void *data, struct vcpu *cur)
  * lost (and counted) until it reads. If it read meanwhile, the timer goes
  * again for the moved end; after the pause, it does nothing.
  */
-static enum irq_result stall_irq(unsigned int irq, void *data, struct vcpu *cur)
+static void stall_timer(struct vcpu *cur)
 {
 	unsigned long flags;
 	struct vuart *u;
 
-	arch_hyp_timer_stop();
 	flags = spin_lock_irqsave(&input_lock);
 	u = nr_inputs ? inputs[focus] : NULL;
 	if (rx_paused && arch_counter() < stall_at) {
-		arch_hyp_timer_set(stall_at);
+		htimer_set(HTIMER_VUART, stall_at);
 	} else if (rx_paused && u) {
 		spin_lock(&u->lock);
 		u->stalled = true;
@@ -707,17 +705,15 @@ static enum irq_result stall_irq(unsigned int irq, void *data, struct vcpu *cur)
 		input_pull_locked();
 	}
 	spin_unlock_irqrestore(&input_lock, flags);
-	return IRQ_DONE;
 }
 
 int vuart_input_start(unsigned int irq)
 {
 	int r = irq_set_handler(irq, input_irq, NULL);
 
-	if (!r)
-		r = irq_set_handler(PPI_HTIMER, stall_irq, NULL);
 	if (r)
 		return r;
+	htimer_register(HTIMER_VUART, stall_timer);
 	/* The UART's interrupt line is a level (its UARTINTR). */
 	gic_irq_set_config(irq, false);
 	gic_irq_set_target(irq, 0);

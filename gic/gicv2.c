@@ -107,18 +107,33 @@ static void gic_identify(void)
 		info.model = "GICv2";
 	info.spi_active_per_cpu = qemu && probe_spi_active_per_cpu();
 	info.relatch_on_retarget = info.spi_active_per_cpu;
-	/* No QEMU up to 10.0 re-evaluates the distributor when a guest's
-	 * deactivation through an HW = 1 LR deactivates the physical SPI
-	 * (gic_clear_active() ends in gic_update_virt()): an instance that
-	 * arrived meanwhile stays pending, unsignalled, until something
-	 * touches the physical GIC. On QEMU 10.0.2 the storm guest stalled
-	 * so after its first interrupt, every vCPU idle. There passthrough
-	 * SPIs go through HW = 0 LRs and vigil deactivates them
-	 * (vgic/lr.c); through GICC_DIR from 9.1 on, where that works from
-	 * any CPU. */
-	info.hw_lrs = !qemu;
+	/*
+	 * No QEMU up to 10.0 re-evaluates the distributor when a guest's
+	 * deactivation through an HW = 1 LR deactivates the physical IRQ:
+	 * gic_complete_irq() and gic_deactivate_irq() of a vCPU interface
+	 * end in gic_update_virt(), not gic_update() (hw/intc/arm_gic.c),
+	 * and gic_update() never signals an active IRQ, so an instance that
+	 * arrived while it was active stays pending, unsignalled, until the
+	 * next write to the physical GIC or change of one of its input
+	 * lines. (The storm guest on QEMU 10.0.2 stalled so after its first
+	 * interrupt, every vCPU idle.) Before 9.1 QEMU also kept an SPI's
+	 * active state per CPU: there passthrough IRQs go through HW = 0
+	 * LRs and vigil deactivates them through GICD_ICACTIVER
+	 * (vgic/lr.c). From 9.1 on they go through HW = 1 LRs, and the vGIC
+	 * pokes the GIC after each such deactivation (vgic/lr.c,
+	 * vgic_hw_poke). Never on a GIC-400, which signals at once.
+	 */
+	info.hw_lrs = !qemu || !info.spi_active_per_cpu;
+	info.hw_deact_needs_poke = qemu && info.hw_lrs;
 	/* Every QEMU finds a virtual INTID's LR by INTID alone. */
 	info.one_lr_per_sgi = qemu;
+}
+
+/* QEMU's gic_cpu_write() ends in gic_update() for every register;
+ * writing GICC_PMR its own value changes nothing else (GICv2 §4.4.2). */
+void gic_poke(void)
+{
+	wr(info.gicc, GICC_PMR, rd(info.gicc, GICC_PMR));
 }
 
 int gic_init(const struct gic_frames *f)
@@ -128,6 +143,7 @@ int gic_init(const struct gic_frames *f)
 	info.gich = f->gich;
 	info.gicv = f->gicv;
 	info.maint_irq = f->maint_irq;
+	info.hyp_timer_irq = f->hyp_timer_irq;
 	if (!info.gich || !info.gicv)
 		return -ENODEV;
 	info.nr_irqs =

@@ -43,6 +43,16 @@ uint64_t arch_counter(void);
 uint64_t arch_counter_freq(void);
 #endif
 
+/*
+ * vigil's own timer on this pCPU, the EL2 / HYP physical timer (CNTHP),
+ * shared by its deadlines through core/htimer.c (include/htimer.h), which
+ * owns its PPI: whether this port drives it; raise its PPI once the
+ * shared counter (arch_counter()) reaches @cval, until stopped.
+ */
+bool arch_has_hyp_timer(void);
+void arch_hyp_timer_set(uint64_t cval);
+void arch_hyp_timer_stop(void);
+
 /* ---- boot (core/main.c) ---- */
 /* vigil's image in memory (the linker script), and where secondary CPUs
  * enter it (PSCI CPU_ON's entry address; head.S). */

@@ -29,11 +29,6 @@ void arch_system_reset(void) __noreturn;
 /* Whether the generic timer behind PPI @ppi (27 virtual, 30 EL1/PL1
  * physical) asserts its interrupt on this pCPU now. */
 bool arch_timer_line(unsigned int ppi);
-/* vigil's own timer on this pCPU, the EL2 / HYP physical timer (CNTHP,
- * PPI_HTIMER): raise its PPI once the shared counter (arch_counter())
- * reaches @cval, until stopped. */
-void arch_hyp_timer_set(uint64_t cval);
-void arch_hyp_timer_stop(void);
 
 /* ---- a vCPU's context ------------------------------------------------- */
 

@@ -27,6 +27,9 @@
 struct gic_frames {
 	uint64_t gicd, gicc, gich, gicv; /* physical; 0 = not listed */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	/* INTID of the EL2 physical timer's PPI (0: not given), which the
+	 * vGIC's pokes for QEMU's model use (vgic/lr.c). */
+	unsigned int hyp_timer_irq;
 };
 
 /* What the driver found at gic_init(). */
@@ -34,6 +37,7 @@ struct gic_info {
 	uint64_t gicd, gicc, gich, gicv; /* physical frame addresses */
 	unsigned int nr_irqs;		 /* lines, from GICD_TYPER */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	unsigned int hyp_timer_irq;	 /* struct gic_frames */
 	uint32_t iidr;			 /* GICD_IIDR */
 	const char *model;		 /* "QEMU", "GIC-400", ... */
 	/* The quirks the driver applies itself (gic/gicv2.c): the re-latch
@@ -43,8 +47,14 @@ struct gic_info {
 	bool relatch_on_retarget;
 	bool spi_active_per_cpu;
 	/* The model deactivates a physical IRQ reliably from an HW = 1 list
-	 * register (false on QEMU: docs/design.md, platform quirks). */
+	 * register (false on QEMU before 9.1: docs/design.md, platform
+	 * quirks). */
 	bool hw_lrs;
+	/* ... but, having deactivated it, does not signal an instance that
+	 * arrived meanwhile until the physical GIC is next written to
+	 * (QEMU, up to 10.0 at least): gic_poke() after such a
+	 * deactivation. */
+	bool hw_deact_needs_poke;
 	/* The model finds a virtual INTID's list register by INTID alone, so
 	 * an SGI INTID must occupy at most one LR (QEMU). */
 	bool one_lr_per_sgi;
@@ -57,6 +67,9 @@ struct gic_info {
  * -ENODEV if it has no virtualization extensions (no GICH/GICV).
  */
 int gic_init(const struct gic_frames *f);
+/* A write to the physical CPU interface that changes nothing: on QEMU's
+ * model it re-evaluates the distributor (gic_info()->hw_deact_needs_poke). */
+void gic_poke(void);
 /* Every CPU: its banked SGIs/PPIs, its CPU interface, GICH off. */
 void gic_init_cpu(void);
 const struct gic_info *gic_info(void);

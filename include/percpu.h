@@ -9,6 +9,7 @@
 #ifndef __ASSEMBLY__
 
 #include "compiler.h"
+#include "htimer.h"
 
 struct vcpu;
 
@@ -22,6 +23,11 @@ struct pcpu {
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
 	uint64_t hvc_calls, aborts_injected, undefs_injected;
 	uint64_t irqs_timer, irqs_maint, irqs_kick, timer_retracts;
+	/* vgic_hw_poke (QEMU's GIC model): HYP timer IRQs, GIC pokes. */
+	uint64_t irqs_poke, hw_pokes;
+	/* core/htimer.c: this pCPU's deadlines, what its HYP timer is set
+	 * to (0: stopped), and its IRQs. */
+	uint64_t htimer_at[HTIMER_SLOTS], htimer_armed, irqs_htimer;
 };
 
 #ifdef VIGIL_HOST_TEST

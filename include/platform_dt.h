@@ -41,6 +41,9 @@ struct plat_desc {
 	bool has_gic;
 	uint64_t gicd, gicc, gich, gicv; /* 0: that frame is not listed */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	/* The generic timer node's fourth interrupt, the EL2 physical
+	 * timer's PPI, as an INTID; 0 if the DTB does not give it. */
+	unsigned int hyp_timer_irq;
 	/* /chosen/stdout-path, if it names a UART vigil drives. */
 	bool has_console;
 	enum uart_kind console_kind;
@@ -77,6 +80,17 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
  */
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size);
+
+/*
+ * Translate *@addr, @size bytes at an address of the bus @bus, to a CPU
+ * physical address through the ranges of @bus and of every bus above it
+ * (DT spec v0.4 §2.3.8): an empty ranges is the identity, a missing one
+ * means the bus is not memory mapped, and the whole range must lie inside
+ * one of a bus's ranges. NULL, or why not (a phrase for an error line)
+ * with *@stop the bus that stopped it.
+ */
+const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
+			 uint64_t size, int *stop);
 
 /*
  * Power off or reset the machine without PSCI (core/platform_power.c),

@@ -134,6 +134,7 @@ struct vgic_stats {
 	unsigned long lr_evictions;	/* pending LR pushed back */
 	unsigned long pt_taken;		/* passthrough instances acked */
 	unsigned long pt_deactivated;	/* ... deactivated (guest or vigil) */
+	unsigned long pt_hw_eoi; /* ... by the guest, through HW = 1 LRs */
 };
 
 /* Per VM. `lock` guards ctlr writes only (reads are lock-free). */
@@ -149,6 +150,9 @@ struct vgic_dist {
 /* Passthrough IRQs use HW = 1 LRs (default) or HW = 0 with an EOI
  * maintenance IRQ and a deactivation by vigil (platform quirk). */
 extern bool vgic_hw_lrs;
+/* vgic/lr.c: the QEMU quirk's pokes, chosen at vgic_init(). */
+extern bool vgic_hw_poke;
+void vgic_hw_poke_init(bool needed);
 /* At most one LR per SGI INTID, whatever its sources (platform quirk):
  * a second source waits in sgi_src_pending for the first LR to retire. */
 extern bool vgic_one_lr_per_sgi;

@@ -159,8 +159,9 @@ void console_rx_irq_enable(bool on);
  * UART's IRQ and when a vUART's guest drained its FIFO. */
 void vuart_input_pull(void);
 /* Make vigil the owner of the console UART's input: its SPI @irq handled
- * by vuart_input_pull(), routed to pCPU 0; and of PPI_HTIMER, which ends
- * a pause the focused guest does not end by reading. */
+ * by vuart_input_pull(), routed to pCPU 0; and of the HYP timer's
+ * HTIMER_VUART slot (core/htimer.c), which ends a pause the focused guest
+ * does not end by reading. */
 int vuart_input_start(unsigned int irq);
 
 /*

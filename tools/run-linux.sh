@@ -24,6 +24,10 @@
 #
 # Environment: VIGIL_SMP (default 4), VIGIL_MEM (default 1G), QEMU (default
 # qemu-system-aarch64), VIGIL_LINUX_DIR (default build/linux).
+# VIGIL_MACHINE=raspi4b with --vigil: QEMU 10's Raspberry Pi 4 instead
+# (tools/run-qemu.sh says how): vigil's default VM gets the four CPUs and
+# the PL011, Linux's console (ttyAMA0); no virtio devices (the Pi has
+# none); the PL011 on stdio, vigil's mini UART written to stdout too.
 # VIGIL_ARCH=arm32 (or a VIGIL_BUILD ending in -arm32): the ARMv7 guest,
 # build/linux-arm32/zImage and its initramfs (VIGIL_ARCH=arm32
 # tools/fetch-guest.sh), on a Cortex-A15 with qemu-system-arm; under vigil
@@ -130,6 +134,25 @@ vigil)
 		-initrd "$INITRD" -append "$CMDLINE")
 	;;
 esac
+
+if [ "${VIGIL_MACHINE:-virt}" = raspi4b ]; then
+	[ "$mode" = vigil ] || { echo "$0: raspi4b runs --vigil only" >&2; exit 2; }
+	[ "$QEMU" != qemu-system-aarch64 ] || QEMU=$("$here/fetch-qemu10.sh")
+	dtb=$(ls "$repo"/build/guest-cache/kernel/usr/lib/linux-image-*/broadcom/bcm2711-rpi-4-b.dtb 2>/dev/null | head -1)
+	[ -n "$dtb" ] || { echo "$0: bcm2711-rpi-4-b.dtb not found (tools/fetch-guest.sh)" >&2; exit 1; }
+	cmd=("$QEMU" -machine raspi4b -dtb "$dtb" -display none -audio none
+		-serial stdio -serial file:/dev/stdout
+		-kernel "$VIGIL_BIN"
+		-device "loader,file=$KERNEL,addr=0x10000000"
+		-initrd "$INITRD" -append "$CMDLINE" "$@")
+	[ "$icount" = 1 ] && cmd+=(-icount shift=0)
+	if [ "$dry" = 1 ]; then
+		printf '%q ' "${cmd[@]}"
+		echo
+		exit 0
+	fi
+	exec "${cmd[@]}"
+fi
 
 # ---- shared by every mode ---------------------------------------------------
 opts=(-cpu "$CPU" -smp "$SMP" -m "$MEM" -nographic -nic none)

@@ -101,6 +101,12 @@ if [ "${VIGIL_MACHINE:-virt}" = raspi4b ]; then
 		echo "$0: bcm2711-rpi-4-b.dtb not found (tools/fetch-guest.sh)" >&2
 		exit 1
 	fi
+	# `-dtb FILE` first among the extra arguments: that DTB instead
+	# (Debian's with a /hypervisor node, say).
+	if [ "${1:-}" = -dtb ] && [ $# -ge 2 ]; then
+		dtb=$2
+		shift 2
+	fi
 	exec "$QEMU" -machine raspi4b -dtb "$dtb" -display none -audio none \
 		-serial null -serial stdio \
 		-kernel "$build/vigil.bin" \

@@ -93,6 +93,7 @@ void vgic_init(void)
 	vgic_hw_lrs = gi->hw_lrs;
 	vgic_one_lr_per_sgi = gi->one_lr_per_sgi;
 	irq_set_handler(gi->maint_irq, vgic_maintenance_irq, NULL);
+	vgic_hw_poke_init(gi->hw_lrs && gi->hw_deact_needs_poke);
 	vgic_timer_init();
 	vgic_pt_init(gi->nr_irqs);
 }
@@ -520,9 +521,9 @@ void vgic_print_stats(struct vm *vm)
 	 * (queued or in an LR it never took before powering off); any other
 	 * is lost, as is a moved IRQ left with nowhere to go. */
 	pr_info("vm%u passthrough: taken=%lu deactivated=%lu held=%lu "
-		"lost=%lu",
+		"lost=%lu hw_eoi=%lu",
 		vm->id, s->pt_taken, s->pt_deactivated, held,
-		lost + s->moves_stranded);
+		lost + s->moves_stranded, s->pt_hw_eoi);
 }
 
 void vgic_debug_dump(struct vcpu *v)

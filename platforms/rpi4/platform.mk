@@ -7,4 +7,7 @@ GUEST_LOAD_ADDR := 0x10000000
 # The hello guest's probes (tests/guests/hello/hello.c): an IPA outside the
 # VM (RAM below it that vigil keeps) and vigil's own load address.
 GUEST_PLATFORM_CFLAGS := -DHELLO_UNMAPPED_IPA=0x0c000000UL \
-	-DHELLO_VIGIL_PA=0x80000UL
+	-DHELLO_VIGIL_PA=0x80000UL -DGUEST_PLATFORM_RPI4
+# The hostile guest's neighbour (tests/system/test_rpi4_hostile.py): vm@1's
+# RAM, 0x20000000-0x2fffffff.
+BYSTANDER_LOAD_ADDR := 0x20000000

@@ -43,9 +43,12 @@ class GuestError(AssertionError):
 class LinuxGuest:
     """One QEMU run of the Linux guest, driven at its shell prompt."""
 
-    def __init__(self, name, args=(), timeout=BOOT_TIMEOUT):
+    def __init__(self, name, args=(), timeout=BOOT_TIMEOUT, env=None,
+                 program=RUN_LINUX):
         self.name = name
         self.args = [str(a) for a in args]
+        self.env = dict(env or {})
+        self.program = program
         self.timeout = timeout
         self.log_path = vigil_qemu.LOG_DIR / f"{vigil_qemu._safe(name)}.log"
         self.child = None
@@ -57,11 +60,11 @@ class LinuxGuest:
         """Start QEMU and wait for the first prompt; turn the echo off."""
         vigil_qemu.LOG_DIR.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w", encoding="utf-8")
-        self._log.write(f"$ {RUN_LINUX} {' '.join(self.args)}\n")
+        self._log.write(f"$ {self.program} {' '.join(self.args)}\n")
         self._log.flush()
-        env = dict(os.environ, VIGIL_SMP=str(SMP))
+        env = dict(os.environ, VIGIL_SMP=str(SMP), **self.env)
         start = time.monotonic()
-        self.child = pexpect.spawn(str(RUN_LINUX), self.args,
+        self.child = pexpect.spawn(str(self.program), self.args,
                                    cwd=str(vigil_qemu.REPO), env=env,
                                    encoding="utf-8", codec_errors="replace",
                                    timeout=self.timeout)

@@ -141,3 +141,36 @@ def test_vigil_completes_migrations_through_maintenance_and_loses_none():
         f"no vigil vgic counters at power-off{run.describe()}"
     assert all(n == 0 for n in lost), run.describe()
     assert sum(maint) > 0, run.describe()
+
+
+VIGIL_PT_HW = (r"vigil: vm0 passthrough: taken=(\d+) deactivated=\d+ "
+               r"held=\d+ lost=\d+ hw_eoi=(\d+)$")
+POKES = r"vigil: irqs cpu\d: .* poke_timer=(\d+) pokes=(\d+)$"
+
+
+def test_passthrough_takes_the_path_the_gic_model_allows():
+    """QEMU before 9.1 gets HW = 0 list registers (vigil deactivates each
+    SPI from the EOI maintenance IRQ); 9.1 and later HW = 1, the guest's
+    EOI deactivating it, with vigil's pokes for QEMU's unsignalled re-pend
+    (vgic/lr.c). `make test` runs this on QEMU 7.2 and again on 10."""
+    run = _run("vigil")
+    hw1 = vigil_qemu.qemu_version() >= (9, 1)
+    assert run.matching(r"GICv2 model QEMU \(GICD_IIDR 0x0000043b\): "
+                        rf"HW = {1 if hw1 else 0} LRs for passthrough "
+                        r"SPIs"), run.describe()
+    m = run.matching(VIGIL_PT_HW)
+    assert len(m) == 1, run.describe()
+    taken, hw_eoi = int(m[0].group(1)), int(m[0].group(2))
+    pokes = run.matching(POKES)
+    assert len(pokes) == VCPUS, run.describe()
+    if hw1:
+        # All but those in flight when their SPI moved (a move turns the
+        # HW = 1 LR into a virtual one that vigil deactivates).
+        moves = int(_match(run, RESULT).group(5))
+        assert 0 < hw_eoi <= taken and taken - hw_eoi <= 2 * moves, \
+            m[0].group(0)
+        assert sum(int(p.group(2)) for p in pokes) > 0, run.describe()
+    else:
+        assert hw_eoi == 0, m[0].group(0)
+        assert all(p.group(1) == p.group(2) == "0" for p in pokes), \
+            run.describe()

@@ -17,6 +17,7 @@ void gm_reset(unsigned int nr_lrs)
 {
 	gm_qemu_lr_lookup = false;
 	gm_vmcr_groups = false;
+	gm_pokes = 0;
 	memset(gm_cpus, 0, sizeof(gm_cpus));
 	memset(gm_pirqs, 0, sizeof(gm_pirqs));
 	for (unsigned int c = 0; c < GM_MAX_CPUS; c++)
@@ -342,6 +343,13 @@ void gic_send_sgi(unsigned int pcpu, unsigned int sgi)
 void gic_eoi(uint32_t iar)
 {
 	gm_pirqs[iar & 0x3ff].eois++;
+}
+
+unsigned int gm_pokes;
+
+void gic_poke(void)
+{
+	gm_pokes++;
 }
 
 void gic_deactivate(uint32_t iar)

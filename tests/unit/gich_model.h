@@ -56,6 +56,8 @@ extern bool gm_qemu_lr_lookup;
  * of a disabled group is not signalled. Off after gm_reset(), where the
  * tests leave vmcr 0. */
 extern bool gm_vmcr_groups;
+/* gic_poke() calls since gm_reset(). */
+extern unsigned int gm_pokes;
 extern struct gm_pirq gm_pirqs[GM_NR_PIRQS];
 
 /* Reset every model; each pCPU gets @nr_lrs list registers. */

@@ -110,6 +110,11 @@ void host_counter_advance(uint64_t ticks)
 /* The HYP timer is per CPU: per thread here. */
 static __thread uint64_t hyp_timer_cval;
 
+bool arch_has_hyp_timer(void)
+{
+	return true;
+}
+
 void arch_hyp_timer_set(uint64_t cval)
 {
 	hyp_timer_cval = cval;

@@ -361,6 +361,159 @@ static const void *build_with_device(const void *host, const char *path)
 	return gbuf;
 }
 
+/*
+ * A Pi 4's PL011 as Debian's bcm2711-rpi-4-b.dtb has it: clocks from the
+ * clock manager (a device), pin configurations under the GPIO block (a
+ * device), a Bluetooth serdev child whose shutdown-gpios name the
+ * firmware's GPIOs, under a firmware node (no reg) whose mailbox is a
+ * device.
+ */
+static const void *host_tree_pi_uart(void)
+{
+	const fdt32_t soc[] = {cpu_to_fdt32(0x7e000000), cpu_to_fdt32(0),
+			       cpu_to_fdt32(0xfe000000),
+			       cpu_to_fdt32(0x01800000)};
+	const fdt32_t clocks[] = {cpu_to_fdt32(7), cpu_to_fdt32(0x13),
+				  cpu_to_fdt32(7), cpu_to_fdt32(0x14)};
+	const fdt32_t pins[] = {cpu_to_fdt32(8), cpu_to_fdt32(9)};
+	const fdt32_t shutdown[] = {cpu_to_fdt32(10), 0, 0};
+	void *fdt = host_dtb;
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "memory@40000000");
+	fdt_property_string(fdt, "device_type", "memory");
+	reg2(fdt, 0x40000000, 0x40000000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "aliases");
+	fdt_property_string(fdt, "serial0", "/soc/serial@7e201000");
+	fdt_property_string(fdt, "mbox", "/soc/mailbox@7e00b880");
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	gic_reg(fdt);
+	fdt_end_node(fdt);
+	bus_begin(fdt, "soc", soc, sizeof(soc));
+	fdt_begin_node(fdt, "cprman@7e101000");
+	reg1(fdt, 0x7e101000, 0x2000);
+	fdt_property_u32(fdt, "#clock-cells", 1);
+	fdt_property_u32(fdt, "phandle", 7);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "gpio@7e200000");
+	reg1(fdt, 0x7e200000, 0x100);
+	fdt_begin_node(fdt, "uart0_ctsrts");
+	fdt_property_u32(fdt, "phandle", 8);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "uart0_pins");
+	fdt_property_u32(fdt, "phandle", 9);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "serial@7e201000");
+	fdt_property(fdt, "compatible", "arm,pl011\0arm,primecell", 24);
+	reg1(fdt, 0x7e201000, 0x200);
+	fdt_property(fdt, "clocks", clocks, sizeof(clocks));
+	fdt_property(fdt, "clock-names", "uartclk\0apb_pclk", 17);
+	fdt_property_string(fdt, "pinctrl-names", "default");
+	fdt_property(fdt, "pinctrl-0", pins, sizeof(pins));
+	fdt_begin_node(fdt, "bluetooth");
+	fdt_property_string(fdt, "compatible", "brcm,bcm43438-bt");
+	fdt_property(fdt, "shutdown-gpios", shutdown, sizeof(shutdown));
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "mailbox@7e00b880");
+	reg1(fdt, 0x7e00b880, 0x40);
+	fdt_property_u32(fdt, "phandle", 0x1e);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "firmware");
+	fdt_property_u32(fdt, "mboxes", 0x1e);
+	fdt_begin_node(fdt, "gpio");
+	fdt_property(fdt, "gpio-controller", NULL, 0);
+	fdt_property_u32(fdt, "phandle", 10);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+TEST(guest_dtb_gives_a_pl011_what_it_names_and_the_vm_lacks)
+{
+	const void *g =
+		build_with_device(host_tree_pi_uart(), "/soc/serial@7e201000");
+	const fdt32_t *clk;
+	int uart, c, len;
+
+	ASSERT_TRUE(g != NULL);
+	uart = fdt_path_offset(g, "/soc/serial@7e201000");
+	ASSERT_TRUE(uart >= 0);
+	/* The serdev child goes (it would take the port from the console),
+	 * with the firmware whose mailbox is vigil's. */
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/serial@7e201000/bluetooth") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/firmware") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/gpio@7e200000") < 0);
+	EXPECT_TRUE(fdt_path_offset(g, "/soc/cprman@7e101000") < 0);
+	EXPECT_TRUE(fdt_getprop(g, uart, "pinctrl-0", NULL) == NULL);
+	EXPECT_TRUE(fdt_getprop(g, uart, "pinctrl-names", NULL) == NULL);
+	/* Both clocks: one fixed 48 MHz clock. */
+	clk = fdt_getprop(g, uart, "clocks", &len);
+	ASSERT_TRUE(clk != NULL);
+	ASSERT_EQ(len, 8);
+	EXPECT_EQ(fdt32_to_cpu(clk[0]), fdt32_to_cpu(clk[1]));
+	c = fdt_node_offset_by_phandle(g, fdt32_to_cpu(clk[0]));
+	ASSERT_TRUE(c >= 0);
+	EXPECT_EQ(fdt_node_check_compatible(g, c, "fixed-clock"), 0);
+	clk = fdt_getprop(g, c, "clock-frequency", &len);
+	ASSERT_TRUE(clk != NULL && len == 4);
+	EXPECT_EQ(fdt32_to_cpu(clk[0]), 48000000);
+	EXPECT_EQ(fdt_stringlist_count(g, uart, "clock-names"), 2);
+	/* An alias of what the VM owns stays; one of what went goes. */
+	c = fdt_path_offset(g, "/aliases");
+	ASSERT_TRUE(c >= 0);
+	EXPECT_TRUE(fdt_getprop(g, c, "serial0", NULL) != NULL);
+	EXPECT_TRUE(fdt_getprop(g, c, "mbox", NULL) == NULL);
+}
+
+TEST(guest_dtb_leaves_a_device_whose_providers_it_owns)
+{
+	char err[160];
+	const fdt32_t *clk;
+	int uart, len;
+
+	host_tree_pi_uart();
+	fake_ram_reset_at(GDTB_DTB_PA);
+	ASSERT_EQ(build_vm(host_dtb, "/soc/serial@7e201000", err, sizeof(err)),
+		  0);
+	/* Own the clock manager, the GPIO block, the mailbox: nothing to
+	 * rewrite. */
+	gvm.nr_devs = 4;
+	snprintf(gvm.devs[1].path, sizeof(gvm.devs[1].path), "%s",
+		 "/soc/cprman@7e101000");
+	snprintf(gvm.devs[2].path, sizeof(gvm.devs[2].path), "%s",
+		 "/soc/gpio@7e200000");
+	snprintf(gvm.devs[3].path, sizeof(gvm.devs[3].path), "%s",
+		 "/soc/mailbox@7e00b880");
+	fake_ram_reset_at(GDTB_DTB_PA);
+	ASSERT_EQ(guest_dtb_build(&gvm, host_dtb, err, sizeof(err)), 0);
+	uart = fdt_path_offset(gbuf, "/soc/serial@7e201000");
+	ASSERT_TRUE(uart >= 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/soc/serial@7e201000/bluetooth") >=
+		    0);
+	EXPECT_TRUE(fdt_getprop(gbuf, uart, "pinctrl-0", NULL) != NULL);
+	clk = fdt_getprop(gbuf, uart, "clocks", &len);
+	ASSERT_TRUE(clk != NULL && len == 16);
+	EXPECT_EQ(fdt32_to_cpu(clk[0]), 7);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/vigil-uartclk") < 0);
+}
+
 TEST(guest_dtb_keeps_an_owned_device_under_its_bus_with_the_ranges)
 {
 	const void *g =

@@ -72,6 +72,7 @@ static void check_qemu_virt(const char *file)
 	EXPECT_EQ(d.gich, 0x08030000);
 	EXPECT_EQ(d.gicv, 0x08040000);
 	EXPECT_EQ(d.maint_irq, 25);
+	EXPECT_EQ(d.hyp_timer_irq, 26);
 	EXPECT_TRUE(d.has_console);
 	EXPECT_EQ(d.console_kind, UART_PL011);
 	EXPECT_EQ(d.console, 0x09000000);
@@ -124,6 +125,7 @@ static void check_bcm2711(const char *file, const char *model)
 	EXPECT_EQ(d.gich, 0xff844000);
 	EXPECT_EQ(d.gicv, 0xff846000);
 	EXPECT_EQ(d.maint_irq, 25);
+	EXPECT_EQ(d.hyp_timer_irq, 26);
 	/* stdout-path "serial1:115200n8": the alias of the mini UART, whose
 	 * 0x7e215040 is 0xfe215040 through the 0x7e000000 range. */
 	EXPECT_TRUE(d.has_console);
@@ -274,6 +276,7 @@ TEST(platform_dt_nested_ranges_one_cell_root)
 	EXPECT_EQ(d.gich, 0x20103f00);
 	EXPECT_EQ(d.gicv, 0x20105f00);
 	EXPECT_EQ(d.maint_irq, 25);
+	EXPECT_EQ(d.hyp_timer_irq, 0); /* no timer node */
 	EXPECT_TRUE(d.has_console);
 	EXPECT_EQ(d.console_kind, UART_8250);
 	EXPECT_EQ(d.console, 0x20100100);

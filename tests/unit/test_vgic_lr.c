@@ -8,6 +8,7 @@
 #include "gich_model.h"
 #include "host_arch.h"
 #include "host_sched.h"
+#include "htimer.h"
 #include "softirq.h"
 #include "test.h"
 #include "vgic.h"
@@ -636,6 +637,40 @@ TEST(vgic_pt_take_uses_hw_lr_and_guest_eoi_deactivates_it)
 	EXPECT_FALSE(gm_maint_asserted(0));
 	gm_exit(v);
 	EXPECT_FALSE(inflight_on(v, 48));
+	EXPECT_EQ(vgic_pt_unbind(&vm, 48), 0);
+}
+
+/*
+ * QEMU's model (vgic_hw_poke): the HYP timer runs while an HW = 1 LR is
+ * loaded, and the exit that finds the guest's EOI pokes the GIC; the
+ * instance counts as deactivated through the HW path.
+ */
+TEST(vgic_hw_poke_arms_the_timer_and_pokes_after_the_guests_eoi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 48, 0x80, 1, true);
+	ASSERT_EQ(vgic_pt_bind(&vm, 48, 79), 0);
+	vgic_hw_poke = true;
+	htimer_cancel(HTIMER_GIC_POKE);
+	gm_enter(v);
+	EXPECT_EQ(host_hyp_timer(), 0); /* no HW = 1 LR yet */
+	gm_exit(v);
+	phys_fire(0, 79);
+	gm_enter(v);
+	EXPECT_TRUE(gm_cpus[0].lr[0] & GICH_LR_HW);
+	EXPECT_TRUE(host_hyp_timer() != 0);
+	EXPECT_EQ(gm_guest_ack(0), 48);
+	gm_guest_eoi(0, 48);
+	EXPECT_FALSE(gm_pirqs[79].active);
+	EXPECT_EQ(gm_pokes, 0); /* vigil has not seen it yet */
+	gm_exit(v);
+	EXPECT_EQ(gm_pokes, 1);
+	EXPECT_EQ(host_hyp_timer(), 0);
+	EXPECT_EQ(vm.vgic.stats.pt_hw_eoi, 1);
+	EXPECT_EQ(vm.vgic.stats.pt_deactivated, 1);
+	vgic_hw_poke = false;
 	EXPECT_EQ(vgic_pt_unbind(&vm, 48), 0);
 }
 

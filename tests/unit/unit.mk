@@ -27,3 +27,4 @@ UNIT_SRCS += core/guest_mem.c
 UNIT64_SRCS += arch/arm/arm64/s2.c
 UNIT_SRCS += core/platform_dt.c
 UNIT_SRCS += core/vuart.c
+UNIT_SRCS += core/htimer.c

@@ -272,19 +272,6 @@ bool arch_timer_line(unsigned int ppi)
 	return timer_ctl_asserts(ctl);
 }
 
-void arch_hyp_timer_set(uint64_t cval)
-{
-	write_sysreg64(CNTHP_CVAL, cval);
-	write_sysreg(CNTHP_CTL, CNT_CTL_ENABLE);
-	isb();
-}
-
-void arch_hyp_timer_stop(void)
-{
-	write_sysreg(CNTHP_CTL, 0);
-	isb();
-}
-
 /* A virtual asynchronous abort (HCR.VA), taken when the guest unmasks. */
 void arch_inject_serror(struct vcpu *v)
 {

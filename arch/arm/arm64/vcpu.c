@@ -240,19 +240,6 @@ bool arch_timer_line(unsigned int ppi)
 	return timer_ctl_asserts(ctl);
 }
 
-void arch_hyp_timer_set(uint64_t cval)
-{
-	write_sysreg(cnthp_cval_el2, cval);
-	write_sysreg(cnthp_ctl_el2, CNT_CTL_ENABLE);
-	isb();
-}
-
-void arch_hyp_timer_stop(void)
-{
-	write_sysreg(cnthp_ctl_el2, 0);
-	isb();
-}
-
 void arch_inject_serror(struct vcpu *v)
 {
 	v->arch.hcr |= HCR_VSE;

@@ -71,26 +71,27 @@ static void print_seed(uint64_t dtb, int chosen, const char *name, char *out,
 
 /* What the guest DTB shows: only this VM's RAM, nothing of the other VM's
  * configuration or devices. */
-static void check_dtb_contents(uint64_t dtb, const void *reg, int len)
+static void check_dtb_contents(uint64_t dtb, const void *reg, int len,
+			       int entry)
 {
 	extern char _start[];
 	uint64_t img = (uint64_t)(uintptr_t)_start;
 	static const char *const foreign[] = {
 		"hypervisor",
 		"bystander",
-		"pl031",
+		FOREIGN_DEVICE,
 		"vigil,vm",
 	};
 	bool found = false;
 
 	result("dtb.memory_is_own",
-	       reg && len == 16 && img >= ram_base &&
+	       reg && len == entry && img >= ram_base &&
 		       img < ram_base + ram_size &&
 		       !(VIGIL_PA >= ram_base &&
 			 VIGIL_PA < ram_base + ram_size) &&
 		       ram_base + ram_size <= OTHER_VM_PA,
 	       "memory=0x%lx+0x%lx ranges=%d", (unsigned long)ram_base,
-	       (unsigned long)ram_size, len / 16);
+	       (unsigned long)ram_size, len / entry);
 	for (unsigned int i = 0; i < ARRAY_SIZE(foreign); i++) {
 		bool f = dtb_contains(dtb, foreign[i]);
 
@@ -105,15 +106,21 @@ static void check_dtb_contents(uint64_t dtb, const void *reg, int len)
 void cases_dtb(uint64_t dtb, bool report)
 {
 	int mem = fdt_path(dtb, "/memory"), chosen = fdt_path(dtb, "/chosen");
-	int len = 0;
+	int root = fdt_path(dtb, "/"), len = 0;
 	const void *reg = mem >= 0 ? fdt_prop(dtb, mem, "reg", &len) : NULL;
+	const void *acp = fdt_prop(dtb, root, "#address-cells", NULL);
+	const void *scp = fdt_prop(dtb, root, "#size-cells", NULL);
+	/* The root's cells: 2 and 2 on QEMU virt, 2 and 1 on a Pi 4. */
+	unsigned int ac = acp ? fdt_cell(acp, 0) : 2;
+	unsigned int sc = scp ? fdt_cell(scp, 0) : 1;
+	int entry = (int)(4 * (ac + sc));
 
-	if (reg && len == 16) {
-		ram_base = fdt_cells(reg, 0, 2);
-		ram_size = fdt_cells(reg, 2, 2);
+	if (reg && ac >= 1 && ac <= 2 && sc >= 1 && sc <= 2 && len == entry) {
+		ram_base = fdt_cells(reg, 0, ac);
+		ram_size = fdt_cells(reg, ac, sc);
 	}
 	if (report)
-		check_dtb_contents(dtb, reg, len);
+		check_dtb_contents(dtb, reg, len, entry);
 	print_seed(dtb, chosen, "rng-seed", dtb_rng, sizeof(dtb_rng));
 	print_seed(dtb, chosen, "kaslr-seed", dtb_kaslr, sizeof(dtb_kaslr));
 	/* Compared with the bystander's by the test: never the same. */

@@ -9,6 +9,29 @@
 
 #include "guest_gic.h"
 
+#ifdef GUEST_PLATFORM_RPI4
+/* ---- QEMU 10's raspi4b (docs/design.md, its memory map) ---- */
+#define GICD_PA 0xff841000UL
+#define GICC_PA 0xff842000UL /* the guest's GICC: vigil maps GICV here */
+#define GICH_PA 0xff844000UL
+#define GICV_PA 0xff846000UL
+#define PL011_PA 0xfe215040UL	   /* the mini UART: vigil's console */
+#define RTC_PA 0xfe201000UL	   /* the PL011: the bystander VM's */
+#define PCIE_MMIO_PA 0xfd500000UL  /* the PCIe bridge's registers */
+#define PCIE_HIGH_PA 0x600000000UL /* its outbound window */
+#define UNMAPPED_PA 0x0c000000UL   /* RAM no VM owns, below the VMs */
+#define RAM_PA 0x00800000UL	   /* vigil's page allocator */
+#define VIGIL_PA 0x00080000UL	   /* vigil's image */
+#define HOST_DTB_PA 0x08000000UL
+#define OTHER_VM_PA 0x20000000UL
+#define OTHER_CANARY_PA 0x28000000UL
+#define FREE_RAM_PA 0x30000000UL
+#define RAM_TOP_PA 0x3bfffffcUL /* QEMU's 960 MiB */
+#define ABOVE_RAM_PA 0x3c000000UL
+#define RTC_INTID 153	/* GIC_SPI 121: the PL011s', the bystander's */
+#define PL011_INTID 125 /* GIC_SPI 93: the mini UART's, no VM's */
+#define FOREIGN_DEVICE "serial@7e201000"
+#else
 /* ---- QEMU virt, as vigil's docs describe it (docs/design.md) ---- */
 #define FLASH_PA 0x00000000UL
 #define GICD_PA 0x08000000UL
@@ -31,8 +54,14 @@
 #define OTHER_CANARY_PA 0x68000000UL
 #define FREE_RAM_PA 0x70000000UL /* RAM no VM owns */
 
+#define RAM_TOP_PA 0x7ffffffcUL
+#define ABOVE_RAM_PA 0x80000000UL
+#define PCIE_HIGH_PA 0x4010000000UL /* the high ECAM */
+
 #define RTC_INTID 34   /* the bystander's passthrough SPI */
 #define PL011_INTID 33 /* vigil's UART: no VM's */
+#define FOREIGN_DEVICE "pl031"
+#endif
 
 #define POISON 0x5a5a5a5a5a5a5a5aUL
 

@@ -22,6 +22,19 @@ struct target {
 };
 
 static const struct target targets[] = {
+#ifdef GUEST_PLATFORM_RPI4
+	/* The GIC-400's frames are 4 KiB apart: GICD + 4K is the GICC. */
+	{"gicc_mapped_xn", GICC_PA, A_X},
+	{"gicc_past_8k", GICC_PA + GICC_SIZE, A_LD | A_ST},
+	{"gich", GICH_PA, A_LD | A_ST | A_X | BIT_A(LD64)},
+	{"gich_lr0", GICH_PA + GICH_LR0, A_LD | A_ST},
+	{"gicv", GICV_PA, A_LD | A_ST | A_X},
+	{"gicv_dir", GICV_PA + GICV_DIR, A_LD | A_ST},
+	{"vigil_console", PL011_PA, A_LD | A_ST | BIT_A(ST8)},
+	{"uart_other_vm", RTC_PA, A_LD | A_ST},
+	{"pcie_bridge", PCIE_MMIO_PA, A_LD | A_ST},
+	{"unmapped", UNMAPPED_PA, A_ALL},
+#else
 	{"flash", FLASH_PA, A_LD | A_ST | A_X},
 	{"gicd_past_4k", GICD_PA + GICD_SIZE, A_LD | A_ST},
 	{"gicc_mapped_xn", GICC_PA, A_X},
@@ -38,6 +51,7 @@ static const struct target targets[] = {
 	{"unmapped", UNMAPPED_PA, A_ALL},
 	{"pcie_pio", PCIE_PIO_PA, A_LD},
 	{"pcie_ecam", PCIE_ECAM_PA, A_LD | A_ST},
+#endif
 	{"vigil_pool", RAM_PA, A_LD | A_ST | A_X},
 	{"vigil_image", VIGIL_PA, A_ALL},
 	{"vigil_image_4m", VIGIL_PA + 0x400000, A_LD | A_ST},
@@ -46,9 +60,13 @@ static const struct target targets[] = {
 	{"other_vm_canary", OTHER_CANARY_PA,
 	 A_LD | A_ST | BIT_A(LD64) | BIT_A(LDP32) | A_X},
 	{"free_ram", FREE_RAM_PA, A_LD | A_ST | A_X},
-	{"ram_top", 0x7ffffffcUL, A_LD | A_ST},
-	{"above_ram", 0x80000000UL, A_LD | A_ST},
-	{"high_pcie_ecam", 0x4010000000UL, A_LD | A_ST},
+	{"ram_top", RAM_TOP_PA, A_LD | A_ST},
+	{"above_ram", ABOVE_RAM_PA, A_LD | A_ST},
+#ifdef GUEST_PLATFORM_RPI4
+	{"high_pcie_window", PCIE_HIGH_PA, A_LD | A_ST},
+#else
+	{"high_pcie_ecam", PCIE_HIGH_PA, A_LD | A_ST},
+#endif
 };
 
 static void case_target(const char *name, uint64_t addr, enum access a)

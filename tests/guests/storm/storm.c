@@ -25,6 +25,12 @@
  *                      ISPENDR). Default: on natively, off under vigil.
  *                      QEMU's GICv2 latches a pending edge SPI to its old
  *                      target (DESIGN §3); vigil re-latches itself.
+ *   storm.pl011=1      the DTB's first PL011 in loopback instead of a
+ *                      virtio device, for a board without virtio-mmio
+ *                      (QEMU's raspi4b): a request is a byte written to
+ *                      UARTDR, its completion the byte read back from the
+ *                      receive FIFO, whose level RX interrupt is the SPI
+ *                      (storm.queue at most 8: the FIFO holds 16).
  */
 #include "guest_gic.h"
 #include "guest_virtio.h"
@@ -72,6 +78,46 @@ static volatile uint8_t in_flight[VIRTQ_MAX];
 static volatile uint64_t posted, completed, dups, bad_len;
 static volatile bool stop_posting;
 
+/*
+ * The PL011 source (PL011 TRM, ARM DDI 0183): in loopback (UARTCR.LBE,
+ * §3.3.8) a byte written to UARTDR enters the receive FIFO, and with
+ * UARTIMSC.RXIM the level UARTRXINTR stays high until the FIFO is read
+ * empty. Bytes carry a running sequence number: one lost, doubled or
+ * reordered breaks the sequence and counts in dups; an error flag in
+ * UARTDR[11:8] counts in bad_len.
+ */
+#define UART_DR 0x00
+#define UART_DR_ERRORS 0xf00U
+#define UART_FR 0x18
+#define UART_FR_RXFE (1U << 4)
+#define UART_LCRH 0x2c
+#define UART_LCRH_FEN (1U << 4)
+#define UART_LCRH_WLEN8 (3U << 5)
+#define UART_CR 0x30
+#define UART_CR_EN (1U << 0)
+#define UART_CR_LBE (1U << 7)
+#define UART_CR_TXE (1U << 8)
+#define UART_CR_RXE (1U << 9)
+#define UART_IMSC 0x38
+#define UART_INT_RX (1U << 4)
+#define UART_RIS 0x3c
+#define UART_ICR 0x44
+#define UART_QUEUE_MAX 8
+
+static bool use_uart;
+static volatile uint8_t uart_tx_seq, uart_rx_seq; /* under vq_lock */
+
+static uint32_t uart_read(uint32_t off)
+{
+	return *(volatile uint32_t *)(dev.base + off);
+}
+
+static void uart_write(uint32_t off, uint32_t v)
+{
+	dsb_sy();
+	*(volatile uint32_t *)(dev.base + off) = v;
+}
+
 static struct vcpu_count count[GUEST_MAX_VCPUS];
 static volatile uint8_t cpu_mask[GUEST_MAX_VCPUS];
 static volatile uint32_t vcpu_up[GUEST_MAX_VCPUS];
@@ -100,6 +146,11 @@ static bool request_ok(uint32_t head, uint32_t len)
 
 static void post_locked(uint16_t id)
 {
+	if (use_uart) {
+		uart_write(UART_DR, uart_tx_seq++);
+		posted++;
+		return;
+	}
 	if (cfg.device == VIRTIO_ID_BLOCK)
 		blk_status[id] = 0xff; /* the device overwrites it */
 	in_flight[id] = 1;
@@ -116,6 +167,27 @@ static struct {
 
 static void maybe_rotate(void);
 
+/* The PL011's handler: read the FIFO empty (that drops the line), send
+ * as many bytes as came back. */
+static uint64_t uart_harvest_locked(void)
+{
+	uint64_t n = 0, i;
+	uint32_t b;
+
+	while (!(uart_read(UART_FR) & UART_FR_RXFE)) {
+		b = uart_read(UART_DR);
+		if (b & UART_DR_ERRORS)
+			bad_len++;
+		else if ((uint8_t)b != uart_rx_seq)
+			dups++;
+		uart_rx_seq = (uint8_t)(b + 1);
+		n++;
+	}
+	for (i = 0; i < n && !stop_posting; i++)
+		post_locked(0);
+	return n;
+}
+
 static void storm_irq(unsigned int intid, unsigned int src)
 {
 	struct vcpu_count *c = &count[this_vcpu()];
@@ -126,6 +198,13 @@ static void storm_irq(unsigned int intid, unsigned int src)
 	(void)src;
 	c->irqs++;
 	bakery_lock(&vq_lock);
+	if (use_uart) {
+		if (!stop_posting && irq_total() >= cfg.irqs)
+			stop_posting = true;
+		n = uart_harvest_locked();
+		completed += n;
+		goto unlock;
+	}
 	/* Acknowledge first, then harvest: a completion after the ACK
 	 * raises the line again, one before it is harvested below. */
 	virtio_irq_ack(&dev);
@@ -148,6 +227,7 @@ static void storm_irq(unsigned int intid, unsigned int src)
 	completed += n;
 	if (reposted)
 		virtq_kick(&dev);
+unlock:
 	bakery_unlock(&vq_lock);
 	c->completions += n;
 	if (!n)
@@ -206,6 +286,7 @@ static void read_config(uint64_t dtb)
 	cfg.queue = bootarg_u64(dtb, "storm.queue", 4);
 	cfg.buf = bootarg_u64(dtb, "storm.buf", 8);
 	cfg.relatch = bootarg_u64(dtb, "storm.relatch", !vigil_present());
+	use_uart = bootarg_u64(dtb, "storm.pl011", 0) != 0;
 	if (!cfg.every)
 		cfg.every = 1;
 	if (cfg.buf < 1 || cfg.buf > BUF_MAX)
@@ -229,6 +310,11 @@ static void fill_queue(void)
 	uint16_t id;
 
 	bakery_lock(&vq_lock);
+	if (use_uart) {
+		for (id = 0; id < cfg.queue; id++)
+			post_locked(id);
+		goto unlock;
+	}
 	for (id = 0; id + descs_per_req <= dev.qsize; id += descs_per_req) {
 		if (cfg.device == VIRTIO_ID_BLOCK) {
 			blk_hdr[id].type = VIRTIO_BLK_T_IN;
@@ -246,6 +332,7 @@ static void fill_queue(void)
 		post_locked(id);
 	}
 	virtq_kick(&dev);
+unlock:
 	bakery_unlock(&vq_lock);
 	irq_restore(flags);
 }
@@ -308,10 +395,17 @@ static unsigned long daif_now(void)
 
 static void report_stall(void)
 {
-	gprintf("storm: STALLED posted=%llu completed=%llu used.idx=%u "
-		"last_used=%u isr=0x%x\n",
-		ULL(posted), ULL(completed), READ_ONCE(dev.used->idx),
-		dev.last_used, virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
+	if (use_uart)
+		gprintf("storm: STALLED posted=%llu completed=%llu fr=0x%x "
+			"ris=0x%x\n",
+			ULL(posted), ULL(completed), uart_read(UART_FR),
+			uart_read(UART_RIS));
+	else
+		gprintf("storm: STALLED posted=%llu completed=%llu "
+			"used.idx=%u last_used=%u isr=0x%x\n",
+			ULL(posted), ULL(completed), READ_ONCE(dev.used->idx),
+			dev.last_used,
+			virtio_read(&dev, VIRTIO_MMIO_INTERRUPT_STATUS));
 	gprintf("storm: STALLED intid=%u enabled=%d pending=%d active=%d "
 		"itargetsr=0x%x\n",
 		dev.intid, gicd_test(GICD_ISENABLER, dev.intid),
@@ -398,21 +492,15 @@ static bool report(const struct storm_result *r)
 	return ok;
 }
 
-int main(uint64_t dtb)
+/* The virtio source: the device's queue 0 with cfg.queue requests. */
+static bool virtio_source_setup(uint64_t dtb)
 {
-	struct storm_result r = {0};
 	int ret;
 
-	read_config(dtb);
-	gic_probe(dtb);
-	gprintf("storm: %s, gicd=0x%llx gicc=0x%llx irqs=%llu every=%llu "
-		"relatch=%d\n",
-		vigil_present() ? "under vigil" : "native", ULL(gic_dist_base),
-		ULL(gic_cpu_base), ULL(cfg.irqs), ULL(cfg.every), cfg.relatch);
 	if (!virtio_find(dtb, (uint32_t)cfg.device, 0, &dev)) {
 		gprintf("storm: FAIL no virtio device %llu found\n",
 			ULL(cfg.device));
-		return 1;
+		return false;
 	}
 	if (cfg.device == VIRTIO_ID_BLOCK)
 		descs_per_req = 3;
@@ -424,10 +512,61 @@ int main(uint64_t dtb)
 		"intid %u %s queue %u -> %d\n",
 		dev.device_id, ULL(dev.base), dev.index, dev.version, dev.intid,
 		dev.edge ? "edge" : "level", dev.qsize, ret);
-	if (ret) {
+	if (ret)
 		gprintf("storm: FAIL virtio setup step %d\n", -ret);
-		return 1;
+	return !ret;
+}
+
+/* The PL011 source: the DTB's first PL011, in loopback, FIFO on, only
+ * the RX interrupt unmasked, the receive FIFO read empty. */
+static bool uart_setup(uint64_t dtb)
+{
+	int node = fdt_next_compatible(dtb, -1, "arm,pl011"), len;
+	const void *irq =
+		node >= 0 ? fdt_prop(dtb, node, "interrupts", &len) : NULL;
+
+	if (!irq || len < 12 || fdt_cell(irq, 0) != 0 /* SPI */) {
+		gprintf("storm: FAIL no PL011 with an SPI in the DTB\n");
+		return false;
 	}
+	dev.base = (uintptr_t)fdt_reg_addr(dtb, node, 0);
+	dev.intid = 32 + fdt_cell(irq, 1);
+	/* Flags 1 / 2: edge; 4 / 8: level (GIC binding). */
+	dev.edge = (fdt_cell(irq, 2) & 0xf) <= 2;
+	if (cfg.queue < 1 || cfg.queue > UART_QUEUE_MAX)
+		cfg.queue = UART_QUEUE_MAX;
+	dev.qsize = (unsigned int)cfg.queue;
+	if (!dev.base) {
+		gprintf("storm: FAIL PL011 reg not translatable\n");
+		return false;
+	}
+	uart_write(UART_IMSC, 0);
+	uart_write(UART_CR, 0);
+	uart_write(UART_LCRH, UART_LCRH_FEN | UART_LCRH_WLEN8);
+	uart_write(UART_CR,
+		   UART_CR_EN | UART_CR_TXE | UART_CR_RXE | UART_CR_LBE);
+	while (!(uart_read(UART_FR) & UART_FR_RXFE))
+		(void)uart_read(UART_DR);
+	uart_write(UART_ICR, 0x7ff);
+	uart_write(UART_IMSC, UART_INT_RX);
+	gprintf("storm: PL011 loopback at 0x%llx intid %u %s queue %u\n",
+		ULL(dev.base), dev.intid, dev.edge ? "edge" : "level",
+		dev.qsize);
+	return true;
+}
+
+int main(uint64_t dtb)
+{
+	struct storm_result r = {0};
+
+	read_config(dtb);
+	gic_probe(dtb);
+	gprintf("storm: %s, gicd=0x%llx gicc=0x%llx irqs=%llu every=%llu "
+		"relatch=%d\n",
+		vigil_present() ? "under vigil" : "native", ULL(gic_dist_base),
+		ULL(gic_cpu_base), ULL(cfg.irqs), ULL(cfg.every), cfg.relatch);
+	if (!(use_uart ? uart_setup(dtb) : virtio_source_setup(dtb)))
+		return 1;
 
 	gic_dist_enable();
 	gic_cpu_init(false);
