@@ -17,7 +17,14 @@
  * - usr.c: bad accesses, HVC and SMC from USR mode, from T32 code and
  *   from vCPU 1;
  * - vfp.c: VFP state at entry, after CPU_OFF/CPU_ON and after each of its
- *   two resets of its own VM (SYSTEM_RESET by HVC, SYSTEM_RESET2 by SMC).
+ *   two resets of its own VM (SYSTEM_RESET by HVC, SYSTEM_RESET2 by SMC);
+ * - storm.c: the arm64 guest's SGI storm, vCPU 1 a helper (helper.c) that
+ *   then turns itself off;
+ * - after each reset: a fresh vGIC (distributor and GICV) although the
+ *   boot before left SPIs and a PPI enabled and pending, one of them
+ *   targeting vCPU 1 running, new boot seeds, the image restored;
+ * - dma.c, alone with bootarg hostile.dma=1: the arm64 guest's DMA from a
+ *   passthrough device into the other VM.
  *
  * Every line is `hostile <case>: PASS|FAIL <details>`; after the last boot
  * `hostile: provoked aborts=<n> undefs=<n>` and `hostile: <p> passed, <f>
@@ -26,6 +33,9 @@
 #include "hostile32.h"
 
 #define RESET_MAGIC 0x68727374U /* "hrst" */
+#define SPI_A 40		/* no target: pending only */
+#define SPI_B 41		/* to vCPU 1: pending in its list registers */
+#define PPI_VTIMER 27
 
 unsigned int nr_vcpus;
 uint32_t ram_base, ram_size;
@@ -77,7 +87,11 @@ static const struct reset_kind {
 
 struct reset_mark {
 	uint32_t magic, resets, passed, failed, aborts, undefs;
+	/* Each boot's seeds, as read_dtb() printed them. */
+	char rng[NR_RESETS][40], kaslr[NR_RESETS][40];
 };
+
+static char dtb_rng[40], dtb_kaslr[40];
 
 static struct reset_mark *mark(void)
 {
@@ -98,6 +112,50 @@ static void totals(uint32_t *aborts, uint32_t *undefs)
 	}
 }
 
+/* vCPU 1 through a reset: running, an SPI pending for it. */
+static volatile uint32_t spinner_up;
+
+static void spinner(unsigned int idx)
+{
+	uint64_t deadline = deadline_ms(10000);
+
+	gic_cpu_init(false);
+	WRITE_ONCE(spinner_up, 1);
+	while (!deadline_passed(deadline))
+		cpu_relax();
+	gprintf("hostile: TIMEOUT vcpu%u: no reset\n", idx);
+}
+
+/* vGIC state a reset must drop (the *_fresh cases after it): vCPU 1
+ * running, SPIs and the virtual timer's PPI enabled with priorities and
+ * targets, both SPIs pending. */
+static bool dirty_vgic(void)
+{
+	uint64_t deadline = deadline_ms(5000);
+	int r;
+
+	WRITE_ONCE(spinner_up, 0);
+	r = vcpu_start(1, spinner);
+	while (r == PSCI_SUCCESS && !READ_ONCE(spinner_up) &&
+	       !deadline_passed(deadline))
+		cpu_relax();
+	if (r != PSCI_SUCCESS || !READ_ONCE(spinner_up)) {
+		gprintf("hostile: TIMEOUT vcpu1 did not start: %d\n", r);
+		return false;
+	}
+	gic_dist_enable();
+	gic_cpu_init(false);
+	gic_irq_set_priority(SPI_A, 0xa0);
+	gic_irq_set_targets(SPI_B, 2);
+	gic_irq_enable(SPI_A);
+	gic_irq_enable(SPI_B);
+	gic_irq_set_priority(PPI_VTIMER, 0x80);
+	gic_irq_enable(PPI_VTIMER);
+	gicd_set(GICD_ISPENDR, SPI_A);
+	gicd_set(GICD_ISPENDR, SPI_B);
+	return true;
+}
+
 /* Saves this boot's results and resets the VM; returns false if the
  * reset returned. */
 static bool reset_vm(void)
@@ -107,7 +165,11 @@ static bool reset_vm(void)
 	uint32_t aborts = 0, undefs = 0;
 	long ret;
 
+	if (!dirty_vgic())
+		return false;
 	totals(&aborts, &undefs);
+	memcpy(m->rng[m->resets], dtb_rng, sizeof(m->rng[0]));
+	memcpy(m->kaslr[m->resets], dtb_kaslr, sizeof(m->kaslr[0]));
 	m->passed += passed;
 	m->failed += failed;
 	m->aborts += aborts;
@@ -128,12 +190,50 @@ static bool reset_vm(void)
 
 static void cases_after_reset(void)
 {
-	const char *name = resets[mark()->resets - 1].name;
+	struct reset_mark *m = mark();
+	unsigned int last = m->resets - 1;
+	const char *name = resets[last].name;
+	uint32_t enabled = 0, pending = 0, active = 0;
 	char who[40], cname[64];
 	int state = psci_affinity_info(vcpu_mpidr(1), 0);
+	bool seeds_new = true;
 
 	snprintf(who, sizeof(who), "vcpu0_after_%s", name);
 	cases_vfp_entry(who);
+	for (unsigned int i = 0; i <= last; i++)
+		seeds_new = seeds_new && strcmp(m->rng[i], dtb_rng) &&
+			    strcmp(m->kaslr[i], dtb_kaslr);
+	snprintf(cname, sizeof(cname), "%s.new_boot_seeds", name);
+	result(cname, seeds_new,
+	       "rng-seed %s -> %s, kaslr-seed %s -> %s (%u boots before)",
+	       m->rng[last], dtb_rng, m->kaslr[last], dtb_kaslr, last + 1);
+	for (unsigned int w = 1; w < gic_nr_irqs() / 32; w++) {
+		enabled |= gicd_read(GICD_ISENABLER + 4 * w);
+		pending |= gicd_read(GICD_ISPENDR + 4 * w);
+		active |= gicd_read(GICD_ISACTIVER + 4 * w);
+	}
+	snprintf(cname, sizeof(cname), "%s.vgic_fresh", name);
+	result(cname,
+	       gicd_read(GICD_CTLR) == 0 && enabled == 0 && pending == 0 &&
+		       active == 0 &&
+		       gicd_read8(GICD_IPRIORITYR + SPI_A) == 0 &&
+		       gicd_read8(GICD_ITARGETSR + SPI_B) == 0 &&
+		       (gicd_read(GICD_ISENABLER) >> 16) == 0 &&
+		       gicd_read8(GICD_IPRIORITYR + PPI_VTIMER) == 0,
+	       "ctlr=0x%x spis-enabled=0x%x pending=0x%x active=0x%x "
+	       "prio%u=0x%x targets%u=0x%x isenabler0=0x%x prio%u=0x%x",
+	       (unsigned int)gicd_read(GICD_CTLR), (unsigned int)enabled,
+	       (unsigned int)pending, (unsigned int)active, SPI_A,
+	       gicd_read8(GICD_IPRIORITYR + SPI_A), SPI_B,
+	       gicd_read8(GICD_ITARGETSR + SPI_B),
+	       (unsigned int)gicd_read(GICD_ISENABLER), PPI_VTIMER,
+	       gicd_read8(GICD_IPRIORITYR + PPI_VTIMER));
+	/* The guest's GICC is vigil's GICV: its state is the vCPU's VMCR. */
+	snprintf(cname, sizeof(cname), "%s.gicv_fresh", name);
+	result(cname, gicc_read(GICC_CTLR) == 0 && gicc_read(GICC_PMR) == 0,
+	       "gicc_ctlr=0x%x gicc_pmr=0x%x",
+	       (unsigned int)gicc_read(GICC_CTLR),
+	       (unsigned int)gicc_read(GICC_PMR));
 	snprintf(cname, sizeof(cname), "%s.image_restored", name);
 	result(cname, image_data == 0x600d1dea, "image_data=0x%x",
 	       (unsigned int)image_data);
@@ -225,15 +325,15 @@ static void read_dtb(uint64_t dtb)
 	int mem = fdt_path(dtb, "/memory"), len = 0;
 	int chosen = fdt_path(dtb, "/chosen");
 	const void *reg = mem >= 0 ? fdt_prop(dtb, mem, "reg", &len) : NULL;
-	char rng[40], kaslr[40];
 
 	if (reg && len == 16) {
 		ram_base = (uint32_t)fdt_cells(reg, 0, 2);
 		ram_size = (uint32_t)fdt_cells(reg, 2, 2);
 	}
-	print_seed(dtb, chosen, "rng-seed", rng, sizeof(rng));
-	print_seed(dtb, chosen, "kaslr-seed", kaslr, sizeof(kaslr));
-	gprintf("hostile info: rng-seed=%s kaslr-seed=%s\n", rng, kaslr);
+	print_seed(dtb, chosen, "rng-seed", dtb_rng, sizeof(dtb_rng));
+	print_seed(dtb, chosen, "kaslr-seed", dtb_kaslr, sizeof(dtb_kaslr));
+	gprintf("hostile info: rng-seed=%s kaslr-seed=%s\n", dtb_rng,
+		dtb_kaslr);
 }
 
 int main(uint64_t dtb)
@@ -260,6 +360,11 @@ int main(uint64_t dtb)
 		gprintf("hostile: %u passed, %u failed\n", passed, failed);
 		return 0;
 	}
+	if (bootarg_u64(dtb, "hostile.dma", 0)) {
+		case_dma(dtb);
+		gprintf("hostile: %u passed, %u failed\n", passed, failed);
+		return 0;
+	}
 	cases_vfp_entry("vcpu0");
 	if (nr_vcpus != 2 || ram_size == 0) {
 		gprintf("hostile: needs 2 vcpus and /memory: %u 0x%x\n",
@@ -282,6 +387,12 @@ int main(uint64_t dtb)
 	cases_cp15();
 	cases_usr_t32();
 	cases_gicd();
+	if (!start_helpers()) {
+		result("psci.start_helpers", false, "a helper vCPU is missing");
+		return 0;
+	}
+	cases_storm();
+	stop_helpers();
 	gprintf("hostile: tried everything; vigil is still here\n");
 	return reset_vm();
 }

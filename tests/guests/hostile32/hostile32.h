@@ -114,4 +114,17 @@ void cases_usr_t32(void);
 
 long call(bool smc, uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
 
+/* ---- vCPU 1 as a helper (helper.c), as the arm64 guest's ---- */
+void delay_ms(unsigned int ms);
+bool run_on(unsigned int vcpu, void (*fn)(uint64_t), uint64_t arg);
+void run_on_post(unsigned int vcpu, void (*fn)(uint64_t), uint64_t arg);
+bool run_on_wait(unsigned int vcpu);
+bool run_on_all(void (*fn)(uint64_t), uint64_t arg);
+bool start_helpers(void);
+/* Each helper returns (CPU_OFF): psci.helper_cpu_off. */
+void stop_helpers(void);
+/* The arm64 guest's storm.c and dma.c. */
+void cases_storm(void);
+void case_dma(uint64_t dtb);
+
 #endif
