@@ -318,6 +318,7 @@ test-qemu10: qemu10
 	QEMU=$(QEMU10) $(PYTEST) -q tests/system/test_hello.py \
 		tests/system/test_vgic.py tests/system/test_storm.py \
 		tests/system/test_config.py tests/system/test_hostile.py \
+		tests/system/test_arm32_guests.py \
 		tests/system/test_vuart.py
 
 test: deps

@@ -26,6 +26,7 @@ import vigil_qemu
 from test_arm32_hello import BUILD, run_native, vigil_only, with_arm32
 from test_hostile import BYSTANDER_CHECKS
 from test_storm import HEADER as STORM_HEADER
+from test_storm import POKES, VIGIL_PT_HW
 from test_vgic import CHECK_LINE, CHECKS, QEMU_DEVIATIONS, SUMMARY
 
 VCPUS = 4
@@ -171,6 +172,31 @@ def test_storm_migrations_complete_through_maintenance_none_lost(storm):
     maint = [int(m.group(1))
              for m in storm.matching(r"vigil: .*\bmaint=(\d+)")]
     assert lost == [0] and maint and sum(maint) > 0, storm.describe()
+
+
+def test_storm_passthrough_takes_the_path_the_gic_model_allows(storm):
+    """test_storm.py's rule on the arm32 vigil: HW = 0 LRs on QEMU before
+    9.1 (QEMU 7.2), HW = 1 with the HYP timer's pokes from 9.1 on (`make
+    test-qemu10` runs this file on QEMU 10 as well)."""
+    vigil_only(storm)
+    hw1 = vigil_qemu.qemu_version() >= (9, 1)
+    assert storm.matching(r"GICv2 model QEMU \(GICD_IIDR 0x0000043b\): "
+                          rf"HW = {1 if hw1 else 0} LRs for passthrough "
+                          r"SPIs"), storm.describe()
+    m = storm.matching(VIGIL_PT_HW)
+    assert len(m) == 1, storm.describe()
+    taken, hw_eoi = int(m[0].group(1)), int(m[0].group(2))
+    pokes = storm.matching(POKES)
+    assert len(pokes) == VCPUS, storm.describe()
+    if hw1:
+        moves = int(_one(storm, STORM_RESULT).group(5))
+        assert 0 < hw_eoi <= taken and taken - hw_eoi <= 2 * moves, \
+            m[0].group(0)
+        assert sum(int(p.group(2)) for p in pokes) > 0, storm.describe()
+    else:
+        assert hw_eoi == 0, m[0].group(0)
+        assert all(p.group(1) == p.group(2) == "0" for p in pokes), \
+            storm.describe()
 
 
 def test_storm_system_off_with_status_0(storm):
