@@ -112,6 +112,9 @@ struct vgic_vcpu {
 	/* pCPU whose GICH holds this vCPU's LRs (vgic_flush_lrs() ..
 	 * vgic_sync_lrs()), -1 when the shadow below is authoritative. */
 	int loaded_on;
+	/* Read back by the maintenance IRQ in this exit: the flush or sync
+	 * that ends it need not read the GICH again. */
+	bool read_back;
 	unsigned int nr_lrs;
 	uint64_t lr_used;     /* bit n: lr[n] holds lr_irq[n] */
 	uint64_t lr_owes_dir; /* bit n: HW = 0 LR whose retire needs DIR */
@@ -185,7 +188,9 @@ void vgic_flush_lrs(struct vcpu *v);
  * complete migrations, disable the virtual interface (HCR = 0). */
 void vgic_sync_lrs(struct vcpu *v);
 /* The maintenance IRQ (PPI 9) on this pCPU; @cur is the vCPU whose LRs are
- * loaded here, or NULL. Retires, completes migrations, refills. */
+ * loaded here, or NULL. Reads the LRs back (retires, deactivates, completes
+ * migrations) and lowers it (HCR = 0); the flush before the next entry
+ * refills. */
 void vgic_maintenance(struct vcpu *cur);
 /* True when @v has an interrupt to take (for WFI: do not block). */
 bool vgic_vcpu_has_pending(struct vcpu *v);

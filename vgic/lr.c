@@ -436,8 +436,9 @@ void vgic_flush_lrs(struct vcpu *v)
 
 	def.n = 0; /* not = {0}: zeroing irq[] per entry cost ~2,600 insns */
 	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
-	if (v->vgic.loaded_on == me)
+	if (v->vgic.loaded_on == me && !v->vgic.read_back)
 		lrs_read_back(v, &def);
+	v->vgic.read_back = false;
 	lrs_refill(v);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
@@ -455,7 +456,9 @@ void vgic_sync_lrs(struct vcpu *v)
 		spin_unlock_irqrestore(&v->vgic.lock, flags);
 		return;
 	}
-	lrs_read_back(v, &def);
+	if (!v->vgic.read_back)
+		lrs_read_back(v, &def);
+	v->vgic.read_back = false;
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	v->vgic.loaded_on = -1;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
@@ -463,23 +466,33 @@ void vgic_sync_lrs(struct vcpu *v)
 		vgic_deferred_run(v->vm, &def);
 }
 
+/*
+ * The maintenance PPI, taken in an exit of @cur's guest (irq_handle_all(),
+ * from vcpu_run()) or with no vCPU loaded (NULL). The LRs are read back
+ * here: a retired passthrough LR deactivates its physical IRQ now, so the
+ * device's next interrupt is taken in this same exit's acknowledge loop.
+ * The refill waits for the vgic_flush_lrs() (or vgic_sync_lrs()) that
+ * vcpu_run() runs after every IRQ exit, which then reads nothing again
+ * (read_back). Disabling the virtual interface lowers the PPI (GICv2
+ * §5.3.1, GICH_HCR.En: the maintenance interrupt is asserted only while it
+ * is set). Refilling here too loaded the LRs twice in each such exit
+ * (issue 16: about 400 instructions on every passthrough IRQ on QEMU 7.2,
+ * whose HW = 0 LRs end in an EOI maintenance IRQ each).
+ */
 void vgic_maintenance(struct vcpu *cur)
 {
 	struct vgic_deferred def;
 	unsigned long flags;
 
-	def.n = 0;
-	if (!cur) {
-		gich_write_hcr(0);
+	gich_write_hcr(0);
+	if (!cur)
 		return;
-	}
+	def.n = 0;
 	flags = spin_lock_irqsave(&cur->vgic.lock);
-	if (cur->vgic.loaded_on != (int)arch_cpu_id()) {
-		spin_unlock_irqrestore(&cur->vgic.lock, flags);
-		return; /* synced already: HCR is 0 */
+	if (cur->vgic.loaded_on == (int)arch_cpu_id()) {
+		lrs_read_back(cur, &def);
+		cur->vgic.read_back = true;
 	}
-	lrs_read_back(cur, &def);
-	lrs_refill(cur);
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);
 	if (def.n)
 		vgic_deferred_run(cur->vm, &def);
