@@ -61,6 +61,15 @@ void softirq_pt_bind(struct softirq_pt *pt, void (*fn)(struct softirq_pt *),
 		     void *data, unsigned int arg);
 /* Hard-IRQ path, IRQs masked. Returns false if @pt is not bound. */
 bool softirq_pt_raise(struct softirq_pt *pt);
+/*
+ * Hard-IRQ path of a guest exit, IRQs masked, where the handler may take
+ * the locks the run loop takes (vcpu_run()): run @pt's handler here and
+ * now, as softirq_run() would, instead of queueing it. Only from BOUND with
+ * nothing SCHEDULED or RUNNING (BOUND -> RUNNING, then as
+ * softirq_pt_run_one(): a raise meanwhile reruns it here); otherwise false,
+ * and the caller raises it as usual.
+ */
+bool softirq_pt_run_here(struct softirq_pt *pt);
 /* Clear BOUND (no raise succeeds afterwards); 0 once the descriptor is
  * neither SCHEDULED nor RUNNING, else -EAGAIN: run softirqs and retry.
  * A descriptor raised before the unbind still gets its handler call, with

@@ -86,17 +86,12 @@ int softirq_pt_unbind(struct softirq_pt *pt)
 	return 0;
 }
 
-static void softirq_pt_run_one(struct softirq_pt *pt)
+/* @pt is RUNNING, on this pCPU only: call its handler until no raise
+ * came meanwhile, then clear RUNNING. */
+static void softirq_pt_run_loop(struct softirq_pt *pt)
 {
-	unsigned long old = __atomic_load_n(&pt->state, __ATOMIC_RELAXED);
-	unsigned long new;
+	unsigned long old, new;
 
-	/* SCHEDULED -> RUNNING. Queued descriptors are never RUNNING. */
-	do {
-		new = (old & ~SOFTIRQ_PT_SCHEDULED) | SOFTIRQ_PT_RUNNING;
-	} while (!__atomic_compare_exchange_n(&pt->state, &old, new, true,
-					      __ATOMIC_ACQ_REL,
-					      __ATOMIC_RELAXED));
 	for (;;) {
 		/* Runs unbound too: a raise owes its handler a call (the
 		 * passthrough one deactivates the IRQ nobody will inject). */
@@ -114,6 +109,33 @@ static void softirq_pt_run_one(struct softirq_pt *pt)
 			return;
 		/* Raised while running: run again here, still RUNNING. */
 	}
+}
+
+static void softirq_pt_run_one(struct softirq_pt *pt)
+{
+	unsigned long old = __atomic_load_n(&pt->state, __ATOMIC_RELAXED);
+	unsigned long new;
+
+	/* SCHEDULED -> RUNNING. Queued descriptors are never RUNNING. */
+	do {
+		new = (old & ~SOFTIRQ_PT_SCHEDULED) | SOFTIRQ_PT_RUNNING;
+	} while (!__atomic_compare_exchange_n(&pt->state, &old, new, true,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	softirq_pt_run_loop(pt);
+}
+
+bool softirq_pt_run_here(struct softirq_pt *pt)
+{
+	unsigned long old = SOFTIRQ_PT_BOUND;
+
+	/* Unbound, queued or running elsewhere: that path owns it. */
+	if (!__atomic_compare_exchange_n(
+		    &pt->state, &old, SOFTIRQ_PT_BOUND | SOFTIRQ_PT_RUNNING,
+		    false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return false;
+	softirq_pt_run_loop(pt);
+	return true;
 }
 
 static void softirq_passthrough(struct softirq_cpu *c)
