@@ -81,7 +81,14 @@ void vgic_timer_resample(struct vcpu *v)
 {
 	static const unsigned int ppis[] = {PPI_VTIMER, PPI_PTIMER};
 
-	if (this_cpu()->loaded != v)
+	/* Before every entry, usually with neither PPI held: look at the
+	 * flags (unlocked, see vgic_ppi_hw_retract()) before the timer. */
+	if (!((__atomic_load_n(&v->vgic.priv[PPI_VTIMER].flags,
+			       __ATOMIC_RELAXED) |
+	       __atomic_load_n(&v->vgic.priv[PPI_PTIMER].flags,
+			       __ATOMIC_RELAXED)) &
+	      VGIC_IRQ_HW_ACTIVE) ||
+	    this_cpu()->loaded != v)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
 		if (!arch_timer_line(ppis[i]) &&
