@@ -19,6 +19,7 @@
 #ifndef VIGIL_SOFTIRQ_H
 #define VIGIL_SOFTIRQ_H
 
+#include "arch.h"
 #include "compiler.h"
 #include "list.h"
 
@@ -32,8 +33,16 @@ enum softirq_nr {
 
 /* Mark @nr pending on the calling pCPU. Safe from hard-IRQ context. */
 void softirq_raise(enum softirq_nr nr);
+/* BIT(softirq_nr) per CPU, atomic: softirq_pending() is inline, since
+ * vcpu_run() asks it on every exit. */
+extern unsigned long softirq_pending_bits[SOFTIRQ_MAX_CPUS];
+
 /* Whether the calling pCPU has a softirq pending. */
-bool softirq_pending(void);
+static inline bool softirq_pending(void)
+{
+	return __atomic_load_n(&softirq_pending_bits[arch_cpu_id()],
+			       __ATOMIC_ACQUIRE) != 0;
+}
 /* Run the calling pCPU's pending softirqs until none is left. */
 void softirq_run(void);
 

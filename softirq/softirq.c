@@ -5,8 +5,9 @@
 #include "arch.h"
 #include "softirq.h"
 
+unsigned long softirq_pending_bits[SOFTIRQ_MAX_CPUS];
+
 struct softirq_cpu {
-	unsigned long pending; /* BIT(softirq_nr), atomic */
 	/* softirq_pt descriptors to run; only this pCPU touches it, with
 	 * IRQs masked. */
 	struct list_head pt_list;
@@ -16,7 +17,7 @@ struct softirq_cpu {
 
 static struct softirq_cpu softirq_cpus[SOFTIRQ_MAX_CPUS];
 
-/* The only place that turns a CPU id into per-CPU state. */
+/* The CPU id to this pCPU's lists (the pending bits: softirq_pending_bits). */
 static struct softirq_cpu *softirq_this_cpu(void)
 {
 	struct softirq_cpu *c = &softirq_cpus[arch_cpu_id()];
@@ -29,14 +30,8 @@ static struct softirq_cpu *softirq_this_cpu(void)
 
 void softirq_raise(enum softirq_nr nr)
 {
-	__atomic_fetch_or(&softirq_this_cpu()->pending, BIT(nr),
+	__atomic_fetch_or(&softirq_pending_bits[arch_cpu_id()], BIT(nr),
 			  __ATOMIC_RELEASE);
-}
-
-bool softirq_pending(void)
-{
-	return __atomic_load_n(&softirq_this_cpu()->pending,
-			       __ATOMIC_ACQUIRE) != 0;
 }
 
 void softirq_pt_bind(struct softirq_pt *pt, void (*fn)(struct softirq_pt *),
@@ -163,7 +158,8 @@ void softirq_run(void)
 	struct softirq_cpu *c = softirq_this_cpu();
 	unsigned long bits;
 
-	while ((bits = __atomic_exchange_n(&c->pending, 0, __ATOMIC_ACQ_REL))) {
+	while ((bits = __atomic_exchange_n(&softirq_pending_bits[arch_cpu_id()],
+					   0, __ATOMIC_ACQ_REL))) {
 		if (bits & BIT(SOFTIRQ_PASSTHROUGH))
 			softirq_passthrough(c);
 	}
