@@ -17,7 +17,7 @@ static __noinline bool trap_dabt(struct vcpu *v, bool lrs_loaded)
 	struct trap_info ti;
 	enum mmio_result res;
 
-	arch_trap_decode(v, &ti);
+	arch_trap_decode_dabt(v, &ti);
 	res = trap_emulate_mmio(v, &ti, arch_fault_ipa(v), lrs_loaded);
 	if (res == MMIO_RETRY)
 		return false;

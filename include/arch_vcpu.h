@@ -62,6 +62,8 @@ enum exit_kind arch_guest_enter(struct vcpu_arch *a);
 #ifdef VIGIL_HOST_TEST
 enum trap_class arch_trap_class(struct vcpu *v);
 void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
+/* arch_trap_decode() of a trap of class TRAP_DABT. */
+void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti);
 uint64_t arch_fault_ipa(struct vcpu *v);
 uint64_t arch_fault_va(struct vcpu *v);
 #else

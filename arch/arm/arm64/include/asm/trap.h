@@ -20,6 +20,11 @@ static inline void arch_trap_decode(struct vcpu *v, struct trap_info *ti)
 	trap_decode(read_sysreg(esr_el2), ti);
 }
 
+static inline void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti)
+{
+	trap_decode_dabt(read_sysreg(esr_el2), ti);
+}
+
 /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (ARM ARM D13.2.48). */
 static inline uint64_t arch_fault_ipa(struct vcpu *v)
 {
