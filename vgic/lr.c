@@ -397,17 +397,15 @@ static void lrs_rewrite_migrating(struct vcpu *d)
 }
 
 /*
- * Shadow -> GICH. An LR the shadow does not use is 0 there, and needs no
- * write if the GICH has it free too (ELRSR: invalid, no EOI maintenance
- * owed): what else an invalid LR holds means nothing to the GIC, and
- * vigil reads back only the LRs it uses. Usually that is every LR.
+ * Shadow -> GICH: the LRs in @dirty, then VMCR, APR and HCR. An LR the
+ * shadow does not use is 0 there, and needs no write if the GICH has it
+ * invalid too; vigil reads back only the LRs it uses.
  */
-static void lrs_load(struct vcpu *d)
+static void lrs_load(struct vcpu *d, uint64_t dirty)
 {
 	struct vgic_vcpu *vv = &d->vgic;
-	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
 
-	for (uint64_t m = (vv->lr_used | ~gich_elrsr()) & all; m; m &= m - 1) {
+	for (uint64_t m = dirty; m; m &= m - 1) {
 		unsigned int n = lr_first(m);
 
 		gich_write_lr(n, vv->lr[n]);
@@ -417,15 +415,30 @@ static void lrs_load(struct vcpu *d)
 	gich_write_hcr(vv->hcr);
 }
 
-/* The LRs as they should be, written to this pCPU's GICH: migrations'
+/*
+ * The LRs as they should be, written to this pCPU's GICH: migrations'
  * LRs rewritten, free ones filled, EOI maintenance asked where a newer
- * instance waits, then loaded. v locked; its LRs read back first. */
-static void lrs_refill(struct vcpu *v)
+ * instance waits, then loaded. v locked; its LRs read back first.
+ *
+ * Which LRs to write: with @read_back (v's LRs were loaded here and have
+ * just been read back) the GICH holds exactly the shadow's used LRs and
+ * 0 in every other (lrs_read_back() zeroes what it retires; an invalid LR
+ * cannot become valid without vigil), so the LRs used before or after
+ * the refill are the only ones that can differ: no ELRSR read. Otherwise
+ * (entering on this pCPU) the GICH may hold anything: every LR used, or
+ * not free in ELRSR (valid, or owing an EOI maintenance IRQ).
+ */
+static void lrs_refill(struct vcpu *v, bool read_back)
 {
+	struct vgic_vcpu *vv = &v->vgic;
+	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
+	uint64_t was = vv->lr_used;
+
 	lrs_rewrite_migrating(v);
 	lrs_fill(v);
 	lrs_request_eoi(v);
-	lrs_load(v);
+	lrs_load(v, read_back ? (was | vv->lr_used)
+			      : (vv->lr_used | ~gich_elrsr()) & all);
 }
 
 void vgic_flush_lrs(struct vcpu *v)
@@ -439,7 +452,7 @@ void vgic_flush_lrs(struct vcpu *v)
 	if (v->vgic.loaded_on == me && !v->vgic.read_back)
 		lrs_read_back(v, &def);
 	v->vgic.read_back = false;
-	lrs_refill(v);
+	lrs_refill(v, v->vgic.loaded_on == me);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
 	if (def.n)
