@@ -107,6 +107,13 @@ void exit_profile_print(struct vcpu *v)
 	pr_info("%s", line);
 }
 
+void exit_profile_print_all(void)
+{
+	for (unsigned int i = 0; i < nr_vms; i++)
+		for (unsigned int c = 0; c < vms[i].nr_vcpus; c++)
+			exit_profile_print(&vms[i].vcpus[c]);
+}
+
 void vcpu_run(struct vcpu *v)
 {
 	enum exit_kind kind;

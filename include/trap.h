@@ -85,6 +85,9 @@ struct exit_profile {
 
 /* Print @v's profile (one line); all its exits. */
 void exit_profile_print(struct vcpu *v);
+/* Every vCPU's, on demand (the console key, core/vuart.c); the counters of
+ * running vCPUs are read as they go. */
+void exit_profile_print_all(void);
 uint64_t exit_profile_total(const struct vcpu *v);
 
 /*
