@@ -115,6 +115,10 @@ struct vgic_vcpu {
 	/* Read back by the maintenance IRQ in this exit: the flush or sync
 	 * that ends it need not read the GICH again. */
 	bool read_back;
+	/* BIT(intid) of the timer PPIs injected in this exit: their line
+	 * was high and the guest has not run since, so the resample before
+	 * the flush can skip them. */
+	uint32_t ppi_fresh;
 	unsigned int nr_lrs;
 	uint64_t lr_used;     /* bit n: lr[n] holds lr_irq[n] */
 	uint64_t lr_owes_dir; /* bit n: HW = 0 LR whose retire needs DIR */
