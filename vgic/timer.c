@@ -80,8 +80,7 @@ bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid)
 void vgic_timer_resample(struct vcpu *v)
 {
 	static const unsigned int ppis[] = {PPI_VTIMER, PPI_PTIMER};
-
-	uint32_t fresh = v->vgic.ppi_fresh;
+	uint32_t fresh = v->vgic.ppi_fresh, held = 0;
 
 	/* Before every entry, usually with neither PPI held: look at the
 	 * flags (unlocked, see vgic_ppi_hw_retract()) before the timer. A PPI
@@ -89,15 +88,18 @@ void vgic_timer_resample(struct vcpu *v)
 	 * and only the guest, which has not run since, can lower it (the
 	 * condition ISTATUS, CNTVCT >= CVAL, stays true as the count goes
 	 * on). That is the timer exit of every guest tick. */
-	v->vgic.ppi_fresh = 0;
-	if (this_cpu()->loaded != v)
+	if (fresh)
+		v->vgic.ppi_fresh = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
+		if (__atomic_load_n(&v->vgic.priv[ppis[i]].flags,
+				    __ATOMIC_RELAXED) &
+		    VGIC_IRQ_HW_ACTIVE)
+			held |= (uint32_t)BIT(ppis[i]);
+	held &= ~fresh;
+	if (!held || this_cpu()->loaded != v)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
-		if (!(fresh & BIT(ppis[i])) &&
-		    (__atomic_load_n(&v->vgic.priv[ppis[i]].flags,
-				     __ATOMIC_RELAXED) &
-		     VGIC_IRQ_HW_ACTIVE) &&
-		    !arch_timer_line(ppis[i]) &&
+		if ((held & BIT(ppis[i])) && !arch_timer_line(ppis[i]) &&
 		    vgic_ppi_hw_retract(v, ppis[i])) {
 			gic_irq_clear_active(ppis[i]);
 			this_cpu()->timer_retracts++;
