@@ -22,6 +22,9 @@ struct pcpu {
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */
 	uint64_t hvc_calls, aborts_injected, undefs_injected;
 	uint64_t irqs_timer, irqs_maint, irqs_kick, timer_retracts;
+	/* BIT(enum softirq_nr) pending here, atomic (softirq/softirq.c);
+	 * here for softirq_pending(), asked on every guest exit. */
+	unsigned long softirq_pending;
 };
 
 #ifdef VIGIL_HOST_TEST

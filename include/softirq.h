@@ -19,9 +19,9 @@
 #ifndef VIGIL_SOFTIRQ_H
 #define VIGIL_SOFTIRQ_H
 
-#include "arch.h"
 #include "compiler.h"
 #include "list.h"
+#include "percpu.h"
 
 #define SOFTIRQ_MAX_CPUS 8
 
@@ -33,14 +33,11 @@ enum softirq_nr {
 
 /* Mark @nr pending on the calling pCPU. Safe from hard-IRQ context. */
 void softirq_raise(enum softirq_nr nr);
-/* BIT(softirq_nr) per CPU, atomic: softirq_pending() is inline, since
- * vcpu_run() asks it on every exit. */
-extern unsigned long softirq_pending_bits[SOFTIRQ_MAX_CPUS];
-
-/* Whether the calling pCPU has a softirq pending. */
+/* Whether the calling pCPU has a softirq pending. Inline, on the pending
+ * bits in struct pcpu: vcpu_run() asks it on every exit. */
 static inline bool softirq_pending(void)
 {
-	return __atomic_load_n(&softirq_pending_bits[arch_cpu_id()],
+	return __atomic_load_n(&this_cpu()->softirq_pending,
 			       __ATOMIC_ACQUIRE) != 0;
 }
 /* Run the calling pCPU's pending softirqs until none is left. */

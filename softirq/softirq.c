@@ -5,8 +5,6 @@
 #include "arch.h"
 #include "softirq.h"
 
-unsigned long softirq_pending_bits[SOFTIRQ_MAX_CPUS];
-
 struct softirq_cpu {
 	/* softirq_pt descriptors to run; only this pCPU touches it, with
 	 * IRQs masked. */
@@ -17,7 +15,7 @@ struct softirq_cpu {
 
 static struct softirq_cpu softirq_cpus[SOFTIRQ_MAX_CPUS];
 
-/* The CPU id to this pCPU's lists (the pending bits: softirq_pending_bits). */
+/* The CPU id to this pCPU's lists (the pending bits are in struct pcpu). */
 static struct softirq_cpu *softirq_this_cpu(void)
 {
 	struct softirq_cpu *c = &softirq_cpus[arch_cpu_id()];
@@ -30,7 +28,7 @@ static struct softirq_cpu *softirq_this_cpu(void)
 
 void softirq_raise(enum softirq_nr nr)
 {
-	__atomic_fetch_or(&softirq_pending_bits[arch_cpu_id()], BIT(nr),
+	__atomic_fetch_or(&this_cpu()->softirq_pending, BIT(nr),
 			  __ATOMIC_RELEASE);
 }
 
@@ -158,8 +156,8 @@ void softirq_run(void)
 	struct softirq_cpu *c = softirq_this_cpu();
 	unsigned long bits;
 
-	while ((bits = __atomic_exchange_n(&softirq_pending_bits[arch_cpu_id()],
-					   0, __ATOMIC_ACQ_REL))) {
+	while ((bits = __atomic_exchange_n(&this_cpu()->softirq_pending, 0,
+					   __ATOMIC_ACQ_REL))) {
 		if (bits & BIT(SOFTIRQ_PASSTHROUGH))
 			softirq_passthrough(c);
 	}
