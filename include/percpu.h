@@ -4,7 +4,6 @@
 #define VIGIL_PERCPU_H
 
 #define MAX_CPUS 8
-#define PCPU_GUEST_REGS 8
 
 #ifndef __ASSEMBLY__
 
@@ -14,7 +13,7 @@ struct vcpu;
 
 struct pcpu {
 	struct pcpu *self; /* first: the arch's entry code loads it */
-	void *guest_regs;  /* struct vcpu_regs of the running vCPU */
+	void *guest_regs;  /* running vCPU's registers (arm32's entry.S) */
 	unsigned int id;   /* logical index, boot CPU = 0 */
 	uint64_t mpidr;	   /* hardware affinity, for PSCI CPU_ON */
 	bool online;
