@@ -148,6 +148,10 @@ struct vgic_dist {
 	struct spinlock lock;
 	unsigned int nr_irqs; /* multiple of 32, <= VGIC_MAX_IRQS */
 	uint32_t ctlr;	      /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
+	/* Where the guest finds the distributor, once vgic_vm_attach()
+	 * registered it: trap_emulate_mmio() decodes it before the bus. */
+	bool attached;
+	uint64_t ipa;
 	struct vgic_stats stats;
 	struct vgic_irq spis[VGIC_MAX_SPIS];
 	struct vgic_bank_bits spi_bits[VGIC_MAX_SPIS / 32]; /* of spis[] */

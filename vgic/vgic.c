@@ -120,6 +120,10 @@ int vgic_vm_attach(struct vm *vm)
 		r = mmio_register(vm->mmio, vgic_dist_ipa(), VGIC_DIST_SIZE,
 				  vgic_dist_mmio, vm,
 				  MMIO_REGION_LRS_LOADED_OK);
+	if (!r) {
+		vm->vgic.ipa = vgic_dist_ipa();
+		vm->vgic.attached = true;
+	}
 	return r;
 }
 
