@@ -62,7 +62,8 @@ void arch_vcpu_put(struct vcpu *v);
 #ifdef VIGIL_HOST_TEST
 enum trap_class arch_trap_class(struct vcpu *v);
 void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
-/* arch_trap_decode() of a trap of class TRAP_DABT. */
+/* A TRAP_DABT decoded for its emulation: cls, il, write, s1ptw, isv and,
+ * with ISV, size, reg, sign_extend and sf; the other fields 0. */
 void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti);
 uint64_t arch_fault_ipa(struct vcpu *v);
 uint64_t arch_fault_va(struct vcpu *v);
