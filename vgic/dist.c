@@ -685,17 +685,26 @@ static __noinline int vgic_dist_mmio_rest(struct vcpu *v, uint64_t offset,
 
 /*
  * The MMIO region's handler is the one body (the MMIO path is measured:
- * make bench, GICD_ISENABLER0 read); vgic_dist_access() calls it. A word
- * read of a flag register (IGROUPR, I[SC]ENABLER: the block table's rows
- * with a flag) is answered here in a few branches, with no stack frame:
- * one word of the IRQs' mirrored flags, which spares the LRs (nr_irqs is
- * a multiple of 32, so the word is whole, or past the end and RAZ).
+ * make bench, GICD_ISENABLER0 read, IPI round trip); vgic_dist_access()
+ * calls it. Two accesses are answered here in a few branches, with no
+ * stack frame: a GICD_SGIR write, and a word read of a flag register
+ * (IGROUPR, I[SC]ENABLER: the block table's rows with a flag), one word
+ * of the IRQs' mirrored flags, which spares the LRs (nr_irqs is a
+ * multiple of 32, so the word is whole, or past the end and RAZ).
  */
 int vgic_dist_mmio(void *vm, struct vcpu *v, uint64_t offset, unsigned int size,
 		   bool write, uint64_t *val)
 {
 	unsigned int off = (unsigned int)offset;
 
+	/* GICD_SGIR, the write of every IPI, as the general path would do
+	 * it: word only, and with the LRs loaded only when it spares them. */
+	if (write && size == 4 && offset == GICD_SGIR) {
+		if (vgic_lrs_loaded(v) && !sgir_spares_self(v, (uint32_t)*val))
+			return -EAGAIN;
+		sgir_write(v, off, (uint32_t)*val);
+		return 0;
+	}
 	if (!write && size == 4 && offset < VGIC_DIST_SIZE && !(off & 3)) {
 		unsigned int b = vgic_reg_block[off >> 7];
 
