@@ -69,20 +69,30 @@ static __noinline void hvcall_handle_synced(struct vcpu *v, uint32_t fn)
 	vcpu_set_reg(v, 0, (vreg_t)ret);
 }
 
-bool hvcall_handle(struct vcpu *v, bool lrs_loaded)
+/* Every call but VIGIL_HC_VERSION: out of line, so that the version call
+ * pays for no stack frame. */
+static __noinline bool hvcall_handle_other(struct vcpu *v, uint32_t fn,
+					   bool lrs_loaded)
 {
-	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
-
-	/* The calls answered from constants first: they may be answered
-	 * with the LRs loaded. */
-	if (fn == VIGIL_HC_VERSION)
-		vcpu_set_reg(v, 0, VIGIL_ABI_VERSION);
-	else if (psci_handle_const(v, fn))
+	/* The PSCI calls answered from constants may be answered with the
+	 * LRs loaded too. */
+	if (psci_handle_const(v, fn))
 		;
 	else if (lrs_loaded)
 		return false;
 	else
 		hvcall_handle_synced(v, fn);
+	this_cpu()->hvc_calls++;
+	return true;
+}
+
+bool hvcall_handle(struct vcpu *v, bool lrs_loaded)
+{
+	uint32_t fn = (uint32_t)vcpu_get_reg(v, 0);
+
+	if (fn != VIGIL_HC_VERSION)
+		return hvcall_handle_other(v, fn, lrs_loaded);
+	vcpu_set_reg(v, 0, VIGIL_ABI_VERSION);
 	this_cpu()->hvc_calls++;
 	return true;
 }

@@ -42,17 +42,17 @@ static void vcpu_prepare_entry(struct vcpu *v)
  */
 static inline void prof_exit(struct vcpu *v, unsigned int c)
 {
-	struct exit_class_stats *e = &v->prof.cls[c];
-
-	e->count++;
-	v->prof_last = e;
+	v->prof.cls[c].count++;
+	v->prof_last = c; /* an index: fewer instructions than a pointer */
 	v->prof_since = arch_counter();
 }
 
 static inline void prof_entry(struct vcpu *v)
 {
-	if (v->prof_since)
-		v->prof_last->ticks += arch_counter() - v->prof_since;
+	uint64_t since = v->prof_since;
+
+	if (since)
+		v->prof.cls[v->prof_last].ticks += arch_counter() - since;
 }
 
 void vcpu_run_stopped(struct vcpu *v)
@@ -105,6 +105,13 @@ void exit_profile_print(struct vcpu *v)
 			      (unsigned long long)(e->ticks / mhz));
 	}
 	pr_info("%s", line);
+}
+
+void exit_profile_print_all(void)
+{
+	for (unsigned int i = 0; i < nr_vms; i++)
+		for (unsigned int c = 0; c < vms[i].nr_vcpus; c++)
+			exit_profile_print(&vms[i].vcpus[c]);
 }
 
 void vcpu_run(struct vcpu *v)

@@ -10,14 +10,14 @@
 #include "trap.h"
 #include "vm.h"
 
-/* Out of line, like the rest below: trap_handle() stays a classify and a
- * tail call, so a hypercall pays for no trap_info frame. */
-static __noinline bool trap_dabt(struct vcpu *v, bool lrs_loaded)
+/* Out of line, like the rest below: trap_handle() (include/trap.h) stays
+ * a classify and a call, so a hypercall pays for no trap_info frame. */
+__noinline bool trap_dabt(struct vcpu *v, bool lrs_loaded)
 {
 	struct trap_info ti;
 	enum mmio_result res;
 
-	arch_trap_decode(v, &ti);
+	arch_trap_decode_dabt(v, &ti);
 	res = trap_emulate_mmio(v, &ti, arch_fault_ipa(v), lrs_loaded);
 	if (res == MMIO_RETRY)
 		return false;
@@ -29,7 +29,7 @@ static __noinline bool trap_dabt(struct vcpu *v, bool lrs_loaded)
 }
 
 /* The classes that only the full exit handles. */
-static __noinline void trap_handle_synced(struct vcpu *v)
+__noinline void trap_handle_synced(struct vcpu *v)
 {
 	struct trap_info ti;
 
@@ -59,21 +59,5 @@ static __noinline void trap_handle_synced(struct vcpu *v)
 		/* Any class vigil does not expect: undefined. */
 		arch_inject_undef(v);
 		break;
-	}
-}
-
-bool trap_handle(struct vcpu *v, enum trap_class cls, bool lrs_loaded)
-{
-	switch (cls) {
-	case TRAP_HVC:
-		/* The return address is already past the HVC. */
-		return hvcall_handle(v, lrs_loaded);
-	case TRAP_DABT:
-		return trap_dabt(v, lrs_loaded);
-	default:
-		if (lrs_loaded)
-			return false;
-		trap_handle_synced(v);
-		return true;
 	}
 }

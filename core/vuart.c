@@ -614,6 +614,11 @@ static bool input_byte(uint8_t c)
 		}
 		return true;
 	}
+	if (switch_count == VUART_SWITCH_COUNT - 1 && c == VUART_PROFILE_CHAR) {
+		switch_count = 0;
+		exit_profile_print_all();
+		return true;
+	}
 	if (!u) {
 		switch_count = 0;
 		return true;

@@ -55,8 +55,8 @@ void arch_vcpu_put(struct vcpu *v);
 
 /* Run the vCPU whose arch state is @a (loaded on this pCPU, IRQs masked)
  * until its next exit: the world switch itself (v->arch is the only part
- * of a vCPU it needs). */
-enum exit_kind arch_guest_enter(struct vcpu_arch *a);
+ * of a vCPU it needs). A function, or inline where the arch's asm/trap.h
+ * says so (ARCH_GUEST_ENTER_INLINE; declared below it then). */
 /*
  * The class of the trap that ended @v's last run, cheaply; the whole
  * decoded syndrome; the faulting guest-physical and guest-virtual address
@@ -66,10 +66,16 @@ enum exit_kind arch_guest_enter(struct vcpu_arch *a);
 #ifdef VIGIL_HOST_TEST
 enum trap_class arch_trap_class(struct vcpu *v);
 void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
+/* A TRAP_DABT decoded for its emulation: cls, il, write, s1ptw, isv and,
+ * with ISV, size, reg, sign_extend and sf; the other fields 0. */
+void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti);
 uint64_t arch_fault_ipa(struct vcpu *v);
 uint64_t arch_fault_va(struct vcpu *v);
 #else
 #include "asm/trap.h"
+#endif
+#if defined(VIGIL_HOST_TEST) || !defined(ARCH_GUEST_ENTER_INLINE)
+enum exit_kind arch_guest_enter(struct vcpu_arch *a);
 #endif
 /* Emulate a trapped system-register access (MSR/MRS, MCR/MRC); 0 when
  * done (the caller skips the instruction), -EINVAL when it is undefined. */

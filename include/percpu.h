@@ -4,7 +4,6 @@
 #define VIGIL_PERCPU_H
 
 #define MAX_CPUS 8
-#define PCPU_GUEST_REGS 8
 
 #ifndef __ASSEMBLY__
 
@@ -15,7 +14,7 @@ struct vcpu;
 
 struct pcpu {
 	struct pcpu *self; /* first: the arch's entry code loads it */
-	void *guest_regs;  /* struct vcpu_regs of the running vCPU */
+	void *guest_regs;  /* running vCPU's registers (arm32's entry.S) */
 	unsigned int id;   /* logical index, boot CPU = 0 */
 	uint64_t mpidr;	   /* hardware affinity, for PSCI CPU_ON */
 	bool online;
@@ -28,6 +27,9 @@ struct pcpu {
 	/* core/htimer.c: this pCPU's deadlines, what its HYP timer is set
 	 * to (0: stopped), and its IRQs. */
 	uint64_t htimer_at[HTIMER_SLOTS], htimer_armed, irqs_htimer;
+	/* BIT(enum softirq_nr) pending here, atomic (softirq/softirq.c);
+	 * here for softirq_pending(), asked on every guest exit. */
+	unsigned long softirq_pending;
 };
 
 #ifdef VIGIL_HOST_TEST

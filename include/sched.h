@@ -4,8 +4,8 @@
 #define VIGIL_SCHED_H
 
 #include "compiler.h"
-
-struct vcpu;
+#include "softirq.h"
+#include "vm.h"
 
 /* A vCPU got work (an injected IRQ, CPU_ON): if it is BLOCKED make it
  * RUNNABLE, and kick its pCPU if that is not the calling one. */
@@ -19,9 +19,13 @@ void sched_block(struct vcpu *v);
  * After an exit that vcpu_run() handled without touching the vGIC or the
  * scheduler: whether @v may go straight back into its guest, its LRs still
  * loaded (loaded_on, running_on unchanged), with no sched_run_vcpu()
- * round. IRQs masked.
+ * round. IRQs masked. Inline: asked on every exit (sched/sched.c says why
+ * the round may be skipped).
  */
-bool sched_may_reenter(struct vcpu *v);
+static inline bool sched_may_reenter(struct vcpu *v)
+{
+	return READ_ONCE(v->state) == VCPU_RUNNING && !softirq_pending();
+}
 
 /* This pCPU's scheduling loop: run the vCPUs placed here, idle in
  * between. Never returns. */

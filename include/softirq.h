@@ -21,6 +21,7 @@
 
 #include "compiler.h"
 #include "list.h"
+#include "percpu.h"
 
 #define SOFTIRQ_MAX_CPUS 8
 
@@ -32,8 +33,13 @@ enum softirq_nr {
 
 /* Mark @nr pending on the calling pCPU. Safe from hard-IRQ context. */
 void softirq_raise(enum softirq_nr nr);
-/* Whether the calling pCPU has a softirq pending. */
-bool softirq_pending(void);
+/* Whether the calling pCPU has a softirq pending. Inline, on the pending
+ * bits in struct pcpu: vcpu_run() asks it on every exit. */
+static inline bool softirq_pending(void)
+{
+	return __atomic_load_n(&this_cpu()->softirq_pending,
+			       __ATOMIC_ACQUIRE) != 0;
+}
 /* Run the calling pCPU's pending softirqs until none is left. */
 void softirq_run(void);
 
@@ -61,6 +67,15 @@ void softirq_pt_bind(struct softirq_pt *pt, void (*fn)(struct softirq_pt *),
 		     void *data, unsigned int arg);
 /* Hard-IRQ path, IRQs masked. Returns false if @pt is not bound. */
 bool softirq_pt_raise(struct softirq_pt *pt);
+/*
+ * Hard-IRQ path of a guest exit, IRQs masked, where the handler may take
+ * the locks the run loop takes (vcpu_run()): run @pt's handler here and
+ * now, as softirq_run() would, instead of queueing it. Only from BOUND with
+ * nothing SCHEDULED or RUNNING (BOUND -> RUNNING, then as
+ * softirq_pt_run_one(): a raise meanwhile reruns it here); otherwise false,
+ * and the caller raises it as usual.
+ */
+bool softirq_pt_run_here(struct softirq_pt *pt);
 /* Clear BOUND (no raise succeeds afterwards); 0 once the descriptor is
  * neither SCHEDULED nor RUNNING, else -EAGAIN: run softirqs and retry.
  * A descriptor raised before the unbind still gets its handler call, with

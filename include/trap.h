@@ -85,6 +85,9 @@ struct exit_profile {
 
 /* Print @v's profile (one line); all its exits. */
 void exit_profile_print(struct vcpu *v);
+/* Every vCPU's, on demand (the console key, core/vuart.c); the counters of
+ * running vCPUs are read as they go. */
+void exit_profile_print_all(void);
 uint64_t exit_profile_total(const struct vcpu *v);
 
 /*
@@ -95,7 +98,30 @@ uint64_t exit_profile_total(const struct vcpu *v);
  * an MMIO access its region may serve then); false, with nothing done,
  * for anything else. Without it every trap is handled: true.
  */
-bool trap_handle(struct vcpu *v, enum trap_class cls, bool lrs_loaded);
+bool hvcall_handle(struct vcpu *v, bool lrs_loaded); /* include/hvcall.h */
+/* A data abort: the MMIO access emulated, or an abort injected. */
+bool trap_dabt(struct vcpu *v, bool lrs_loaded);
+/* The other classes, which only the full exit handles. */
+void trap_handle_synced(struct vcpu *v);
+
+/* Inline in the run loop, which calls it on every trap (core/trap.c has
+ * the bodies). */
+static inline bool trap_handle(struct vcpu *v, enum trap_class cls,
+			       bool lrs_loaded)
+{
+	switch (cls) {
+	case TRAP_HVC:
+		/* The return address is already past the HVC. */
+		return hvcall_handle(v, lrs_loaded);
+	case TRAP_DABT:
+		return trap_dabt(v, lrs_loaded);
+	default:
+		if (lrs_loaded)
+			return false;
+		trap_handle_synced(v);
+		return true;
+	}
+}
 
 /*
  * Emulate the guest load or store that a stage-2 data abort at @ipa

@@ -112,6 +112,13 @@ struct vgic_vcpu {
 	/* pCPU whose GICH holds this vCPU's LRs (vgic_flush_lrs() ..
 	 * vgic_sync_lrs()), -1 when the shadow below is authoritative. */
 	int loaded_on;
+	/* Read back by the maintenance IRQ in this exit: the flush or sync
+	 * that ends it need not read the GICH again. */
+	bool read_back;
+	/* BIT(intid) of the timer PPIs injected in this exit: their line
+	 * was high and the guest has not run since, so the resample before
+	 * the flush can skip them. */
+	uint32_t ppi_fresh;
 	unsigned int nr_lrs;
 	uint64_t lr_used;     /* bit n: lr[n] holds lr_irq[n] */
 	uint64_t lr_owes_dir; /* bit n: HW = 0 LR whose retire needs DIR */
@@ -142,6 +149,10 @@ struct vgic_dist {
 	struct spinlock lock;
 	unsigned int nr_irqs; /* multiple of 32, <= VGIC_MAX_IRQS */
 	uint32_t ctlr;	      /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] */
+	/* Where the guest finds the distributor, once vgic_vm_attach()
+	 * registered it: trap_emulate_mmio() decodes it before the bus. */
+	bool attached;
+	uint64_t ipa;
 	struct vgic_stats stats;
 	struct vgic_irq spis[VGIC_MAX_SPIS];
 	struct vgic_bank_bits spi_bits[VGIC_MAX_SPIS / 32]; /* of spis[] */
@@ -189,7 +200,9 @@ void vgic_flush_lrs(struct vcpu *v);
  * complete migrations, disable the virtual interface (HCR = 0). */
 void vgic_sync_lrs(struct vcpu *v);
 /* The maintenance IRQ (PPI 9) on this pCPU; @cur is the vCPU whose LRs are
- * loaded here, or NULL. Retires, completes migrations, refills. */
+ * loaded here, or NULL. Reads the LRs back (retires, deactivates, completes
+ * migrations) and lowers it (HCR = 0); the flush before the next entry
+ * refills. */
 void vgic_maintenance(struct vcpu *cur);
 /* True when @v has an interrupt to take (for WFI: do not block). */
 bool vgic_vcpu_has_pending(struct vcpu *v);

@@ -61,10 +61,10 @@ struct vcpu {
 	struct vgic_vcpu vgic;
 	/* The run loop's profile of this vCPU's exits (core/run.c): written
 	 * only by its pCPU, read at power-off. prof_since: the counter at the
-	 * last exit, charged to prof_last at the next entry (0: none). */
+	 * last exit, charged to class prof_last at the next entry (0: none). */
 	struct exit_profile prof;
 	uint64_t prof_since;
-	struct exit_class_stats *prof_last;
+	unsigned int prof_last;
 	struct vcpu_arch arch;
 };
 

@@ -133,6 +133,8 @@ void vuart_rx_force(struct vuart *u, uint8_t c);
 
 /* ---- console input (the physical UART belongs to vigil) -------------- */
 
+/* After Ctrl-A twice: print the per-exit profile (issue 16). */
+#define VUART_PROFILE_CHAR 'p'
 /* The Ctrl-A count that cycles the input focus. */
 #define VUART_SWITCH_CHAR 0x01
 #define VUART_SWITCH_COUNT 3

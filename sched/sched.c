@@ -65,12 +65,8 @@ void sched_block(struct vcpu *v)
  * stays pending while IRQs are masked here and makes the next entry exit
  * at once, through the full path. What this pCPU could queue itself comes
  * from its IRQ handlers (masked since the exit) or its softirqs, checked
- * here.
+ * by sched_may_reenter() (include/sched.h).
  */
-bool sched_may_reenter(struct vcpu *v)
-{
-	return READ_ONCE(v->state) == VCPU_RUNNING && !softirq_pending();
-}
 
 /* This pCPU's softirqs, with IRQs open while they run (DESIGN §4); called
  * and returning with IRQs masked. */

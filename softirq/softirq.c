@@ -6,7 +6,6 @@
 #include "softirq.h"
 
 struct softirq_cpu {
-	unsigned long pending; /* BIT(softirq_nr), atomic */
 	/* softirq_pt descriptors to run; only this pCPU touches it, with
 	 * IRQs masked. */
 	struct list_head pt_list;
@@ -16,7 +15,7 @@ struct softirq_cpu {
 
 static struct softirq_cpu softirq_cpus[SOFTIRQ_MAX_CPUS];
 
-/* The only place that turns a CPU id into per-CPU state. */
+/* The CPU id to this pCPU's lists (the pending bits are in struct pcpu). */
 static struct softirq_cpu *softirq_this_cpu(void)
 {
 	struct softirq_cpu *c = &softirq_cpus[arch_cpu_id()];
@@ -29,14 +28,8 @@ static struct softirq_cpu *softirq_this_cpu(void)
 
 void softirq_raise(enum softirq_nr nr)
 {
-	__atomic_fetch_or(&softirq_this_cpu()->pending, BIT(nr),
+	__atomic_fetch_or(&this_cpu()->softirq_pending, BIT(nr),
 			  __ATOMIC_RELEASE);
-}
-
-bool softirq_pending(void)
-{
-	return __atomic_load_n(&softirq_this_cpu()->pending,
-			       __ATOMIC_ACQUIRE) != 0;
 }
 
 void softirq_pt_bind(struct softirq_pt *pt, void (*fn)(struct softirq_pt *),
@@ -86,17 +79,12 @@ int softirq_pt_unbind(struct softirq_pt *pt)
 	return 0;
 }
 
-static void softirq_pt_run_one(struct softirq_pt *pt)
+/* @pt is RUNNING, on this pCPU only: call its handler until no raise
+ * came meanwhile, then clear RUNNING. */
+static void softirq_pt_run_loop(struct softirq_pt *pt)
 {
-	unsigned long old = __atomic_load_n(&pt->state, __ATOMIC_RELAXED);
-	unsigned long new;
+	unsigned long old, new;
 
-	/* SCHEDULED -> RUNNING. Queued descriptors are never RUNNING. */
-	do {
-		new = (old & ~SOFTIRQ_PT_SCHEDULED) | SOFTIRQ_PT_RUNNING;
-	} while (!__atomic_compare_exchange_n(&pt->state, &old, new, true,
-					      __ATOMIC_ACQ_REL,
-					      __ATOMIC_RELAXED));
 	for (;;) {
 		/* Runs unbound too: a raise owes its handler a call (the
 		 * passthrough one deactivates the IRQ nobody will inject). */
@@ -114,6 +102,33 @@ static void softirq_pt_run_one(struct softirq_pt *pt)
 			return;
 		/* Raised while running: run again here, still RUNNING. */
 	}
+}
+
+static void softirq_pt_run_one(struct softirq_pt *pt)
+{
+	unsigned long old = __atomic_load_n(&pt->state, __ATOMIC_RELAXED);
+	unsigned long new;
+
+	/* SCHEDULED -> RUNNING. Queued descriptors are never RUNNING. */
+	do {
+		new = (old & ~SOFTIRQ_PT_SCHEDULED) | SOFTIRQ_PT_RUNNING;
+	} while (!__atomic_compare_exchange_n(&pt->state, &old, new, true,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	softirq_pt_run_loop(pt);
+}
+
+bool softirq_pt_run_here(struct softirq_pt *pt)
+{
+	unsigned long old = SOFTIRQ_PT_BOUND;
+
+	/* Unbound, queued or running elsewhere: that path owns it. */
+	if (!__atomic_compare_exchange_n(
+		    &pt->state, &old, SOFTIRQ_PT_BOUND | SOFTIRQ_PT_RUNNING,
+		    false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+		return false;
+	softirq_pt_run_loop(pt);
+	return true;
 }
 
 static void softirq_passthrough(struct softirq_cpu *c)
@@ -141,7 +156,8 @@ void softirq_run(void)
 	struct softirq_cpu *c = softirq_this_cpu();
 	unsigned long bits;
 
-	while ((bits = __atomic_exchange_n(&c->pending, 0, __ATOMIC_ACQ_REL))) {
+	while ((bits = __atomic_exchange_n(&this_cpu()->softirq_pending, 0,
+					   __ATOMIC_ACQ_REL))) {
 		if (bits & BIT(SOFTIRQ_PASSTHROUGH))
 			softirq_passthrough(c);
 	}

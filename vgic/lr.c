@@ -125,9 +125,10 @@ bool vgic_hw_lrs = true;
  *    (gic_poke(): a GICC_PMR write of its own value);
  *  - while an HW = 1 LR is loaded, this pCPU's HYP timer is set
  *    VGIC_POKE_US ahead (its HTIMER_GIC_POKE slot, core/htimer.c): its
- *    PPI changing level is such a line change,
- *    and its handler reads the LRs back (a poke if one retired) and arms
- *    it again while one is still loaded. A guest that deactivates and
+ *    PPI changing level is such a line change, and its function reads
+ *    the LRs back (a poke if one retired); the refill before the next
+ *    entry sets it again while one is still loaded. A guest that
+ *    deactivates and
  *    then spins without an exit is so delayed by at most VGIC_POKE_US
  *    (20: the storm on raspi4b ran 9.8 s for 20,000 IRQs, 11.0 s with 5,
  *    17.5 s with 50).
@@ -440,8 +441,9 @@ static void hw_poke_timer(struct vgic_vcpu *vv)
 }
 
 /* The HYP timer (vgic_hw_poke): its rising line made QEMU's model signal
- * what a deactivation left pending; read the LRs back and refill, which
- * sets it again if an HW = 1 LR is still loaded. */
+ * what a deactivation left pending; read the LRs back (a poke if one
+ * retired). The flush before the next entry refills, which sets it again
+ * if an HW = 1 LR is still loaded. */
 static void vgic_poke_timer(struct vcpu *cur)
 {
 	this_cpu()->irqs_poke++;
@@ -465,17 +467,15 @@ void vgic_hw_poke_init(bool needed)
 }
 
 /*
- * Shadow -> GICH. An LR the shadow does not use is 0 there, and needs no
- * write if the GICH has it free too (ELRSR: invalid, no EOI maintenance
- * owed): what else an invalid LR holds means nothing to the GIC, and
- * vigil reads back only the LRs it uses. Usually that is every LR.
+ * Shadow -> GICH: the LRs in @dirty, then VMCR, APR and HCR. An LR the
+ * shadow does not use is 0 there, and needs no write if the GICH has it
+ * invalid too; vigil reads back only the LRs it uses.
  */
-static void lrs_load(struct vcpu *d)
+static void lrs_load(struct vcpu *d, uint64_t dirty)
 {
 	struct vgic_vcpu *vv = &d->vgic;
-	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
 
-	for (uint64_t m = (vv->lr_used | ~gich_elrsr()) & all; m; m &= m - 1) {
+	for (uint64_t m = dirty; m; m &= m - 1) {
 		unsigned int n = lr_first(m);
 
 		gich_write_lr(n, vv->lr[n]);
@@ -487,15 +487,30 @@ static void lrs_load(struct vcpu *d)
 		hw_poke_timer(vv);
 }
 
-/* The LRs as they should be, written to this pCPU's GICH: migrations'
+/*
+ * The LRs as they should be, written to this pCPU's GICH: migrations'
  * LRs rewritten, free ones filled, EOI maintenance asked where a newer
- * instance waits, then loaded. v locked; its LRs read back first. */
-static void lrs_refill(struct vcpu *v)
+ * instance waits, then loaded. v locked; its LRs read back first.
+ *
+ * Which LRs to write: with @read_back (v's LRs were loaded here and have
+ * just been read back) the GICH holds exactly the shadow's used LRs and
+ * 0 in every other (lrs_read_back() zeroes what it retires; an invalid LR
+ * cannot become valid without vigil), so the LRs used before or after
+ * the refill are the only ones that can differ: no ELRSR read. Otherwise
+ * (entering on this pCPU) the GICH may hold anything: every LR used, or
+ * not free in ELRSR (valid, or owing an EOI maintenance IRQ).
+ */
+static void lrs_refill(struct vcpu *v, bool read_back)
 {
+	struct vgic_vcpu *vv = &v->vgic;
+	uint64_t all = vv->nr_lrs >= 64 ? ~0ULL : BIT_ULL(vv->nr_lrs) - 1;
+	uint64_t was = vv->lr_used;
+
 	lrs_rewrite_migrating(v);
 	lrs_fill(v);
 	lrs_request_eoi(v);
-	lrs_load(v);
+	lrs_load(v, read_back ? (was | vv->lr_used)
+			      : (vv->lr_used | ~gich_elrsr()) & all);
 }
 
 void vgic_flush_lrs(struct vcpu *v)
@@ -506,9 +521,10 @@ void vgic_flush_lrs(struct vcpu *v)
 
 	def.n = 0; /* not = {0}: zeroing irq[] per entry cost ~2,600 insns */
 	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
-	if (v->vgic.loaded_on == me)
+	if (v->vgic.loaded_on == me && !v->vgic.read_back)
 		lrs_read_back(v, &def);
-	lrs_refill(v);
+	v->vgic.read_back = false;
+	lrs_refill(v, v->vgic.loaded_on == me);
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
 	if (def.n)
@@ -525,7 +541,9 @@ void vgic_sync_lrs(struct vcpu *v)
 		spin_unlock_irqrestore(&v->vgic.lock, flags);
 		return;
 	}
-	lrs_read_back(v, &def);
+	if (!v->vgic.read_back)
+		lrs_read_back(v, &def);
+	v->vgic.read_back = false;
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	if (vgic_hw_poke)
 		htimer_cancel(HTIMER_GIC_POKE);
@@ -535,23 +553,33 @@ void vgic_sync_lrs(struct vcpu *v)
 		vgic_deferred_run(v->vm, &def);
 }
 
+/*
+ * The maintenance PPI, taken in an exit of @cur's guest (irq_handle_all(),
+ * from vcpu_run()) or with no vCPU loaded (NULL). The LRs are read back
+ * here: a retired passthrough LR deactivates its physical IRQ now, so the
+ * device's next interrupt is taken in this same exit's acknowledge loop.
+ * The refill waits for the vgic_flush_lrs() (or vgic_sync_lrs()) that
+ * vcpu_run() runs after every IRQ exit, which then reads nothing again
+ * (read_back). Disabling the virtual interface lowers the PPI (GICv2
+ * §5.3.1, GICH_HCR.En: the maintenance interrupt is asserted only while it
+ * is set). Refilling here too loaded the LRs twice in each such exit
+ * (issue 16: about 400 instructions on every passthrough IRQ on QEMU 7.2,
+ * whose HW = 0 LRs end in an EOI maintenance IRQ each).
+ */
 void vgic_maintenance(struct vcpu *cur)
 {
 	struct vgic_deferred def;
 	unsigned long flags;
 
-	def.n = 0;
-	if (!cur) {
-		gich_write_hcr(0);
+	gich_write_hcr(0);
+	if (!cur)
 		return;
-	}
+	def.n = 0;
 	flags = spin_lock_irqsave(&cur->vgic.lock);
-	if (cur->vgic.loaded_on != (int)arch_cpu_id()) {
-		spin_unlock_irqrestore(&cur->vgic.lock, flags);
-		return; /* synced already: HCR is 0 */
+	if (cur->vgic.loaded_on == (int)arch_cpu_id()) {
+		lrs_read_back(cur, &def);
+		cur->vgic.read_back = true;
 	}
-	lrs_read_back(cur, &def);
-	lrs_refill(cur);
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);
 	if (def.n)
 		vgic_deferred_run(cur->vm, &def);

@@ -2,9 +2,10 @@
 /*
  * Passthrough SPIs (DESIGN §3, §4): a physical SPI bound to a VM's virtual
  * SPI. The IRQ layer (core/irq.c: IAR, EOIR) calls vgic_pt_irq(), which
- * queues the descriptor on this pCPU's softirq list without a lock; the
- * softirq injects with an HW = 1 LR so the guest's EOI deactivates the
- * physical IRQ.
+ * injects at once when the SPI goes to the vCPU whose exit took it, and
+ * otherwise queues the descriptor on this pCPU's softirq list without a
+ * lock, for the softirq to inject; with an HW = 1 LR where the GIC allows
+ * it, so that the guest's EOI deactivates the physical IRQ.
  */
 #include <errno.h>
 
@@ -163,11 +164,59 @@ bool vgic_pt_take(unsigned int pirq)
 	return true;
 }
 
+/*
+ * In an exit of @cur's guest (IRQs masked, the LRs loaded here, as in the
+ * flush that follows): inject at once, with no softirq hop, when the SPI
+ * goes to @cur. That is the common case (a device's SPI routed to the pCPU
+ * of the vCPU that drives it). The target is read without the lock, as a
+ * hint: the injection itself locks and delivers wherever the IRQ is then
+ * (vgic_inject_hw(), as the softirq would). SPIs for other vCPUs keep the
+ * per-pCPU softirq list (DESIGN §4), and so does a descriptor already
+ * queued or running: the state word decides (softirq_pt_run_here()).
+ */
+/* Take back a count of pt_outstanding never handed on, unless an unbind's
+ * vgic_pt_count_deactivated() took it already. */
+static void pt_uncount(unsigned int pirq)
+{
+	unsigned long n =
+		__atomic_load_n(&pt_outstanding[pirq], __ATOMIC_RELAXED);
+
+	while (n && !__atomic_compare_exchange_n(&pt_outstanding[pirq], &n,
+						 n - 1, true, __ATOMIC_ACQ_REL,
+						 __ATOMIC_RELAXED))
+		;
+}
+
+static bool vgic_pt_take_here(unsigned int pirq, struct vcpu *cur)
+{
+	struct softirq_pt *pt = &vgic_pt[pirq];
+	struct vm *vm = READ_ONCE(pt->data);
+	struct vgic_irq *irq;
+
+	if (vm != cur->vm ||
+	    !(__atomic_load_n(&pt->state, __ATOMIC_ACQUIRE) & SOFTIRQ_PT_BOUND))
+		return false;
+	irq = vgic_get_irq(vm, NULL, pt->arg);
+	if (!irq || READ_ONCE(irq->target) != cur->id)
+		return false;
+	/* Counted before the injection, as vgic_pt_take() counts before the
+	 * softirq can run: from then on an unbind may deactivate it. */
+	__atomic_fetch_add(&pt_outstanding[pirq], 1, __ATOMIC_ACQ_REL);
+	if (softirq_pt_run_here(pt) || softirq_pt_raise(pt)) {
+		vgic_stat_inc(&vm->vgic.stats.pt_taken);
+		return true;
+	}
+	pt_uncount(pirq); /* unbound meanwhile: the IRQ layer deactivates */
+	return false;
+}
+
 /* The IRQ layer's handler of every SPI: left active for the guest's EOI
  * when a VM owns it, deactivated at once when none does. */
 static enum irq_result vgic_pt_irq(unsigned int irq, void *data,
 				   struct vcpu *cur)
 {
+	if (cur && irq < GIC_MAX_IRQS && vgic_pt_take_here(irq, cur))
+		return IRQ_KEPT;
 	return vgic_pt_take(irq) ? IRQ_KEPT : IRQ_DONE;
 }
 

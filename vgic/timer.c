@@ -27,10 +27,10 @@ int vgic_inject_hw_ppi(struct vcpu *v, unsigned int virq, unsigned int pirq)
 	if (virq < VGIC_NR_SGIS || virq >= VGIC_NR_PRIVATE ||
 	    pirq < VGIC_NR_SGIS || pirq >= VGIC_NR_PRIVATE)
 		return -EINVAL;
-	irq = vgic_get_irq(v->vm, v, virq);
-	if (!irq)
-		return -EINVAL;
-	d = vgic_irq_lock(v->vm, irq, &flags);
+	irq = &v->vgic.priv[virq];
+	/* A private IRQ is always v's: its lock, with no owner lookup. */
+	d = v;
+	flags = spin_lock_irqsave(&d->vgic.lock);
 	irq->flags |= VGIC_IRQ_HW | VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
 	irq->pirq = (uint16_t)pirq;
 	vgic_irq_update(d, irq);
@@ -80,11 +80,26 @@ bool vgic_ppi_hw_retract(struct vcpu *v, unsigned int intid)
 void vgic_timer_resample(struct vcpu *v)
 {
 	static const unsigned int ppis[] = {PPI_VTIMER, PPI_PTIMER};
+	uint32_t fresh = v->vgic.ppi_fresh, held = 0;
 
-	if (this_cpu()->loaded != v)
+	/* Before every entry, usually with neither PPI held: look at the
+	 * flags (unlocked, see vgic_ppi_hw_retract()) before the timer. A PPI
+	 * injected in this exit is skipped: its line was high when taken,
+	 * and only the guest, which has not run since, can lower it (the
+	 * condition ISTATUS, CNTVCT >= CVAL, stays true as the count goes
+	 * on). That is the timer exit of every guest tick. */
+	if (fresh)
+		v->vgic.ppi_fresh = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
+		if (__atomic_load_n(&v->vgic.priv[ppis[i]].flags,
+				    __ATOMIC_RELAXED) &
+		    VGIC_IRQ_HW_ACTIVE)
+			held |= (uint32_t)BIT(ppis[i]);
+	held &= ~fresh;
+	if (!held || this_cpu()->loaded != v)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(ppis); i++)
-		if (!arch_timer_line(ppis[i]) &&
+		if ((held & BIT(ppis[i])) && !arch_timer_line(ppis[i]) &&
 		    vgic_ppi_hw_retract(v, ppis[i])) {
 			gic_irq_clear_active(ppis[i]);
 			this_cpu()->timer_retracts++;
@@ -105,8 +120,11 @@ static enum irq_result vgic_timer_irq(unsigned int irq, void *data,
 	struct vcpu *owner = this_cpu()->loaded;
 
 	this_cpu()->irqs_timer++;
-	if (owner && vgic_inject_hw_ppi(owner, irq, irq) == 0)
+	if (owner && vgic_inject_hw_ppi(owner, irq, irq) == 0) {
+		if (owner == cur)
+			owner->vgic.ppi_fresh |= (uint32_t)BIT(irq);
 		return IRQ_KEPT;
+	}
 	/* No vCPU loaded: its timer was stopped when it was put, so this is a
 	 * stale edge of the line. */
 	return IRQ_DONE;

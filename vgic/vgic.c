@@ -68,6 +68,7 @@ int vgic_vm_init(struct vm *vm, unsigned int nr_irqs)
 		memset(vv->lr, 0, sizeof(vv->lr));
 		memset(vv->lr_irq, 0, sizeof(vv->lr_irq));
 		vv->hcr = vv->vmcr = vv->apr = 0;
+		vv->ppi_fresh = 0;
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			vgic_irq_init(&vv->priv[i], i, (uint8_t)v->id);
 		/* As vgic_irq_init() sets the flags: SGIs enabled. */
@@ -120,6 +121,10 @@ int vgic_vm_attach(struct vm *vm)
 		r = mmio_register(vm->mmio, vgic_dist_ipa(), VGIC_DIST_SIZE,
 				  vgic_dist_mmio, vm,
 				  MMIO_REGION_LRS_LOADED_OK);
+	if (!r) {
+		vm->vgic.ipa = vgic_dist_ipa();
+		vm->vgic.attached = true;
+	}
 	return r;
 }
 

@@ -13,26 +13,6 @@ static uint32_t field(uint32_t iss, unsigned int shift, unsigned int bits)
 	return (iss >> shift) & ((1U << bits) - 1);
 }
 
-static void decode_abort(uint32_t iss, struct trap_info *ti)
-{
-	ti->fsc = iss & ESR_ABT_FSC_MASK;
-	ti->s1ptw = iss & ESR_ABT_S1PTW;
-	ti->ea = iss & ESR_ABT_EA;
-	ti->fnv = iss & ESR_ABT_FNV;
-	if (ti->cls == TRAP_IABT)
-		return;
-	ti->write = iss & ESR_ABT_WNR;
-	ti->cm = iss & ESR_ABT_CM;
-	ti->isv = iss & ESR_ABT_ISV;
-	if (!ti->isv)
-		return; /* size, register and extension are unknown */
-	ti->size = 1U << field(iss, ESR_ABT_SAS_SHIFT, 2);
-	ti->sign_extend = iss & ESR_ABT_SSE;
-	ti->reg = field(iss, ESR_ABT_SRT_SHIFT, 5);
-	ti->sf = iss & ESR_ABT_SF;
-	ti->ar = iss & ESR_ABT_AR;
-}
-
 /* EC 0x18: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5],
  * CRm [4:1], Direction [0] (1 = read). */
 static void decode_sysreg(uint32_t iss, struct trap_info *ti)
@@ -96,11 +76,11 @@ void trap_decode(uint64_t esr, struct trap_info *ti)
 		break;
 	case TRAP_DABT:
 		ti->same_el = ti->ec == ESR_EC_DABT_CUR;
-		decode_abort(iss, ti);
+		trap_decode_abort(iss, ti);
 		break;
 	case TRAP_IABT:
 		ti->same_el = ti->ec == ESR_EC_IABT_CUR;
-		decode_abort(iss, ti);
+		trap_decode_abort(iss, ti);
 		break;
 	case TRAP_UNKNOWN:
 		break;

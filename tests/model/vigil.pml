@@ -85,6 +85,9 @@
  *    ISPENDR of a passthrough SPI behind the HW LR of a running vCPU was
  *    not delivered after the guest's EOI (token left at quiescence).
  *    Found by this model, fixed in vgic/lr.c.
+ *  - BREAK_RUN_HERE: softirq_pt_run_here() from any bound state, not only
+ *    from BOUND alone: a descriptor queued on a softirq list or running
+ *    on the other pCPU runs twice at once.
  *  - BREAK_IRQ_REENTRY: vcpu_run() back into the guest after an
  *    IRQ exit without looking for a pending softirq: a passthrough edge
  *    taken in that exit waits in the softirq until some later exit
@@ -170,6 +173,7 @@ byte lr_hw[2];	    /* GICH_LR0 of pCPU v while loaded there */
 bit lr_used[2];	    /* lr_used bit 0: the LR holds the SPI */
 bit owes_dir[2];    /* lr_owes_dir bit 0 */
 bit loaded[2];	    /* loaded_on == v (else -1) */
+bit hcr_en[2];	    /* GICH_HCR.En of pCPU v: the maintenance IRQ can fire */
 bit in_guest[2];    /* the vCPU runs guest code */
 byte running_on[2] = NONE; /* vcpu.running_on: pCPU in vcpu_run() */
 bit kick[2];	    /* SGI_KICK pending at pCPU v */
@@ -208,7 +212,7 @@ short slack;
 
 /* Maintenance IRQ of pCPU v: an LR with the EOI bit went invalid (EISR)
  * while the vCPU's interface is enabled (loaded, HCR.EN). */
-#define maint(v) (loaded[v] && lr_used[v] && (lr_hw[v] & LR_EOI) && \
+#define maint(v) (hcr_en[v] && lr_used[v] && (lr_hw[v] & LR_EOI) && \
 		  !(lr_hw[v] & LR_STATE))
 
 inline inv()
@@ -446,6 +450,7 @@ inline flush_lrs(c)
 		lrs_fill(c);
 		lrs_request_eoi(c);
 		lr_hw[c] = lr_sh[c]; /* lrs_load() */
+		hcr_en[c] = 1;
 		loaded[c] = 1;
 		in_guest[c] = !defer; /* guest_enter(), unless deferred work */
 		inv()
@@ -465,24 +470,24 @@ inline sync_lrs(c)
 		:: loaded[c] -> lrs_read_back(c); loaded[c] = 0
 		:: else -> skip
 		fi;
+		hcr_en[c] = 0;
 		inv()
 	};
 	deferred_run(c)
 }
 
-/* vgic_maintenance(cur) from irq_handle_all(): the LRs stay loaded. */
+/* vgic_maintenance(cur) from irq_handle_all(): read back (retire,
+ * deactivate, complete moves), HCR = 0; the flush_lrs() that follows an
+ * IRQ exit refills (the read-back it skips would find the same), or the
+ * sync_lrs() reads back again (a no-op). */
 inline maintenance(c)
 {
 	d_step {
 		if
-		:: loaded[c] ->
-			lrs_read_back(c);
-			lrs_rewrite_migrating(c);
-			lrs_fill(c);
-			lrs_request_eoi(c);
-			lr_hw[c] = lr_sh[c]
+		:: loaded[c] -> lrs_read_back(c)
 		:: else -> skip
 		fi;
+		hcr_en[c] = 0;
 		inv()
 	};
 	deferred_run(c)
@@ -546,6 +551,46 @@ inline pt_fn(c)
 		fi;
 		inv()
 	}
+}
+
+/* vgic_pt_take_here() in a guest exit's irq_handle_all(cur): IAR, EOIR,
+ * then softirq_pt_run_here(): BOUND -> BOUND | RUNNING by one CAS and the
+ * handler run at once, rerun while a raise on the other pCPU set
+ * SCHEDULED. vigil tries it only when the SPI's target (read unlocked)
+ * is cur; the model lets it run whatever the target, which covers a stale
+ * read. When the CAS fails the code raises as hard_irq() does. */
+inline hard_irq_here(c)
+{
+	d_step {
+#ifdef BREAK_RUN_HERE
+		phys_deliverable(c) && (pt_state & PT_BOUND) ->
+#else
+		phys_deliverable(c) && pt_state == PT_BOUND ->
+#endif
+		p_pending = 0;
+		p_active = p_active | (1 << c);
+		slack = slack + 1;
+		pt_state = PT_BOUND | PT_RUN;
+		inst_soft = inst_soft + 1;
+		inv()
+	};
+	do
+	:: pt_fn(c);
+		d_step {
+			if
+			:: pt_state & PT_SCHED ->
+				pt_state = pt_state & ~PT_SCHED;
+				again = 1
+			:: else ->
+				pt_state = pt_state & ~PT_RUN;
+				again = 0
+			fi
+		};
+		if
+		:: again -> skip
+		:: else -> break
+		fi
+	od
 }
 
 /* softirq_run() -> softirq_passthrough() -> softirq_pt_run_one() */
@@ -815,6 +860,7 @@ end_guest:
 		(phys_deliverable(c) || maint(c) || kick[c]) ->
 		do
 		:: hard_irq(c, 1)
+		:: hard_irq_here(c)
 		:: maint(c) -> maintenance(c)
 		:: kick[c] -> kick[c] = 0
 		:: else -> break

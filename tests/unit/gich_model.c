@@ -508,7 +508,10 @@ bool gm_maint(struct vcpu *v)
 	if (!gm_maint_asserted(v->pcpu))
 		return false;
 	host_set_cpu(v->pcpu);
+	/* As vcpu_run() after an IRQ exit: the handler reads back and
+	 * lowers the PPI, the flush before the next entry refills. */
 	vgic_maintenance(v);
+	vgic_flush_lrs(v);
 	return true;
 }
 

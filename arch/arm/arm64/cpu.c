@@ -13,9 +13,6 @@
 static struct pcpu pcpus[MAX_CPUS];
 unsigned int nr_pcpus = 1;
 
-_Static_assert(offsetof(struct pcpu, guest_regs) == PCPU_GUEST_REGS,
-	       "entry.S reads pcpu->guest_regs at this offset");
-
 struct pcpu *pcpu_get(unsigned int id)
 {
 	return id < MAX_CPUS ? &pcpus[id] : NULL;

@@ -2,13 +2,14 @@
 /*
  * EL2 exception vectors and the guest world switch.
  *
- * arch_guest_enter(arch) saves vigil's callee-saved registers on the EL2
- * stack, loads the guest's x0-x30, ELR_EL2 and SPSR_EL2 from @arch's
- * register file (its first member, struct vcpu_regs) and ERETs. Any
- * exception from the guest lands in a lower-EL vector, which stores the
- * guest's registers back into the regs of this pCPU (pcpu->guest_regs),
- * pops vigil's registers and returns from arch_guest_enter() with an exit
- * code (enum exit_kind).
+ * guest_run(arch), which arch_guest_enter() (asm/trap.h) calls from inline
+ * asm that declares x1-x18, x23-x28 and x30 clobbered, saves x19-x22, x29
+ * and x30 on the EL2 stack, loads the guest's x0-x30, ELR_EL2 and SPSR_EL2
+ * from @arch's register file (its first member, struct vcpu_regs) and
+ * ERETs. Any exception from the guest lands in a lower-EL vector, which
+ * stores the guest's registers back into that register file (its address
+ * is in guest_run's frame), pops what guest_run saved and returns with an
+ * exit code (enum exit_kind) in x0.
  * SP_EL2 is untouched while the guest runs, so the frame is still there.
  */
 #include "percpu.h"
@@ -17,16 +18,12 @@
 
 	.text
 
-	.globl arch_guest_enter
-arch_guest_enter:
-	stp	x29, x30, [sp, #-96]!
+	.globl guest_run
+guest_run:
+	stp	x29, x30, [sp, #-64]!
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]
-	stp	x23, x24, [sp, #48]
-	stp	x25, x26, [sp, #64]
-	stp	x27, x28, [sp, #80]
-	mrs	x1, tpidr_el2
-	str	x0, [x1, #PCPU_GUEST_REGS]
+	str	x0, [sp, #48]		/* the register file, for the exit */
 	ldp	x1, x2, [x0, #VCPU_REGS_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
@@ -48,10 +45,10 @@ arch_guest_enter:
 	ldp	x0, x1, [x0]
 	eret
 
-/* x1 = exit code; the guest's x0/x1 are on the stack. */
+/* x1 = exit code; the guest's x0/x1 are on the stack, guest_run's frame
+ * above them. */
 guest_exit_common:
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #PCPU_GUEST_REGS]
+	ldr	x0, [sp, #16 + 48]
 	stp	x2, x3, [x0, #16]
 	stp	x4, x5, [x0, #32]
 	stp	x6, x7, [x0, #48]
@@ -75,10 +72,7 @@ guest_exit_common:
 	mov	x0, x1
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
-	ldp	x23, x24, [sp, #48]
-	ldp	x25, x26, [sp, #64]
-	ldp	x27, x28, [sp, #80]
-	ldp	x29, x30, [sp], #96
+	ldp	x29, x30, [sp], #64
 	ret
 
 /* An exception taken at EL2 itself: save everything, let C report it. */

@@ -25,6 +25,7 @@ _start:
 
 primary_entry:
 	msr	daifset, #0xf
+	msr	tpidr_el2, xzr		/* no per-CPU data yet: arch_cpu_id() 0 */
 	mov	x19, x0			/* DTB */
 
 	/*
@@ -104,6 +105,7 @@ spin_table_entry:
 	.globl secondary_entry
 secondary_entry:
 	msr	daifset, #0xf
+	msr	tpidr_el2, xzr		/* UNKNOWN at reset (see primary_entry) */
 	adrp	x2, __stacks_start
 	add	x2, x2, :lo12:__stacks_start
 	mov	x3, #STACK_SIZE

@@ -20,6 +20,11 @@ static inline void arch_trap_decode(struct vcpu *v, struct trap_info *ti)
 	trap_decode(read_sysreg(HSR), ti);
 }
 
+static inline void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti)
+{
+	trap_decode_dabt(read_sysreg(HSR), ti);
+}
+
 /* HPFAR[31:4] holds IPA[39:12] (ARM ARM B4.1.78); the page offset is the
  * virtual address's (HDFAR for a data abort). */
 static inline uint64_t arch_fault_ipa(struct vcpu *v)

@@ -20,8 +20,10 @@ static inline unsigned int arch_cpu_id(void)
 {
 	struct pcpu *p = this_cpu();
 
-	/* Before per-CPU set-up (very early printk) TPIDR_EL2 is unknown. */
-	return p && p->self == p ? p->id : 0;
+	/* Before per-CPU set-up (very early printk) TPIDR_EL2 is 0: head.S
+	 * clears it on every CPU's entry (its reset value is UNKNOWN), so no
+	 * p->self check is needed (three instructions fewer in every lock). */
+	return p ? p->id : 0;
 }
 
 #endif
