@@ -128,8 +128,8 @@ bool vgic_hw_lrs = true;
  *    PPI changing level is such a line change, and its function reads
  *    the LRs back (a poke if one retired); the refill before the next
  *    entry sets it again while one is still loaded. A guest that
- *    deactivates and
- *    then spins without an exit is so delayed by at most VGIC_POKE_US
+ *    deactivates and then spins without an exit is so delayed by at most
+ *    VGIC_POKE_US
  *    (20: the storm on raspi4b ran 9.8 s for 20,000 IRQs, 11.0 s with 5,
  *    17.5 s with 50).
  * Never on a GIC-400 (hw_deact_needs_poke is QEMU's model only).
