@@ -30,6 +30,7 @@ FUZZ_HDRS := $(wildcard include/*.h vgic/*.h tests/unit/*.h tests/unit/asm/*.h \
 
 FUZZ_BIN := $(HOSTBUILD)/vgic-dist-fuzz
 FUZZ_SRCS := tests/fuzz/vgic_dist_fuzz.c $(wildcard vgic/*.c) core/mmio.c \
+	core/htimer.c \
 	softirq/softirq.c tests/unit/gich_model.c tests/unit/host_arch.c \
 	tests/unit/host_sched.c
 
