@@ -151,6 +151,11 @@ static void map_platform(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
 		if (dev[i] && arch_mmu_map(dev[i], 1, true))
 			failed = true;
+	/* All of the CPU interface and GICV frames: gic_init() looks for
+	 * a GIC-400's aliased pages across them (gic/cpuif.c). */
+	if ((plat.gicc_size && arch_mmu_map(plat.gicc, plat.gicc_size, true)) ||
+	    (plat.gicv_size && arch_mmu_map(plat.gicv, plat.gicv_size, true)))
+		failed = true;
 	if (failed) {
 		if (plat.has_console)
 			console_init(plat.console_kind, plat.console);
@@ -331,9 +336,14 @@ void boot_primary(uint64_t dtb_pa)
 	arch_hyp_init_cpu();
 	if (!plat.has_gic)
 		boot_stop("config error: no GICv2 node in the DTB");
-	if (irq_init(&(struct gic_frames){plat.gicd, plat.gicc, plat.gich,
-					  plat.gicv, plat.maint_irq,
-					  plat.hyp_timer_irq}))
+	if (irq_init(&(struct gic_frames){.gicd = plat.gicd,
+					  .gicc = plat.gicc,
+					  .gich = plat.gich,
+					  .gicv = plat.gicv,
+					  .gicc_size = plat.gicc_size,
+					  .gicv_size = plat.gicv_size,
+					  .maint_irq = plat.maint_irq,
+					  .hyp_timer_irq = plat.hyp_timer_irq}))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 

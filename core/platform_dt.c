@@ -133,8 +133,7 @@ static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
 		     size_t errlen)
 {
 	uint64_t *frames[] = {&d->gicd, &d->gicc, &d->gich, &d->gicv};
-	uint64_t *sizes[] = {NULL, &d->gicc_size, &d->gich_size,
-			     &d->gicv_size};
+	uint64_t *sizes[] = {NULL, &d->gicc_size, &d->gich_size, &d->gicv_size};
 	const fdt32_t *irq;
 	int node = -1, len;
 	char path[64];

@@ -52,7 +52,7 @@ struct plat_cpu {
 
 /* A cluster: the CPUs whose MPIDR differs only in Aff0 (on Juno, Aff1
  * numbers the clusters: 0x0xx the big, 0x1xx the LITTLE). */
-#define MPIDR_CLUSTER(mpidr) ((mpidr) & MPIDR_HWID_MASK & ~0xffULL)
+#define MPIDR_CLUSTER(mpidr) (MPIDR_HWID_MASK & ~0xffULL & (mpidr))
 
 /* The MIDR (implementer and part number) a cpu node's compatible names,
  * 0 if vigil does not know it. */
@@ -62,11 +62,11 @@ struct plat_desc {
 	/* The GICv2 (compatible arm,gic-400 / arm,cortex-a15-gic / ...). */
 	bool has_gic;
 	uint64_t gicd, gicc, gich, gicv; /* 0: that frame is not listed */
+	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
 	/* Their sizes as `reg` gives them: the CPU interface and GICV may be
 	 * 4 KiB, 8 KiB or 128 KiB (a GIC-400's 64 KiB-aliased pages), which
 	 * gic_init() resolves (gic/cpuif.c). */
 	uint64_t gicc_size, gich_size, gicv_size;
-	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
 	/* The generic timer node's fourth interrupt, the EL2 physical
 	 * timer's PPI, as an INTID; 0 if the DTB does not give it. */
 	unsigned int hyp_timer_irq;

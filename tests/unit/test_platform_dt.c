@@ -15,6 +15,7 @@
 
 #include <libfdt.h>
 
+#include "debian_dtb.h"
 #include "platform_dt.h"
 #include "test.h"
 
@@ -40,7 +41,7 @@ static void *load_file(const char *path)
 
 /* A DTB of a folder (broadcom/, arm/) of the kernel the guest cache
  * holds. */
-static void *load_debian_dtb_in(const char *dir, const char *name)
+void *load_debian_dtb_in(const char *dir, const char *name)
 {
 	char pat[256];
 	glob_t g;
@@ -178,8 +179,8 @@ TEST(platform_dt_rpi_cm4)
  * across a 64 KiB boundary of its aliased pages; RAM below and above
  * 4 GiB.
  */
-static void check_juno(const char *file, const char *model,
-		       const char *big, uint32_t big_part)
+static void check_juno(const char *file, const char *model, const char *big,
+		       uint32_t big_part)
 {
 	static const uint64_t mpidr[6] = {0x0, 0x1, 0x100, 0x101, 0x102, 0x103};
 	void *fdt = load_debian_dtb_in("arm", file);
@@ -198,8 +199,8 @@ static void check_juno(const char *file, const char *model,
 		EXPECT_EQ(MPIDR_CLUSTER(c->mpidr), i < 2 ? 0x000 : 0x100);
 		EXPECT_EQ(c->enable, CPU_ENABLE_PSCI);
 		EXPECT_STREQ(c->compatible, i < 2 ? big : "arm,cortex-a53");
-		EXPECT_EQ(c->midr, i < 2 ? 0x410f0000U | big_part << 4
-					 : 0x410fd030U);
+		EXPECT_EQ(c->midr,
+			  i < 2 ? 0x410f0000U | big_part << 4 : 0x410fd030U);
 		EXPECT_EQ(MIDR_PARTNUM(c->midr), i < 2 ? big_part : 0xd03);
 	}
 	EXPECT_FALSE(d.cpus_truncated);
