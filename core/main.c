@@ -205,13 +205,20 @@ static void cpus_from_dtb(void)
 		pr_warn("/cpus: more than %u CPUs, ignoring the rest",
 			MAX_CPUS);
 	nr_pcpus = 1;
+	boot.pcpu[0].mpidr = self;
 	for (unsigned int i = 0; i < plat.nr_cpus; i++) {
-		if (plat.cpus[i].mpidr == self)
+		if (plat.cpus[i].mpidr == self) {
+			boot.pcpu[0].midr = plat.cpus[i].midr;
+			boot.boot_cpu_dtb_index = i;
 			continue;
+		}
 		if (nr_pcpus == MAX_CPUS)
 			break;
 		pcpu_get(nr_pcpus)->mpidr = plat.cpus[i].mpidr;
 		cpu_start[nr_pcpus] = plat.cpus[i];
+		/* What config_parse() keeps big and LITTLE apart by. */
+		boot.pcpu[nr_pcpus].mpidr = plat.cpus[i].mpidr;
+		boot.pcpu[nr_pcpus].midr = plat.cpus[i].midr;
 		nr_pcpus++;
 	}
 	boot.nr_pcpus = nr_pcpus;

@@ -7,6 +7,13 @@
 #ifndef VIGIL_DEBIAN_DTB_H
 #define VIGIL_DEBIAN_DTB_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The path of @name in the package's @dir folder ("arm", "broadcom"), in
+ * @path; false (and a line on stderr) if it is not there. */
+bool debian_dtb_path(const char *dir, const char *name, char *path, size_t len);
+
 /* @name in the package's @dir folder ("arm", "broadcom"), malloc()ed; NULL
  * (and a line on stderr) if it is not there. */
 void *load_debian_dtb_in(const char *dir, const char *name);

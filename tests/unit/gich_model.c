@@ -364,7 +364,7 @@ void gic_irq_clear_active(unsigned int irq)
 	phys_deactivate(irq);
 }
 
-static const struct gic_info gm_info = {
+struct gic_info gm_info = {
 	.gicd = 0x08000000,
 	.gicc = 0x08010000,
 	.gich = 0x08030000,

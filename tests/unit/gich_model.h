@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gic.h"
 #include "gicv2_regs.h"
 
 #define GM_MAX_CPUS 8
@@ -109,6 +110,9 @@ struct gm_layout {
 };
 
 extern struct gm_layout gm_layout;
+/* What the model's gic_info() answers (QEMU virt's frames); a test may
+ * move them, and puts them back. */
+extern struct gic_info gm_info;
 
 #define GM_GIC400_IIDR 0x0202143bU
 

@@ -41,21 +41,30 @@ static void *load_file(const char *path)
 
 /* A DTB of a folder (broadcom/, arm/) of the kernel the guest cache
  * holds. */
-void *load_debian_dtb_in(const char *dir, const char *name)
+bool debian_dtb_path(const char *dir, const char *name, char *path, size_t len)
 {
 	char pat[256];
 	glob_t g;
-	void *fdt = NULL;
+	bool found;
 
 	snprintf(pat, sizeof(pat),
 		 "build/guest-cache/kernel/usr/lib/linux-image-*-arm64/%s/%s",
 		 dir, name);
-	if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc >= 1)
-		fdt = load_file(g.gl_pathv[0]);
-	globfree(&g);
-	if (!fdt)
+	found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc >= 1;
+	if (found)
+		snprintf(path, len, "%s", g.gl_pathv[0]);
+	else
 		fprintf(stderr, "  %s not found (tools/fetch-guest.sh)\n", pat);
-	return fdt;
+	globfree(&g);
+	return found;
+}
+
+void *load_debian_dtb_in(const char *dir, const char *name)
+{
+	char path[512];
+
+	return debian_dtb_path(dir, name, path, sizeof(path)) ? load_file(path)
+							      : NULL;
 }
 
 static void *load_debian_dtb(const char *name)
