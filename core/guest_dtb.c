@@ -123,8 +123,8 @@ static int set_memory(struct vm *vm, void *fdt)
  * The compatible of the host's cpu node whose reg is @mpidr, into @out;
  * false if there is none. A vCPU shows the kind of core it runs on: on
  * big.LITTLE boards the guest's errata workarounds and cache set-up
- * follow it (and the guest reads that core's MIDR, VPIDR_EL2 being the
- * pCPU's own).
+ * follow it (and the guest reads that core's MIDR: the arch port gives
+ * each vCPU its pCPU's own).
  */
 static bool host_cpu_compatible(const void *fdt, int cpus, uint64_t mpidr,
 				char *out, size_t outlen)
