@@ -193,6 +193,24 @@ static void memory_from_dtb(const void *fdt)
 	}
 }
 
+/*
+ * What this CPU's MIDR says against the part its cpu node's compatible
+ * names, which placed it in a cluster for config_parse() (core/config.c):
+ * a DTB that lies about big and LITTLE gets one line, and the VMs keep
+ * the placement it gave.
+ */
+static void midr_check(unsigned int id, const struct plat_cpu *c)
+{
+	uint32_t midr = this_cpu()->midr;
+
+	if (c->midr &&
+	    (midr & MIDR_IMPL_PART_MASK) != (c->midr & MIDR_IMPL_PART_MASK))
+		pr_warn("CPU %u (MPIDR 0x%llx): MIDR 0x%08x is not the %s its "
+			"cpu node says",
+			id, (unsigned long long)this_cpu()->mpidr, midr,
+			c->compatible);
+}
+
 /* How each pCPU but the boot CPU is started, by logical index. */
 static struct plat_cpu cpu_start[MAX_CPUS];
 
@@ -210,6 +228,7 @@ static void cpus_from_dtb(void)
 		if (plat.cpus[i].mpidr == self) {
 			boot.pcpu[0].midr = plat.cpus[i].midr;
 			boot.boot_cpu_dtb_index = i;
+			midr_check(0, &plat.cpus[i]);
 			continue;
 		}
 		if (nr_pcpus == MAX_CPUS)
@@ -385,6 +404,7 @@ void boot_secondary(uint64_t id)
 {
 	arch_mmu_secondary_enable();
 	arch_cpu_set_percpu((unsigned int)id);
+	midr_check((unsigned int)id, &cpu_start[id]);
 	arch_hyp_init_cpu();
 	irq_init_cpu();
 	WRITE_ONCE(this_cpu()->online, true);
