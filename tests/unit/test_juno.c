@@ -63,16 +63,16 @@ static int run(const char *cmd, char *errout, size_t len)
 	return st;
 }
 
-/* Debian's juno-r2.dtb with @fragment merged in, compiled by dtc into
+/* Debian's arm/@board with @fragment merged in, compiled by dtc into
  * jdtb; false if dtc or the DTB is missing. */
-static bool juno_dtb(const char *fragment)
+static bool juno_dtb_of(const char *board, const char *fragment)
 {
 	char dtb[512], cmd[1024], out[] = "/tmp/vigil-juno-dtb-XXXXXX", e[512];
 	int fd = mkstemp(out);
 	FILE *f;
 	size_t n;
 
-	if (fd < 0 || !debian_dtb_path("arm", "juno-r2.dtb", dtb, sizeof(dtb)))
+	if (fd < 0 || !debian_dtb_path("arm", board, dtb, sizeof(dtb)))
 		return false;
 	close(fd);
 	snprintf(cmd, sizeof(cmd),
@@ -90,6 +90,11 @@ static bool juno_dtb(const char *fragment)
 		fclose(f);
 	unlink(out);
 	return n > 0 && fdt_check_full(jdtb, n) == 0;
+}
+
+static bool juno_dtb(const char *fragment)
+{
+	return juno_dtb_of("juno-r2.dtb", fragment);
 }
 
 /*
@@ -443,4 +448,38 @@ TEST(juno_hmp_unsafe_vm_shows_each_vcpu_the_core_it_runs_on)
 		EXPECT_STREQ(fdt_getprop(g, n, "compatible", NULL), want[i]);
 	}
 	gm_info = saved;
+}
+
+/* The same fragment on r0 and r1, whose big cores are Cortex-A57s. */
+static void check_a57_board(const char *board)
+{
+	struct gic_info saved = gm_info;
+	struct vuart u;
+	const void *g;
+
+	ASSERT_TRUE(juno_dtb_of(board, JUNO_FRAGMENT));
+	juno_boot_info();
+	ASSERT_EQ(juno_parse(), 0);
+	ASSERT_EQ(jcfg.nr_vms, 2);
+	EXPECT_EQ(jbi.pcpu[jcfg.vms[0].affinity[0]].midr, 0x410fd070U);
+	EXPECT_EQ(jbi.pcpu[jcfg.vms[0].affinity[1]].midr, 0x410fd070U);
+	gm_info.gicd = 0x2c010000;
+	gm_info.gicc = 0x2c02f000;
+	g = juno_guest_dtb(0, &u);
+	ASSERT_TRUE(g != NULL);
+	expect_dtc_clean(g);
+	EXPECT_STREQ(fdt_getprop(g, fdt_path_offset(g, "/cpus/cpu@1"),
+				 "compatible", NULL),
+		     "arm,cortex-a57");
+	gm_info = saved;
+}
+
+TEST(juno_r0_two_vm_config_puts_big_on_the_a57s)
+{
+	check_a57_board("juno.dtb");
+}
+
+TEST(juno_r1_two_vm_config_puts_big_on_the_a57s)
+{
+	check_a57_board("juno-r1.dtb");
 }
