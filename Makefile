@@ -242,8 +242,9 @@ $(eval $(call unit_rules,$(HOST32BUILD),$(UNIT32_CFLAGS),$(UNIT_SRCS) \
 
 .PHONY: unit-objs-check
 
-# tests/unit/test_platform_dt.c reads Debian's Raspberry Pi DTBs, which come
-# with the kernel package tools/fetch-guest.sh unpacks.
+# tests/unit/test_platform_dt.c, test_gic_cpuif.c and test_juno.c read
+# Debian's Raspberry Pi and Juno DTBs, which come with the kernel package
+# tools/fetch-guest.sh unpacks (test_juno.c runs dtc too).
 UNIT_DATA := $(LINUX_CACHE)/kernel/.done
 $(UNIT_DATA):
 	tools/fetch-guest.sh

@@ -172,6 +172,45 @@ static int parse_console(const char *s, int len, struct vm_config *vc,
 		vc->node);
 }
 
+unsigned int config_pcpu_of(const struct boot_info *bi, unsigned int dtb_index)
+{
+	if (dtb_index == bi->boot_cpu_dtb_index)
+		return 0;
+	return dtb_index < bi->boot_cpu_dtb_index ? dtb_index + 1 : dtb_index;
+}
+
+bool config_same_cluster(const struct boot_info *bi, unsigned int a,
+			 unsigned int b)
+{
+	uint32_t ma, mb;
+
+	if (a >= MAX_CPUS || b >= MAX_CPUS)
+		return false;
+	ma = bi->pcpu[a].midr;
+	mb = bi->pcpu[b].midr;
+	return MPIDR_CLUSTER(bi->pcpu[a].mpidr) ==
+		       MPIDR_CLUSTER(bi->pcpu[b].mpidr) &&
+	       (!ma || !mb ||
+		(ma & MIDR_IMPL_PART_MASK) == (mb & MIDR_IMPL_PART_MASK));
+}
+
+/*
+ * A VM without cpu-affinity: its vCPUs on the first @n pCPUs (in logical
+ * order) of the boot CPU's cluster, pCPU 0's, so big and LITTLE never mix
+ * unasked; on a machine of one cluster, vCPU i on pCPU i. Returns how many
+ * it placed, fewer than @n if the cluster is smaller.
+ */
+static unsigned int default_affinity(const struct boot_info *bi, unsigned int n,
+				     unsigned int *affinity)
+{
+	unsigned int k = 0;
+
+	for (unsigned int p = 0; p < bi->nr_pcpus && k < n; p++)
+		if (config_same_cluster(bi, 0, p))
+			affinity[k++] = p;
+	return k;
+}
+
 static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		    struct vm_config *vc, char *err, size_t errlen)
 {
@@ -204,16 +243,42 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 				"vcpus = %u",
 				vc->node, len / 4, vc->nr_vcpus);
 		for (unsigned int i = 0; i < vc->nr_vcpus; i++) {
-			vc->affinity[i] = fdt32_to_cpu(p[i]);
-			if (vc->affinity[i] >= bi->nr_pcpus)
+			uint32_t cpu = fdt32_to_cpu(p[i]);
+
+			if (cpu >= bi->nr_pcpus)
 				CFG_ERR("config error: %s: cpu-affinity names "
 					"pCPU %u, only %u exist",
-					vc->node, vc->affinity[i],
-					bi->nr_pcpus);
+					vc->node, cpu, bi->nr_pcpus);
+			vc->affinity[i] = config_pcpu_of(bi, cpu);
 		}
-	} else {
-		for (unsigned int i = 0; i < vc->nr_vcpus; i++)
-			vc->affinity[i] = i;
+	} else if (default_affinity(bi, vc->nr_vcpus, vc->affinity) !=
+		   vc->nr_vcpus) {
+		CFG_ERR("config error: %s: vcpus = %u but the boot CPU's "
+			"cluster has %u pCPUs: give cpu-affinity",
+			vc->node, vc->nr_vcpus,
+			default_affinity(bi, VM_MAX_VCPUS, vc->affinity));
+	}
+	/* Boolean, as vigil,dma-unrestricted. */
+	if (fdt_getprop(fdt, node, "vigil,hmp-unsafe", &len)) {
+		if (len != 0)
+			CFG_ERR("config error: %s: vigil,hmp-unsafe takes no "
+				"value",
+				vc->node);
+		vc->hmp_unsafe = true;
+	}
+	for (unsigned int i = 1; i < vc->nr_vcpus && !vc->hmp_unsafe; i++) {
+		unsigned int a = vc->affinity[0], b = vc->affinity[i];
+
+		if (!config_same_cluster(bi, a, b))
+			CFG_ERR("config error: %s: cpu-affinity mixes "
+				"clusters: "
+				"MPIDR 0x%llx (MIDR 0x%08x) and MPIDR 0x%llx "
+				"(MIDR 0x%08x); give vigil,hmp-unsafe to allow "
+				"it",
+				vc->node, (unsigned long long)bi->pcpu[a].mpidr,
+				bi->pcpu[a].midr,
+				(unsigned long long)bi->pcpu[b].mpidr,
+				bi->pcpu[b].midr);
 	}
 
 	p = fdt_getprop(fdt, node, "memory", &len);
@@ -821,9 +886,8 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 	cfg->nr_vms = 1;
 	snprintf(vc->node, sizeof(vc->node), "(default VM)");
 	snprintf(vc->name, sizeof(vc->name), "vm0");
-	vc->nr_vcpus = MIN(bi->nr_pcpus, (unsigned int)VM_MAX_VCPUS);
-	for (unsigned int i = 0; i < vc->nr_vcpus; i++)
-		vc->affinity[i] = i;
+	/* The boot CPU's cluster (default_affinity()). */
+	vc->nr_vcpus = default_affinity(bi, VM_MAX_VCPUS, vc->affinity);
 	/* Above what the boot loader placed: vigil, the DTB, an initrd
 	 * (which the VM gets a copy of), at the next 256 MiB boundary, in
 	 * the bank that holds vigil. */

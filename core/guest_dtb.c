@@ -12,6 +12,7 @@
 #include "vgic.h"
 #include "guest_dtb.h"
 #include "mm.h"
+#include "percpu.h"
 #include "siphash.h"
 #include "spinlock.h"
 #include "vm.h"
@@ -118,9 +119,46 @@ static int set_memory(struct vm *vm, void *fdt)
 	return fdt_setprop(fdt, n, "reg", reg, (int)(i * sizeof(reg[0])));
 }
 
+/*
+ * The compatible of the host's cpu node whose reg is @mpidr, into @out;
+ * false if there is none. A vCPU shows the kind of core it runs on: on
+ * big.LITTLE boards the guest's errata workarounds and cache set-up
+ * follow it (and the guest reads that core's MIDR: the arch port gives
+ * each vCPU its pCPU's own).
+ */
+static bool host_cpu_compatible(const void *fdt, int cpus, uint64_t mpidr,
+				char *out, size_t outlen)
+{
+	const fdt32_t *ac = fdt_getprop(fdt, cpus, "#address-cells", NULL);
+	int cells = ac ? (int)fdt32_to_cpu(*ac) : 1, n, len;
+
+	if (cells < 1 || cells > 2)
+		return false;
+	fdt_for_each_subnode(n, fdt, cpus)
+	{
+		const fdt32_t *reg = fdt_getprop(fdt, n, "reg", &len);
+		const char *c;
+		uint64_t id;
+
+		if (!reg || len < 4 * cells)
+			continue;
+		id = fdt32_to_cpu(reg[0]);
+		if (cells == 2)
+			id = id << 32 | fdt32_to_cpu(reg[1]);
+		if ((id & MPIDR_HWID_MASK) != mpidr)
+			continue;
+		c = fdt_getprop(fdt, n, "compatible", &len);
+		if (!c || len <= 0 || (size_t)len > outlen)
+			return false;
+		memcpy(out, c, (size_t)len);
+		return true;
+	}
+	return false;
+}
+
 static int set_cpus(struct vm *vm, void *fdt)
 {
-	char compat[64] = "arm,armv8";
+	char compat[64] = "arm,armv8", vcompat[VM_MAX_VCPUS][64];
 	int cpus, n, r, len;
 	const char *c;
 
@@ -135,6 +173,12 @@ static int set_cpus(struct vm *vm, void *fdt)
 			break;
 		}
 	}
+	/* Each vCPU's pCPU's, the first one's where the host has none. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (!host_cpu_compatible(fdt, cpus,
+					 pcpu_get(vm->vcpus[i].pcpu)->mpidr,
+					 vcompat[i], sizeof(vcompat[i])))
+			memcpy(vcompat[i], compat, sizeof(compat));
 	r = del_children(fdt, "/cpus", "cpu");
 	if (r)
 		return r;
@@ -148,7 +192,10 @@ static int set_cpus(struct vm *vm, void *fdt)
 		if (n < 0)
 			return n;
 		if ((r = fdt_setprop_string(fdt, n, "device_type", "cpu")) ||
-		    (r = fdt_setprop_string(fdt, n, "compatible", compat)) ||
+		    (r = fdt_setprop(
+			     fdt, n, "compatible", vcompat[i],
+			     (int)strnlen(vcompat[i], sizeof(vcompat[i])) +
+				     1)) ||
 		    (r = fdt_setprop_u32(fdt, n, "reg",
 					 (uint32_t)(vm->vcpus[i].vmpidr &
 						    MPIDR_HWID_MASK))) ||
@@ -181,8 +228,10 @@ static int set_psci(void *fdt)
 /*
  * Whether a property of @node that names a provider by phandle in its
  * first cell names one the guest's tree lacks: gpios and every *-gpios
- * (a Pi's Bluetooth shutdown-gpios), and mboxes (the Pi's firmware node,
- * whose mailbox is vigil's).
+ * (a Pi's Bluetooth shutdown-gpios), mboxes (the Pi's firmware node,
+ * whose mailbox is vigil's), and thermal-sensors (Juno's /thermal-zones,
+ * whose sensors are the SCP firmware's: dtc warns of the dangling phandle,
+ * and a zone's cooling-maps name the host's cpu nodes).
  */
 static bool refs_dangle(const void *fdt, int node)
 {
@@ -200,7 +249,7 @@ static bool refs_dangle(const void *fdt, int node)
 			continue;
 		nl = strlen(name);
 		if ((nl < 5 || strcmp(name + nl - 5, "gpios")) &&
-		    strcmp(name, "mboxes"))
+		    strcmp(name, "mboxes") && strcmp(name, "thermal-sensors"))
 			continue;
 		if (fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(v[0])) < 0)
 			return true;
@@ -327,13 +376,14 @@ static int prune_bus(struct vm *vm, void *fdt, int bus, const char *bus_path,
 			  : fdt_next_subnode(fdt, prev)) {
 		char path[64];
 		const char *type, *name = fdt_get_name(fdt, n, NULL);
-		bool drop = false;
+		bool drop = false, too_long;
 
-		if (!name || snprintf(path, sizeof(path), "%s/%s", bus_path,
-				      name) >= (int)sizeof(path)) {
-			prev = n; /* no device has so long a path */
+		if (!name) {
+			prev = n;
 			continue;
 		}
+		too_long = snprintf(path, sizeof(path), "%s/%s", bus_path,
+				    name) >= (int)sizeof(path);
 		type = fdt_getprop(fdt, n, "device_type", NULL);
 		/* Memory stays, and the GIC (set_gic() rewrote it), and an
 		 * interrupt controller without registers; one with registers
@@ -347,7 +397,14 @@ static int prune_bus(struct vm *vm, void *fdt, int bus, const char *bus_path,
 			prev = n;
 			continue;
 		}
-		if (fdt_getprop(fdt, n, "reg", NULL)) {
+		if (too_long) {
+			/* No VM device has so long a path (struct
+			 * vm_device): nothing in it is the VM's. Juno's
+			 * GPIO block, 70 characters deep under its
+			 * motherboard buses, stayed, a device the guest
+			 * does not have. */
+			drop = true;
+		} else if (fdt_getprop(fdt, n, "reg", NULL)) {
 			drop = !vm_has_device(vm, path);
 		} else if (fdt_getprop(fdt, n, "ranges", NULL)) {
 			/* Deleting below n moves nothing before it: n and

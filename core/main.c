@@ -151,6 +151,11 @@ static void map_platform(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(dev); i++)
 		if (dev[i] && arch_mmu_map(dev[i], 1, true))
 			failed = true;
+	/* All of the CPU interface and GICV frames: gic_init() looks for
+	 * a GIC-400's aliased pages across them (gic/cpuif.c). */
+	if ((plat.gicc_size && arch_mmu_map(plat.gicc, plat.gicc_size, true)) ||
+	    (plat.gicv_size && arch_mmu_map(plat.gicv, plat.gicv_size, true)))
+		failed = true;
 	if (failed) {
 		if (plat.has_console)
 			console_init(plat.console_kind, plat.console);
@@ -188,6 +193,24 @@ static void memory_from_dtb(const void *fdt)
 	}
 }
 
+/*
+ * What this CPU's MIDR says against the part its cpu node's compatible
+ * names, which placed it in a cluster for config_parse() (core/config.c):
+ * a DTB that lies about big and LITTLE gets one line, and the VMs keep
+ * the placement it gave.
+ */
+static void midr_check(unsigned int id, const struct plat_cpu *c)
+{
+	uint32_t midr = this_cpu()->midr;
+
+	if (c->midr &&
+	    (midr & MIDR_IMPL_PART_MASK) != (c->midr & MIDR_IMPL_PART_MASK))
+		pr_warn("CPU %u (MPIDR 0x%llx): MIDR 0x%08x is not the %s its "
+			"cpu node says",
+			id, (unsigned long long)this_cpu()->mpidr, midr,
+			c->compatible);
+}
+
 /* How each pCPU but the boot CPU is started, by logical index. */
 static struct plat_cpu cpu_start[MAX_CPUS];
 
@@ -200,13 +223,21 @@ static void cpus_from_dtb(void)
 		pr_warn("/cpus: more than %u CPUs, ignoring the rest",
 			MAX_CPUS);
 	nr_pcpus = 1;
+	boot.pcpu[0].mpidr = self;
 	for (unsigned int i = 0; i < plat.nr_cpus; i++) {
-		if (plat.cpus[i].mpidr == self)
+		if (plat.cpus[i].mpidr == self) {
+			boot.pcpu[0].midr = plat.cpus[i].midr;
+			boot.boot_cpu_dtb_index = i;
+			midr_check(0, &plat.cpus[i]);
 			continue;
+		}
 		if (nr_pcpus == MAX_CPUS)
 			break;
 		pcpu_get(nr_pcpus)->mpidr = plat.cpus[i].mpidr;
 		cpu_start[nr_pcpus] = plat.cpus[i];
+		/* What config_parse() keeps big and LITTLE apart by. */
+		boot.pcpu[nr_pcpus].mpidr = plat.cpus[i].mpidr;
+		boot.pcpu[nr_pcpus].midr = plat.cpus[i].midr;
 		nr_pcpus++;
 	}
 	boot.nr_pcpus = nr_pcpus;
@@ -331,9 +362,14 @@ void boot_primary(uint64_t dtb_pa)
 	arch_hyp_init_cpu();
 	if (!plat.has_gic)
 		boot_stop("config error: no GICv2 node in the DTB");
-	if (irq_init(&(struct gic_frames){plat.gicd, plat.gicc, plat.gich,
-					  plat.gicv, plat.maint_irq,
-					  plat.hyp_timer_irq}))
+	if (irq_init(&(struct gic_frames){.gicd = plat.gicd,
+					  .gicc = plat.gicc,
+					  .gich = plat.gich,
+					  .gicv = plat.gicv,
+					  .gicc_size = plat.gicc_size,
+					  .gicv_size = plat.gicv_size,
+					  .maint_irq = plat.maint_irq,
+					  .hyp_timer_irq = plat.hyp_timer_irq}))
 		boot_stop("the GIC cannot host guests: boot stopped");
 	this_cpu()->online = true;
 
@@ -368,6 +404,7 @@ void boot_secondary(uint64_t id)
 {
 	arch_mmu_secondary_enable();
 	arch_cpu_set_percpu((unsigned int)id);
+	midr_check((unsigned int)id, &cpu_start[id]);
 	arch_hyp_init_cpu();
 	irq_init_cpu();
 	WRITE_ONCE(this_cpu()->online, true);

@@ -133,6 +133,7 @@ static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
 		     size_t errlen)
 {
 	uint64_t *frames[] = {&d->gicd, &d->gicc, &d->gich, &d->gicv};
+	uint64_t *sizes[] = {NULL, &d->gicc_size, &d->gich_size, &d->gicv_size};
 	const fdt32_t *irq;
 	int node = -1, len;
 	char path[64];
@@ -145,7 +146,7 @@ static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
 	for (int i = 0; i < 4; i++) {
 		/* GICH and GICV are optional in the binding: absent, the GIC
 		 * cannot host guests, which gic_init() reports. */
-		if (dt_reg_phys(fdt, node, i, frames[i], NULL) == 0)
+		if (dt_reg_phys(fdt, node, i, frames[i], sizes[i]) == 0)
 			continue;
 		if (i < 2) {
 			if (fdt_get_path(fdt, node, path, sizeof(path)))
@@ -224,6 +225,35 @@ static void probe_console(const void *fdt, struct plat_desc *d)
 	d->has_console = true;
 }
 
+/* Arm's part numbers (MIDR.PartNum), from each core's TRM, of the cores
+ * whose compatible a DTB gives. */
+static const struct {
+	const char *compatible;
+	uint16_t part;
+} arm_parts[] = {
+	{"arm,cortex-a7", 0xc07},  {"arm,cortex-a9", 0xc09},
+	{"arm,cortex-a15", 0xc0f}, {"arm,cortex-a17", 0xc0e},
+	{"arm,cortex-a53", 0xd03}, {"arm,cortex-a35", 0xd04},
+	{"arm,cortex-a55", 0xd05}, {"arm,cortex-a57", 0xd07},
+	{"arm,cortex-a72", 0xd08}, {"arm,cortex-a73", 0xd09},
+	{"arm,cortex-a75", 0xd0a}, {"arm,cortex-a76", 0xd0b},
+};
+
+/* MIDR.Implementer 0x41 is Arm; Architecture 0xf: by ID registers. */
+#define MIDR_IMPL_ARM 0x41U
+#define MIDR_ARCH_BY_ID 0xfU
+
+uint32_t plat_midr_of(const char *compatible)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(arm_parts); i++)
+		if (!strcmp(compatible, arm_parts[i].compatible))
+			return MIDR_IMPL_ARM << MIDR_IMPLEMENTER_SHIFT |
+			       MIDR_ARCH_BY_ID << MIDR_ARCH_SHIFT |
+			       (uint32_t)arm_parts[i].part
+				       << MIDR_PARTNUM_SHIFT;
+	return 0;
+}
+
 static int probe_cpus(const void *fdt, struct plat_desc *d, char *err,
 		      size_t errlen)
 {
@@ -260,6 +290,11 @@ static int probe_cpus(const void *fdt, struct plat_desc *d, char *err,
 		}
 		c = &d->cpus[d->nr_cpus++];
 		c->mpidr = read_cells(reg, ac) & MPIDR_HWID_MASK;
+		method = fdt_getprop(fdt, node, "compatible", &len);
+		if (method && len > 0)
+			snprintf(c->compatible, sizeof(c->compatible), "%.*s",
+				 (int)strnlen(method, (size_t)len), method);
+		c->midr = plat_midr_of(c->compatible);
 		method = fdt_getprop(fdt, node, "enable-method", NULL);
 		if (method && !strcmp(method, "psci")) {
 			c->enable = CPU_ENABLE_PSCI;

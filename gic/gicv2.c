@@ -136,15 +136,24 @@ void gic_poke(void)
 	wr(info.gicc, GICC_PMR, rd(info.gicc, GICC_PMR));
 }
 
+static uint32_t rd_phys(uint64_t pa, void *ctx)
+{
+	(void)ctx;
+	return rd(pa, 0);
+}
+
 int gic_init(const struct gic_frames *f)
 {
 	info.gicd = f->gicd;
-	info.gicc = f->gicc;
 	info.gich = f->gich;
-	info.gicv = f->gicv;
 	info.maint_irq = f->maint_irq;
 	info.hyp_timer_irq = f->hyp_timer_irq;
-	if (!info.gich || !info.gicv)
+	if (!f->gich || !f->gicv)
+		return -ENODEV;
+	/* The 8 KiB windows, GICC_DIR at 0x1000 in each (gic/cpuif.c). */
+	if (gic_cpuif_locate(f->gicc, f->gicc_size, rd_phys, NULL,
+			     &info.gicc) ||
+	    gic_cpuif_locate(f->gicv, f->gicv_size, rd_phys, NULL, &info.gicv))
 		return -ENODEV;
 	info.nr_irqs =
 		32 *

@@ -8,6 +8,7 @@
 #define VIGIL_CONFIG_H
 
 #include "compiler.h"
+#include "percpu.h"
 #include "vm.h"
 
 #define CONFIG_MAX_MEM_BANKS 8
@@ -18,6 +19,18 @@ struct boot_info {
 	uint64_t dtb_start, dtb_end;
 	uint64_t initrd_start, initrd_end; /* from /chosen, 0 if none */
 	unsigned int nr_pcpus;
+	/* Each pCPU's MPIDR (affinity bits) and MIDR (implementer and part,
+	 * from its /cpus node: 0 unknown), by logical index; all zero, one
+	 * cluster of one kind, when the caller knows no better. A VM's vCPUs
+	 * share one cluster (config_same_cluster()). */
+	struct {
+		uint64_t mpidr;
+		uint32_t midr;
+	} pcpu[MAX_CPUS];
+	/* The boot CPU's place in /cpus: pCPU 0 is the boot CPU, then come
+	 * the others in /cpus order (core/main.c), while cpu-affinity counts
+	 * in /cpus order (config_pcpu_of()). */
+	unsigned int boot_cpu_dtb_index;
 	unsigned int nr_mem;
 	struct {
 		uint64_t base, size;
@@ -42,6 +55,10 @@ struct vm_config {
 	/* `vigil,dma-unrestricted`: the node accepts that its DMA masters
 	 * reach all memory, which makes the VM as trusted as vigil. */
 	bool dma_unrestricted;
+	/* `vigil,hmp-unsafe`: the node accepts vCPUs on pCPUs of different
+	 * clusters or kinds (big.LITTLE), whose ID registers, caches and
+	 * errata differ under the guest's feet. */
+	bool hmp_unsafe;
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
 	/* `vigil,console`, resolved (never DEFAULT after config_parse()).
@@ -67,6 +84,14 @@ struct hv_config {
  * 0x50000000 on QEMU virt, 0x10000000 on QEMU's raspi4b, where the test
  * guests are linked (platforms/<name>/platform.mk). */
 #define CONFIG_DEFAULT_RAM_ALIGN 0x10000000ULL
+
+/* The pCPU (logical index) of the @dtb_index-th CPU in /cpus. */
+unsigned int config_pcpu_of(const struct boot_info *bi, unsigned int dtb_index);
+
+/* Whether pCPUs @a and @b share a cluster (MPIDR above Aff0) and a MIDR
+ * (implementer and part, where both are known). */
+bool config_same_cluster(const struct boot_info *bi, unsigned int a,
+			 unsigned int b);
 
 /*
  * Fill @cfg from @fdt's /hypervisor node, or the default when there is none,

@@ -30,6 +30,9 @@ struct gic_frames {
 	/* INTID of the EL2 physical timer's PPI (0: not given), which the
 	 * vGIC's pokes for QEMU's model use (vgic/lr.c). */
 	unsigned int hyp_timer_irq;
+	/* The CPU interface's and GICV's sizes as the DTB gives them:
+	 * gic_init() finds their 8 KiB windows (gic_cpuif_locate()). */
+	uint64_t gicc_size, gicv_size;
 };
 
 /* What the driver found at gic_init(). */
@@ -59,6 +62,21 @@ struct gic_info {
 	 * an SGI INTID must occupy at most one LR (QEMU). */
 	bool one_lr_per_sgi;
 };
+
+/* A 32-bit read of the physical address @pa (@ctx: the caller's). */
+typedef uint32_t (*gic_read32_fn)(uint64_t pa, void *ctx);
+
+/*
+ * The 8 KiB window of a CPU interface (GICC, or the GICV frame) that a
+ * DTB lists at @base, @size bytes (gic/cpuif.c): @base itself for an
+ * 8 KiB or larger frame, base + 0xf000 for a GIC-400's 64 KiB-aliased
+ * pages listed as 128 KiB, or as their first 4 KiB page (told from a
+ * plain 4 KiB listing by reading GICC_IIDR through @rd, as Linux does).
+ * 0 and *@window, or -ENODEV when the pages are not a GICv2's. gic_info()
+ * gives the windows gic_init() found as gicc and gicv.
+ */
+int gic_cpuif_locate(uint64_t base, uint64_t size, gic_read32_fn rd, void *ctx,
+		     uint64_t *window);
 
 /*
  * Boot CPU: take the GIC at @f, read its size and model (the quirks follow

@@ -17,6 +17,7 @@ struct pcpu {
 	void *guest_regs;  /* running vCPU's registers (arm32's entry.S) */
 	unsigned int id;   /* logical index, boot CPU = 0 */
 	uint64_t mpidr;	   /* hardware affinity, for PSCI CPU_ON */
+	uint32_t midr;	   /* MIDR as this CPU reads it (arch_cpu_set_percpu) */
 	bool online;
 	struct vcpu *vcpu;   /* vCPU pinned here (1:1 placement), or NULL */
 	struct vcpu *loaded; /* vCPU whose EL1 state is in the registers */

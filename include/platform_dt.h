@@ -34,13 +34,39 @@ struct plat_cpu {
 	uint64_t mpidr; /* `reg`, affinity bits only */
 	enum cpu_enable enable;
 	uint64_t release_addr; /* spin-table: cpu-release-addr */
+	/* The node's first compatible ("arm,cortex-a72"), "" if none, and
+	 * the MIDR it names: implementer and part number only (variant and
+	 * revision 0), 0 for a compatible not in plat_midr_of()'s table.
+	 * What each CPU reads from its own MIDR may add a revision; the part
+	 * number is what tells big from LITTLE. */
+	char compatible[32];
+	uint32_t midr;
 };
+
+/* MIDR fields (Arm ARM D17.2.100 MIDR_EL1, G8.2.100 MIDR). */
+#define MIDR_IMPLEMENTER_SHIFT 24
+#define MIDR_ARCH_SHIFT 16
+#define MIDR_PARTNUM_SHIFT 4
+#define MIDR_PARTNUM(midr) (((midr) >> MIDR_PARTNUM_SHIFT) & 0xfffU)
+#define MIDR_IMPL_PART_MASK 0xff00fff0U
+
+/* A cluster: the CPUs whose MPIDR differs only in Aff0 (on Juno, Aff1
+ * numbers the clusters: 0x0xx the big, 0x1xx the LITTLE). */
+#define MPIDR_CLUSTER(mpidr) (MPIDR_HWID_MASK & ~0xffULL & (mpidr))
+
+/* The MIDR (implementer and part number) a cpu node's compatible names,
+ * 0 if vigil does not know it. */
+uint32_t plat_midr_of(const char *compatible);
 
 struct plat_desc {
 	/* The GICv2 (compatible arm,gic-400 / arm,cortex-a15-gic / ...). */
 	bool has_gic;
 	uint64_t gicd, gicc, gich, gicv; /* 0: that frame is not listed */
 	unsigned int maint_irq;		 /* INTID of the maintenance PPI */
+	/* Their sizes as `reg` gives them: the CPU interface and GICV may be
+	 * 4 KiB, 8 KiB or 128 KiB (a GIC-400's 64 KiB-aliased pages), which
+	 * gic_init() resolves (gic/cpuif.c). */
+	uint64_t gicc_size, gich_size, gicv_size;
 	/* The generic timer node's fourth interrupt, the EL2 physical
 	 * timer's PPI, as an INTID; 0 if the DTB does not give it. */
 	unsigned int hyp_timer_irq;

@@ -23,7 +23,8 @@
 #                                      tests/guests/lib/start.S).
 #
 # Environment: VIGIL_SMP (default 4) and VIGIL_MEM (default 1G) size the
-# machine; QEMU (default qemu-system-aarch64). VIGIL_MACHINE=raspi4b runs
+# machine; VIGIL_GUEST_ADDR (default 0x50000000) is where the guest image
+# goes (a guest linked elsewhere, e.g. hello_high above 4 GiB); QEMU (default qemu-system-aarch64). VIGIL_MACHINE=raspi4b runs
 # QEMU 10's Raspberry Pi 4 instead (tools/fetch-qemu10.sh, Debian's
 # bcm2711-rpi-4-b.dtb from build/guest-cache; 4 CPUs and 960 MiB, fixed):
 # vigil.bin at 0x80000, the guest at 0x10000000, vigil's console on the
@@ -52,7 +53,7 @@ else
 fi
 SMP=${VIGIL_SMP:-4}
 MEM=${VIGIL_MEM:-1G}
-GUEST_ADDR=0x50000000
+GUEST_ADDR=${VIGIL_GUEST_ADDR:-0x50000000}
 MACHINE=virt,virtualization=on,gic-version=2
 # QEMU 10 (tools/fetch-qemu10.sh, unpacked, not installed) would try the
 # host's audio modules of QEMU 7.2 and warn: no audio.

@@ -2,7 +2,9 @@
 # Two Linux VMs side by side under vigil (make run-two, or make run VMS=2):
 # the kernel and initramfs of `make linux` in each, 2 vCPUs each (pCPUs 0-1
 # and 2-3), 256 MiB of RAM each, their own virtio devices, and a vUART each
-# as the console. Interactively, Ctrl-A three times moves the keyboard to
+# as the console. The machine has 6 GiB: 'one' lives at 0x50000000, 'two'
+# wholly above 4 GiB, at 0x140000000 (issue 14: a board such as Juno has
+# most of its RAM there; vigil's map and stage 2 reach it). Interactively, Ctrl-A three times moves the keyboard to
 # the other VM; under QEMU's -nographic Ctrl-A is QEMU's escape key too, so
 # type Ctrl-A Ctrl-A for each (six presses), and Ctrl-A X quits QEMU.
 #
@@ -30,7 +32,7 @@ case "$VIGIL_BUILD" in /*) ;; *) VIGIL_BUILD=$repo/$VIGIL_BUILD ;; esac
 KERNEL=$LINUX_DIR/Image
 INITRD=$LINUX_DIR/initramfs.cpio.gz
 APPEND=${VIGIL_TWO_APPEND:-}
-export VIGIL_SMP=4 VIGIL_MEM=1G
+export VIGIL_SMP=4 VIGIL_MEM=6G
 
 dry=0
 while [ $# -gt 0 ]; do
@@ -79,8 +81,8 @@ cat >"$frag" <<EOF
 			label = "two";
 			vcpus = <2>;
 			cpu-affinity = <2 3>;
-			memory = <0x0 0x60000000 0x0 0x10000000>;
-			initrd = <0x0 0x68000000 $cells>;
+			memory = <0x1 0x40000000 0x0 0x10000000>;
+			initrd = <0x1 0x48000000 $cells>;
 			bootargs = "console=ttyAMA0 vigil.vm=two${APPEND:+ $APPEND}";
 			devices = "/virtio_mmio@a002e00", "/virtio_mmio@a002c00";
 			vigil,dma-unrestricted;
@@ -91,12 +93,12 @@ EOF
 "$here/mkdtb.sh" "$dtb" "$frag"
 
 cmd=("$QEMU" -machine "virt,virtualization=on,gic-version=2"
-	-cpu cortex-a57 -smp 4 -m 1G -nographic -nic none
+	-cpu cortex-a57 -smp 4 -m 6G -nographic -nic none
 	-kernel "$VIGIL_BUILD/vigil.bin" -dtb "$dtb"
 	-device "loader,file=$KERNEL,addr=0x50000000"
 	-device "loader,file=$INITRD,addr=0x58000000"
-	-device "loader,file=$KERNEL,addr=0x60000000"
-	-device "loader,file=$INITRD,addr=0x68000000"
+	-device "loader,file=$KERNEL,addr=0x140000000"
+	-device "loader,file=$INITRD,addr=0x148000000"
 	-drive "if=none,file=$LINUX_DIR/scratch.img,format=raw,id=d0"
 	-device "virtio-blk-device,drive=d0,bus=virtio-mmio-bus.31"
 	-netdev user,id=n0

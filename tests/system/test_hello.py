@@ -7,6 +7,7 @@ its console. Guest lines look like `<vm>| vcpu 1 up mpidr=0x80000001`.
 """
 from dataclasses import dataclass
 
+import os
 import re
 
 import pytest
@@ -31,11 +32,18 @@ class Config:
     vcpus: int
     fragment: str | None = None  # /hypervisor node merged into QEMU's DTB
     label: str | None = None
+    # Where the guest DTB is: the top 2 MiB of the VM's RAM.
+    dtb_at: int = 0
+    guest: str = "hello"
+    # The machine's RAM (VIGIL_MEM) and where the guest image goes.
+    mem: str | None = None
+    guest_addr: int | None = None
 
 
 CONFIGS = [
-    # No /hypervisor node: vigil's default VM gets every CPU.
-    Config(name="default", vcpus=4),
+    # No /hypervisor node: vigil's default VM gets every CPU, and the RAM
+    # from 0x50000000 to the end of the bank (1 GiB from 0x40000000).
+    Config(name="default", vcpus=4, dtb_at=0x7fe00000),
     Config(name="two-vcpus", vcpus=2, label="duo", fragment="""
 / {
 	hypervisor {
@@ -49,16 +57,59 @@ CONFIGS = [
 		};
 	};
 };
+""", dtb_at=0x5fe00000),
+    # A VM wholly in RAM above 4 GiB (issue 14: Juno's RAM is mostly
+    # there): 6 GiB from 0x40000000, the VM at 5 GiB; the same guest
+    # linked there (tests/guests/hello_high). vigil's own map and stage 2
+    # reach it, its DTB is in its top 2 MiB.
+    Config(name="above-4g", vcpus=4, label="high", dtb_at=0x14fe00000,
+           guest="hello_high", mem="6G", guest_addr=0x140000000,
+           fragment="""
+/ {
+	hypervisor {
+		compatible = "vigil,hypervisor";
+		vm@0 {
+			compatible = "vigil,vm";
+			label = "high";
+			vcpus = <4>;
+			memory = <0x1 0x40000000 0x0 0x10000000>;
+		};
+	};
+};
 """),
 ]
+
+
+def with_env(env, fn):
+    """fn() with `env` set in os.environ (vigil_qemu and tools/mkdtb.sh
+    read VIGIL_MEM and VIGIL_GUEST_ADDR from there), then put back."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return fn()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c.name)
 def hello(request):
     cfg = request.param
     name = f"test_hello-{cfg.name}"
-    dtb = vigil_qemu.make_dtb(name, cfg.fragment) if cfg.fragment else None
-    return cfg, vigil_qemu.run_vigil(name, guest="hello", dtb=dtb, smp=4)
+    env = {}
+    if cfg.mem:
+        env["VIGIL_MEM"] = cfg.mem
+    if cfg.guest_addr:
+        env["VIGIL_GUEST_ADDR"] = hex(cfg.guest_addr)
+
+    def boot():
+        dtb = (vigil_qemu.make_dtb(name, cfg.fragment) if cfg.fragment
+               else None)
+        return vigil_qemu.run_vigil(name, guest=cfg.guest, dtb=dtb, smp=4)
+    return cfg, with_env(env, boot)
 
 
 def test_every_vcpu_prints_up_exactly_once(hello):
@@ -110,8 +161,9 @@ def test_write_to_vigil_memory_gets_a_synchronous_external_abort(hello):
 
 
 def test_x0_at_entry_points_at_the_guest_dtb(hello):
-    _, run = hello
-    assert len(run.matching(r"\| dtb ok at 0x[0-9a-f]+")) == 1, run.describe()
+    cfg, run = hello
+    pattern = rf"\| dtb ok at 0x{cfg.dtb_at:x} "
+    assert len(run.matching(pattern)) == 1, run.describe()
 
 
 def test_secondaries_are_off_after_cpu_off(hello):

@@ -176,6 +176,18 @@ def test_both_vms_boot_to_a_shell_on_their_vuart(two):
     print(f"\n[two-vms] both shells up in {two.boot_seconds:.1f} s")
 
 
+def test_two_lives_wholly_above_4_gib(two):
+    """vm@1 'two' has its RAM at 5 GiB (tools/run-two.sh, issue 14): vigil
+    maps it and puts its DTB and initrd there, and Linux boots in it."""
+    out = two.output()
+    assert "vigil: VM 0 'one': 2 vCPUs, RAM 0x50000000-0x5fffffff" in out
+    assert re.search(r"vigil: VM 1 'two': 2 vCPUs, RAM 0x140000000-"
+                     r"0x14fffffff, entry 0x140000000, DTB at 0x14fe00000",
+                     out), two.describe()
+    assert re.search(r"^two\| .*Machine model: linux,dummy-virt", out,
+                     re.M), two.describe()
+
+
 def test_keyboard_goes_to_one_first(two):
     two.type("stty -echo\n")
     two.expect(re.escape(f"one| {PROMPT}"), what="stty in one")
@@ -192,6 +204,9 @@ def test_ctrl_a_three_times_moves_the_keyboard_to_two_and_back(two):
     assert rc == 0
     assert out.split("\n")[0].strip() == \
         "console=ttyAMA0 vigil.vm=two panic=1", out
+    # Its only RAM is the 256 MiB at 5 GiB.
+    rc, out = two.sh("grep 'System RAM' /proc/iomem")
+    assert out.split() == ["140000000-14fffffff", ":", "System", "RAM"], out
     two.switch("one")
     rc, out = two.sh("cat /proc/cmdline")
     assert out.strip() == "console=ttyAMA0 vigil.vm=one panic=1", out

@@ -19,7 +19,9 @@ static uint8_t fake_ram[FAKE_RAM_SIZE] __aligned(4096);
 static inline void fake_ram_reset_at(uint64_t pa)
 {
 	mm_init();
-	mm_set_phys_offset((intptr_t)fake_ram - (intptr_t)pa);
+	/* Modulo the pointer width: on an ILP32 host a @pa above 4 GiB
+	 * (Juno's RAM) still lands in fake_ram, as mm.c adds it back. */
+	mm_set_phys_offset((intptr_t)((uintptr_t)fake_ram - (uintptr_t)pa));
 }
 
 /* An allocator owning all of fake_ram at FAKE_RAM_PA. */

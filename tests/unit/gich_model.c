@@ -364,7 +364,7 @@ void gic_irq_clear_active(unsigned int irq)
 	phys_deactivate(irq);
 }
 
-static const struct gic_info gm_info = {
+struct gic_info gm_info = {
 	.gicd = 0x08000000,
 	.gicc = 0x08010000,
 	.gich = 0x08030000,
@@ -547,4 +547,61 @@ void gm_irq_setup(struct vcpu *v, unsigned int intid, uint8_t prio,
 		gm_wr(v, GICD_ITARGETSR + intid, 1, targets);
 	}
 	gm_wr(v, GICD_ISENABLER + intid / 32 * 4, 4, 1u << (intid % 32));
+}
+
+/* ---- the frames in the physical address space ------------------------- */
+struct gm_layout gm_layout;
+unsigned int gm_mmio_reads;
+
+void gm_layout_juno(void)
+{
+	gm_layout = (struct gm_layout){
+		.gicd = 0x2c010000,
+		.gicc = 0x2c020000,
+		.gich = 0x2c040000,
+		.gicv = 0x2c060000,
+		.alias64k = true,
+	};
+	gm_mmio_reads = 0;
+}
+
+enum gm_frame gm_decode(uint64_t pa, unsigned int *page, unsigned int *off)
+{
+	const struct {
+		enum gm_frame f;
+		uint64_t base;
+	} frames[] = {
+		{GM_FRAME_GICC, gm_layout.gicc},
+		{GM_FRAME_GICH, gm_layout.gich},
+		{GM_FRAME_GICV, gm_layout.gicv},
+	};
+	/* Two pages per frame, each 4 KiB or aliased over 64 KiB. */
+	uint64_t stride = gm_layout.alias64k ? 0x10000 : 0x1000;
+
+	*off = (unsigned int)(pa & 0xfff);
+	*page = 0;
+	if (pa >= gm_layout.gicd && pa - gm_layout.gicd < 0x1000)
+		return GM_FRAME_GICD;
+	for (unsigned int i = 0; i < ARRAY_SIZE(frames); i++) {
+		if (pa < frames[i].base || pa - frames[i].base >= 2 * stride)
+			continue;
+		*page = (unsigned int)((pa - frames[i].base) / stride);
+		return frames[i].f;
+	}
+	return GM_FRAME_NONE;
+}
+
+uint32_t gm_mmio_read32(uint64_t pa, void *ctx)
+{
+	unsigned int page, off;
+	enum gm_frame f = gm_decode(pa, &page, &off);
+
+	(void)ctx;
+	gm_mmio_reads++;
+	if ((f == GM_FRAME_GICC || f == GM_FRAME_GICV) && page == 0 &&
+	    off == GICC_IIDR)
+		return GM_GIC400_IIDR;
+	if (f == GM_FRAME_GICH && page == 0 && off == GICH_VTR)
+		return gm_cpus[0].nr_lrs - 1;
+	return 0;
 }

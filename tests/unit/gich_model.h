@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gic.h"
 #include "gicv2_regs.h"
 
 #define GM_MAX_CPUS 8
@@ -85,6 +86,44 @@ void gm_phys_set_line(unsigned int pirq, bool high);
 bool gm_phys_ack(unsigned int cpu, unsigned int pirq);
 
 #endif
+
+/* ---- the frames in the physical address space ---------------------------
+ * Where a CPU finds the GIC's frames, for code that takes addresses from a
+ * DTB (gic/cpuif.c). Plain: each frame's pages one after the other.
+ * Aliased (the GIC-400 on Arm's Juno, GIC-400 TRM §3.1): the CPU interface,
+ * GICH and GICV each span 128 KiB, each 4 KiB page repeated over 64 KiB,
+ * page 0 over the first 64 KiB and page 1 over the second. Reads give
+ * GICC_IIDR / GICV_IIDR (a GIC-400's, 0x0202143b) at 0xfc of a CPU
+ * interface's page 0, GICH_VTR (gm_cpus[0]'s LRs) at 0x4 of GICH's, 0
+ * elsewhere and outside the frames. */
+enum gm_frame {
+	GM_FRAME_NONE,
+	GM_FRAME_GICD,
+	GM_FRAME_GICC,
+	GM_FRAME_GICH,
+	GM_FRAME_GICV,
+};
+
+struct gm_layout {
+	uint64_t gicd, gicc, gich, gicv; /* the frames' first byte */
+	bool alias64k;
+};
+
+extern struct gm_layout gm_layout;
+/* What the model's gic_info() answers (QEMU virt's frames); a test may
+ * move them, and puts them back. */
+extern struct gic_info gm_info;
+
+#define GM_GIC400_IIDR 0x0202143bU
+
+/* Juno's: GICD 0x2c010000, GICC 0x2c020000, GICH 0x2c040000, GICV
+ * 0x2c060000, aliased. */
+void gm_layout_juno(void);
+/* Which frame @pa hits, and which page of it and offset in the page. */
+enum gm_frame gm_decode(uint64_t pa, unsigned int *page, unsigned int *off);
+/* A 32-bit read of @pa (a gic_read32_fn); counts into gm_mmio_reads. */
+uint32_t gm_mmio_read32(uint64_t pa, void *ctx);
+extern unsigned int gm_mmio_reads;
 
 /* ---- helpers for vGIC tests ---------------------------------------------- */
 struct vm;

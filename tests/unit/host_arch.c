@@ -29,6 +29,11 @@ struct pcpu *this_cpu(void)
 	return &host_pcpus[cur_cpu];
 }
 
+struct pcpu *pcpu_get(unsigned int id)
+{
+	return &host_pcpus[id];
+}
+
 void host_set_cpu(unsigned int cpu)
 {
 	host_pcpus[cpu].id = cpu;

@@ -3,7 +3,8 @@
  * Platform discovery (core/platform_dt.c) on real DTBs: QEMU virt's own
  * (dumped by QEMU 7.2 and 10.0 with -M virt,virtualization=on,
  * gic-version=2,dumpdtb=, then packed with dtc; tests/unit/data/) and
- * Debian's Raspberry Pi 4 family (from linux-image-*-arm64, which
+ * Debian's Raspberry Pi 4 family and Arm Juno boards (from
+ * linux-image-*-arm64, which
  * tools/fetch-guest.sh unpacks into build/guest-cache/; `make unit`
  * fetches it first). Then synthetic trees for the bus translation's edges.
  */
@@ -14,6 +15,7 @@
 
 #include <libfdt.h>
 
+#include "debian_dtb.h"
 #include "platform_dt.h"
 #include "test.h"
 
@@ -37,23 +39,37 @@ static void *load_file(const char *path)
 	return buf;
 }
 
-/* Debian's broadcom/ folder of the kernel the guest cache holds. */
-static void *load_debian_dtb(const char *name)
+/* A DTB of a folder (broadcom/, arm/) of the kernel the guest cache
+ * holds. */
+bool debian_dtb_path(const char *dir, const char *name, char *path, size_t len)
 {
 	char pat[256];
 	glob_t g;
-	void *fdt = NULL;
+	bool found;
 
 	snprintf(pat, sizeof(pat),
-		 "build/guest-cache/kernel/usr/lib/linux-image-*-arm64/"
-		 "broadcom/%s",
-		 name);
-	if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc >= 1)
-		fdt = load_file(g.gl_pathv[0]);
-	globfree(&g);
-	if (!fdt)
+		 "build/guest-cache/kernel/usr/lib/linux-image-*-arm64/%s/%s",
+		 dir, name);
+	found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc >= 1;
+	if (found)
+		snprintf(path, len, "%s", g.gl_pathv[0]);
+	else
 		fprintf(stderr, "  %s not found (tools/fetch-guest.sh)\n", pat);
-	return fdt;
+	globfree(&g);
+	return found;
+}
+
+void *load_debian_dtb_in(const char *dir, const char *name)
+{
+	char path[512];
+
+	return debian_dtb_path(dir, name, path, sizeof(path)) ? load_file(path)
+							      : NULL;
+}
+
+static void *load_debian_dtb(const char *name)
+{
+	return load_debian_dtb_in("broadcom", name);
 }
 
 static void check_qemu_virt(const char *file)
@@ -132,9 +148,13 @@ static void check_bcm2711(const char *file, const char *model)
 	EXPECT_EQ(d.console_kind, UART_8250);
 	EXPECT_EQ(d.console, 0xfe215040);
 	EXPECT_STREQ(d.console_path, "/soc/serial@7e215040");
+	EXPECT_EQ(d.gicc_size, 0x2000);
+	EXPECT_EQ(d.gicv_size, 0x2000);
 	ASSERT_EQ(d.nr_cpus, 4);
 	for (unsigned int i = 0; i < 4; i++) {
 		EXPECT_EQ(d.cpus[i].mpidr, i);
+		EXPECT_STREQ(d.cpus[i].compatible, "arm,cortex-a72");
+		EXPECT_EQ(d.cpus[i].midr, 0x410fd080U);
 		EXPECT_EQ(d.cpus[i].enable, CPU_ENABLE_SPIN_TABLE);
 		EXPECT_EQ(d.cpus[i].release_addr, release[i]);
 	}
@@ -159,6 +179,89 @@ TEST(platform_dt_rpi_cm4)
 {
 	check_bcm2711("bcm2711-rpi-cm4-io.dtb",
 		      "Raspberry Pi Compute Module 4 IO Board");
+}
+
+/*
+ * Arm's Juno boards (arm/juno*.dtb): two big cores (cluster Aff1 = 0) and
+ * four LITTLE Cortex-A53s (Aff1 = 1), all started through TF-A's PSCI over
+ * SMC; a GIC-400 whose CPU interface, GICH and GICV are 8 KiB windows
+ * across a 64 KiB boundary of its aliased pages; RAM below and above
+ * 4 GiB.
+ */
+static void check_juno(const char *file, const char *model, const char *big,
+		       uint32_t big_part)
+{
+	static const uint64_t mpidr[6] = {0x0, 0x1, 0x100, 0x101, 0x102, 0x103};
+	void *fdt = load_debian_dtb_in("arm", file);
+	struct plat_desc d;
+	char err[160] = "";
+
+	ASSERT_TRUE(fdt != NULL);
+	ASSERT_EQ(fdt_check_full(fdt, fdt_totalsize(fdt)), 0);
+	ASSERT_EQ(platform_dt_probe(fdt, &d, err, sizeof(err)), 0);
+	EXPECT_STREQ(d.model, model);
+	ASSERT_EQ(d.nr_cpus, 6);
+	for (unsigned int i = 0; i < 6; i++) {
+		const struct plat_cpu *c = &d.cpus[i];
+
+		EXPECT_EQ(c->mpidr, mpidr[i]);
+		EXPECT_EQ(MPIDR_CLUSTER(c->mpidr), i < 2 ? 0x000 : 0x100);
+		EXPECT_EQ(c->enable, CPU_ENABLE_PSCI);
+		EXPECT_STREQ(c->compatible, i < 2 ? big : "arm,cortex-a53");
+		EXPECT_EQ(c->midr,
+			  i < 2 ? 0x410f0000U | big_part << 4 : 0x410fd030U);
+		EXPECT_EQ(MIDR_PARTNUM(c->midr), i < 2 ? big_part : 0xd03);
+	}
+	EXPECT_FALSE(d.cpus_truncated);
+	EXPECT_EQ(d.psci, PSCI_METHOD_SMC);
+	EXPECT_TRUE(d.has_gic);
+	EXPECT_EQ(d.gicd, 0x2c010000);
+	EXPECT_EQ(d.gicc, 0x2c02f000);
+	EXPECT_EQ(d.gicc_size, 0x2000);
+	EXPECT_EQ(d.gich, 0x2c04f000);
+	EXPECT_EQ(d.gich_size, 0x2000);
+	EXPECT_EQ(d.gicv, 0x2c06f000);
+	EXPECT_EQ(d.gicv_size, 0x2000);
+	/* <1 9 0x3f04>: PPI 9 */
+	EXPECT_EQ(d.maint_irq, 25);
+	EXPECT_EQ(d.hyp_timer_irq, 26);
+	EXPECT_TRUE(d.has_console);
+	EXPECT_EQ(d.console_kind, UART_PL011);
+	EXPECT_EQ(d.console, 0x7ff80000);
+	EXPECT_STREQ(d.console_path, "/serial@7ff80000");
+	ASSERT_EQ(d.nr_mem, 2);
+	EXPECT_EQ(d.mem[0].base, 0x80000000);
+	EXPECT_EQ(d.mem[0].size, 0x7f000000);
+	EXPECT_EQ(d.mem[1].base, 0x880000000ULL);
+	EXPECT_EQ(d.mem[1].size, 0x180000000ULL);
+	EXPECT_EQ(d.pm_wdt, 0);
+	free(fdt);
+}
+
+TEST(platform_dt_juno_r0)
+{
+	check_juno("juno.dtb", "ARM Juno development board (r0)",
+		   "arm,cortex-a57", 0xd07);
+}
+
+TEST(platform_dt_juno_r1)
+{
+	check_juno("juno-r1.dtb", "ARM Juno development board (r1)",
+		   "arm,cortex-a57", 0xd07);
+}
+
+TEST(platform_dt_juno_r2)
+{
+	check_juno("juno-r2.dtb", "ARM Juno development board (r2)",
+		   "arm,cortex-a72", 0xd08);
+}
+
+TEST(platform_dt_midr_of_compatible)
+{
+	EXPECT_EQ(plat_midr_of("arm,cortex-a53"), 0x410fd030U);
+	EXPECT_EQ(plat_midr_of("arm,cortex-a15"), 0x410fc0f0U);
+	EXPECT_EQ(plat_midr_of("arm,armv8"), 0);
+	EXPECT_EQ(plat_midr_of(""), 0);
 }
 
 /* ---- synthetic trees ---------------------------------------------------- */

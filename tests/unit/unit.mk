@@ -28,3 +28,4 @@ UNIT64_SRCS += arch/arm/arm64/s2.c
 UNIT_SRCS += core/platform_dt.c
 UNIT_SRCS += core/vuart.c
 UNIT_SRCS += core/htimer.c
+UNIT_SRCS += gic/cpuif.c

@@ -27,6 +27,7 @@ void arch_cpu_set_percpu(unsigned int id)
 	p->self = p;
 	p->id = id;
 	p->mpidr = read_sysreg(MPIDR) & MPIDR_AFF_MASK;
+	p->midr = (uint32_t)read_sysreg(MIDR);
 	write_sysreg(HTPIDR, p);
 	isb();
 }

@@ -26,6 +26,7 @@ void arch_cpu_set_percpu(unsigned int id)
 	p->self = p;
 	p->id = id;
 	p->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	p->midr = (uint32_t)read_sysreg(midr_el1);
 	write_sysreg(tpidr_el2, p);
 }
 
