@@ -53,9 +53,10 @@ import pytest
 import vigil_qemu
 from test_arm32_hello import BUILD, with_arm32
 from test_hostile import CASES as ARM64_CASES
-from test_hostile import (BYSTANDER_IPA, BYSTANDER_PCPUS, CASE_LINE,
-                          DMA_FRAGMENT, DMA_OPT_IN, FRAGMENT, HOSTILE_PCPUS,
-                          PROVOKED, SEEDS, SUMMARY)
+from test_hostile import (BYSTANDER_IPA, BYSTANDER_MS, BYSTANDER_PCPUS,
+                          CASE_LINE, DMA_FRAGMENT, DMA_OPT_IN, FRAGMENT,
+                          HOSTILE_PCPUS, PROVOKED, SEEDS, SUMMARY,
+                          run_outlasting)
 # test_hostile.py's own tests that hold as they are, run here on this
 # module's `hostile`, `dma` and `dma_refused` fixtures.
 from test_hostile import (  # noqa: F401
@@ -182,15 +183,16 @@ def hostile():
         if not (BUILD / "guests" / f"{g}.bin").is_file():
             pytest.fail(f"not built: {g} (run make ARCH=arm32)")
 
-    def boot():
-        dtb = vigil_qemu.make_dtb("test_arm32_hostile", FRAGMENT)
+    def boot(ms):
+        dtb = vigil_qemu.make_dtb("test_arm32_hostile", FRAGMENT.replace(
+            f"bystander.ms={BYSTANDER_MS}", f"bystander.ms={ms}"))
         return vigil_qemu.run_vigil(
             "test_arm32_hostile", guest="hostile32", dtb=dtb, smp=4,
             timeout=TIMEOUT,
             qemu_args=["-device", f"loader,file={BUILD}/guests/bystander.bin"
                        f",addr={BYSTANDER_IPA:#x}"])
 
-    run = with_arm32(boot)
+    run = with_arm32(lambda: run_outlasting(boot, 0))
     results = {}
     for _, text in run.guest_lines("hostile"):
         m = CASE_LINE.match(text)

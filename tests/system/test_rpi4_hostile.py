@@ -98,15 +98,22 @@ def hostile():
                           str(debian)], check=True, capture_output=True,
                          text=True).stdout
     dtb = vigil_qemu.LOG_DIR / f"{name}.dtb"
-    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(dtb),
-                    "-"], input=dts + FRAGMENT, check=True, text=True)
     bystander = RPI4_BUILD / "guests" / "bystander.bin"
     assert bystander.is_file(), f"not built: {bystander} (make PLATFORM=rpi4)"
-    run = vigil_qemu.run_vigil(
-        name, guest="hostile", dtb=dtb, timeout=virt.TIMEOUT,
-        machine="raspi4b", build=RPI4_BUILD,
-        qemu_args=["-device",
-                   f"loader,file={bystander},addr={BYSTANDER_IPA:#x}"])
+
+    def boot(ms):
+        fragment = FRAGMENT.replace(f"bystander.ms={virt.BYSTANDER_MS}",
+                                    f"bystander.ms={ms}")
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o",
+                        str(dtb), "-"], input=dts + fragment, check=True,
+                       text=True)
+        return vigil_qemu.run_vigil(
+            name, guest="hostile", dtb=dtb, timeout=virt.TIMEOUT,
+            machine="raspi4b", build=RPI4_BUILD,
+            qemu_args=["-device",
+                       f"loader,file={bystander},addr={BYSTANDER_IPA:#x}"])
+
+    run = virt.run_outlasting(boot, 0)
     results = {}
     for _, text in run.guest_lines("hostile"):
         m = virt.CASE_LINE.match(text)
