@@ -392,8 +392,8 @@ static int parse_device(const void *fdt, const char *path, const char *vmnode,
 	if (node < 0)
 		CFG_ERR("config error: %s: devices: no node %s in the DTB",
 			vmnode, path);
-	return parse_device_at(fdt, node, fdt_parent_offset(fdt, node), path,
-			       vmnode, d, err, errlen);
+	return parse_device_at(fdt, node, dt_parent(fdt, node), path, vmnode, d,
+			       err, errlen);
 }
 
 static int parse_devices(const void *fdt, int node, struct vm_config *vc,

@@ -561,7 +561,7 @@ static int set_gic(void *fdt, int *gic_out)
 	if (gic < 0)
 		return gic;
 	/* A parent lookup walks the tree from the root: once. */
-	bus = fdt_parent_offset(fdt, gic);
+	bus = dt_parent(fdt, gic);
 	p = fdt_getprop(fdt, bus, "#address-cells", NULL);
 	if (p)
 		ac = (int)fdt32_to_cpu(*p);

@@ -39,11 +39,30 @@ static int bus_cells(const void *fdt, int bus, const char *name, int dflt)
 	return v <= 2 ? v : -1;
 }
 
+/* Deeper nodes fall back to libfdt's two walks. */
+#define DT_PARENT_MAX_DEPTH 16
+
+int dt_parent(const void *fdt, int node)
+{
+	int up[DT_PARENT_MAX_DEPTH], depth = 0, n;
+
+	for (n = 0; n >= 0 && n <= node; n = fdt_next_node(fdt, n, &depth)) {
+		if (depth < 0)
+			break;
+		if (depth >= DT_PARENT_MAX_DEPTH)
+			return fdt_parent_offset(fdt, node);
+		up[depth] = n;
+		if (n == node)
+			return depth ? up[depth - 1] : -FDT_ERR_NOTFOUND;
+	}
+	return n < 0 && n != -FDT_ERR_NOTFOUND ? n : -FDT_ERR_BADOFFSET;
+}
+
 const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
 			 uint64_t size, int *stop)
 {
 	while (bus > 0) {
-		int parent = fdt_parent_offset(fdt, bus), len, cac, csc, pac, w;
+		int parent = dt_parent(fdt, bus), len, cac, csc, pac, w;
 		const fdt32_t *r;
 		bool found = false;
 
@@ -90,7 +109,7 @@ const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size)
 {
-	int bus = fdt_parent_offset(fdt, node);
+	int bus = dt_parent(fdt, node);
 	int ac, sc, len, stop;
 	const fdt32_t *reg;
 	uint64_t a, s;
