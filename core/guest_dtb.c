@@ -574,8 +574,9 @@ static int set_gic(void *fdt, int *gic_out)
 	p = fdt_getprop(fdt, gic, "reg", &len);
 	if (!p || len < 2 * w * 4)
 		return -FDT_ERR_BADVALUE;
-	if (dt_reg_phys(fdt, gic, 0, &d, NULL) || d != vgic_dist_ipa() ||
-	    dt_reg_phys(fdt, gic, 1, &c, NULL) || c != vgic_cpu_ipa())
+	if (dt_reg_phys_at(fdt, gic, bus, 0, &d, NULL) ||
+	    d != vgic_dist_ipa() ||
+	    dt_reg_phys_at(fdt, gic, bus, 1, &c, NULL) || c != vgic_cpu_ipa())
 		return -FDT_ERR_BADVALUE;
 	memcpy(reg, p, 2 * w * 4); /* before setprop moves the property */
 	put_size(reg + ac, sc, GICD_SIZE);

@@ -109,7 +109,12 @@ const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size)
 {
-	int bus = dt_parent(fdt, node);
+	return dt_reg_phys_at(fdt, node, dt_parent(fdt, node), idx, addr, size);
+}
+
+int dt_reg_phys_at(const void *fdt, int node, int bus, int idx, uint64_t *addr,
+		   uint64_t *size)
+{
 	int ac, sc, len, stop;
 	const fdt32_t *reg;
 	uint64_t a, s;
@@ -193,7 +198,7 @@ static int probe_gic(const void *fdt, const int *first, struct plat_desc *d,
 {
 	uint64_t *frames[] = {&d->gicd, &d->gicc, &d->gich, &d->gicv};
 	const fdt32_t *irq;
-	int node = -1, len;
+	int node = -1, bus, len;
 	char path[64];
 
 	for (int i = C_GIC400; i <= C_A7_GIC && node < 0; i++)
@@ -201,10 +206,11 @@ static int probe_gic(const void *fdt, const int *first, struct plat_desc *d,
 	if (node < 0)
 		return 0;
 	d->has_gic = true;
+	bus = dt_parent(fdt, node); /* a walk from the root: once */
 	for (int i = 0; i < 4; i++) {
 		/* GICH and GICV are optional in the binding: absent, the GIC
 		 * cannot host guests, which gic_init() reports. */
-		if (dt_reg_phys(fdt, node, i, frames[i], NULL) == 0)
+		if (dt_reg_phys_at(fdt, node, bus, i, frames[i], NULL) == 0)
 			continue;
 		if (i < 2) {
 			if (fdt_get_path(fdt, node, path, sizeof(path)))

@@ -86,6 +86,9 @@ int dt_parent(const void *fdt, int node);
  */
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size);
+/* The same, for a node whose parent @bus the caller knows. */
+int dt_reg_phys_at(const void *fdt, int node, int bus, int idx, uint64_t *addr,
+		   uint64_t *size);
 
 /*
  * Translate *@addr, @size bytes at an address of the bus @bus, to a CPU
