@@ -266,7 +266,7 @@ static bool is_gic(const void *fdt, int n)
  * A node whose gpios point at a controller the walk removed goes with it:
  * a second pass over @bus's children, after the devices went (the
  * controller may come after its user in the tree), until a pass removes
- * nothing (one removal can orphan another node's gpios).
+ * no node with a phandle (one removal can orphan another node's gpios).
  */
 static int prune_dangling(void *fdt, int bus);
 
@@ -289,6 +289,24 @@ static bool prune_one(void *fdt, int n, int *err)
 	return gpios_dangle(fdt, n);
 }
 
+/*
+ * Whether @node or a node below it has a phandle: only then can its
+ * removal leave another node's reference dangling, and call for another
+ * pass (QEMU virt's gpio-keys has none: the second pass its removal made
+ * cost 0.6 M instructions; issue 16).
+ */
+static bool subtree_has_phandle(const void *fdt, int node)
+{
+	int n = node, depth = 0;
+
+	do {
+		if (fdt_get_phandle(fdt, n))
+			return true;
+		n = fdt_next_node(fdt, n, &depth);
+	} while (n >= 0 && depth > 0);
+	return false;
+}
+
 static int prune_dangling(void *fdt, int bus)
 {
 	bool again = true;
@@ -301,8 +319,9 @@ static int prune_dangling(void *fdt, int bus)
 		     n = prev < 0 ? fdt_first_subnode(fdt, bus)
 				  : fdt_next_subnode(fdt, prev)) {
 			if (prune_one(fdt, n, &r)) {
+				if (subtree_has_phandle(fdt, n))
+					again = true;
 				r = fdt_del_node(fdt, n);
-				again = true;
 			} else {
 				prev = n;
 			}
