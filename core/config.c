@@ -457,8 +457,8 @@ static int parse_device(const void *fdt, const char *path, const char *vmnode,
 	if (node < 0)
 		CFG_ERR("config error: %s: devices: no node %s in the DTB",
 			vmnode, path);
-	return parse_device_at(fdt, node, fdt_parent_offset(fdt, node), path,
-			       vmnode, d, err, errlen);
+	return parse_device_at(fdt, node, dt_parent(fdt, node), path, vmnode, d,
+			       err, errlen);
 }
 
 static int parse_devices(const void *fdt, int node, struct vm_config *vc,
@@ -522,9 +522,9 @@ static int default_devices(const void *fdt, struct vm_config *vc, char *err,
 	 */
 	for (node = fdt_next_node(fdt, 0, &depth); node >= 0 && depth > 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
-		const char *name = fdt_get_name(fdt, node, NULL);
+		const char *name = fdt_get_name(fdt, node, NULL), *compat;
 		bool want = false;
-		int at, n;
+		int at, n, clen;
 
 		if (depth > DEFAULT_DEV_MAX_DEPTH || !name)
 			continue;
@@ -536,10 +536,12 @@ static int default_devices(const void *fdt, struct vm_config *vc, char *err,
 		end[depth] = n < 0 || at + n >= (int)sizeof(path) ? -1 : at + n;
 		if (end[depth] < 0)
 			continue;
-		for (unsigned int i = 0; i < ARRAY_SIZE(default_dev_compat);
-		     i++)
-			if (!fdt_node_check_compatible(fdt, node,
-						       default_dev_compat[i]))
+		/* The property read once, not once per compatible. */
+		compat = fdt_getprop(fdt, node, "compatible", &clen);
+		for (unsigned int i = 0;
+		     compat && i < ARRAY_SIZE(default_dev_compat); i++)
+			if (fdt_stringlist_contains(compat, clen,
+						    default_dev_compat[i]))
 				want = true;
 		if (!want || !node_enabled(fdt, node) ||
 		    vc->nr_devs == VM_MAX_DEVS)
@@ -780,7 +782,9 @@ static void find_console_uart(const void *fdt, struct hv_config *cfg)
 	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011") ||
 	    fdt_get_path(fdt, node, path, sizeof(path)))
 		return;
-	if (parse_device(fdt, path, "/chosen", &cfg->uart, err, sizeof(err)) ||
+	/* The node is known: no second lookup by its path. */
+	if (parse_device_at(fdt, node, dt_parent(fdt, node), path, "/chosen",
+			    &cfg->uart, err, sizeof(err)) ||
 	    !cfg->uart.nr_irqs || !IS_ALIGNED(cfg->uart.base, 0x1000ULL))
 		return;
 	cfg->has_uart = true;

@@ -39,11 +39,30 @@ static int bus_cells(const void *fdt, int bus, const char *name, int dflt)
 	return v <= 2 ? v : -1;
 }
 
+/* Deeper nodes fall back to libfdt's two walks. */
+#define DT_PARENT_MAX_DEPTH 16
+
+int dt_parent(const void *fdt, int node)
+{
+	int up[DT_PARENT_MAX_DEPTH], depth = 0, n;
+
+	for (n = 0; n >= 0 && n <= node; n = fdt_next_node(fdt, n, &depth)) {
+		if (depth < 0)
+			break;
+		if (depth >= DT_PARENT_MAX_DEPTH)
+			return fdt_parent_offset(fdt, node);
+		up[depth] = n;
+		if (n == node)
+			return depth ? up[depth - 1] : -FDT_ERR_NOTFOUND;
+	}
+	return n < 0 && n != -FDT_ERR_NOTFOUND ? n : -FDT_ERR_BADOFFSET;
+}
+
 const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
 			 uint64_t size, int *stop)
 {
 	while (bus > 0) {
-		int parent = fdt_parent_offset(fdt, bus), len, cac, csc, pac, w;
+		int parent = dt_parent(fdt, bus), len, cac, csc, pac, w;
 		const fdt32_t *r;
 		bool found = false;
 
@@ -90,7 +109,12 @@ const char *dt_translate(const void *fdt, int bus, uint64_t *addr,
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size)
 {
-	int bus = fdt_parent_offset(fdt, node);
+	return dt_reg_phys_at(fdt, node, dt_parent(fdt, node), idx, addr, size);
+}
+
+int dt_reg_phys_at(const void *fdt, int node, int bus, int idx, uint64_t *addr,
+		   uint64_t *size)
+{
 	int ac, sc, len, stop;
 	const fdt32_t *reg;
 	uint64_t a, s;
@@ -123,30 +147,71 @@ static bool node_enabled(const void *fdt, int node)
 	return !st || !strcmp(st, "okay") || !strcmp(st, "ok");
 }
 
-static const char *const gic_compat[] = {
-	"arm,gic-400",
-	"arm,cortex-a15-gic",
-	"arm,cortex-a7-gic",
+/*
+ * The compatibles probed for, by the index of their first node in tree
+ * order: one walk over the tree finds them all (a walk per compatible,
+ * as fdt_node_offset_by_compatible() does, cost 1.3 M instructions on
+ * QEMU virt's tree, where the Pi's two are never found; issue 16).
+ */
+enum {
+	C_GIC400,
+	C_A15_GIC,
+	C_A7_GIC,
+	C_ARMV8_TIMER,
+	C_ARMV7_TIMER,
+	C_PM_WDT,
+	C_PM,
+	C_NR,
 };
 
-static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
-		     size_t errlen)
+static const char *const probed_compat[C_NR] = {
+	[C_GIC400] = "arm,gic-400",
+	[C_A15_GIC] = "arm,cortex-a15-gic",
+	[C_A7_GIC] = "arm,cortex-a7-gic",
+	[C_ARMV8_TIMER] = "arm,armv8-timer",
+	[C_ARMV7_TIMER] = "arm,armv7-timer",
+	[C_PM_WDT] = "brcm,bcm2835-pm-wdt",
+	[C_PM] = "brcm,bcm2835-pm",
+};
+
+/* @first[i]: the first node compatible with probed_compat[i], or < 0. */
+static void find_compat(const void *fdt, int first[C_NR])
+{
+	int n, len, left = C_NR;
+
+	for (int i = 0; i < C_NR; i++)
+		first[i] = -FDT_ERR_NOTFOUND;
+	for (n = 0; n >= 0 && left; n = fdt_next_node(fdt, n, NULL)) {
+		const char *c = fdt_getprop(fdt, n, "compatible", &len);
+
+		for (int i = 0; c && i < C_NR; i++)
+			if (first[i] < 0 &&
+			    fdt_stringlist_contains(c, len, probed_compat[i])) {
+				first[i] = n;
+				left--;
+			}
+	}
+}
+
+static int probe_gic(const void *fdt, const int *first, struct plat_desc *d,
+		     char *err, size_t errlen)
 {
 	uint64_t *frames[] = {&d->gicd, &d->gicc, &d->gich, &d->gicv};
 	uint64_t *sizes[] = {NULL, &d->gicc_size, &d->gich_size, &d->gicv_size};
 	const fdt32_t *irq;
-	int node = -1, len;
+	int node = -1, bus, len;
 	char path[64];
 
-	for (unsigned int i = 0; i < ARRAY_SIZE(gic_compat) && node < 0; i++)
-		node = fdt_node_offset_by_compatible(fdt, -1, gic_compat[i]);
+	for (int i = C_GIC400; i <= C_A7_GIC && node < 0; i++)
+		node = first[i];
 	if (node < 0)
 		return 0;
 	d->has_gic = true;
+	bus = dt_parent(fdt, node); /* a walk from the root: once */
 	for (int i = 0; i < 4; i++) {
 		/* GICH and GICV are optional in the binding: absent, the GIC
 		 * cannot host guests, which gic_init() reports. */
-		if (dt_reg_phys(fdt, node, i, frames[i], sizes[i]) == 0)
+		if (dt_reg_phys_at(fdt, node, bus, i, frames[i], sizes[i]) == 0)
 			continue;
 		if (i < 2) {
 			if (fdt_get_path(fdt, node, path, sizeof(path)))
@@ -170,15 +235,13 @@ static int probe_gic(const void *fdt, struct plat_desc *d, char *err,
 /* The generic timer (arm,armv8-timer / arm,armv7-timer): its interrupts
  * are the secure and non-secure EL1 physical, the virtual and the EL2
  * physical timer's PPIs, in that order (the arm,arch_timer binding). */
-static void probe_timer(const void *fdt, struct plat_desc *d)
+static void probe_timer(const void *fdt, const int *first, struct plat_desc *d)
 {
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer"),
-	    len;
+	int node = first[C_ARMV8_TIMER], len;
 	const fdt32_t *irq;
 
 	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1,
-						     "arm,armv7-timer");
+		node = first[C_ARMV7_TIMER];
 	irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
 	if (irq && len >= 4 * 12 && fdt32_to_cpu(irq[9]) == 1 &&
 	    fdt32_to_cpu(irq[10]) < 16)
@@ -355,14 +418,12 @@ static void probe_memory(const void *fdt, struct plat_desc *d)
 
 /* The BCM2835 family's power-management block, whose watchdog turns the
  * Pi off and resets it: its first reg ("pm"). */
-static void probe_power(const void *fdt, struct plat_desc *d)
+static void probe_power(const void *fdt, const int *first, struct plat_desc *d)
 {
-	int node =
-		fdt_node_offset_by_compatible(fdt, -1, "brcm,bcm2835-pm-wdt");
+	int node = first[C_PM_WDT];
 
 	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1,
-						     "brcm,bcm2835-pm");
+		node = first[C_PM];
 	if (node >= 0 && node_enabled(fdt, node) &&
 	    dt_reg_phys(fdt, node, 0, &d->pm_wdt, NULL))
 		d->pm_wdt = 0;
@@ -372,20 +433,22 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
 		      size_t errlen)
 {
 	const char *model;
-	int len;
+	int len, first[C_NR];
 
 	memset(d, 0, sizeof(*d));
+	find_compat(fdt, first);
 	model = fdt_getprop(fdt, 0, "model", &len);
 	if (!model)
 		model = fdt_getprop(fdt, 0, "compatible", &len);
 	if (model && len > 0)
 		snprintf(d->model, sizeof(d->model), "%.*s",
 			 (int)strnlen(model, (size_t)len), model);
-	if (probe_gic(fdt, d, err, errlen) || probe_cpus(fdt, d, err, errlen))
+	if (probe_gic(fdt, first, d, err, errlen) ||
+	    probe_cpus(fdt, d, err, errlen))
 		return -1;
 	probe_console(fdt, d);
-	probe_timer(fdt, d);
+	probe_timer(fdt, first, d);
 	probe_memory(fdt, d);
-	probe_power(fdt, d);
+	probe_power(fdt, first, d);
 	return 0;
 }

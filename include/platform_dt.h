@@ -100,12 +100,21 @@ int platform_dt_probe(const void *fdt, struct plat_desc *d, char *err,
 		      size_t errlen);
 
 /*
+ * fdt_parent_offset() in one walk from the root instead of two (the
+ * depth, then the node at that depth): the same answers.
+ */
+int dt_parent(const void *fdt, int node);
+
+/*
  * The CPU physical address of entry `idx` of `node`'s `reg`, translated
  * through every parent bus's `ranges`; its size in *size if not NULL.
  * 0 on success, -1 if the entry is missing or an ancestor does not map it.
  */
 int dt_reg_phys(const void *fdt, int node, int idx, uint64_t *addr,
 		uint64_t *size);
+/* The same, for a node whose parent @bus the caller knows. */
+int dt_reg_phys_at(const void *fdt, int node, int bus, int idx, uint64_t *addr,
+		   uint64_t *size);
 
 /*
  * Translate *@addr, @size bytes at an address of the bus @bus, to a CPU

@@ -265,6 +265,76 @@ TEST(guest_dtb_keeps_a_gpios_user_whose_controller_the_vm_owns)
 	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl011@9000000") < 0);
 }
 
+/* A chain: /user's gpios name /mid (no reg: not a device), whose gpios
+ * name the PL061 the VM does not own. /mid goes in the first pass, after
+ * /user was looked at; its phandle makes a second pass, which takes /user
+ * too; /keeper, which refers to nothing, stays. */
+static const void *host_tree_gpios_chain(void)
+{
+	void *fdt = host_dtb;
+	fdt32_t to_mid[2] = {cpu_to_fdt32(0x9001), cpu_to_fdt32(0)};
+	fdt32_t to_pl061[2] = {cpu_to_fdt32(0x8003), cpu_to_fdt32(0)};
+
+	fdt_create(fdt, sizeof(host_dtb));
+	fdt_finish_reservemap(fdt);
+	fdt_begin_node(fdt, "");
+	fdt_property_u32(fdt, "#address-cells", 2);
+	fdt_property_u32(fdt, "#size-cells", 2);
+	fdt_begin_node(fdt, "memory@40000000");
+	fdt_property_string(fdt, "device_type", "memory");
+	reg2(fdt, 0x40000000, 0x40000000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "cpus");
+	fdt_property_u32(fdt, "#address-cells", 1);
+	fdt_property_u32(fdt, "#size-cells", 0);
+	fdt_begin_node(fdt, "cpu@0");
+	fdt_property_string(fdt, "device_type", "cpu");
+	fdt_property_u32(fdt, "reg", 0);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "intc@8000000");
+	fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+	fdt_property(fdt, "interrupt-controller", NULL, 0);
+	gic_reg(fdt);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "user");
+	fdt_property(fdt, "reset-gpios", to_mid, sizeof(to_mid));
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "mid");
+	fdt_property_u32(fdt, "phandle", 0x9001);
+	fdt_property(fdt, "gpios", to_pl061, sizeof(to_pl061));
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "keeper");
+	fdt_property_string(fdt, "compatible", "simple-bus-less");
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "pl061@9030000");
+	fdt_property_string(fdt, "compatible", "arm,pl061");
+	fdt_property_u32(fdt, "phandle", 0x8003);
+	reg2(fdt, 0x09030000, 0x1000);
+	fdt_end_node(fdt);
+	fdt_begin_node(fdt, "pl011@9000000");
+	fdt_property_string(fdt, "compatible", "arm,pl011");
+	reg2(fdt, 0x09000000, 0x1000);
+	fdt_end_node(fdt);
+	fdt_end_node(fdt);
+	fdt_finish(fdt);
+	return fdt;
+}
+
+TEST(guest_dtb_drops_a_chain_of_dangling_gpios_users)
+{
+	char err[160];
+
+	ASSERT_TRUE(build_vm(host_tree_gpios_chain(), "/pl011@9000000", err,
+			     sizeof(err)) == 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl061@9030000") < 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/mid") < 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/user") < 0);
+	/* No reference: stays, as before the passes. */
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/keeper") >= 0);
+	EXPECT_TRUE(fdt_path_offset(gbuf, "/pl011@9000000") >= 0);
+}
+
 /* ---- devices under buses (a Raspberry Pi 4-like /soc) ---- */
 
 static void reg1(void *fdt, uint32_t base, uint32_t size)

@@ -264,6 +264,37 @@ TEST(platform_dt_midr_of_compatible)
 	EXPECT_EQ(plat_midr_of(""), 0);
 }
 
+/* dt_parent() answers as fdt_parent_offset() for every node of a tree, and
+ * for offsets that are no node's; returns how many nodes it checked. */
+static int check_parents(const void *fdt)
+{
+	int n, nodes = 0;
+
+	for (n = 0; n >= 0; n = fdt_next_node(fdt, n, NULL)) {
+		EXPECT_EQ(dt_parent(fdt, n), fdt_parent_offset(fdt, n));
+		/* Inside the node's tag: no node starts there. */
+		EXPECT_EQ(dt_parent(fdt, n + 4), -FDT_ERR_BADOFFSET);
+		nodes++;
+	}
+	EXPECT_EQ(dt_parent(fdt, 0), -FDT_ERR_NOTFOUND);
+	EXPECT_EQ(dt_parent(fdt, -1), -FDT_ERR_BADOFFSET);
+	return nodes;
+}
+
+TEST(platform_dt_parent_as_libfdt)
+{
+	void *virt = load_file("tests/unit/data/qemu-virt-7.2.dtb");
+	void *pi = load_debian_dtb("bcm2711-rpi-4-b.dtb");
+
+	ASSERT_TRUE(virt != NULL && pi != NULL);
+	/* Every node of each: the dump's 62 (48 at the root, virtio-mmio x32
+	 * among them), the Pi's 254, down to four levels below the root. */
+	EXPECT_EQ(check_parents(virt), 62);
+	EXPECT_EQ(check_parents(pi), 254);
+	free(virt);
+	free(pi);
+}
+
 /* ---- synthetic trees ---------------------------------------------------- */
 
 static char dtb[8192];

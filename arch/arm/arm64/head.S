@@ -64,14 +64,22 @@ primary_entry:
 	cmp	x1, #2
 	b.ne	wrong_el
 
-	/* Zero .bss with the MMU off: aligned 8-byte stores only. */
+	/*
+	 * Zero .bss with the MMU off: aligned stores only, 64 bytes a round
+	 * (vigil.lds.S aligns both ends to 64). 8 bytes a round took 0.74 M
+	 * instructions for its 1.4 MiB (issue 16).
+	 */
 	adrp	x2, __bss_start
 	add	x2, x2, :lo12:__bss_start
 	adrp	x3, __bss_end
 	add	x3, x3, :lo12:__bss_end
 1:	cmp	x2, x3
 	b.hs	2f
-	str	xzr, [x2], #8
+	stp	xzr, xzr, [x2]
+	stp	xzr, xzr, [x2, #16]
+	stp	xzr, xzr, [x2, #32]
+	stp	xzr, xzr, [x2, #48]
+	add	x2, x2, #64
 	b	1b
 2:
 	adrp	x2, el2_vectors

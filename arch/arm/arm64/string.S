@@ -34,7 +34,31 @@ memcpy:
 .Lcpy_aligned:
 	tst	x1, #7
 	b.ne	.Lcpy_bytes		/* source misaligned against dst */
-.Lcpy_64:				/* the bulk: 64 bytes in 9 instructions */
+	/*
+	 * The bulk: 256 bytes in 36 instructions, 0.14 a byte (64 bytes in
+	 * 14 were 0.22: a kernel's reset copy, 32 MiB, cost 7.4 M at boot;
+	 * issue 16). Four rounds of four pairs through x4-x11.
+	 */
+	subs	x2, x2, #256
+	b.lo	.Lcpy_256_done
+.Lcpy_256:
+	.irp	off, 0, 64, 128, 192
+	ldp	x4, x5, [x1, #\off]
+	ldp	x6, x7, [x1, #\off + 16]
+	ldp	x8, x9, [x1, #\off + 32]
+	ldp	x10, x11, [x1, #\off + 48]
+	stp	x4, x5, [x3, #\off]
+	stp	x6, x7, [x3, #\off + 16]
+	stp	x8, x9, [x3, #\off + 32]
+	stp	x10, x11, [x3, #\off + 48]
+	.endr
+	add	x1, x1, #256
+	add	x3, x3, #256
+	subs	x2, x2, #256
+	b.hs	.Lcpy_256
+.Lcpy_256_done:
+	add	x2, x2, #256		/* 0..255 bytes left */
+.Lcpy_64:
 	cmp	x2, #64
 	b.lo	.Lcpy_16
 	ldp	x4, x5, [x1]

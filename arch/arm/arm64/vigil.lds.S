@@ -33,7 +33,7 @@ SECTIONS
 	. = ALIGN(64);
 	__bss_start = .;
 	.bss : { *(.bss .bss.*) *(COMMON) }
-	. = ALIGN(16);
+	. = ALIGN(64); /* head.S zeroes 64 bytes a round */
 	__bss_end = .;
 	. = ALIGN(4096);
 	__stacks_start = .;
