@@ -4,6 +4,7 @@
  * layouts: ARM ARM D17.2.37, "ISS encoding for an exception from ..." per
  * exception class.
  */
+#include "aarch32.h"
 #include "esr.h"
 
 #include <string.h>
@@ -83,6 +84,24 @@ void trap_decode(uint64_t esr, struct trap_info *ti)
 		trap_decode_abort(iss, ti);
 		break;
 	case TRAP_UNKNOWN:
+		break;
+	}
+}
+
+void trap_check_cond_a32(struct trap_info *ti, uint32_t cpsr)
+{
+	switch (ti->ec) {
+	case ESR_EC_WFX:
+	case ESR_EC_CP15_32:
+	case ESR_EC_CP15_64:
+	case ESR_EC_CP14_32:
+	case ESR_EC_CP14_LS:
+	case ESR_EC_FP_ASIMD:
+	case ESR_EC_CP14_64:
+	case ESR_EC_SMC32:
+		ti->cond_failed = !a32_cond_passed(ti->iss, cpsr);
+		break;
+	default:
 		break;
 	}
 }

@@ -12,6 +12,13 @@
 #include "pmu.h"
 #include "vm.h"
 
+/* A trapped conditional instruction that failed its check is skipped. */
+void arch_trap_decode(struct vcpu *v, struct trap_info *ti)
+{
+	trap_decode(read_sysreg(HSR), ti);
+	trap_check_cond_a32(ti, v->arch.regs.cpsr);
+}
+
 /* ACTLR.SMP (Cortex-A15 TRM 4.3.28): coherent requests, which an SMP
  * Linux sets if it reads it clear. */
 #define ACTLR_SMP BIT(6)

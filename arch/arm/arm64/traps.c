@@ -12,6 +12,16 @@
 #include "pmu.h"
 #include "vm.h"
 
+/* From AArch32 (SPSR_EL2.M[4]), with the condition check. */
+void arch_trap_decode(struct vcpu *v, struct trap_info *ti)
+{
+	uint64_t ps = v->arch.regs.pstate;
+
+	trap_decode(read_sysreg(esr_el2), ti);
+	if (ps & PSR_MODE32)
+		trap_check_cond_a32(ti, (uint32_t)ps);
+}
+
 /* The only system registers vigil traps and emulates are the PMU's
  * (MDCR_EL2.TPM); the others it traps (TIDCP, TACR) are undefined. */
 int arch_sysreg_trap(struct vcpu *v, const struct trap_info *ti)
