@@ -3,7 +3,9 @@
 `vigil,aarch32` runs AArch32 at EL1 (HCR_EL2.RW = 0) on QEMU virt
 -cpu cortex-a57, with the A32 hello guest the arm32 port runs
 (build/qemu-virt-arm32/guests/hello.bin, linked at 0x50000000). The
-assertions are test_arm32_hello.py's where they apply.
+assertions are test_arm32_hello.py's where they apply; the vgic guest's
+and the short storm's are test_arm32_guests.py's own test functions,
+imported here and run on this file's `vgic` and `storm` fixtures.
 
 QEMU (7.2 and 10) loses the SPSR of an exception vigil injects into
 AArch32 EL1: its exception return from AArch64 EL2 writes the CPSR raw
@@ -23,6 +25,16 @@ import os
 import pytest
 
 import vigil_qemu
+from test_arm32_guests import CHECK_LINE, STORM_IRQS, TIMEOUT
+from test_arm32_guests import (  # noqa: F401 (collected here)
+    test_storm_header_names_the_environment_and_relatch,
+    test_storm_migrations_complete_through_maintenance_none_lost,
+    test_storm_passes_with_every_request_completed_once,
+    test_storm_passthrough_takes_the_path_the_gic_model_allows,
+    test_vgic_check_passes,
+    test_vgic_no_unexpected_exception_spurious_or_unhandled_irq,
+    test_vgic_prints_exactly_the_expected_checks_and_summary,
+    test_vgic_system_off_ends_qemu_with_status_0)
 from test_arm32_hello import (DFSR_EXT_READ, UNMAPPED_IPA, VCPU_UP,
                               guest_matching)
 
@@ -50,6 +62,11 @@ ONE_VM = """
 	};
 };
 """
+
+# The storm's virtio-rng: QEMU virt puts a -device on the last transport.
+STORM_VM = ONE_VM.replace(
+    "vigil,aarch32;",
+    'devices = "/virtio_mmio@a003e00";\n\t\t\tvigil,aarch32;')
 
 # An AArch64 VM (the hello guest linked at 5 GiB) beside an AArch32 one.
 MIXED = """
@@ -107,6 +124,39 @@ def hello():
 
     return with_env({"VIGIL_BUILD": str(BUILD64), "VIGIL_ARCH": "arm64"},
                     boot)
+
+
+def run_a32(name, guest, fragment, **kw):
+    def boot():
+        dtb = vigil_qemu.make_dtb(name, fragment)
+        return vigil_qemu.run_vigil(name, guest=f"../../{guest}", dtb=dtb,
+                                    smp=4, timeout=TIMEOUT, **kw)
+
+    need(BUILD64 / "vigil.bin", BUILD32 / f"guests/{guest.split('/')[-1]}"
+         ".bin")
+    return with_env({"VIGIL_BUILD": str(BUILD64), "VIGIL_ARCH": "arm64"},
+                    boot)
+
+
+@pytest.fixture(scope="module")
+def vgic():
+    run = run_a32("test_aarch32_guests-vgic", "qemu-virt-arm32/guests/vgic",
+                  ONE_VM)
+    results = {}
+    for text in run.texts():
+        m = CHECK_LINE.match(text)
+        if m:
+            results.setdefault(m.group(1), []).append(
+                (m.group(2), m.group(3).strip()))
+    return run, results
+
+
+@pytest.fixture(scope="module")
+def storm():
+    return run_a32("test_aarch32_guests-storm",
+                   "qemu-virt-arm32/guests/storm", STORM_VM,
+                   qemu_args=["-device", "virtio-rng-device"],
+                   append=f"storm.irqs={STORM_IRQS}")
 
 
 @pytest.fixture(scope="module")
