@@ -21,8 +21,8 @@ TEST(aarch32_dabt_entry_from_svc_a32)
 	uint32_t lr, spsr, pc, cpsr;
 
 	cpsr = a32_exception_entry(0x600001d3, 0x50000264, 0x00c50838,
-				   0x50003160, A32_MODE_ABT, A32_VEC_DABT, 8,
-				   8, &lr, &spsr, &pc);
+				   0x50003160, A32_MODE_ABT, A32_VEC_DABT, 8, 8,
+				   &lr, &spsr, &pc);
 	EXPECT_EQ(cpsr, 0x600001d7);
 	EXPECT_EQ(spsr, 0x600001d3);
 	EXPECT_EQ(lr, 0x5000026c);
@@ -39,9 +39,8 @@ TEST(aarch32_undef_entry_from_t32_high_vectors_te_ee)
 	uint32_t sctlr = A32_SCTLR_V | A32_SCTLR_TE | A32_SCTLR_EE;
 	uint32_t lr, spsr, pc, cpsr;
 
-	cpsr = a32_exception_entry(old, 0x8000, sctlr, 0x50003160,
-				   A32_MODE_UND, A32_VEC_UNDEF, 4, 2, &lr, &spsr,
-				   &pc);
+	cpsr = a32_exception_entry(old, 0x8000, sctlr, 0x50003160, A32_MODE_UND,
+				   A32_VEC_UNDEF, 4, 2, &lr, &spsr, &pc);
 	EXPECT_EQ(cpsr, NZCV(1, 0, 0, 0) | A32_PSR_T | A32_PSR_E | A32_PSR_I |
 				A32_PSR_F | A32_MODE_UND);
 	EXPECT_EQ(spsr, old);
@@ -98,11 +97,11 @@ TEST(aarch32_trapped_smc_condition_from_the_syndrome)
 	uint32_t z = NZCV(0, 1, 0, 0) | A32_MODE_SVC;
 	uint32_t nz = A32_MODE_SVC;
 
-	EXPECT_FALSE(fails(smc32(0x0), z));   /* EQ, Z set */
-	EXPECT_TRUE(fails(smc32(0x0), nz));   /* EQ, Z clear */
-	EXPECT_TRUE(fails(smc32(0x1), z));    /* NE */
-	EXPECT_FALSE(fails(smc32(0xe), nz));  /* AL */
-	EXPECT_TRUE(fails(smc32(0x8), z));    /* HI: C set and Z clear */
+	EXPECT_FALSE(fails(smc32(0x0), z));  /* EQ, Z set */
+	EXPECT_TRUE(fails(smc32(0x0), nz));  /* EQ, Z clear */
+	EXPECT_TRUE(fails(smc32(0x1), z));   /* NE */
+	EXPECT_FALSE(fails(smc32(0xe), nz)); /* AL */
+	EXPECT_TRUE(fails(smc32(0x8), z));   /* HI: C set and Z clear */
 	EXPECT_FALSE(fails(smc32(0x8), NZCV(0, 0, 1, 0)));
 	EXPECT_FALSE(fails(smc32(0xa), NZCV(1, 0, 0, 1))); /* GE: N == V */
 	EXPECT_TRUE(fails(smc32(0xb), NZCV(1, 0, 0, 1)));  /* LT */
