@@ -153,4 +153,16 @@ static inline uint32_t a32_fsr_sea(uint32_t ttbcr, bool write)
 	       (write ? (1U << 11) : 0);
 }
 
+struct vcpu;
+struct trap_info;
+
+/*
+ * Emulate a trapped CP15 MCR/MRC (arch/arm/cp15.c): the PMU's c9
+ * registers, ACTLR (reads @actlr, writes ignored), L2CTLR and L2ECTLR.
+ * @pl0: the guest was in User mode. 0, or -EINVAL for an access to
+ * answer with an undefined instruction.
+ */
+int cp15_emulate(struct vcpu *v, const struct trap_info *ti, bool pl0,
+		 uint32_t actlr);
+
 #endif /* VIGIL_AARCH32_H */
