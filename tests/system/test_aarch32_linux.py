@@ -58,31 +58,34 @@ FRAGMENT = """
 """
 
 
-@pytest.fixture(scope="module")
-def guest(disk):  # noqa: F811 (test_arm32_linux's fixture)
+def linux_guest(name, disk_path):
+    """A LinuxGuest of tools/run-linux.sh's vigil mode on arm64, with this
+    file's DTB fragment and the guest images in RAM where it says."""
     zimage, initrd = LINUX_DIR / "zImage", LINUX_DIR / "initramfs.cpio.gz"
     missing = [p for p in (zimage, initrd, BUILD64 / "vigil.bin")
                if not p.is_file()]
     if missing:
         pytest.fail(f"not built: {', '.join(map(str, missing))} "
                     "(run make linux-arm32 and make)")
-    name = "test_aarch32_linux"
     dtb = vigil_qemu.make_dtb(name, FRAGMENT.format(
         kernel=KERNEL_AT, initrd=INITRD_AT, size=initrd.stat().st_size))
-    # tools/run-linux.sh's vigil mode on arm64, with this DTB and the
-    # guest images put in RAM where the fragment says.
     args = ["-machine", "virt,virtualization=on,gic-version=2",
             "-cpu", "cortex-a57", "-smp", "4", "-m", "1G",
             "-nographic", "-nic", "none", "-dtb", str(dtb),
             "-kernel", str(BUILD64 / "vigil.bin"),
             "-device", f"loader,file={zimage},addr=0x{KERNEL_AT:x}",
             "-device", f"loader,file={initrd},addr=0x{INITRD_AT:x}",
-            "-drive", f"if=none,file={disk[0]},format=raw,id=d0",
+            "-drive", f"if=none,file={disk_path},format=raw,id=d0",
             "-device", "virtio-blk-device,drive=d0",
             "-device", "virtio-rng-device",
             "-netdev", "user,id=n0",
             "-device", "virtio-net-device,netdev=n0"]
-    g = LinuxGuest(name, args, program="qemu-system-aarch64")
+    return LinuxGuest(name, args, program="qemu-system-aarch64")
+
+
+@pytest.fixture(scope="module")
+def guest(disk):  # noqa: F811 (test_arm32_linux's fixture)
+    g = linux_guest("test_aarch32_linux", disk[0])
     try:
         yield g.boot()
     finally:
