@@ -357,6 +357,8 @@ storm-long: deps
 		$(PYTEST) -q -rA tests/system/test_linux_storm.py
 	VIGIL_ARM32_LINUX_STORM_SECONDS=$(STORM_SECONDS) \
 		$(PYTEST) -q -rA tests/system/test_arm32_linux_storm.py
+	VIGIL_AARCH32_LINUX_STORM_SECONDS=$(STORM_SECONDS) \
+		$(PYTEST) -q -rA tests/system/test_aarch32_linux_storm.py
 
 # Interrupt-path benchmark (docs/performance.md): the bench guest natively,
 # under vigil and under Xen 4.17 (unpacked into build/xen), Linux's
