@@ -6,7 +6,8 @@ passes through (PL011, PL031, virtio-mmio blk/rng/net). The zImage is
 entered at 0x50000000 (`entry`: on arm64 a VM with vigil,aarch32 takes no
 `image`), the initramfs is at 0x58000000 (`initrd`). One boot; then
 test_arm32_linux.py's own checks, imported and run on this file's `guest`
-fixture: the banner in SVC mode, nproc, the virtio disk's md5, the timer
+fixture; the machine is tools/run-linux-aarch32.sh's (`make run
+GUEST=arm32`): the banner in SVC mode, nproc, the virtio disk's md5, the timer
 and IPIs on every CPU and every virtio SPI, a clean dmesg, and `poweroff
 -f` after vigil's counters with 0 lost.
 """
@@ -31,56 +32,21 @@ from test_arm32_linux import \
 
 LINUX_DIR = vigil_qemu.REPO / "build" / "linux-arm32"
 BUILD64 = vigil_qemu.REPO / "build" / "qemu-virt-arm64"
-KERNEL_AT = 0x50000000
-INITRD_AT = 0x58000000
 
-# QEMU virt: a -device virtio-*-device takes the last free transport, so
-# blk, rng and net (in that order) sit at 0xa003e00, 0xa003c00, 0xa003a00.
-FRAGMENT = """
-/ {{
-	hypervisor {{
-		compatible = "vigil,hypervisor";
-		vm@0 {{
-			compatible = "vigil,vm";
-			label = "linux32";
-			vcpus = <4>;
-			memory = <0x0 0x50000000 0x0 0x30000000>;
-			entry = <0x0 0x{kernel:x}>;
-			initrd = <0x0 0x{initrd:x} 0x0 0x{size:x}>;
-			bootargs = "console=ttyAMA0";
-			devices = "/pl011@9000000", "/pl031@9010000",
-				  "/virtio_mmio@a003e00", "/virtio_mmio@a003c00",
-				  "/virtio_mmio@a003a00";
-			vigil,aarch32;
-		}};
-	}};
-}};
-"""
+RUN = vigil_qemu.REPO / "tools" / "run-linux-aarch32.sh"
 
 
 def linux_guest(name, disk_path):
-    """A LinuxGuest of tools/run-linux.sh's vigil mode on arm64, with this
-    file's DTB fragment and the guest images in RAM where it says."""
-    zimage, initrd = LINUX_DIR / "zImage", LINUX_DIR / "initramfs.cpio.gz"
-    missing = [p for p in (zimage, initrd, BUILD64 / "vigil.bin")
-               if not p.is_file()]
+    """A LinuxGuest of tools/run-linux-aarch32.sh (`make run GUEST=arm32`):
+    its /hypervisor fragment, the guest images in RAM where it says."""
+    missing = [p for p in (LINUX_DIR / "zImage",
+                           LINUX_DIR / "initramfs.cpio.gz",
+                           BUILD64 / "vigil.bin") if not p.is_file()]
     if missing:
         pytest.fail(f"not built: {', '.join(map(str, missing))} "
                     "(run make linux-arm32 and make)")
-    dtb = vigil_qemu.make_dtb(name, FRAGMENT.format(
-        kernel=KERNEL_AT, initrd=INITRD_AT, size=initrd.stat().st_size))
-    args = ["-machine", "virt,virtualization=on,gic-version=2",
-            "-cpu", "cortex-a57", "-smp", "4", "-m", "1G",
-            "-nographic", "-nic", "none", "-dtb", str(dtb),
-            "-kernel", str(BUILD64 / "vigil.bin"),
-            "-device", f"loader,file={zimage},addr=0x{KERNEL_AT:x}",
-            "-device", f"loader,file={initrd},addr=0x{INITRD_AT:x}",
-            "-drive", f"if=none,file={disk_path},format=raw,id=d0",
-            "-device", "virtio-blk-device,drive=d0",
-            "-device", "virtio-rng-device",
-            "-netdev", "user,id=n0",
-            "-device", "virtio-net-device,netdev=n0"]
-    return LinuxGuest(name, args, program="qemu-system-aarch64")
+    return LinuxGuest(name, ["--disk", disk_path], program=RUN,
+                      env={"VIGIL_BUILD": str(BUILD64)})
 
 
 @pytest.fixture(scope="module")
