@@ -277,13 +277,19 @@ deps:
 # The product: Linux (Debian's arm64 kernel, a busybox initramfs) on 4 vCPUs
 # under vigil, to an interactive shell; with ARCH=arm32, Debian's armmp-lpae
 # kernel under the arm32 vigil. Ctrl-A X quits QEMU. VMS=2: two Linux VMs
-# side by side instead (run-two).
+# side by side instead (run-two). GUEST=arm32: the armmp-lpae kernel in an
+# AArch32 EL1 VM of the arm64 vigil (tools/run-linux-aarch32.sh).
 run: deps
+ifeq ($(GUEST),arm32)
+	$(MAKE) all linux-arm32
+	VIGIL_BUILD=$(BUILD) tools/run-linux-aarch32.sh
+else
 	$(MAKE) all $(if $(filter arm32,$(ARCH)),linux-arm32,linux)
 ifeq ($(VMS),2)
 	VIGIL_BUILD=$(BUILD) tools/run-two.sh
 else
 	VIGIL_BUILD=$(BUILD) tools/run-linux.sh --vigil
+endif
 endif
 
 # Two Linux VMs, 2 vCPUs and a vUART each (tools/run-two.sh): Ctrl-A three
@@ -357,6 +363,8 @@ storm-long: deps
 		$(PYTEST) -q -rA tests/system/test_linux_storm.py
 	VIGIL_ARM32_LINUX_STORM_SECONDS=$(STORM_SECONDS) \
 		$(PYTEST) -q -rA tests/system/test_arm32_linux_storm.py
+	VIGIL_AARCH32_LINUX_STORM_SECONDS=$(STORM_SECONDS) \
+		$(PYTEST) -q -rA tests/system/test_aarch32_linux_storm.py
 
 # Interrupt-path benchmark (docs/performance.md): the bench guest natively,
 # under vigil and under Xen 4.17 (unpacked into build/xen), Linux's

@@ -68,11 +68,11 @@ static int get_u64_prop(const void *fdt, int node, const char *name,
 /* An AArch32 guest's r2 and, with its MMU off, its PC: 32 bits. */
 #define AARCH32_BOOT_LIMIT 0x100000000ULL
 
-uint64_t config_boot_ram_end(uint64_t ram_base, uint64_t ram_size)
+uint64_t config_boot_ram_end(uint64_t ram_base, uint64_t ram_size, bool aarch32)
 {
 	uint64_t end = ram_base + ram_size;
 
-	if (!arch_guest_aarch32() || end <= AARCH32_BOOT_LIMIT)
+	if (!aarch32 || end <= AARCH32_BOOT_LIMIT)
 		return end;
 	return ram_base < AARCH32_BOOT_LIMIT ? AARCH32_BOOT_LIMIT : ram_base;
 }
@@ -87,7 +87,8 @@ static int parse_image(const void *fdt, int node, struct vm_config *vc,
 		       char *err, size_t errlen)
 {
 	uint64_t img[2],
-		dtb_area = config_boot_ram_end(vc->ram_base, vc->ram_size) -
+		dtb_area = config_boot_ram_end(vc->ram_base, vc->ram_size,
+					       vc->aarch32) -
 			   CONFIG_GUEST_DTB_AREA;
 	const fdt32_t *p;
 	int len, r;
@@ -281,6 +282,21 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 				bi->pcpu[b].midr);
 	}
 
+	/* Boolean: AArch32 at EL1, where the CPU has it (include/
+	 * arch_image.h). */
+	vc->aarch32 = arch_guest_aarch32();
+	if (fdt_getprop(fdt, node, "vigil,aarch32", &len)) {
+		if (len != 0)
+			CFG_ERR("config error: %s: vigil,aarch32 takes no "
+				"value",
+				vc->node);
+		if (!arch_el1_aarch32_supported())
+			CFG_ERR("config error: %s: vigil,aarch32 but the CPU "
+				"has no AArch32 at EL1",
+				vc->node);
+		vc->aarch32 = true;
+	}
+
 	p = fdt_getprop(fdt, node, "memory", &len);
 	if (!p || len != 16)
 		CFG_ERR("config error: %s: memory missing or not "
@@ -300,9 +316,10 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 	/* As core/guest_dtb.c asks of any VM: 2 MiB for the DTB and more
 	 * below it, here where an AArch32 guest can reach them. (A VM
 	 * smaller than that anywhere is guest_dtb_build()'s to refuse.) */
-	if (config_boot_ram_end(vc->ram_base, vc->ram_size) <
+	if (config_boot_ram_end(vc->ram_base, vc->ram_size, vc->aarch32) <
 		    vc->ram_base + vc->ram_size &&
-	    config_boot_ram_end(vc->ram_base, vc->ram_size) - vc->ram_base <
+	    config_boot_ram_end(vc->ram_base, vc->ram_size, vc->aarch32) -
+			    vc->ram_base <
 		    2 * CONFIG_GUEST_DTB_AREA)
 		CFG_ERR("config error: %s: memory 0x%llx-0x%llx has less "
 			"than 4 MiB below 4 GiB, where an AArch32 guest's "
@@ -313,6 +330,12 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 	r = parse_image(fdt, node, vc, err, errlen);
 	if (r)
 		return r;
+	/* The profile parses its own image format only (include/
+	 * arch_image.h): a zImage header under arm64 is not checked yet. */
+	if (vc->image_size && vc->aarch32 != arch_guest_aarch32())
+		CFG_ERR("config error: %s: vigil,aarch32 with image: its "
+			"header is not checked here; give entry",
+			vc->node);
 	vc->entry = vc->image_size ? vc->image_base : vc->ram_base;
 	r = get_u64_prop(fdt, node, "entry", &entry, 1);
 	if (r == -EINVAL)
@@ -324,7 +347,8 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 		CFG_ERR("config error: %s: entry 0x%llx lies outside its "
 			"memory",
 			vc->node, (unsigned long long)vc->entry);
-	if (vc->entry >= config_boot_ram_end(vc->ram_base, vc->ram_size))
+	if (vc->entry >=
+	    config_boot_ram_end(vc->ram_base, vc->ram_size, vc->aarch32))
 		CFG_ERR("config error: %s: entry 0x%llx lies above 4 GiB: an "
 			"AArch32 guest starts with 32-bit addresses",
 			vc->node, (unsigned long long)vc->entry);
@@ -582,7 +606,8 @@ static int parse_boot(const void *fdt, int node, struct vm_config *vc,
 		/* Its address goes in the DTB, for an AArch32 guest with
 		 * its MMU off: below 4 GiB as the DTB. */
 		if (vc->initrd_base + vc->initrd_size >
-		    config_boot_ram_end(vc->ram_base, vc->ram_size))
+		    config_boot_ram_end(vc->ram_base, vc->ram_size,
+					vc->aarch32))
 			CFG_ERR("config error: %s: initrd 0x%llx+0x%llx "
 				"reaches above 4 GiB, out of an AArch32 "
 				"guest's reach",
@@ -890,6 +915,7 @@ static int default_config(const void *fdt, const struct boot_info *bi,
 	cfg->nr_vms = 1;
 	snprintf(vc->node, sizeof(vc->node), "(default VM)");
 	snprintf(vc->name, sizeof(vc->name), "vm0");
+	vc->aarch32 = arch_guest_aarch32();
 	/* The boot CPU's cluster (default_affinity()). */
 	vc->nr_vcpus = default_affinity(bi, VM_MAX_VCPUS, vc->affinity);
 	/* Above what the boot loader placed: vigil, the DTB, an initrd
@@ -1044,7 +1070,7 @@ int config_check_image(const struct vm_config *vc, char *err, size_t errlen)
 			vc->node, (unsigned long long)vc->image_base,
 			arch_image_kind(), hdr.magic);
 	image_size = hdr.size;
-	room = config_boot_ram_end(vc->ram_base, vc->ram_size) -
+	room = config_boot_ram_end(vc->ram_base, vc->ram_size, vc->aarch32) -
 	       CONFIG_GUEST_DTB_AREA - vc->image_base;
 	if (image_size && image_size < vc->image_size)
 		CFG_ERR("config error: %s: image is 0x%llx bytes but its "

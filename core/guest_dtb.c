@@ -930,7 +930,7 @@ int guest_dtb_build(struct vm *vm, const void *host_fdt, char *err,
 {
 	const struct mem_region *ram = &vm->ram[0];
 	/* The top of the RAM its boot arguments can point at. */
-	uint64_t end = config_boot_ram_end(ram->ipa, ram->size);
+	uint64_t end = config_boot_ram_end(ram->ipa, ram->size, vm->aarch32);
 	uint64_t ipa = ALIGN_DOWN(end - 1, 0x200000);
 	unsigned long flags;
 	int r;

@@ -34,6 +34,10 @@ __noinline void trap_handle_synced(struct vcpu *v)
 	struct trap_info ti;
 
 	arch_trap_decode(v, &ti);
+	if (ti.cond_failed) {
+		arch_skip_insn(&v->arch, ti.il);
+		return;
+	}
 	switch (ti.cls) {
 	case TRAP_SMC:
 		/* Answered like an HVC; a trapped SMC leaves the return

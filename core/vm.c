@@ -40,7 +40,8 @@ static int vm_map_ram(struct vm *vm, const struct mem_region *r)
 static int vm_place_initrd(struct vm *vm, const struct vm_config *vc,
 			   const struct boot_info *bi, char *err, size_t errlen)
 {
-	uint64_t end = config_boot_ram_end(vm->ram[0].ipa, vm->ram[0].size);
+	uint64_t end = config_boot_ram_end(vm->ram[0].ipa, vm->ram[0].size,
+					   vm->aarch32);
 	uint64_t top = ALIGN_DOWN(end - 1, 0x200000ULL);
 	uint64_t ipa, dst;
 
@@ -201,6 +202,7 @@ int vm_create(const struct vm_config *vc, const struct boot_info *bi,
 	boot_mark("stage2");
 
 	vm->nr_vcpus = vc->nr_vcpus;
+	vm->aarch32 = vc->aarch32;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 

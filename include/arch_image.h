@@ -56,12 +56,20 @@ int arch_image_parse(const void *hdr, size_t len, struct arch_image *img);
 const char *arch_image_kind(void);
 
 /*
- * Whether the profile's guests boot in AArch32 (arm32: PL1 is AArch32,
- * as arch_vcpu_aarch32() says of each vCPU; arm64's boot in AArch64). An
- * AArch32 guest starts with its MMU off and gets its DTB's address in r2,
- * 32 bits: its entry point, DTB and initrd must lie below 4 GiB
- * (config_boot_ram_end()).
+ * Whether the profile's guests boot in AArch32 by default (arm32: PL1 is
+ * AArch32; arm64's boot in AArch64 unless their node says vigil,aarch32).
+ * An AArch32 guest starts with its MMU off and gets its DTB's address in
+ * r2, 32 bits: its entry point, DTB and initrd must lie below 4 GiB
+ * (config_boot_ram_end()). arch_vcpu_aarch32() says it of each vCPU.
  */
 bool arch_guest_aarch32(void);
+
+/*
+ * Whether a VM may run AArch32 at EL1/PL1 (`vigil,aarch32`): always on
+ * arm32; on arm64 when ID_AA64PFR0_EL1.EL1 says EL1 has AArch32 (ARM ARM
+ * D19.2.64: 0b0010). The boot CPU's answer (arch/arm/<profile>/cpu.c; the
+ * host unit tests have a stand-in they set).
+ */
+bool arch_el1_aarch32_supported(void);
 
 #endif /* VIGIL_ARCH_IMAGE_H */

@@ -59,6 +59,9 @@ struct vm_config {
 	 * clusters or kinds (big.LITTLE), whose ID registers, caches and
 	 * errata differ under the guest's feet. */
 	bool hmp_unsafe;
+	/* Runs AArch32 at EL1/PL1: `vigil,aarch32`, or the profile's default
+	 * (arch_guest_aarch32()). */
+	bool aarch32;
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
 	/* `vigil,console`, resolved (never DEFAULT after config_parse()).
@@ -109,10 +112,11 @@ int config_parse(const void *fdt, const struct boot_info *bi,
  * The end of a VM's boot RAM, the part of its RAM @ram_base+@ram_size its
  * boot arguments may point at: the guest DTB area at its top, an initrd
  * from /chosen below that. All of its RAM, or for an AArch32 guest
- * (arch_guest_aarch32()) the part below 4 GiB: r2 holds the DTB's address
- * in 32 bits. @ram_base when no RAM is below 4 GiB.
+ * (@aarch32: struct vm_config's aarch32) the part below 4 GiB: r2 holds
+ * the DTB's address in 32 bits. @ram_base when no RAM is below 4 GiB.
  */
-uint64_t config_boot_ram_end(uint64_t ram_base, uint64_t ram_size);
+uint64_t config_boot_ram_end(uint64_t ram_base, uint64_t ram_size,
+			     bool aarch32);
 
 /*
  * Check what the boot loader put in a VM's RAM, before it starts: with an

@@ -62,6 +62,9 @@ struct trap_info {
 	bool read; /* MRS / MRC / MRRC */
 	/* TRAP_WFX */
 	bool wfe;
+	/* An AArch32 conditional instruction that failed its condition
+	 * check (trapped all the same): it is skipped, nothing more. */
+	bool cond_failed;
 	/* TRAP_HVC, TRAP_SMC (AArch64 SMC and both HVCs; 0 for SMC32) */
 	uint16_t imm16;
 } __attribute__((aligned(16)));

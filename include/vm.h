@@ -116,6 +116,7 @@ struct vm {
 	unsigned int nr_devs;
 	struct vm_device devs[VM_MAX_DEVS];
 	uint64_t entry;	  /* IPA where vCPU 0 starts */
+	bool aarch32;	  /* EL1/PL1 is AArch32 (struct vm_config) */
 	uint64_t dtb_ipa; /* IPA of the guest's DTB, passed in x0 */
 	uint64_t initrd_ipa, initrd_size; /* for /chosen; size 0: none */
 	char bootargs[256];

@@ -4,6 +4,7 @@
  * layouts: ARM ARM D17.2.37, "ISS encoding for an exception from ..." per
  * exception class.
  */
+#include "aarch32.h"
 #include "esr.h"
 
 #include <string.h>
@@ -26,16 +27,18 @@ static void decode_sysreg(uint32_t iss, struct trap_info *ti)
 	ti->read = iss & 1;
 }
 
-/* EC 0x03: Opc2 [19:17], Opc1 [16:14], CRn [13:10], Rt [8:5], CRm [4:1],
+/* EC 0x03: Opc2 [19:17], Opc1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1],
  * Direction [0]. EC 0x04: Opc1 [19:16], Rt2 [14:10], Rt [9:5], CRm [4:1],
- * Direction [0]. */
+ * Direction [0]. Rt and Rt2 as ESR_EL2 gives them from AArch32: the X
+ * register of the trapping mode's view (an FIQ-mode r8 is X24); HSR's are
+ * 4 bits, which arch/arm/arm32/traps.c keeps. */
 static void decode_cp15(uint32_t iss, struct trap_info *ti)
 {
 	if (ti->cls == TRAP_CP15) {
 		ti->op2 = field(iss, 17, 3);
 		ti->op1 = field(iss, 14, 3);
 		ti->crn = field(iss, 10, 4);
-		ti->rt = field(iss, 5, 4);
+		ti->rt = field(iss, 5, 5);
 	} else {
 		ti->op1 = field(iss, 16, 4);
 		ti->rt2 = field(iss, 10, 5);
@@ -83,6 +86,24 @@ void trap_decode(uint64_t esr, struct trap_info *ti)
 		trap_decode_abort(iss, ti);
 		break;
 	case TRAP_UNKNOWN:
+		break;
+	}
+}
+
+void trap_check_cond_a32(struct trap_info *ti, uint32_t cpsr)
+{
+	switch (ti->ec) {
+	case ESR_EC_WFX:
+	case ESR_EC_CP15_32:
+	case ESR_EC_CP15_64:
+	case ESR_EC_CP14_32:
+	case ESR_EC_CP14_LS:
+	case ESR_EC_FP_ASIMD:
+	case ESR_EC_CP14_64:
+	case ESR_EC_SMC32:
+		ti->cond_failed = !a32_cond_passed(ti->iss, cpsr);
+		break;
+	default:
 		break;
 	}
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "arch.h"
+#include "arch_image.h"
 #include "arch_vcpu.h"
 #include "gic.h"
 #include "irq.h"
@@ -66,6 +67,18 @@ void arch_irq_enable(void)
 void arch_irq_disable(void)
 {
 	irq_masked = 1;
+}
+
+static bool el1_aarch32 = true;
+
+void host_set_el1_aarch32(bool supported)
+{
+	el1_aarch32 = supported;
+}
+
+bool arch_el1_aarch32_supported(void)
+{
+	return el1_aarch32;
 }
 
 int host_irqs_masked(void)

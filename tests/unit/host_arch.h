@@ -24,6 +24,8 @@ void host_counter_advance(uint64_t ticks);
 /* The value arch_hyp_timer_set() armed this thread's HYP timer with, or 0
  * while it is stopped. */
 uint64_t host_hyp_timer(void);
+/* What arch_el1_aarch32_supported() answers (true until set). */
+void host_set_el1_aarch32(bool supported);
 /* Whether IRQs are masked on the calling "CPU". */
 int host_irqs_masked(void);
 /* The last message printk() or panic() produced, and how many so far. */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "host_arch.h"
 #include "host_mm_map.h"
 #include "mm.h"
 #include "test.h"
@@ -43,6 +44,8 @@ struct vm_desc {
 	/* vigil,dma-unrestricted: 0 leave out, 1 empty (boolean), 2 = <0> */
 	int dma_unrestricted;
 	const char *console; /* vigil,console; NULL: leave out */
+	/* vigil,aarch32: 0 leave out, 1 empty (boolean), 2 = <1> */
+	int aarch32;
 };
 
 /* The /hypervisor node's compatible; "": leave out. */
@@ -161,6 +164,10 @@ static const void *make_dtb(const struct vm_desc *vms, int n)
 			if (d->console)
 				fdt_property_string(fdt, "vigil,console",
 						    d->console);
+			if (d->aarch32 == 1)
+				fdt_property(fdt, "vigil,aarch32", NULL, 0);
+			if (d->aarch32 == 2)
+				fdt_property_u32(fdt, "vigil,aarch32", 1);
 			fdt_end_node(fdt);
 		}
 		fdt_end_node(fdt);
@@ -1290,10 +1297,104 @@ TEST(config_console_explicit_hypercall_and_vuart_mix)
  * point anywhere in its RAM, however far above 4 GiB. */
 TEST(config_boot_ram_end_is_the_ram_end_for_aarch64_guests)
 {
-	EXPECT_EQ(config_boot_ram_end(0xe0000000ULL, 0x40000000ULL),
+	EXPECT_EQ(config_boot_ram_end(0xe0000000ULL, 0x40000000ULL, false),
 		  0x120000000ULL);
-	EXPECT_EQ(config_boot_ram_end(0x100000000ULL, 0x10000000ULL),
+	EXPECT_EQ(config_boot_ram_end(0x100000000ULL, 0x10000000ULL, false),
 		  0x110000000ULL);
-	EXPECT_EQ(config_boot_ram_end(0x40000000ULL, 0x10000000ULL),
+	EXPECT_EQ(config_boot_ram_end(0x40000000ULL, 0x10000000ULL, false),
 		  0x50000000ULL);
+}
+
+/* An AArch32 VM (vigil,aarch32) of the same profile: r2 is 32 bits. */
+TEST(config_boot_ram_end_stops_at_4_gib_for_aarch32_guests)
+{
+	EXPECT_EQ(config_boot_ram_end(0xe0000000ULL, 0x40000000ULL, true),
+		  0x100000000ULL);
+	EXPECT_EQ(config_boot_ram_end(0x100000000ULL, 0x10000000ULL, true),
+		  0x100000000ULL);
+	EXPECT_EQ(config_boot_ram_end(0x40000000ULL, 0x10000000ULL, true),
+		  0x50000000ULL);
+}
+
+/* vm@0 AArch64, vm@1 with vigil,aarch32 as @how (struct vm_desc). */
+static int parse_mixed(int how)
+{
+	static const uint32_t a0[] = {0}, a1[] = {1};
+	struct vm_desc d[2] = {
+		{"vm@0", 1, a0, 1, 0x50000000, 0x10000000},
+		{"vm@1", 1, a1, 1, 0x60000000, 0x10000000},
+	};
+
+	d[1].aarch32 = how;
+	return parse(d, 2);
+}
+
+TEST(config_vigil_aarch32_makes_that_vm_alone_aarch32)
+{
+	host_set_el1_aarch32(true);
+	ASSERT_EQ(parse_mixed(1), 0);
+	EXPECT_EQ(cfg.nr_vms, 2);
+	EXPECT_FALSE(cfg.vms[0].aarch32);
+	EXPECT_TRUE(cfg.vms[1].aarch32);
+	ASSERT_EQ(parse_mixed(0), 0);
+	EXPECT_FALSE(cfg.vms[1].aarch32);
+	ASSERT_EQ(parse(NULL, -1), 0);
+	EXPECT_FALSE(cfg.vms[0].aarch32); /* the default VM: the profile's */
+}
+
+TEST(config_vigil_aarch32_is_refused_where_el1_has_no_aarch32)
+{
+	host_set_el1_aarch32(false);
+	EXPECT_EQ(parse_mixed(1), -EINVAL);
+	host_set_el1_aarch32(true);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: vigil,aarch32 but "
+			  "the CPU has no AArch32 at EL1");
+	/* Without the property the same CPU boots both VMs. */
+	host_set_el1_aarch32(false);
+	EXPECT_EQ(parse_mixed(0), 0);
+	host_set_el1_aarch32(true);
+}
+
+TEST(config_vigil_aarch32_with_a_value_is_refused)
+{
+	host_set_el1_aarch32(true);
+	EXPECT_EQ(parse_mixed(2), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@1: vigil,aarch32 "
+			  "takes no value");
+}
+
+/* Its entry and DTB lie below 4 GiB: a VM all above is refused. */
+static const char no_ram_below_4g[] =
+	"config error: /hypervisor/vm@0: memory 0x100000000-0x10fffffff has "
+	"less than 4 MiB below 4 GiB, where an AArch32 guest's entry and DTB "
+	"must lie";
+
+TEST(config_vigil_aarch32_vm_with_no_ram_below_4_gib_is_refused)
+{
+	static const uint32_t a0[] = {0};
+	struct vm_desc d = {"vm@0", 1, a0, 1, 0x100000000ULL, 0x10000000};
+	struct boot_info bi = machine;
+
+	bi.nr_mem = 2;
+	bi.mem[1].base = 0x100000000ULL;
+	bi.mem[1].size = 0x40000000ULL;
+	d.aarch32 = 1;
+	EXPECT_EQ(config_parse(make_dtb(&d, 1), &bi, &cfg, err, sizeof(err)),
+		  -EINVAL);
+	EXPECT_STREQ(err, no_ram_below_4g);
+	/* The same VM as AArch64 is accepted. */
+	d.aarch32 = 0;
+	EXPECT_EQ(config_parse(make_dtb(&d, 1), &bi, &cfg, err, sizeof(err)),
+		  0);
+}
+
+/* This build checks arm64 Image headers only: a zImage is not read. */
+TEST(config_vigil_aarch32_with_image_is_refused_on_arm64)
+{
+	struct vm_desc d = image_vm(0x50000000, 0x200000);
+
+	d.aarch32 = 1;
+	EXPECT_EQ(parse(&d, 1), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: vigil,aarch32 with "
+			  "image: its header is not checked here; give entry");
 }

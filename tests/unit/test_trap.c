@@ -227,6 +227,20 @@ TEST(trap_decode_aarch32_mrc_p15)
 	EXPECT_TRUE(ti.read);
 }
 
+/* The same MRC from FIQ mode into r8, taken to AArch64 EL2: ESR_EL2's Rt
+ * [9:5] names X24, the AArch64 view of r8_fiq (ARM ARM, "Mapping of
+ * AArch32 registers to AArch64"). */
+TEST(trap_decode_aarch32_mrc_p15_rt_is_the_aarch64_view)
+{
+	struct trap_info ti;
+
+	trap_decode(0x0fea0301ULL, &ti);
+	EXPECT_EQ(ti.cls, TRAP_CP15);
+	EXPECT_EQ(ti.op2, 5);
+	EXPECT_EQ(ti.rt, 24);
+	EXPECT_TRUE(ti.read);
+}
+
 TEST(trap_decode_aarch32_mcrr_p15)
 {
 	struct trap_info ti;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-CPU data, the arch.h services and HYP set-up common to every CPU. */
 #include "arch.h"
+#include "arch_image.h"
 #include "asm/entry.h"
 #include "asm/sysreg.h"
 #include "irq.h"
@@ -36,6 +37,12 @@ void arch_cpu_set_percpu(unsigned int id)
 const char *arch_priv_level_name(void)
 {
 	return "HYP";
+}
+
+/* ARMv7-A: PL1 is AArch32 (include/arch_image.h). */
+bool arch_el1_aarch32_supported(void)
+{
+	return true;
 }
 
 /* The logical index the next spin-table CPU takes (head.S,

@@ -195,73 +195,42 @@ void arch_vcpu_load(struct vcpu *v)
 	isb();
 }
 
-/* Exception vectors of the guest's PL1 (B1.8.1). */
-#define VEC_UNDEF 0x04
-#define VEC_PABT 0x0c
-#define VEC_DABT 0x10
-
 /*
- * Take an exception to the guest's PL1 mode @mode (B1.8.3, "Exception
- * entry"): its LR is the trapped instruction's address plus
- * @lr_off_arm/@lr_off_thumb, its SPSR the guest's CPSR; the new CPSR has
- * the mode, IRQs masked (and asynchronous aborts for an abort), the IT,
- * J and T bits cleared, T and E from SCTLR.TE and SCTLR.EE; the PC is the
- * vector at VBAR, or 0xffff0000 when SCTLR.V selects the high vectors.
- * The vCPU's CP15 state is live in this pCPU while its exit is handled.
+ * Take an exception to the guest's PL1 mode @mode (a32_exception_entry(),
+ * shared with arm64's AArch32 guests) into that mode's bank. The vCPU's
+ * CP15 state is live in this pCPU while its exit is handled.
  */
 static void inject(struct vcpu *v, uint32_t mode, unsigned int vec,
 		   uint32_t lr_off_arm, uint32_t lr_off_thumb)
 {
 	struct vcpu_regs *r = &v->arch.regs;
-	uint32_t sctlr = read_sysreg(SCTLR);
-	int b = arch_mode_bank(mode);
-	uint32_t cpsr = r->cpsr;
-	uint32_t base;
+	struct vcpu_bank *b = &r->bank[arch_mode_bank(mode)];
 
-	r->bank[b].spsr = cpsr;
-	r->bank[b].lr = r->pc + ((cpsr & PSR_T) ? lr_off_thumb : lr_off_arm);
-	cpsr &= ~(PSR_MODE_MASK | PSR_T | PSR_J | PSR_E | PSR_IT_LOW_MASK |
-		  PSR_IT_HIGH_MASK);
-	cpsr |= mode | PSR_I;
-	if (mode == PSR_MODE_ABT)
-		cpsr |= PSR_A;
-	if (sctlr & SCTLR_TE)
-		cpsr |= PSR_T;
-	if (sctlr & SCTLR_EE)
-		cpsr |= PSR_E;
-	r->cpsr = cpsr;
-	base = (sctlr & SCTLR_V) ? 0xffff0000U : read_sysreg(VBAR);
-	r->pc = base + vec;
-}
-
-/* The fault status of a synchronous external abort in the format
- * TTBCR.EAE selects (B4.1.52 DFSR): long-descriptor STATUS 0x10 with
- * bit 9 (LPAE) set, or short-descriptor FS 0b01000. */
-static uint32_t fsr_sea(void)
-{
-	return (read_sysreg(TTBCR) & TTBCR_EAE) ? (BIT(9) | 0x10) : 0x08;
+	r->cpsr = a32_exception_entry(r->cpsr, r->pc, read_sysreg(SCTLR),
+				      read_sysreg(VBAR), mode, vec, lr_off_arm,
+				      lr_off_thumb, &b->lr, &b->spsr, &r->pc);
 }
 
 void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
 {
 	this_cpu()->aborts_injected++;
-	write_sysreg(DFSR, fsr_sea() | (write ? BIT(11) : 0));
+	write_sysreg(DFSR, a32_fsr_sea(read_sysreg(TTBCR), write));
 	write_sysreg(DFAR, (uint32_t)va);
-	inject(v, PSR_MODE_ABT, VEC_DABT, 8, 8);
+	inject(v, A32_MODE_ABT, A32_VEC_DABT, 8, 8);
 }
 
 void arch_inject_iabt(struct vcpu *v, uint64_t va)
 {
 	this_cpu()->aborts_injected++;
-	write_sysreg(IFSR, fsr_sea());
+	write_sysreg(IFSR, a32_fsr_sea(read_sysreg(TTBCR), false));
 	write_sysreg(IFAR, (uint32_t)va);
-	inject(v, PSR_MODE_ABT, VEC_PABT, 4, 4);
+	inject(v, A32_MODE_ABT, A32_VEC_PABT, 4, 4);
 }
 
 void arch_inject_undef(struct vcpu *v)
 {
 	this_cpu()->undefs_injected++;
-	inject(v, PSR_MODE_UND, VEC_UNDEF, 4, 2);
+	inject(v, A32_MODE_UND, A32_VEC_UNDEF, 4, 2);
 }
 
 bool arch_timer_line(unsigned int ppi)

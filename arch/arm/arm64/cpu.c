@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Per-CPU data, the arch.h services and EL2 set-up common to every CPU. */
 #include "arch.h"
+#include "arch_image.h"
 #include "asm/entry.h"
 #include "asm/sysreg.h"
 #include "console.h"
@@ -34,6 +35,13 @@ void arch_cpu_set_percpu(unsigned int id)
 const char *arch_priv_level_name(void)
 {
 	return "EL2";
+}
+
+/* ID_AA64PFR0_EL1.EL1 [7:4] (ARM ARM D19.2.64): 0b0001 AArch64 only,
+ * 0b0010 AArch64 and AArch32. */
+bool arch_el1_aarch32_supported(void)
+{
+	return ((read_sysreg(id_aa64pfr0_el1) >> 4) & 0xf) == 2;
 }
 
 /* The logical index the next spin-table CPU takes (head.S,

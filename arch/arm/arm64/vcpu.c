@@ -27,6 +27,10 @@
 
 /* SCTLR_EL1 at reset for a guest: MMU and caches off, RES1 bits set. */
 #define SCTLR_EL1_RESET 0x30d00800UL
+/* The AArch32 SCTLR at reset (ARM ARM G8.2.126): MMU and caches off; the
+ * RES1 bits 23, 22, 11, 4 and 3, CP15BEN (5), and nTWI/nTWE (16, 18) so
+ * EL0's WFI and WFE are not trapped to EL1. */
+#define SCTLR_AA32_RESET 0x00c50838UL
 
 static unsigned int ipa_bits;
 static uint64_t vtcr;
@@ -77,6 +81,27 @@ void arch_hyp_init_cpu(void)
 	isb();
 }
 
+/*
+ * An AArch32 EL1 (vigil,aarch32; HCR_EL2.RW = 0) as the arm32 port starts
+ * one (arch/arm/arm32/vcpu.c): SVC mode, A, I, F masked, T32 if @entry
+ * has bit 0 set, MMU off; @arg in r0 (PSCI CPU_ON's context id, the test
+ * guests' DTB) and in r2 with r1 = ~0, the zImage protocol's DTB and "no
+ * machine type" (Linux Documentation/arch/arm/booting.rst). FPEXC.EN
+ * starts clear, as out of reset.
+ */
+static void aarch32_reset(struct vcpu_arch *a, uint64_t entry, uint64_t arg)
+{
+	a->hcr &= ~HCR_RW;
+	a->regs.x[0] = (uint32_t)arg;
+	a->regs.x[1] = 0xffffffffU;
+	a->regs.x[2] = (uint32_t)arg;
+	a->regs.pc = (uint32_t)entry & ~1U;
+	a->regs.pstate = A32_MODE_SVC | A32_PSR_A | A32_PSR_I | A32_PSR_F |
+			 ((entry & 1) ? A32_PSR_T : 0);
+	a->sys.sctlr = SCTLR_AA32_RESET;
+	a->sys.fpexc32 = 0;
+}
+
 /* Runs on the pCPU that will run @v: its FP/SIMD registers are @v's. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
@@ -84,19 +109,22 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 	memset(a, 0, sizeof(*a));
 	fpsimd_zero();
+	a->hcr = HCR_GUEST;
+	pmu_vcpu_reset(&a->pmu);
+	if (v->vm->aarch32) {
+		aarch32_reset(a, entry, arg);
+		return;
+	}
 	a->regs.x[0] = arg;
 	a->regs.pc = entry;
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	a->sys.sctlr = SCTLR_EL1_RESET;
-	a->hcr = HCR_GUEST;
-	pmu_vcpu_reset(&a->pmu);
 }
 
-/* HCR_EL2.RW: EL1 is AArch64. */
+/* HCR_EL2.RW = 0: EL1 is AArch32 (the VM's vigil,aarch32). */
 bool arch_vcpu_aarch32(const struct vcpu *v)
 {
-	(void)v;
-	return false;
+	return v->vm->aarch32;
 }
 
 #define SAVE(r, f) (s->f = read_sysreg(r))
@@ -132,6 +160,15 @@ void arch_vcpu_put(struct vcpu *v)
 	SAVE(mdscr_el1, mdscr);
 	SAVE(cntv_ctl_el0, cntv_ctl);
 	SAVE(cntv_cval_el0, cntv_cval);
+	if (v->vm->aarch32) {
+		SAVE(spsr_abt, spsr_abt);
+		SAVE(spsr_und, spsr_und);
+		SAVE(spsr_irq, spsr_irq);
+		SAVE(spsr_fiq, spsr_fiq);
+		SAVE(dacr32_el2, dacr32);
+		SAVE(ifsr32_el2, ifsr32);
+		SAVE(fpexc32_el2, fpexc32);
+	}
 	/* Stop the virtual timer so it cannot fire for the wrong vCPU. */
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();
@@ -167,6 +204,15 @@ void arch_vcpu_load(struct vcpu *v)
 	LOAD(mdscr_el1, mdscr);
 	LOAD(cntv_cval_el0, cntv_cval);
 	LOAD(cntv_ctl_el0, cntv_ctl);
+	if (v->vm->aarch32) {
+		LOAD(spsr_abt, spsr_abt);
+		LOAD(spsr_und, spsr_und);
+		LOAD(spsr_irq, spsr_irq);
+		LOAD(spsr_fiq, spsr_fiq);
+		LOAD(dacr32_el2, dacr32);
+		LOAD(ifsr32_el2, ifsr32);
+		LOAD(fpexc32_el2, fpexc32);
+	}
 	write_sysreg(vmpidr_el2, v->vmpidr);
 	write_sysreg(vttbr_el2, v->vm->arch.vttbr);
 	write_sysreg(hcr_el2, v->arch.hcr);
@@ -205,6 +251,56 @@ static void inject_sync(struct vcpu *v, uint64_t esr, uint64_t far)
 	r->pc = read_sysreg(vbar_el1) + off;
 }
 
+/*
+ * Take an exception to an AArch32 EL1's mode @mode (a32_exception_entry(),
+ * shared with the arm32 port): LR_abt is X20, LR_und X22 (the AArch32
+ * register mapping), SPSR_abt and SPSR_und their own registers. Its SCTLR
+ * and VBAR are SCTLR_EL1's and VBAR_EL1's low halves.
+ */
+static void inject_a32(struct vcpu *v, uint32_t mode, uint32_t vec,
+		       uint32_t lr_arm, uint32_t lr_thumb)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint32_t lr, spsr, pc;
+
+	r->pstate = a32_exception_entry((uint32_t)r->pstate, (uint32_t)r->pc,
+					(uint32_t)read_sysreg(sctlr_el1),
+					(uint32_t)read_sysreg(vbar_el1), mode,
+					vec, lr_arm, lr_thumb, &lr, &spsr, &pc);
+	r->pc = pc;
+	if (mode == A32_MODE_ABT) {
+		r->x[20] = lr;
+		write_sysreg(spsr_abt, spsr);
+	} else {
+		r->x[22] = lr;
+		write_sysreg(spsr_und, spsr);
+	}
+}
+
+/*
+ * The AArch32 fault registers are views of AArch64 ones (ARM ARM DDI 0487,
+ * "Mapping of AArch32 registers to AArch64"): DFSR is ESR_EL1[31:0],
+ * IFSR IFSR32_EL2, DFAR FAR_EL1[31:0] and IFAR FAR_EL1[63:32]; TTBCR is
+ * TCR_EL1[31:0].
+ */
+static void inject_a32_abort(struct vcpu *v, uint64_t va, bool write, bool insn)
+{
+	uint32_t fsr = a32_fsr_sea((uint32_t)read_sysreg(tcr_el1), write);
+	uint64_t far = read_sysreg(far_el1);
+
+	if (insn) {
+		write_sysreg(ifsr32_el2, fsr);
+		far = (far & 0xffffffffUL) | ((uint64_t)(uint32_t)va << 32);
+		write_sysreg(far_el1, far);
+		inject_a32(v, A32_MODE_ABT, A32_VEC_PABT, 4, 4);
+	} else {
+		write_sysreg(esr_el1, fsr);
+		far = (far & ~0xffffffffUL) | (uint32_t)va;
+		write_sysreg(far_el1, far);
+		inject_a32(v, A32_MODE_ABT, A32_VEC_DABT, 8, 8);
+	}
+}
+
 static bool guest_at_el1(struct vcpu *v)
 {
 	uint64_t ps = v->arch.regs.pstate;
@@ -215,21 +311,31 @@ static bool guest_at_el1(struct vcpu *v)
 void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
 {
 	this_cpu()->aborts_injected++;
-	inject_sync(v,
-		    esr_for_injected_dabt(guest_at_el1(v), write, ESR_FSC_SEA),
-		    va);
+	if (v->vm->aarch32)
+		inject_a32_abort(v, va, write, false);
+	else
+		inject_sync(v,
+			    esr_for_injected_dabt(guest_at_el1(v), write,
+						  ESR_FSC_SEA),
+			    va);
 }
 
 void arch_inject_iabt(struct vcpu *v, uint64_t va)
 {
 	this_cpu()->aborts_injected++;
-	inject_sync(v, esr_for_injected_iabt(guest_at_el1(v)), va);
+	if (v->vm->aarch32)
+		inject_a32_abort(v, va, false, true);
+	else
+		inject_sync(v, esr_for_injected_iabt(guest_at_el1(v)), va);
 }
 
 void arch_inject_undef(struct vcpu *v)
 {
 	this_cpu()->undefs_injected++;
-	inject_sync(v, esr_for_undef(), 0);
+	if (v->vm->aarch32)
+		inject_a32(v, A32_MODE_UND, A32_VEC_UNDEF, 4, 2);
+	else
+		inject_sync(v, esr_for_undef(), 0);
 }
 
 bool arch_timer_line(unsigned int ppi)

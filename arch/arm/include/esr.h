@@ -99,6 +99,14 @@ static inline enum trap_class esr_trap_class(uint64_t esr)
 /* Decode a syndrome; every field the class does not define is 0. */
 void trap_decode(uint64_t esr, struct trap_info *ti);
 
+/*
+ * For a trap taken from AArch32 with CPSR @cpsr: set ti->cond_failed when
+ * the class carries a condition (CV, COND: WFI/WFE, MCR/MRC, MCRR/MRRC,
+ * LDC/STC, VMRS, SMC) and the instruction failed it (a32_cond_passed()).
+ * Both ARM profiles call it after trap_decode().
+ */
+void trap_check_cond_a32(struct trap_info *ti, uint32_t cpsr);
+
 /* The abort fields of ISS (both classes; TRAP_IABT stops after FnV). */
 static inline void trap_decode_abort(uint32_t iss, struct trap_info *ti)
 {

@@ -15,10 +15,8 @@ static inline enum trap_class arch_trap_class(struct vcpu *v)
 	return esr_trap_class(read_sysreg(HSR));
 }
 
-static inline void arch_trap_decode(struct vcpu *v, struct trap_info *ti)
-{
-	trap_decode(read_sysreg(HSR), ti);
-}
+/* The full decode, with the condition check (arch/arm/arm32/traps.c). */
+void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
 
 static inline void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti)
 {

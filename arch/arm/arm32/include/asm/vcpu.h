@@ -29,6 +29,7 @@
 
 #ifndef __ASSEMBLY__
 
+#include "aarch32.h"
 #include "compiler.h"
 #include "pmu.h"
 
@@ -133,23 +134,13 @@ static inline void arch_set_reg(struct vcpu_arch *a, unsigned int n, vreg_t val)
 /*
  * Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
  * (@wide: the syndrome's IL bit). Inside a T32 IT block the IT state
- * advances as the instruction had executed (ITAdvance(), ARM ARM A2.5.2):
- * IT[7:2] is CPSR[15:10], IT[1:0] CPSR[26:25].
+ * advances as the instruction had executed (a32_it_advance(), shared with
+ * arm64's AArch32 guests).
  */
 static inline void arch_skip_insn(struct vcpu_arch *a, bool wide)
 {
-	uint32_t ps = a->regs.cpsr;
-	uint32_t it = ((ps >> 8) & 0xfc) | ((ps >> 25) & 0x3);
-
 	a->regs.pc += wide ? 4 : 2;
-	if (!it)
-		return;
-	if ((it & 0x7) == 0)
-		it = 0;
-	else
-		it = (it & 0xe0) | ((it << 1) & 0x1f);
-	ps &= ~((0x3fUL << 10) | (0x3UL << 25));
-	a->regs.cpsr = ps | ((it & 0xfc) << 8) | ((it & 0x3) << 25);
+	a->regs.cpsr = a32_it_advance(a->regs.cpsr);
 }
 
 #endif /* __ASSEMBLY__ */

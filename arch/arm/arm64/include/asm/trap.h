@@ -40,10 +40,9 @@ static inline enum trap_class arch_trap_class(struct vcpu *v)
 	return esr_trap_class(read_sysreg(esr_el2));
 }
 
-static inline void arch_trap_decode(struct vcpu *v, struct trap_info *ti)
-{
-	trap_decode(read_sysreg(esr_el2), ti);
-}
+/* The full decode, for the classes the run loop's fast paths leave to
+ * trap_handle_synced() (arch/arm/arm64/traps.c). */
+void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
 
 static inline void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti)
 {

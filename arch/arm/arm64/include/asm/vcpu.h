@@ -6,9 +6,12 @@
 
 #define VCPU_REGS_PC 248
 #define VCPU_REGS_PSTATE 256
+/* SPSR_EL2.M[4]: the guest was in AArch32 (asm/sysreg.h's PSR_MODE32). */
+#define PSR_MODE32_BIT 0x10UL
 
 #ifndef __ASSEMBLY__
 
+#include "aarch32.h"
 #include "compiler.h"
 #include "pmu.h"
 
@@ -27,6 +30,10 @@ struct vcpu_sysregs {
 	uint64_t elr_el1, spsr_el1, esr, far, afsr0, afsr1, par;
 	uint64_t cpacr, cntkctl, csselr, mdscr;
 	uint64_t cntv_ctl, cntv_cval;
+	/* An AArch32 EL1's own (vigil,aarch32): the other modes' SPSRs
+	 * (SPSR_svc is SPSR_EL1), DACR, IFSR and FPEXC. */
+	uint64_t spsr_abt, spsr_und, spsr_irq, spsr_fiq;
+	uint64_t dacr32, ifsr32, fpexc32;
 };
 
 struct vcpu_arch {
@@ -38,8 +45,12 @@ struct vcpu_arch {
 	struct vcpu_pmu pmu;
 };
 
-/* A guest register in the hypervisor's native width: x0..x30 (an AArch32
- * guest's r0..r14 in their low half). */
+/* A guest register in the hypervisor's native width: x0..x30. An AArch32
+ * guest's r0..r14 of every mode are in their low half (ARM ARM DDI 0487,
+ * "Mapping of AArch32 registers to AArch64": x13/x14 SP/LR of User, x16-
+ * x23 LR/SP of IRQ, SVC, Abort, Undefined, x24-x30 r8-r12, SP, LR of
+ * FIQ), and a syndrome's register number from AArch32 already names the
+ * X register of the mode that trapped. */
 typedef unsigned long vreg_t;
 _Static_assert(sizeof(vreg_t) == sizeof(uint64_t), "X registers");
 
@@ -50,17 +61,27 @@ static inline vreg_t arch_get_reg(const struct vcpu_arch *a, unsigned int n)
 	return n < 31 ? a->regs.x[n] : 0;
 }
 
+/*
+ * For an AArch32 guest the value's low half only: on the return from
+ * AArch32 the X registers' upper halves are zero or what they held before
+ * (ARM ARM pseudocode AArch64.MaybeZeroRegisterUppers()), so vigil keeps them zero to read r0..r14 as they are.
+ */
 static inline void arch_set_reg(struct vcpu_arch *a, unsigned int n, vreg_t val)
 {
+	if (unlikely(a->regs.pstate & PSR_MODE32_BIT))
+		val = (uint32_t)val;
 	if (n < 31)
 		a->regs.x[n] = val;
 }
 
 /* Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
- * (@wide: the syndrome's IL bit). */
+ * (@wide: the syndrome's IL bit); in an AArch32 guest's T32 IT block the
+ * IT state advances (a32_it_advance(), shared with the arm32 port). */
 static inline void arch_skip_insn(struct vcpu_arch *a, bool wide)
 {
 	a->regs.pc += wide ? 4 : 2;
+	if (unlikely(a->regs.pstate & PSR_MODE32_BIT))
+		a->regs.pstate = a32_it_advance((uint32_t)a->regs.pstate);
 }
 
 #endif /* __ASSEMBLY__ */
