@@ -83,16 +83,30 @@ _ALL = ("ldrb ldrh ldr ldrd ldm strb strh str strd stm ldr-post-index "
 # tests/guests/hostile32/memory.c `targets`.
 MEM_TARGETS = {
     "flash": "ldr str fetch",
+    "gicd_past_4k": "ldr str",
+    "gicc_mapped_xn": "fetch",
     "gicc_past_8k": "ldr str",
+    "gicv2m": "ldr str",
     "gich": "ldr ldrd str fetch",
+    "gich_lr0": "ldr str",
     "gicv": "ldr str fetch",
+    "gicv_dir": "ldr str",
     "pl011_vigil_console": "ldr strb str",
     "rtc_other_vm": "ldr str",
+    "virtio": "ldr str",
+    "pcie_mmio": "ldr str",
     "unmapped": _ALL,
+    "pcie_pio": "ldr",
+    "pcie_ecam": "ldr str",
+    "vigil_pool": "ldr str fetch",
     "vigil_image": _ALL,
+    "vigil_image_4m": "ldr str",
+    "host_dtb": "ldr str",
     "other_vm_image": "ldr str fetch",
     "other_vm_canary": "ldr ldrd ldm str fetch",
     "free_ram": "ldr str fetch",
+    "ram_top": "ldr str",
+    "above_ram": "ldr str",
     "ipa_top_32bit": "ldr str",
 }
 # tests/guests/hostile32/gicd.c `bad_widths`.
@@ -136,6 +150,9 @@ T32_ABORTS = ["t32.unmapped.ldr-w", "t32.vigil_image.ldr-n"]
 T32_UNDEFS = ["t32.pmxevcntr_beyond_n.undef"]
 MMU = ["mmu.s1_table_in_vigil_image.ldr", "mmu.s1_table_in_other_vm.ldr",
        "mmu.ipa_above_4g.ldr", "mmu.high_vectors.ldr"]
+# test_hostile.py's high_pcie_ecam target, above 4 GiB: through the MMU
+# case's long-descriptor stage 1 (memory.c cases_mmu).
+HIGH_PCIE = ["mem.high_pcie_ecam.ldr", "mem.high_pcie_ecam.str"]
 
 # The arm64 guest's storm.c, built into hostile32 (test_hostile.py's names).
 STORM = [c for c in ARM64_CASES if c.startswith("storm.")]
@@ -149,7 +166,8 @@ CASES = (
        "console.not_own_memory", "console.empty", "console.control_chars",
        "console.spoofed_vigil_line", "mem.own_ram"]
     + [f"mem.{t}.{a}" for t, acc in MEM_TARGETS.items() for a in acc.split()]
-    + MEM_LPAE + MMU + ["mmu.high_vectors.taken_at_0xffff0010"]
+    + MEM_LPAE + MMU[:3] + HIGH_PCIE + MMU[3:]
+    + ["mmu.high_vectors.taken_at_0xffff0010"]
     + VIGIL_UNDEFS
     + ["cp15.pmcr_n_read_only", "cp15.actlr_write_ignored"] + CPU_UNDEFS
     + USR + ["usr.hvc", "usr.smc", "usr.svc_returns"] + T32_ABORTS

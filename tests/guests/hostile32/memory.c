@@ -19,17 +19,31 @@ static const struct target {
 	uint32_t addr, accesses;
 } targets[] = {
 	{"flash", FLASH_PA, LD_ST | A(FETCH)},
-	{"gicc_past_8k", GICC_PA + 0x2000, LD_ST},
+	{"gicd_past_4k", GICD_PA + GICD_SIZE, LD_ST},
+	{"gicc_mapped_xn", GICC_PA, A(FETCH)},
+	{"gicc_past_8k", GICC_PA + GICC_SIZE, LD_ST},
+	{"gicv2m", GICV2M_PA, LD_ST},
 	{"gich", GICH_PA, LD_ST | A(LDRD) | A(FETCH)},
+	{"gich_lr0", GICH_PA + GICH_LR0, LD_ST},
 	{"gicv", GICV_PA, LD_ST | A(FETCH)},
+	{"gicv_dir", GICV_PA + GICV_DIR, LD_ST},
 	{"pl011_vigil_console", PL011_PA, LD_ST | A(STRB)},
 	{"rtc_other_vm", RTC_PA, LD_ST},
+	{"virtio", VIRTIO_PA, LD_ST},
+	{"pcie_mmio", PCIE_MMIO_PA, LD_ST},
 	{"unmapped", UNMAPPED_PA, ALL},
+	{"pcie_pio", PCIE_PIO_PA, A(LDR)},
+	{"pcie_ecam", PCIE_ECAM_PA, LD_ST},
+	{"vigil_pool", RAM_PA, LD_ST | A(FETCH)},
 	{"vigil_image", VIGIL_PA, ALL},
+	{"vigil_image_4m", VIGIL_PA + 0x400000, LD_ST},
+	{"host_dtb", HOST_DTB_PA, LD_ST},
 	{"other_vm_image", OTHER_VM_PA, LD_ST | A(FETCH)},
 	{"other_vm_canary", OTHER_CANARY_PA,
 	 LD_ST | A(LDRD) | A(LDM) | A(FETCH)},
 	{"free_ram", FREE_RAM_PA, LD_ST | A(FETCH)},
+	{"ram_top", RAM_TOP_PA, LD_ST},
+	{"above_ram", ABOVE_RAM_PA, LD_ST},
 	{"ipa_top_32bit", 0xfffff000, LD_ST},
 };
 
@@ -119,8 +133,8 @@ static uint64_t s1_l1[4] __attribute__((aligned(4096)));
 
 #define MAIR0_DEV_NC 0x4400UL /* attr0 Device-nGnRnE, attr1 Normal NC */
 
-static void mmu_case(const char *name, uint32_t va, uint64_t table,
-		     uint64_t l1_3, unsigned long sctlr_set)
+static void mmu_case(const char *name, enum access a, uint32_t va,
+		     uint64_t table, uint64_t l1_3, unsigned long sctlr_set)
 {
 	unsigned long sctlr = read_sysreg(sctlr_el1), ttbcr = ttbcr_read();
 	uint32_t l1 = (uint32_t)(uintptr_t)s1_l1;
@@ -143,14 +157,14 @@ static void mmu_case(const char *name, uint32_t va, uint64_t table,
 			     : "memory"); /* TLBIALL */
 	write_sysreg(sctlr | 1 | sctlr_set, sctlr_el1);
 	isb();
-	probe(LDR, va, 0, &p);
+	probe(a, va, 0xa5a5a5a5, &p);
 	write_sysreg(sctlr, sctlr_el1);
 	isb();
 	ttbcr_write(ttbcr);
 	__asm__ __volatile__("mcr p15, 0, %0, c8, c7, 0\n\tdsb\n\tisb" ::"r"(0)
 			     : "memory");
 	irq_restore(flags);
-	ok = probe_is_sea(&p, LDR, va, true);
+	ok = probe_is_sea(&p, a, va, true);
 	probe_describe(&p, d, sizeof(d));
 	result(name, ok, "%s", d);
 }
@@ -186,7 +200,7 @@ static void case_high_vectors(void)
 	dsb_sy();
 	__asm__ __volatile__("mcr p15, 0, %0, c7, c5, 0\n\tisb" ::"r"(0)
 			     : "memory"); /* ICIALLU */
-	mmu_case("mmu.high_vectors.ldr", UNMAPPED_PA, 0,
+	mmu_case("mmu.high_vectors.ldr", LDR, UNMAPPED_PA, 0,
 		 (uint64_t)(uintptr_t)s1_l2 | 3, 1UL << 13);
 	result("mmu.high_vectors.taken_at_0xffff0010", high_dabt_hits != 0,
 	       "high vector table's data abort entry ran: %s",
@@ -196,11 +210,18 @@ static void case_high_vectors(void)
 void cases_mmu(void)
 {
 	uint64_t ipa_4g = 0x100000000ULL | (1ULL << 10) | 1;
+	/* The arm64 guest's high_pcie_ecam target, at IPA 256 GiB + 256 MiB:
+	 * above 4 GiB only a long-descriptor stage 1 reaches it (a Device
+	 * block at 256 GiB, VA 3 GiB). */
+	uint64_t ipa_256g = (PCIE_HIGH_PA & ~0x3fffffffULL) | (1ULL << 10) | 1;
+	uint32_t ecam_va = 0xc0000000 | (uint32_t)(PCIE_HIGH_PA & 0x3fffffff);
 
-	mmu_case("mmu.s1_table_in_vigil_image.ldr", 0x80000000, VIGIL_PA,
+	mmu_case("mmu.s1_table_in_vigil_image.ldr", LDR, 0x80000000, VIGIL_PA,
 		 ipa_4g, 0);
-	mmu_case("mmu.s1_table_in_other_vm.ldr", 0x80000000, OTHER_VM_PA,
+	mmu_case("mmu.s1_table_in_other_vm.ldr", LDR, 0x80000000, OTHER_VM_PA,
 		 ipa_4g, 0);
-	mmu_case("mmu.ipa_above_4g.ldr", 0xc0000000, 0, ipa_4g, 0);
+	mmu_case("mmu.ipa_above_4g.ldr", LDR, 0xc0000000, 0, ipa_4g, 0);
+	mmu_case("mem.high_pcie_ecam.ldr", LDR, ecam_va, 0, ipa_256g, 0);
+	mmu_case("mem.high_pcie_ecam.str", STR, ecam_va, 0, ipa_256g, 0);
 	case_high_vectors();
 }
