@@ -178,7 +178,14 @@ CASES = (
        "gicd.ro.itargetsr0_7", "gicd.ro.icfgr0_sgis", "gicd.ro.icfgr1_ppis",
        "gicd.ro.pidr_cidr", "gicd.wo.sgir_reads_zero",
        "gicd.reserved_raz_wi", "gicd.sgis_stay_enabled",
-       "gicd.beyond_itlines_raz_wi", "gicd.ro.state_unchanged"]
+       "gicd.ro.state_unchanged", "gicd.beyond_itlines_raz_wi",
+       "gicd.beyond_itlines.state_unchanged",
+       "gicd.beyond_itlines.nothing_delivered",
+       "gicd.itargetsr.absent_vcpus_raz_wi",
+       "gicd.all_spis_enabled.nothing_arrives",
+       "gicd.sgir.reserved_filter_and_absent_targets",
+       "gicd.spendsgir.absent_sources_raz_wi", "gicd.ctlr.reserved_bits",
+       "gicd.isactiver.sgi_set_clear", "gicc.eoi_dir_unowned_intids"]
     + STORM + ["psci.helper_cpu_off"]
     + [f"vfp.clean_at_entry_vcpu0_after_{r}" for r in RESETS]
     + [f"{r}.{c}" for r in RESETS

@@ -135,8 +135,7 @@ static void cases_read_only(void)
 {
 	static const uint32_t reserved[] = {0x00c, 0x040, 0x07c, 0xd00, 0xe00,
 					    0xefc, 0xf04, 0xf0c, 0xf30, 0xfcc};
-	unsigned int bad = 0,
-		     nr_irqs = 32 * ((gicd_read(GICD_TYPER) & 0x1f) + 1);
+	unsigned int bad = 0;
 	uint32_t own = gicd_read8(GICD_ITARGETSR) * 0x01010101U, v;
 
 	snapshot(snap_before);
@@ -179,7 +178,48 @@ static void cases_read_only(void)
 	}
 	result("gicd.reserved_raz_wi", bad == 0, "%u offsets, bad=%u",
 	       (unsigned int)ARRAY_SIZE(reserved), bad);
-	bad = 0;
+	gicd_write(GICD_ICENABLER, 0xffff);
+	v = gicd_read(GICD_ISENABLER) & 0xffff;
+	result("gicd.sgis_stay_enabled", v == 0xffff, "isenabler0=0x%x", v);
+	snap_check("gicd.ro.state_unchanged");
+}
+
+/* ---- the arm64 guest's gicd.c cases below, in the same order ---- */
+
+#define QUIET_MS 30
+
+/* INTIDs past ITLinesNumber: every register RAZ/WI, nothing delivered. */
+static void cases_beyond_itlines(void)
+{
+	static const unsigned int ids[] = {300, 319,  320,  511, 512,
+					   800, 1019, 1020, 1023};
+	uint64_t acked = irq_stats[0].acked;
+	unsigned int bad = 0, tried = 0, nr_irqs = gic_nr_irqs();
+
+	snapshot(snap_before);
+	for (unsigned int i = 0; i < ARRAY_SIZE(ids); i++) {
+		unsigned int n = ids[i];
+
+		if (n < nr_irqs)
+			continue;
+		tried++;
+		gicd_set(GICD_ISENABLER, n);
+		gicd_set(GICD_ISPENDR, n);
+		gicd_set(GICD_ISACTIVER, n);
+		gicd_write8(GICD_IPRIORITYR + n, 0x10);
+		gicd_write8(GICD_ITARGETSR + n, 0x01);
+		gicd_write(GICD_ICFGR + 4 * (n / 16), 0xffffffff);
+		gicd_set(GICD_IGROUPR, n);
+		if (gicd_test(GICD_ISENABLER, n) ||
+		    gicd_test(GICD_ISPENDR, n) ||
+		    gicd_test(GICD_ISACTIVER, n) ||
+		    gicd_test(GICD_IGROUPR, n) ||
+		    gicd_read8(GICD_IPRIORITYR + n) ||
+		    gicd_read8(GICD_ITARGETSR + n) ||
+		    gicd_read(GICD_ICFGR + 4 * (n / 16)))
+			bad++;
+	}
+	/* Whole words past the last implemented INTID. */
 	for (uint32_t w = nr_irqs / 32; w < 32; w++) {
 		gicd_write(GICD_ISENABLER + 4 * w, 0xffffffff);
 		gicd_write(GICD_ISPENDR + 4 * w, 0xffffffff);
@@ -189,18 +229,155 @@ static void cases_read_only(void)
 		    gicd_read(GICD_IPRIORITYR + 32 * w))
 			bad++;
 	}
-	gicd_write(GICD_ICENABLER, 0xffff);
-	v = gicd_read(GICD_ISENABLER) & 0xffff;
-	result("gicd.sgis_stay_enabled", v == 0xffff, "isenabler0=0x%x", v);
-	bad = 0;
-	result("gicd.beyond_itlines_raz_wi", bad == 0 && nr_irqs < 1024,
-	       "intids=%u bad=%u", nr_irqs, bad);
-	snap_check("gicd.ro.state_unchanged");
+	result("gicd.beyond_itlines_raz_wi", bad == 0 && tried > 0,
+	       "itlines=%u intids=%u tried=%u bad=%u",
+	       gicd_read(GICD_TYPER) & 0x1f, nr_irqs, tried, bad);
+	snap_check("gicd.beyond_itlines.state_unchanged");
+	irq_unmask();
+	delay_ms(QUIET_MS);
+	irq_mask();
+	result("gicd.beyond_itlines.nothing_delivered",
+	       irq_stats[0].acked == acked, "irqs-taken=%lu",
+	       (unsigned long)(irq_stats[0].acked - acked));
+}
+
+/* ITARGETSR bits of absent CPU interfaces are RAZ/WI (IHI 0048B 4.3.12). */
+static void case_itargetsr_absent(void)
+{
+	uint8_t all = (uint8_t)((1U << nr_vcpus) - 1);
+	unsigned int n = 40;
+	uint8_t r1, r2, r3;
+	uint32_t w;
+
+	gicd_write8(GICD_ITARGETSR + n, (uint8_t)~all);
+	r1 = gicd_read8(GICD_ITARGETSR + n);
+	gicd_write8(GICD_ITARGETSR + n, 0xff);
+	r2 = gicd_read8(GICD_ITARGETSR + n);
+	gicd_write8(GICD_ITARGETSR + n, 0x06);
+	r3 = gicd_read8(GICD_ITARGETSR + n);
+	gicd_write(GICD_ITARGETSR + (n & ~3U), 0xfcfcfcfc);
+	w = gicd_read(GICD_ITARGETSR + (n & ~3U));
+	result("gicd.itargetsr.absent_vcpus_raz_wi",
+	       r1 == 0 && r2 == all && r3 == (0x06 & all) &&
+		       w == (0xfcfcfcfcU & all * 0x01010101U),
+	       "0x%02x->0x%02x 0xff->0x%02x 0x06->0x%02x word->0x%08x",
+	       (uint8_t)~all, r1, r2, r3, w);
+}
+
+/* Every SPI enabled and aimed at vCPU 0: none has a source in this VM. */
+static void case_all_spis(void)
+{
+	uint64_t acked = irq_stats[0].acked;
+	unsigned int bad = 0, nr_irqs = gic_nr_irqs();
+
+	for (unsigned int n = GIC_NR_PRIVATE; n < nr_irqs; n += 4) {
+		gicd_write(GICD_IPRIORITYR + n, 0x80808080);
+		gicd_write(GICD_ITARGETSR + n, 0x01010101);
+	}
+	for (unsigned int w = 1; w < nr_irqs / 32; w++)
+		gicd_write(GICD_ISENABLER + 4 * w, 0xffffffff);
+	for (unsigned int w = 1; w < nr_irqs / 32; w++)
+		if (gicd_read(GICD_ISENABLER + 4 * w) != 0xffffffff)
+			bad++;
+	irq_unmask();
+	delay_ms(5 * QUIET_MS);
+	irq_mask();
+	for (unsigned int w = 1; w < nr_irqs / 32; w++)
+		gicd_write(GICD_ICENABLER + 4 * w, 0xffffffff);
+	result("gicd.all_spis_enabled.nothing_arrives",
+	       bad == 0 && irq_stats[0].acked == acked,
+	       "spis=%u enabled-readback-bad=%u irqs-taken=%lu",
+	       nr_irqs - GIC_NR_PRIVATE, bad,
+	       (unsigned long)(irq_stats[0].acked - acked));
+}
+
+static volatile uint32_t sgi_seen[GUEST_MAX_VCPUS];
+
+static void sgi_handler(unsigned int intid, unsigned int src)
+{
+	(void)intid;
+	(void)src;
+	sgi_seen[this_vcpu()]++;
+}
+
+static uint32_t sgi_total(void)
+{
+	uint32_t t = 0;
+
+	for (unsigned int i = 0; i < nr_vcpus; i++)
+		t += READ_ONCE(sgi_seen[i]);
+	return t;
+}
+
+/* SGIR's reserved TargetListFilter and absent targets send nothing;
+ * SPENDSGIR bits of absent sources, GICD_CTLR's reserved bits: RAZ/WI. */
+static void cases_sgir(void)
+{
+	uint8_t absent = (uint8_t) ~((1U << nr_vcpus) - 1);
+	uint32_t before, v;
+
+	irq_set_handler(SGI_TEST, sgi_handler);
+	before = sgi_total();
+	irq_unmask();
+	gicd_write(GICD_SGIR, (3U << 24) | (0xffU << 16) | SGI_TEST);
+	gicd_write(GICD_SGIR, ((uint32_t)absent << 16) | SGI_TEST);
+	delay_ms(QUIET_MS);
+	irq_mask();
+	result("gicd.sgir.reserved_filter_and_absent_targets",
+	       sgi_total() == before, "sgis-delivered=%u",
+	       sgi_total() - before);
+
+	gicd_write(GICD_SPENDSGIR, absent * 0x01010101U);
+	v = gicd_read(GICD_SPENDSGIR);
+	gicd_write(GICD_CPENDSGIR, 0xffffffff);
+	irq_unmask();
+	delay_ms(QUIET_MS);
+	irq_mask();
+	result("gicd.spendsgir.absent_sources_raz_wi",
+	       v == 0 && sgi_total() == before, "spendsgir0=0x%x delivered=%u",
+	       v, sgi_total() - before);
+
+	gicd_write(GICD_CTLR, 0xffffffff);
+	v = gicd_read(GICD_CTLR);
+	gicd_write(GICD_CTLR, 1);
+	result("gicd.ctlr.reserved_bits", v == 3 && gicd_read(GICD_CTLR) == 1,
+	       "0xffffffff->0x%x", v);
+
+	/* Active state set and cleared by hand on an SGI never taken. */
+	gicd_set(GICD_ISACTIVER, SGI_TEST + 1);
+	v = gicd_test(GICD_ISACTIVER, SGI_TEST + 1);
+	gicd_set(GICD_ICACTIVER, SGI_TEST + 1);
+	result("gicd.isactiver.sgi_set_clear",
+	       v && !gicd_test(GICD_ISACTIVER, SGI_TEST + 1),
+	       "active-after-set=%u", v);
+}
+
+/* EOI and DIR of interrupts this vCPU never acknowledged: ignored. */
+static void case_gicc_unowned_eoi(void)
+{
+	uint32_t iar;
+
+	/* RTC_INTID is the bystander's physical SPI: a DIR here must not
+	 * deactivate it (only a HW = 1 list register of this vCPU could). */
+	gicc_write(GICC_EOIR, RTC_INTID);
+	gicc_write(GICC_DIR, RTC_INTID);
+	gicc_write(GICC_EOIR, PL011_INTID);
+	gicc_write(GICC_DIR, PL011_INTID);
+	gicc_write(GICC_EOIR, 1023);
+	iar = gicc_read(GICC_IAR);
+	result("gicc.eoi_dir_unowned_intids", GICC_IAR_INTID(iar) == 1023,
+	       "iar-after=%u", GICC_IAR_INTID(iar));
 }
 
 void cases_gicd(void)
 {
+	irq_mask();
 	cases_widths();
 	case_bytes_allowed();
 	cases_read_only();
+	cases_beyond_itlines();
+	case_itargetsr_absent();
+	case_all_spis();
+	cases_sgir();
+	case_gicc_unowned_eoi();
 }
