@@ -160,6 +160,7 @@ STORM = [c for c in ARM64_CASES if c.startswith("storm.")]
 CASES = (
     ["vfp.clean_at_entry_vcpu0", "vfp.clean_at_entry_vcpu1",
      "vfp.clean_at_entry_vcpu1_after_cpu_off_on"]
+    + ["dtb.memory_is_own", "dtb.no_foreign_config"]
     + [f"{p}.{c}" for p in ("psci", "psci_smc") for c in PSCI_CASES]
     + ["psci.cpu_on_running_already_on", "hvc.unknown_function_ids",
        "smc.unknown_function_ids", "hvc.nonzero_immediate",

@@ -336,6 +336,53 @@ static void read_dtb(uint64_t dtb)
 		dtb_kaslr);
 }
 
+static bool dtb_contains(uint64_t dtb, const char *s)
+{
+	const char *base = (const char *)(uintptr_t)dtb;
+	uint32_t size = __builtin_bswap32(((volatile uint32_t *)base)[1]);
+	size_t n = strlen(s);
+
+	for (uint32_t i = 0; i + n <= size; i++)
+		if (!memcmp(base + i, s, n))
+			return true;
+	return false;
+}
+
+/* The arm64 guest's dtb.* cases: its DTB shows only this VM's RAM,
+ * nothing of the other VM's configuration or devices. */
+static void cases_dtb(uint64_t dtb)
+{
+	static const char *const foreign[] = {
+		"hypervisor",
+		"bystander",
+		FOREIGN_DEVICE,
+		"vigil,vm",
+	};
+	extern char _start[];
+	uint32_t img = (uint32_t)(uintptr_t)_start;
+	int mem = fdt_path(dtb, "/memory"), len = 0;
+	const void *reg = mem >= 0 ? fdt_prop(dtb, mem, "reg", &len) : NULL;
+	bool found = false;
+
+	result("dtb.memory_is_own",
+	       reg && len == 16 && img >= ram_base &&
+		       img < ram_base + ram_size &&
+		       !(VIGIL_PA >= ram_base &&
+			 VIGIL_PA < ram_base + ram_size) &&
+		       ram_base + ram_size <= OTHER_VM_PA,
+	       "memory=0x%lx+0x%lx ranges=%d", (unsigned long)ram_base,
+	       (unsigned long)ram_size, len / 16);
+	for (unsigned int i = 0; i < ARRAY_SIZE(foreign); i++) {
+		bool f = dtb_contains(dtb, foreign[i]);
+
+		if (f)
+			gprintf("hostile: DTB mentions \"%s\"\n", foreign[i]);
+		found |= f;
+	}
+	result("dtb.no_foreign_config", !found,
+	       "no /hypervisor node, other VM or its devices in the DTB");
+}
+
 int main(uint64_t dtb)
 {
 	struct reset_mark *m = mark();
@@ -377,6 +424,7 @@ int main(uint64_t dtb)
 	gic_dist_enable();
 	gic_cpu_init(false);
 
+	cases_dtb(dtb);
 	cases_psci(false);
 	cases_psci(true);
 	if (!vcpu1_run(vcpu1_first, 1) || !vcpu1_run(vcpu1_again, 2))

@@ -34,8 +34,9 @@
 #define ABOVE_RAM_PA 0x80000000UL
 #define PCIE_HIGH_PA 0x4010000000ULL /* the high ECAM: LPAE stage 1 only */
 
-#define RTC_INTID 34   /* the bystander's passthrough SPI */
-#define PL011_INTID 33 /* vigil's UART: no VM's */
+#define RTC_INTID 34	       /* the bystander's passthrough SPI */
+#define PL011_INTID 33	       /* vigil's UART: no VM's */
+#define FOREIGN_DEVICE "pl031" /* the bystander's RTC */
 
 #define POISON 0x5a5a5a5aUL
 
