@@ -123,6 +123,11 @@ GICD_WIDTHS = [
     "typer.ldr-post-index", "ctlr.str-pre-index",
     "isenabler1.str-pre-index",
 ]
+# tests/guests/hostile32/gicd.c case_unaligned: test_hostile.py's, A32
+# access names. An alignment fault at PL1 (not counted) or vigil's abort.
+GICD_UNALIGNED = ["gicd.unaligned.ipriorityr8.ldr",
+                  "gicd.unaligned.itargetsr8.str", "gicd.unaligned.ctlr.ldrh",
+                  "gicd.unaligned.isenabler1.str"]
 # The cases test_hostile.py has under the same name and meaning.
 PSCI_CASES = ["cpu_off_last_vcpu", "cpu_on_entry_outside_ram",
               "cpu_on_bad_mpidr", "cpu_on_self_already_on",
@@ -174,6 +179,7 @@ CASES = (
     + USR + ["usr.hvc", "usr.smc", "usr.svc_returns"] + T32_ABORTS
     + T32_UNDEFS + ["mem.other_vm_canary.ldr-vcpu1"]
     + [f"gicd.width.{w}" for w in GICD_WIDTHS]
+    + GICD_UNALIGNED
     + ["gicd.width.state_unchanged", "gicd.width.no_sgi_sent",
        "gicd.byte_access_emulated", "gicd.ro.typer", "gicd.ro.iidr",
        "gicd.ro.itargetsr0_7", "gicd.ro.icfgr0_sgis", "gicd.ro.icfgr1_ppis",
@@ -283,12 +289,18 @@ def test_vigil_counters_are_exactly_what_the_guest_provoked(hostile):
     """The guest counts an abort or undef only when it matched vigil's
     injection exactly; both totals also equal the cases that provoke
     one, so a case vigil answered some other way shows up here too."""
-    run, _ = hostile
+    run, results = hostile
     provoked = [m for m in map(PROVOKED.match, run.guest_texts()) if m]
     assert len(provoked) == 1, run.describe()
     aborts, undefs = int(provoked[0].group(1)), int(provoked[0].group(2))
+    # An unaligned distributor access is vigil's abort or the CPU's own
+    # alignment fault (gicd.c case_unaligned says which; QEMU 7.2 leaves
+    # it to vigil): only the former is counted.
+    by_vigil = [c for c in GICD_UNALIGNED if results.get(c) and
+                results[c][0][1].endswith("(abort from vigil)")]
     assert (aborts, undefs) == \
-        (len(ABORT_CASES), len(VIGIL_UNDEFS) + len(T32_UNDEFS))
+        (len(ABORT_CASES) + len(by_vigil),
+         len(VIGIL_UNDEFS) + len(T32_UNDEFS))
     stats = _stats(run)
     assert sorted(stats) == [0, 1, 2, 3], run.describe()
     assert sum(stats[c][0] for c in HOSTILE_PCPUS) == aborts, stats

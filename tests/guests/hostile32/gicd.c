@@ -81,6 +81,32 @@ static const struct bad_width {
 	{"isenabler1", GICD_ISENABLER + 4, STR_PRE, 0xffffffff},
 };
 
+/*
+ * Unaligned: with the MMU off every access is to Device memory, and an
+ * unaligned Device access raises an alignment fault at PL1 (DFSR FS
+ * 0b00001, B3.12.1) before vigil sees it; a vigil that did see one would
+ * inject an external abort. Either way the guest gets a data abort at the
+ * address and the distributor is unchanged.
+ */
+static void case_unaligned(const char *what, uint32_t off, enum access a)
+{
+	uint32_t addr = GICD_PA + off;
+	char name[64], d[200];
+	struct probe p;
+	bool align, ok;
+
+	probe(a, addr, 0xffffffff, &p);
+	align = p.faulted && p.f.vec == 0x10 &&
+		(p.f.esr & ~FSR_WNR) == FSR_ALIGN_SHORT && p.f.far == addr &&
+		p.val == POISON;
+	ok = align || probe_is_sea(&p, a, addr, false);
+	probe_describe(&p, d, sizeof(d));
+	snprintf(name, sizeof(name), "gicd.unaligned.%s.%s", what,
+		 access_name(a));
+	result(name, ok, "%s (%s)", d,
+	       align ? "alignment fault at PL1" : "abort from vigil");
+}
+
 static void cases_widths(void)
 {
 	uint64_t acked = irq_stats[0].acked;
@@ -99,6 +125,10 @@ static void cases_widths(void)
 			 access_name(b->a));
 		result(name, ok, "%s", d);
 	}
+	case_unaligned("ipriorityr8", GICD_IPRIORITYR + 0x21, LDR);
+	case_unaligned("itargetsr8", GICD_ITARGETSR + 0x22, STR);
+	case_unaligned("ctlr", GICD_CTLR + 1, LDRH);
+	case_unaligned("isenabler1", GICD_ISENABLER + 6, STR);
 	snap_check("gicd.width.state_unchanged");
 	irq_unmask();
 	for (volatile int i = 0; i < 100000; i++)

@@ -57,6 +57,8 @@
 #define FSR_SEA_SHORT 0x008UL
 #define FSR_SEA_LONG 0x210UL
 #define FSR_WNR (1UL << 11)
+/* An alignment fault, short-descriptor format (B4.1.52). */
+#define FSR_ALIGN_SHORT 0x001UL
 
 extern unsigned int nr_vcpus;
 extern uint32_t ram_base, ram_size;
