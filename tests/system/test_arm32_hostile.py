@@ -192,7 +192,9 @@ CASES = (
        "gicd.all_spis_enabled.nothing_arrives",
        "gicd.sgir.reserved_filter_and_absent_targets",
        "gicd.spendsgir.absent_sources_raz_wi", "gicd.ctlr.reserved_bits",
-       "gicd.isactiver.sgi_set_clear", "gicc.eoi_dir_unowned_intids"]
+       "gicd.isactiver.sgi_set_clear", "gicc.eoi_dir_unowned_intids",
+       "gicd.itargetsr.absent_target_waits",
+       "gicd.foreign_spi.virtual_only"]
     + STORM + ["psci.helper_cpu_off"]
     + [f"vfp.clean_at_entry_vcpu0_after_{r}" for r in RESETS]
     + [f"{r}.{c}" for r in RESETS

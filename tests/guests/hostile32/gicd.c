@@ -13,6 +13,7 @@
 
 #define SNAP_WORDS (0x1000 / 4)
 #define SGI_TEST 7
+#define SPI_TEST 40
 
 static uint32_t snap_before[SNAP_WORDS], snap_after[SNAP_WORDS];
 
@@ -275,7 +276,7 @@ static void cases_beyond_itlines(void)
 static void case_itargetsr_absent(void)
 {
 	uint8_t all = (uint8_t)((1U << nr_vcpus) - 1);
-	unsigned int n = 40;
+	unsigned int n = SPI_TEST;
 	uint8_t r1, r2, r3;
 	uint32_t w;
 
@@ -397,6 +398,101 @@ static void case_gicc_unowned_eoi(void)
 	iar = gicc_read(GICC_IAR);
 	result("gicc.eoi_dir_unowned_intids", GICC_IAR_INTID(iar) == 1023,
 	       "iar-after=%u", GICC_IAR_INTID(iar));
+}
+
+/* ---- with vCPU 1 running (after start_helpers()) ---- */
+
+#define FOREIGN_PENDS 1000
+
+static volatile uint32_t spi_rx[GUEST_MAX_VCPUS][GIC_MAX_INTID];
+
+static void spi_rx_handler(unsigned int intid, unsigned int src)
+{
+	(void)src;
+	spi_rx[this_vcpu()][intid]++;
+}
+
+static uint32_t spi_rx_count(unsigned int vcpu, unsigned int intid)
+{
+	return READ_ONCE(spi_rx[vcpu][intid]);
+}
+
+static bool wait_spi(unsigned int vcpu, unsigned int intid, uint32_t want,
+		     unsigned int ms)
+{
+	uint64_t deadline = deadline_ms(ms);
+
+	while (spi_rx_count(vcpu, intid) < want && !deadline_passed(deadline))
+		cpu_relax();
+	return spi_rx_count(vcpu, intid) >= want;
+}
+
+/* A pending SPI whose only targets do not exist waits; it is delivered,
+ * once, when a real target is named. */
+static void case_no_target_waits(void)
+{
+	unsigned int n = SPI_TEST + 1;
+	uint32_t before0 = spi_rx_count(0, n), before1 = spi_rx_count(1, n);
+	bool pending, got;
+
+	gic_irq_set_priority(n, 0x80);
+	gicd_write8(GICD_ITARGETSR + n, 0xfc);
+	gic_irq_enable(n);
+	gicd_set(GICD_ISPENDR, n);
+	irq_unmask();
+	delay_ms(QUIET_MS);
+	pending = gicd_test(GICD_ISPENDR, n);
+	gicd_write8(GICD_ITARGETSR + n, 0x02); /* vCPU 1 */
+	got = wait_spi(1, n, before1 + 1, 2000);
+	delay_ms(QUIET_MS);
+	irq_mask();
+	gic_irq_disable(n);
+	result("gicd.itargetsr.absent_target_waits",
+	       pending && got && spi_rx_count(1, n) == before1 + 1 &&
+		       spi_rx_count(0, n) == before0,
+	       "pending-while-untargeted=%d vcpu1-got=%u vcpu0-got=%u", pending,
+	       spi_rx_count(1, n) - before1, spi_rx_count(0, n) - before0);
+}
+
+/* The bystander's RTC SPI: a line of this VM's distributor only. Enabled
+ * it never fires; pended by this VM it reaches this VM, exactly as often
+ * as pended, and never the bystander (which counts it on its side). */
+static void case_foreign_spi(void)
+{
+	unsigned int n = RTC_INTID;
+	uint32_t before = spi_rx_count(0, n), extra;
+	unsigned int got = 0;
+
+	gic_irq_set_priority(n, 0x80);
+	gic_irq_set_targets(n, 0x01);
+	gic_irq_set_edge(n, true);
+	gic_irq_enable(n);
+	irq_unmask();
+	delay_ms(QUIET_MS);
+	extra = spi_rx_count(0, n) - before;
+	for (unsigned int i = 1; i <= FOREIGN_PENDS; i++) {
+		gicd_set(GICD_ISPENDR, n);
+		if (!wait_spi(0, n, before + extra + i, 1000))
+			break;
+		got = i;
+	}
+	delay_ms(QUIET_MS);
+	irq_mask();
+	gic_irq_disable(n);
+	result("gicd.foreign_spi.virtual_only",
+	       extra == 0 && got == FOREIGN_PENDS &&
+		       spi_rx_count(0, n) - before == FOREIGN_PENDS,
+	       "intid=%u unprompted=%u pended=%u received=%u", n, extra,
+	       FOREIGN_PENDS, spi_rx_count(0, n) - before);
+}
+
+void cases_gicd_helpers(void)
+{
+	irq_set_handler(SPI_TEST + 1, spi_rx_handler);
+	irq_set_handler(RTC_INTID, spi_rx_handler);
+	irq_mask();
+	case_no_target_waits();
+	case_foreign_spi();
 }
 
 void cases_gicd(void)

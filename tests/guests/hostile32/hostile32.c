@@ -439,6 +439,7 @@ int main(uint64_t dtb)
 		result("psci.start_helpers", false, "a helper vCPU is missing");
 		return 0;
 	}
+	cases_gicd_helpers();
 	cases_storm();
 	stop_helpers();
 	gprintf("hostile: tried everything; vigil is still here\n");

@@ -125,6 +125,8 @@ void cases_memory(void);
 void cases_mmu(void);
 void cases_cp15(void);
 void cases_gicd(void);
+/* The distributor cases that need vCPU 1 taking interrupts. */
+void cases_gicd_helpers(void);
 void cases_usr_t32(void);
 
 long call(bool smc, uint32_t fid, uint32_t a1, uint32_t a2, uint32_t a3);
