@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 
+#include "arch_vcpu.h"
 #include "gic.h"
 #include "gicv2_regs.h"
 #include "htimer.h"
@@ -96,6 +97,7 @@ int irq_init(const struct gic_frames *f)
 		(unsigned long)gi->gicd, (unsigned long)gi->gicc,
 		(unsigned long)gi->gich, (unsigned long)gi->gicv, gi->nr_irqs,
 		gi->maint_irq);
+	arch_note_emulator(gi->qemu);
 	irq_set_handler(SGI_KICK, irq_kick, NULL);
 	if (htimer_init(gi->hyp_timer_irq))
 		pr_info("no HYP timer PPI to use (%u): vigil has no timer of "

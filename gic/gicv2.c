@@ -98,6 +98,7 @@ static void gic_identify(void)
 
 	info.iidr = rd(info.gicd, GICD_IIDR);
 	qemu = info.iidr == IIDR_QEMU;
+	info.qemu = qemu;
 	if (qemu)
 		info.model = "QEMU";
 	else if ((info.iidr & GICD_IIDR_IMPLEMENTER_MASK) == IIDR_ARM &&

@@ -30,6 +30,11 @@ void arch_system_reset(void) __noreturn;
  * physical) asserts its interrupt on this pCPU now. */
 bool arch_timer_line(unsigned int ppi);
 
+/* The platform is QEMU's (the GIC's model says so: gic_info()->qemu), so
+ * the profile works around what it knows of QEMU's CPUs (arm64: the
+ * AArch32 EL1 SPSR, arch/arm/arm64/vcpu.c). Once, before any VM runs. */
+void arch_note_emulator(bool qemu);
+
 /* ---- a vCPU's context ------------------------------------------------- */
 
 /* Reset @v's registers and EL1 state to the PSCI CPU_ON entry state with

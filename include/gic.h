@@ -43,6 +43,8 @@ struct gic_info {
 	unsigned int hyp_timer_irq;	 /* struct gic_frames */
 	uint32_t iidr;			 /* GICD_IIDR */
 	const char *model;		 /* "QEMU", "GIC-400", ... */
+	/* QEMU's model: the platform, CPUs included, is QEMU's. */
+	bool qemu;
 	/* The quirks the driver applies itself (gic/gicv2.c): the re-latch
 	 * of a pending edge SPI after a retarget, and SPI deactivation
 	 * through GICD_ICACTIVER (QEMU before 9.1 kept SPI active state per

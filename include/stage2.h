@@ -18,8 +18,9 @@
 struct vm;
 
 enum s2_mem {
-	S2_MEM_NORMAL, /* RAM: write-back cacheable, read/write/execute */
-	S2_MEM_DEVICE, /* MMIO: Device-nGnRE, read/write, never executed */
+	S2_MEM_NORMAL,	/* RAM: write-back cacheable, read/write/execute */
+	S2_MEM_DEVICE,	/* MMIO: Device-nGnRE, read/write, never executed */
+	S2_MEM_CODE_RO, /* vigil's code for the guest: read and execute */
 };
 
 /*

@@ -16,6 +16,7 @@ static struct lpae_table s2_tables[VM_MAX_VMS];
 static const uint64_t s2_attrs[] = {
 	[S2_MEM_NORMAL] = LPAE_S2_NORMAL_RWX,
 	[S2_MEM_DEVICE] = LPAE_S2_DEVICE_RW,
+	[S2_MEM_CODE_RO] = LPAE_S2_NORMAL_RX,
 };
 
 int s2_init(struct vm *vm)

@@ -29,3 +29,4 @@ UNIT_SRCS += core/platform_dt.c
 UNIT_SRCS += core/vuart.c
 UNIT_SRCS += core/htimer.c
 UNIT_SRCS += gic/cpuif.c
+UNIT64_SRCS += arch/arm/arm64/a32_tramp.c

@@ -9,6 +9,9 @@
 #include "arch_vcpu.h"
 #include "generic_timer.h"
 #include "irq.h"
+#include "mmio.h"
+#include "printk.h"
+#include "asm/a32_tramp.h"
 #include "asm/entry.h"
 #include "asm/inject.h"
 #include "asm/s2.h"
@@ -102,6 +105,78 @@ static void aarch32_reset(struct vcpu_arch *a, uint64_t entry, uint64_t arg)
 	a->sys.fpexc32 = 0;
 }
 
+/* The platform is QEMU's (arch_note_emulator()). */
+static bool on_qemu;
+/* The trampoline's UDFs, one page every AArch32 VM's stage 2 maps
+ * read-only (its physical address is its own: EL2's map is the identity,
+ * arch/arm/arm64/mmu.c). Filled before any VM runs. */
+static uint32_t a32_udf_page[1024] __aligned(4096);
+
+void arch_note_emulator(bool qemu)
+{
+	unsigned int i;
+
+	on_qemu = qemu;
+	if (!qemu)
+		return;
+	a32_tramp_fill(a32_udf_page);
+	for (i = 0; i < sizeof(a32_udf_page); i += 64)
+		__asm__ __volatile__(
+			"dc cvac, %0" ::"r"((uint8_t *)a32_udf_page + i)
+			: "memory");
+	__asm__ __volatile__("dsb sy" ::: "memory");
+}
+
+/* A page the trampoline may not use: stage 2 maps it (RAM, passthrough,
+ * GICV) or an emulated device answers there. */
+static bool tramp_busy(void *ctx, uint64_t ipa, uint64_t *below)
+{
+	const struct vm *vm = ctx;
+	const struct mmio_bus *bus = vm->mmio;
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_ram; i++) {
+		if (ipa - vm->ram[i].ipa < vm->ram[i].size) {
+			*below = vm->ram[i].ipa;
+			return true;
+		}
+	}
+	for (i = 0; bus && i < bus->nr; i++) {
+		if (ipa - bus->regions[i].base < bus->regions[i].size) {
+			*below = bus->regions[i].base;
+			return true;
+		}
+	}
+	*below = ipa;
+	return s2_is_mapped(vm, ipa);
+}
+
+/*
+ * Place @vm's trampoline (asm/a32_tramp.h): a page of UDFs of vigil's,
+ * read-only to the guest, at the highest free pair of pages below 4 GiB.
+ * Once per VM, as its vCPU 0 first starts: the VM's map is complete and
+ * no other vCPU of it runs yet.
+ */
+static void a32_tramp_place_vm(struct vm *vm)
+{
+	uint64_t ipa, pa = (uint64_t)(uintptr_t)a32_udf_page;
+
+	vm->arch.a32_tramp_placed = true;
+	vm->arch.a32_tramp_ipa = A32_TRAMP_NONE;
+	ipa = a32_tramp_place(tramp_busy, vm);
+	if (ipa == A32_TRAMP_NONE ||
+	    s2_map(vm, ipa, pa, 4096, S2_MEM_CODE_RO)) {
+		pr_warn("vm%u: no room below 4 GiB for the AArch32 injection "
+			"trampoline: exceptions vigil injects will carry a "
+			"stale SPSR on QEMU (docs/arm32.md)",
+			vm->id);
+		return;
+	}
+	vm->arch.a32_tramp_ipa = ipa;
+	pr_info("vm%u: AArch32 injection trampoline at IPA 0x%lx (QEMU)",
+		vm->id, (unsigned long)ipa);
+}
+
 /* Runs on the pCPU that will run @v: its FP/SIMD registers are @v's. */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
@@ -113,6 +188,8 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	pmu_vcpu_reset(&a->pmu);
 	if (v->vm->aarch32) {
 		aarch32_reset(a, entry, arg);
+		if (on_qemu && !v->vm->arch.a32_tramp_placed)
+			a32_tramp_place_vm(v->vm);
 		return;
 	}
 	a->regs.x[0] = arg;
@@ -251,22 +328,15 @@ static void inject_sync(struct vcpu *v, uint64_t esr, uint64_t far)
 	r->pc = read_sysreg(vbar_el1) + off;
 }
 
-/*
- * Take an exception to an AArch32 EL1's mode @mode (a32_exception_entry(),
- * shared with the arm32 port): LR_abt is X20, LR_und X22 (the AArch32
- * register mapping), SPSR_abt and SPSR_und their own registers. Its SCTLR
- * and VBAR are SCTLR_EL1's and VBAR_EL1's low halves.
- */
-static void inject_a32(struct vcpu *v, uint32_t mode, uint32_t vec,
-		       uint32_t lr_arm, uint32_t lr_thumb)
+/* An AArch32 EL1 in mode @mode (ABT or UND) with @cpsr at @pc, its
+ * LR_<mode> @lr and SPSR_<mode> @spsr: LR_abt is X20, LR_und X22 (the
+ * AArch32 register mapping), SPSR_abt and SPSR_und their own registers. */
+static void a32_enter(struct vcpu *v, uint32_t mode, uint32_t cpsr, uint32_t pc,
+		      uint32_t lr, uint32_t spsr)
 {
 	struct vcpu_regs *r = &v->arch.regs;
-	uint32_t lr, spsr, pc;
 
-	r->pstate = a32_exception_entry((uint32_t)r->pstate, (uint32_t)r->pc,
-					(uint32_t)read_sysreg(sctlr_el1),
-					(uint32_t)read_sysreg(vbar_el1), mode,
-					vec, lr_arm, lr_thumb, &lr, &spsr, &pc);
+	r->pstate = cpsr;
 	r->pc = pc;
 	if (mode == A32_MODE_ABT) {
 		r->x[20] = lr;
@@ -275,6 +345,113 @@ static void inject_a32(struct vcpu *v, uint32_t mode, uint32_t vec,
 		r->x[22] = lr;
 		write_sysreg(spsr_und, spsr);
 	}
+}
+
+/*
+ * QEMU (7.2 and 10.0) keeps an AArch32 EL1's current SPSR in a register
+ * of its own that an exception return from AArch64 EL2 neither loads nor
+ * saves (docs/arm32.md), so returning the guest into ABT or UND mode
+ * would leave it the SPSR of the mode it faulted in. Only QEMU's own
+ * AArch32 exception entry sets that register: the trampoline
+ * (asm/a32_tramp.h) resumes the guest in the very state the exception
+ * saves (@spsr: mode, flags, IT, T), MMU off, on a UDF; QEMU takes the
+ * undefined instruction, which writes SPSR_und = @spsr (and banks the
+ * old mode's SPSR where it belongs), and its vector fetch, from the page
+ * nothing maps, exits to vigil: a32_tramp_land().
+ */
+static void a32_tramp_enter(struct vcpu *v, uint32_t mode, uint32_t cpsr,
+			    uint32_t pc, uint32_t lr, uint32_t spsr)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct a32_tramp *t = &a->tramp;
+	uint64_t ipa = v->vm->arch.a32_tramp_ipa;
+
+	*t = (struct a32_tramp){
+		.active = true,
+		.mode = mode,
+		.cpsr = cpsr,
+		.pc = pc,
+		.lr = lr,
+		.spsr = spsr,
+		.sctlr = read_sysreg(sctlr_el1),
+		.vbar = read_sysreg(vbar_el1),
+		.vse = a->hcr & HCR_VSE,
+		.lr_irq = a->regs.x[16],
+		.lr_abt = a->regs.x[20],
+		.lr_und = a->regs.x[22],
+		.lr_fiq = a->regs.x[30],
+	};
+	write_sysreg(sctlr_el1, a32_tramp_sctlr(t->sctlr));
+	write_sysreg(vbar_el1, ipa + A32_TRAMP_TRAP);
+	/* A pending virtual SError waits: taken on the trampoline it would
+	 * be consumed with no vector run. */
+	if (t->vse) {
+		a->hcr &= ~HCR_VSE;
+		write_sysreg(hcr_el2, a->hcr);
+	}
+	a->regs.pc = a32_tramp_pc(ipa, spsr);
+	a->regs.pstate = spsr;
+}
+
+/*
+ * The trampoline's landing: an instruction abort at the page after the
+ * UDFs. QEMU's exception entry (UDF, or a virtual IRQ or FIQ taken first,
+ * which stays pending in the GIC) has set the guest's current SPSR to
+ * the trampoline's @spsr and clobbered that mode's LR; the guest ran
+ * nothing else. Give back what was borrowed and return it into the
+ * exception meant: an exception return that changes the mode keeps
+ * QEMU's current SPSR as it is. Any other exit that reaches here while
+ * the trampoline is out (none should: the guest runs no instruction of
+ * its own on it) ends it the same way, without that SPSR.
+ */
+static void a32_tramp_land(struct vcpu *v, uint64_t ipa)
+{
+	struct vcpu_arch *a = &v->arch;
+	struct a32_tramp *t = &a->tramp;
+	uint64_t trap = v->vm->arch.a32_tramp_ipa + A32_TRAMP_TRAP;
+
+	if (ipa - trap >= 4096)
+		pr_warn("vm%u vcpu%u: the AArch32 injection trampoline "
+			"ended at IPA 0x%lx, not its landing",
+			v->vm->id, v->id, (unsigned long)ipa);
+	t->active = false;
+	write_sysreg(sctlr_el1, t->sctlr);
+	write_sysreg(vbar_el1, t->vbar);
+	if (t->vse) {
+		a->hcr |= HCR_VSE;
+		write_sysreg(hcr_el2, a->hcr);
+	}
+	/* Nothing the MMU-off fetches cached may outlive them. */
+	__asm__ __volatile__("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+	a->regs.x[16] = t->lr_irq;
+	a->regs.x[20] = t->lr_abt;
+	a->regs.x[22] = t->lr_und;
+	a->regs.x[30] = t->lr_fiq;
+	a32_enter(v, t->mode, t->cpsr, t->pc, t->lr, t->spsr);
+}
+
+/*
+ * Take an exception to an AArch32 EL1's mode @mode (a32_exception_entry(),
+ * shared with the arm32 port). Its SCTLR and VBAR are SCTLR_EL1's and
+ * VBAR_EL1's low halves.
+ */
+static void inject_a32(struct vcpu *v, uint32_t mode, uint32_t vec,
+		       uint32_t lr_arm, uint32_t lr_thumb)
+{
+	struct vcpu_regs *r = &v->arch.regs;
+	uint32_t lr, spsr, pc, cpsr;
+
+	if (unlikely(v->arch.tramp.active))
+		a32_tramp_land(v, A32_TRAMP_NONE);
+	cpsr = a32_exception_entry((uint32_t)r->pstate, (uint32_t)r->pc,
+				   (uint32_t)read_sysreg(sctlr_el1),
+				   (uint32_t)read_sysreg(vbar_el1), mode, vec,
+				   lr_arm, lr_thumb, &lr, &spsr, &pc);
+	if (v->vm->arch.a32_tramp_placed &&
+	    v->vm->arch.a32_tramp_ipa != A32_TRAMP_NONE)
+		a32_tramp_enter(v, mode, cpsr, pc, lr, spsr);
+	else
+		a32_enter(v, mode, cpsr, pc, lr, spsr);
 }
 
 /*
@@ -322,6 +499,10 @@ void arch_inject_dabt(struct vcpu *v, uint64_t va, bool write)
 
 void arch_inject_iabt(struct vcpu *v, uint64_t va)
 {
+	if (unlikely(v->arch.tramp.active)) {
+		a32_tramp_land(v, arch_fault_ipa(v));
+		return;
+	}
 	this_cpu()->aborts_injected++;
 	if (v->vm->aarch32)
 		inject_a32_abort(v, va, false, true);

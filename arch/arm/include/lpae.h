@@ -110,6 +110,10 @@
 /* Guest RAM and passthrough MMIO. */
 #define LPAE_S2_NORMAL_RWX \
 	(LPAE_S2_MEMATTR_NORMAL_WB | LPAE_S2_AP_RW | LPAE_SH_INNER | LPAE_AF)
+/* A page of vigil's the guest may execute but not write (the AArch32
+ * injection trampoline's, arch/arm/arm64/a32_inject.c). */
+#define LPAE_S2_NORMAL_RX \
+	(LPAE_S2_MEMATTR_NORMAL_WB | LPAE_S2_AP_R | LPAE_SH_INNER | LPAE_AF)
 #define LPAE_S2_DEVICE_RW \
 	(LPAE_S2_MEMATTR_DEVICE_nGnRE | LPAE_S2_AP_RW | LPAE_AF | LPAE_S2_XN)
 

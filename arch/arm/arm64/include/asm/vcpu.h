@@ -36,6 +36,20 @@ struct vcpu_sysregs {
 	uint64_t dacr32, ifsr32, fpexc32;
 };
 
+/*
+ * An exception injected into an AArch32 EL1 through the trampoline
+ * (asm/a32_tramp.h), between the return to the UDF page and the landing:
+ * the exception's end state (a32_exception_entry()'s) and what the
+ * trampoline borrows of the guest: SCTLR, VBAR, HCR_EL2.VSE and the LRs
+ * of the modes QEMU's exception entry may land in (IRQ, ABT, UND, FIQ).
+ */
+struct a32_tramp {
+	bool active;
+	uint32_t mode, cpsr, pc, lr, spsr;
+	uint64_t sctlr, vbar, vse;
+	uint64_t lr_irq, lr_abt, lr_und, lr_fiq;
+};
+
 struct vcpu_arch {
 	struct vcpu_regs regs;
 	struct vcpu_sysregs sys;
@@ -43,6 +57,7 @@ struct vcpu_arch {
 	/* The guest's NSH bits. The PMU itself is not switched: a vCPU has
 	 * its pCPU to itself (config refuses two vCPUs on a pCPU). */
 	struct vcpu_pmu pmu;
+	struct a32_tramp tramp;
 };
 
 /* A guest register in the hypervisor's native width: x0..x30. An AArch32

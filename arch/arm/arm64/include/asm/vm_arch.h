@@ -14,6 +14,10 @@ struct lpae_table;
 struct vm_arch {
 	struct lpae_table *s2; /* stage-2 tables (arch/arm/stage2.c) */
 	uint64_t vttbr;	       /* VTTBR_EL2: VMID and root table */
+	/* An AArch32 VM's injection trampoline on QEMU (asm/a32_tramp.h):
+	 * its IPA, or A32_TRAMP_NONE; placed when vCPU 0 first starts. */
+	bool a32_tramp_placed;
+	uint64_t a32_tramp_ipa;
 };
 
 #endif
