@@ -330,12 +330,6 @@ static int parse_vm(const void *fdt, int node, const struct boot_info *bi,
 	r = parse_image(fdt, node, vc, err, errlen);
 	if (r)
 		return r;
-	/* The profile parses its own image format only (include/
-	 * arch_image.h): a zImage header under arm64 is not checked yet. */
-	if (vc->image_size && vc->aarch32 != arch_guest_aarch32())
-		CFG_ERR("config error: %s: vigil,aarch32 with image: its "
-			"header is not checked here; give entry",
-			vc->node);
 	vc->entry = vc->image_size ? vc->image_base : vc->ram_base;
 	r = get_u64_prop(fdt, node, "entry", &entry, 1);
 	if (r == -EINVAL)
@@ -1062,13 +1056,13 @@ int config_check_image(const struct vm_config *vc, char *err, size_t errlen)
 		CFG_ERR("config error: %s: image of %llu bytes is too small "
 			"for an %s header",
 			vc->node, (unsigned long long)vc->image_size,
-			arch_image_kind());
+			arch_image_kind(vc->aarch32));
 	mm_copy_from_phys(b, vc->image_base, sizeof(b));
-	if (arch_image_parse(b, sizeof(b), &hdr))
+	if (arch_image_parse(b, sizeof(b), vc->aarch32, &hdr))
 		CFG_ERR("config error: %s: image at 0x%llx has no %s "
 			"header (magic 0x%08x): image missing",
 			vc->node, (unsigned long long)vc->image_base,
-			arch_image_kind(), hdr.magic);
+			arch_image_kind(vc->aarch32), hdr.magic);
 	image_size = hdr.size;
 	room = config_boot_ram_end(vc->ram_base, vc->ram_size, vc->aarch32) -
 	       CONFIG_GUEST_DTB_AREA - vc->image_base;

@@ -129,7 +129,7 @@ static uint64_t vm_image_size(struct vm *vm, const struct vm_config *vc)
 
 	if (vm_copy_from_guest(vm, h, vm->entry, sizeof(h)))
 		return 0;
-	if (arch_image_parse(h, sizeof(h), &img) || !img.size)
+	if (arch_image_parse(h, sizeof(h), vm->aarch32, &img) || !img.size)
 		size = IMAGE_DEFAULT_SIZE;
 	else
 		size = img.size;

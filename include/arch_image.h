@@ -44,16 +44,18 @@ struct arch_image {
  * Parse the first @len bytes of an image at @hdr (any alignment) into
  * @img: 0, or -ENOENT when they hold no header of this profile (too short,
  * or the magic number is wrong): the caller reports the image missing.
- * Reads nothing beyond @hdr + @len.
+ * Reads nothing beyond @hdr + @len. @aarch32: the VM runs AArch32 at EL1
+ * (vigil,aarch32 on arm64, every arm32 guest): a zImage.
  */
-int arch_image_parse(const void *hdr, size_t len, struct arch_image *img);
+int arch_image_parse(const void *hdr, size_t len, bool aarch32,
+		     struct arch_image *img);
 
 /*
- * The format's name for messages, e.g. "arm64 Image". It follows "an" and
+ * The format's name for messages (@aarch32 as above), e.g. "arm64 Image". It follows "an" and
  * "no" in them ("too small for an arm64 Image header"), so a profile names
  * its format to read well after both.
  */
-const char *arch_image_kind(void);
+const char *arch_image_kind(bool aarch32);
 
 /*
  * Whether the profile's guests boot in AArch32 by default (arm32: PL1 is

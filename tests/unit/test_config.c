@@ -1388,13 +1388,26 @@ TEST(config_vigil_aarch32_vm_with_no_ram_below_4_gib_is_refused)
 		  0);
 }
 
-/* This build checks arm64 Image headers only: a zImage is not read. */
-TEST(config_vigil_aarch32_with_image_is_refused_on_arm64)
+/* An AArch32 VM's image is a zImage (arch_image_parse()): its header
+ * is checked as one, an arm64 Image's is none. */
+TEST(config_vigil_aarch32_image_is_checked_as_a_zimage)
 {
-	struct vm_desc d = image_vm(0x50000000, 0x200000);
+	struct vm_desc d = image_vm(0x50000000, sizeof(img));
+	struct vm_config *vc;
 
 	d.aarch32 = 1;
-	EXPECT_EQ(parse(&d, 1), -EINVAL);
-	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: vigil,aarch32 with "
-			  "image: its header is not checked here; give entry");
+	ASSERT_EQ(parse(&d, 1), 0);
+	vc = &cfg.vms[0];
+	EXPECT_TRUE(vc->aarch32);
+	EXPECT_EQ(vc->entry, 0x50000000);
+	memset(img, 0, sizeof(img));
+	memcpy(img + 56, "ARM\x64", 4);
+	EXPECT_EQ(check_image_in(vc, img), -EINVAL);
+	EXPECT_STREQ(err, "config error: /hypervisor/vm@0: image at "
+			  "0x50000000 has no ARM zImage header (magic "
+			  "0x00000000): image missing");
+	/* magic, start 0x50000000, end 0x50020000 (head.S's layout) */
+	memcpy(img + 0x24, "\x18\x28\x6f\x01\x00\x00\x00\x50\x00\x00\x02\x50",
+	       12);
+	EXPECT_EQ(check_image_in(vc, img), 0);
 }

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The arm64 Linux Image header (include/arch_image.h). Bytes only, no
+ * The arm64 Linux Image header (include/arch_image.h), and an AArch32
+ * VM's zImage (zimage.h). Bytes only, no
  * register or asm/ header: the host unit tests build it for LP64 and ILP32
  * alike, and the config fuzzer links it.
  */
 #include <errno.h>
 
 #include "arch_image.h"
+#include "zimage.h"
 
 /* Documentation/arch/arm64/booting.rst, "Call the kernel image". */
 #define IMAGE_SIZE_OFF 16	/* u64 image_size */
@@ -28,10 +30,15 @@ static uint64_t le(const uint8_t *p, unsigned int n)
 	return v;
 }
 
-int arch_image_parse(const void *hdr, size_t len, struct arch_image *img)
+/* An AArch32 VM's (vigil,aarch32) image is a zImage, the rest arm64
+ * Images. */
+int arch_image_parse(const void *hdr, size_t len, bool aarch32,
+		     struct arch_image *img)
 {
 	const uint8_t *b = hdr;
 
+	if (aarch32)
+		return zimage_parse(hdr, len, img);
 	img->size = 0;
 	img->magic = 0;
 	if (len < IMAGE_MAGIC_OFF + 4)
@@ -43,9 +50,9 @@ int arch_image_parse(const void *hdr, size_t len, struct arch_image *img)
 	return 0;
 }
 
-const char *arch_image_kind(void)
+const char *arch_image_kind(bool aarch32)
 {
-	return "arm64 Image";
+	return aarch32 ? "ARM zImage" : "arm64 Image";
 }
 
 /* HCR_EL2.RW: vigil's guests run AArch64 at EL1. */

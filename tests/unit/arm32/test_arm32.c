@@ -44,17 +44,17 @@ TEST(arm32_zimage_size_is_end_minus_start)
 	struct arch_image img;
 
 	make_zimage(h, 0, 0x54a200); /* Debian 6.1's armmp-lpae zImage */
-	EXPECT_EQ(arm32_image_parse(h, sizeof(h), &img), 0);
+	EXPECT_EQ(arm32_image_parse(h, sizeof(h), true, &img), 0);
 	EXPECT_EQ(img.size, 0x54a200);
 	EXPECT_EQ(img.magic, 0x016f2818);
 	make_zimage(h, 0x1000, 0x3000);
-	EXPECT_EQ(arm32_image_parse(h, sizeof(h), &img), 0);
+	EXPECT_EQ(arm32_image_parse(h, sizeof(h), true, &img), 0);
 	EXPECT_EQ(img.size, 0x2000);
 	/* An end before the start says nothing about the size. */
 	make_zimage(h, 0x3000, 0x1000);
-	EXPECT_EQ(arm32_image_parse(h, sizeof(h), &img), 0);
+	EXPECT_EQ(arm32_image_parse(h, sizeof(h), true, &img), 0);
 	EXPECT_EQ(img.size, 0);
-	EXPECT_STREQ(arm32_image_kind(), "ARM zImage");
+	EXPECT_STREQ(arm32_image_kind(true), "ARM zImage");
 	/* Its guests boot in AArch32: 32-bit boot arguments. */
 	EXPECT_TRUE(arm32_guest_aarch32());
 }
@@ -66,19 +66,19 @@ TEST(arm32_zimage_wrong_magic_or_short_is_enoent)
 
 	make_zimage(h, 0, 0x1000);
 	put32(h + 0x24, 0x016f2819);
-	EXPECT_EQ(arm32_image_parse(h, sizeof(h), &img), -ENOENT);
+	EXPECT_EQ(arm32_image_parse(h, sizeof(h), true, &img), -ENOENT);
 	EXPECT_EQ(img.magic, 0x016f2819); /* named in the message */
 	EXPECT_EQ(img.size, 0);
 	make_zimage(h, 0, 0x1000);
 	/* The magic's word is read, the end's is not there. */
-	EXPECT_EQ(arm32_image_parse(h, 0x2c, &img), -ENOENT);
+	EXPECT_EQ(arm32_image_parse(h, 0x2c, true, &img), -ENOENT);
 	EXPECT_EQ(img.magic, 0x016f2818);
-	EXPECT_EQ(arm32_image_parse(h, 0x27, &img), -ENOENT);
+	EXPECT_EQ(arm32_image_parse(h, 0x27, true, &img), -ENOENT);
 	EXPECT_EQ(img.magic, 0);
 	/* An arm64 Image is not a zImage. */
 	memset(h, 0, sizeof(h));
 	memcpy(h + 56, "ARM\x64", 4);
-	EXPECT_EQ(arm32_image_parse(h, sizeof(h), &img), -ENOENT);
+	EXPECT_EQ(arm32_image_parse(h, sizeof(h), true, &img), -ENOENT);
 }
 
 static void fill(struct vcpu_arch *a, uint32_t cpsr)
