@@ -175,7 +175,8 @@ CASES = (
     + MEM_LPAE + MMU[:3] + HIGH_PCIE + MMU[3:]
     + ["mmu.high_vectors.taken_at_0xffff0010"]
     + VIGIL_UNDEFS
-    + ["cp15.pmcr_n_read_only", "cp15.actlr_write_ignored"] + CPU_UNDEFS
+    + ["cp15.pmcr_n_read_only", "cp15.mrc_to_banked_lr",
+       "cp15.actlr_write_ignored"] + CPU_UNDEFS
     + USR + ["usr.hvc", "usr.smc", "usr.svc_returns"] + T32_ABORTS
     + T32_UNDEFS + ["mem.other_vm_canary.ldr-vcpu1"]
     + [f"gicd.width.{w}" for w in GICD_WIDTHS]
@@ -189,7 +190,7 @@ CASES = (
        "gicd.beyond_itlines.state_unchanged",
        "gicd.beyond_itlines.nothing_delivered",
        "gicd.itargetsr.absent_vcpus_raz_wi",
-       "gicd.all_spis_enabled.nothing_arrives",
+       "gicd.all_spis_enabled.nothing_arrives", "gicd.banked_rt",
        "gicd.sgir.reserved_filter_and_absent_targets",
        "gicd.spendsgir.absent_sources_raz_wi", "gicd.ctlr.reserved_bits",
        "gicd.isactiver.sgi_set_clear", "gicc.eoi_dir_unowned_intids",

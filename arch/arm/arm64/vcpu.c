@@ -107,6 +107,7 @@ static void aarch32_reset(struct vcpu_arch *a, uint64_t entry, uint64_t arg)
 
 /* The platform is QEMU's (arch_note_emulator()). */
 static bool on_qemu;
+bool arm64_a32_rt_raw; /* asm/trap.h */
 /* The trampoline's UDFs, one page every AArch32 VM's stage 2 maps
  * read-only (its physical address is its own: EL2's map is the identity,
  * arch/arm/arm64/mmu.c). Filled before any VM runs. */
@@ -117,6 +118,7 @@ void arch_note_emulator(bool qemu)
 	unsigned int i;
 
 	on_qemu = qemu;
+	arm64_a32_rt_raw = qemu;
 	if (!qemu)
 		return;
 	a32_tramp_fill(a32_udf_page);

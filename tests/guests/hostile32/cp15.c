@@ -95,6 +95,29 @@ static void cases_pmu(void)
 	       "n=%lu after=%lu", n, PMCR_N(after));
 }
 
+/* PMCR read by MRC into a banked register: SVC's LR, FIQ's LR (x18 and
+ * x30 in the syndrome's AArch64 view, gicd.c case_banked_rt): the same
+ * value as into r0, and r0 untouched. */
+static void case_mrc_banked_lr(void)
+{
+	register unsigned long svc __asm__("r1"), fiq __asm__("r2");
+	unsigned long pmcr = MRC(0, c9, c12, 0);
+
+	__asm__ __volatile__("mov lr, #0\n"
+			     "mrc p15, 0, lr, c9, c12, 0\n"
+			     "mov r1, lr\n"
+			     "cpsid if, #0x11\n"
+			     "mov lr, #0\n"
+			     "mrc p15, 0, lr, c9, c12, 0\n"
+			     "mov r2, lr\n"
+			     "cps #0x13\n"
+			     : "=r"(svc), "=r"(fiq)
+			     :
+			     : "lr", "memory");
+	result("cp15.mrc_to_banked_lr", svc == pmcr && fiq == pmcr && pmcr,
+	       "pmcr=0x%lx svc-lr=0x%lx fiq-lr=0x%lx", pmcr, svc, fiq);
+}
+
 static void case_actlr(void)
 {
 	unsigned long a = MRC(0, c1, c0, 1), b;
@@ -128,6 +151,7 @@ static void cases_cpu_undef(void)
 void cases_cp15(void)
 {
 	cases_pmu();
+	case_mrc_banked_lr();
 	case_actlr();
 	cases_cpu_undef();
 }

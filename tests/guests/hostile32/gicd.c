@@ -383,6 +383,67 @@ static void case_foreign_spi(void)
 	       FOREIGN_PENDS, spi_rx_count(0, n) - before);
 }
 
+/*
+ * A banked register as the MMIO access's data register: LR in SVC mode,
+ * r8 and LR in FIQ mode. vigil must emulate the access with the mode's
+ * own register (ARM ARM DDI 0487 D1.20.1: on an arm64 host the syndrome
+ * names SVC's LR as x18, FIQ's r8 as x24; QEMU gives the A32 numbers,
+ * which vigil maps; an arm32 host reads the bank by mode). The values
+ * go to SPI_TEST's priority word, whose bits all stick (multiples of 8).
+ */
+static uint32_t str_ldr_svc_lr(uintptr_t addr, uint32_t v)
+{
+	register uint32_t a __asm__("r0") = addr, x __asm__("r1") = v;
+
+	__asm__ __volatile__("mov lr, r1\n"
+			     "str lr, [r0]\n"
+			     "dsb sy\n"
+			     "mov lr, #0\n"
+			     "ldr lr, [r0]\n"
+			     "mov r1, lr\n"
+			     : "+r"(x)
+			     : "r"(a)
+			     : "lr", "memory");
+	return x;
+}
+
+/* In FIQ mode (IRQs and FIQs masked by the CPS): r8 stores, LR loads;
+ * SVC's r8 and LR are untouched. */
+static uint32_t str_r8_ldr_lr_fiq(uintptr_t addr, uint32_t v)
+{
+	register uint32_t a __asm__("r0") = addr, x __asm__("r1") = v;
+
+	__asm__ __volatile__("cpsid if, #0x11\n"
+			     "mov r8, r1\n"
+			     "str r8, [r0]\n"
+			     "dsb sy\n"
+			     "mov lr, #0\n"
+			     "ldr lr, [r0]\n"
+			     "mov r1, lr\n"
+			     "cps #0x13\n"
+			     : "+r"(x)
+			     : "r"(a)
+			     : "memory");
+	return x;
+}
+
+static void case_banked_rt(void)
+{
+	uintptr_t prio = gic_dist_base + GICD_IPRIORITYR + SPI_TEST;
+	uint32_t saved = gicd_read(GICD_IPRIORITYR + SPI_TEST);
+	uint32_t svc = str_ldr_svc_lr(prio, 0xa0b0c0d0);
+	uint32_t svc_seen = gicd_read(GICD_IPRIORITYR + SPI_TEST);
+	uint32_t fiq = str_r8_ldr_lr_fiq(prio, 0x08182838);
+	uint32_t fiq_seen = gicd_read(GICD_IPRIORITYR + SPI_TEST);
+
+	gicd_write(GICD_IPRIORITYR + SPI_TEST, saved);
+	result("gicd.banked_rt",
+	       svc == 0xa0b0c0d0 && svc_seen == svc && fiq == 0x08182838 &&
+		       fiq_seen == fiq,
+	       "svc-lr=0x%x (gicd 0x%x) fiq-r8/lr=0x%x (gicd 0x%x)", svc,
+	       svc_seen, fiq, fiq_seen);
+}
+
 void cases_gicd_helpers(void)
 {
 	irq_set_handler(SPI_TEST + 1, spi_rx_handler);
@@ -401,6 +462,7 @@ void cases_gicd(void)
 	cases_beyond_itlines();
 	case_itargetsr_absent();
 	case_all_spis();
+	case_banked_rt();
 	cases_sgir();
 	case_gicc_unowned_eoi();
 }

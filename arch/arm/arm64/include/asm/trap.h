@@ -8,6 +8,7 @@
 #define VIGIL_ASM_TRAP_H
 
 #include "asm/sysreg.h"
+#include "asm/vcpu.h"
 #include "esr.h"
 
 /*
@@ -44,9 +45,29 @@ static inline enum trap_class arch_trap_class(struct vcpu *v)
  * trap_handle_synced() (arch/arm/arm64/traps.c). */
 void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
 
+/*
+ * QEMU (7.2 and 10.0) reports a data abort's SRT from AArch32 as the A32
+ * register number (target/arm/tcg/translate.c, make_issinfo() passes the
+ * instruction's Rt), where ESR_EL2 has the AArch64 view (ARM ARM
+ * D17.2.40, ISS "SRT"): SVC's r14 comes as 14, not x18. (Its MCR/MRC
+ * traps it does convert: arm_cpu_do_interrupt_aarch64() rewrites Rt and
+ * Rt2 with aarch64_regnum().) Set from QEMU's GIC (arch_note_emulator());
+ * vigil then maps the number itself (a32_view_xreg()). SPSR_EL2 still
+ * holds the guest's PSTATE here, as ESR_EL2 its syndrome: nothing has
+ * been taken to EL2 since the exit.
+ */
+extern bool arm64_a32_rt_raw;
+
 static inline void arch_trap_decode_dabt(struct vcpu *v, struct trap_info *ti)
 {
+	uint64_t ps;
+
 	trap_decode_dabt(read_sysreg(esr_el2), ti);
+	if (unlikely(arm64_a32_rt_raw) && ti->isv) {
+		ps = read_sysreg(spsr_el2);
+		if (ps & PSR_MODE32)
+			ti->reg = a32_view_xreg(ti->reg, (uint32_t)ps);
+	}
 }
 
 /* HPFAR_EL2.FIPA holds IPA[47:12] in bits [43:4] (ARM ARM D13.2.48). */

@@ -89,6 +89,38 @@ static inline void arch_set_reg(struct vcpu_arch *a, unsigned int n, vreg_t val)
 		a->regs.x[n] = val;
 }
 
+/*
+ * The X register that holds an AArch32 guest's r@n in mode @cpsr's (ARM
+ * ARM DDI 0487 D1.20.1, "Mapping of AArch32 registers to AArch64"): r8-
+ * r12 and r13-r14 are banked. r15 (MRC's APSR_nzcv) has none: 31, which
+ * reads as 0 and drops writes. What ESR_EL2 itself should report
+ * (SRT, Rt and Rt2 from AArch32 are "the AArch64 view of the register")
+ * but QEMU does not for a data abort's SRT: arm64_a32_rt_raw.
+ */
+static inline unsigned int a32_view_xreg(unsigned int n, uint32_t cpsr)
+{
+	uint32_t mode = cpsr & A32_MODE_MASK;
+
+	if (n < 8 || n > 14)
+		return n < 8 ? n : 31;
+	if (mode == A32_MODE_FIQ)
+		return n + 16; /* x24-x30 */
+	if (n < 13 || mode == A32_MODE_USR || mode == A32_MODE_SYS)
+		return n;
+	switch (mode) {
+	case A32_MODE_IRQ:
+		return n == 13 ? 17 : 16;
+	case A32_MODE_SVC:
+		return n == 13 ? 19 : 18;
+	case A32_MODE_ABT:
+		return n == 13 ? 21 : 20;
+	case A32_MODE_UND:
+		return n == 13 ? 23 : 22;
+	default: /* HYP: SP_hyp is x15, its LR LR_usr */
+		return n == 13 ? 15 : 14;
+	}
+}
+
 /* Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
  * (@wide: the syndrome's IL bit); in an AArch32 guest's T32 IT block the
  * IT state advances (a32_it_advance(), shared with the arm32 port). */
