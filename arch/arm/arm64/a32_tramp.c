@@ -12,15 +12,13 @@ void a32_tramp_fill(uint32_t *page)
 		page[i] = A32_UDF_T1 | (A32_UDF_T1 << 16);
 }
 
-uint64_t a32_tramp_place(bool (*busy)(void *ctx, uint64_t ipa,
-				      uint64_t *below),
+uint64_t a32_tramp_place(bool (*busy)(void *ctx, uint64_t ipa, uint64_t *below),
 			 void *ctx)
 {
 	uint64_t ipa = (1UL << 32) - A32_TRAMP_SIZE, b;
 
 	for (;;) {
-		if (!busy(ctx, ipa + A32_TRAMP_TRAP, &b) &&
-		    !busy(ctx, ipa, &b))
+		if (!busy(ctx, ipa + A32_TRAMP_TRAP, &b) && !busy(ctx, ipa, &b))
 			return ipa;
 		/* Below what takes the page, on the pair's alignment. */
 		b &= ~(A32_TRAMP_SIZE - 1);

@@ -72,10 +72,8 @@ TEST(a32_tramp_needs_both_pages_free)
 {
 	/* A device in the page the landing needs (the upper one) and one in
 	 * the UDF page of the next pair down. */
-	struct ranges r = {2,
-			   {0xfffff000, 0xffffc000},
-			   {0x100000000, 0xffffd000},
-			   0};
+	struct ranges r = {
+		2, {0xfffff000, 0xffffc000}, {0x100000000, 0xffffd000}, 0};
 
 	EXPECT_EQ(a32_tramp_place(ranges_busy, &r), 0xffffa000);
 }

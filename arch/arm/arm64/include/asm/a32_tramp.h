@@ -38,8 +38,7 @@ void a32_tramp_fill(uint32_t *page);
  * @ipa is taken, and if so sets below to an address at or below @ipa to
  * go on searching under (the base of what takes it, or @ipa itself).
  */
-uint64_t a32_tramp_place(bool (*busy)(void *ctx, uint64_t ipa,
-				      uint64_t *below),
+uint64_t a32_tramp_place(bool (*busy)(void *ctx, uint64_t ipa, uint64_t *below),
 			 void *ctx);
 
 /* The guest's SCTLR for the trampoline: the MMU off (M, bit 0) and the
