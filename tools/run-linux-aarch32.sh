@@ -6,9 +6,9 @@
 #
 #   tools/run-linux-aarch32.sh [--disk FILE] [--dry-run] [qemu args...]
 #
-# A VM with vigil,aarch32 takes `entry`, not `image`, on arm64: the zImage
-# is put at 0x50000000 and entered there, the initramfs at 0x58000000
-# (`initrd`); PL011, PL031 and the virtio-mmio blk, rng and net devices
+# The zImage is the VM's `image` at 0x50000000 (its header checked as a
+# zImage, and kept for SYSTEM_RESET at the size it gives), the initramfs
+# at 0x58000000 (`initrd`); PL011, PL031 and the virtio-mmio blk, rng and net devices
 # (the last three transports, which QEMU fills from the end) are passed
 # through, as tools/run-linux.sh gives them to the default VM.
 #
@@ -53,6 +53,7 @@ fi
 out=$repo/build/test-logs
 mkdir -p "$out"
 size=$(stat -c %s "$INITRD")
+ksize=$(stat -c %s "$KERNEL")
 cat >"$out/run-linux-aarch32.fragment.dts" <<DTS
 / {
 	hypervisor {
@@ -62,7 +63,7 @@ cat >"$out/run-linux-aarch32.fragment.dts" <<DTS
 			label = "linux32";
 			vcpus = <4>;
 			memory = <0x0 0x50000000 0x0 0x30000000>;
-			entry = <0x0 $KERNEL_AT>;
+			image = <0x0 $KERNEL_AT 0x0 $ksize>;
 			initrd = <0x0 $INITRD_AT 0x0 $size>;
 			bootargs = "console=ttyAMA0";
 			devices = "/pl011@9000000", "/pl031@9010000",

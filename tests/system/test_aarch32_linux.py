@@ -3,8 +3,8 @@
 `vigil,aarch32` VM of the arm64 vigil (issue 18): AArch32 at EL1 on QEMU
 virt -cpu cortex-a57, 4 vCPUs, with the devices test_arm32_linux.py
 passes through (PL011, PL031, virtio-mmio blk/rng/net). The zImage is
-entered at 0x50000000 (`entry`: on arm64 a VM with vigil,aarch32 takes no
-`image`), the initramfs is at 0x58000000 (`initrd`). One boot; then
+the VM's `image` at 0x50000000 (its header checked as a zImage), the
+initramfs is at 0x58000000 (`initrd`). One boot; then
 test_arm32_linux.py's own checks, imported and run on this file's `guest`
 fixture; the machine is tools/run-linux-aarch32.sh's (`make run
 GUEST=arm32`): the banner in SVC mode, nproc, the virtio disk's md5, the timer
