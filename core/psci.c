@@ -26,7 +26,7 @@ static struct vcpu *vcpu_by_mpidr(struct vm *vm, uint64_t mpidr)
 	return NULL;
 }
 
-int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
+int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context, bool boot)
 {
 	int ret = PSCI_SUCCESS;
 	unsigned long flags;
@@ -42,6 +42,7 @@ int vcpu_power_on(struct vcpu *t, uint64_t entry, uint64_t context)
 		t->on_pending = true;
 		t->on_entry = entry;
 		t->on_context = context;
+		t->on_boot = boot;
 		t->state = VCPU_RUNNABLE;
 	}
 	spin_unlock_irqrestore(&t->power_lock, flags);
@@ -213,7 +214,8 @@ bool psci_handle(struct vcpu *v, uint32_t fn)
 	case PSCI_0_2_CPU_ON:
 	case PSCI_0_2_CPU_ON_64:
 		t = vcpu_by_mpidr(v->vm, a1);
-		ret = t ? vcpu_power_on(t, a2, a3) : PSCI_INVALID_PARAMETERS;
+		ret = t ? vcpu_power_on(t, a2, a3, false)
+			: PSCI_INVALID_PARAMETERS;
 		break;
 	case PSCI_0_2_CPU_OFF:
 		ret = psci_cpu_off(v);

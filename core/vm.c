@@ -280,7 +280,8 @@ void vms_start(void)
 		pr_err("console input: the UART's IRQ %u refused",
 		       vuart_input_focus()->intid);
 	for (unsigned int i = 0; i < nr_vms; i++)
-		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa);
+		vcpu_power_on(&vms[i].vcpus[0], vms[i].entry, vms[i].dtb_ipa,
+			      true);
 }
 
 /* Stop every vCPU of @vm but @self and wait until none is in guest mode. */
@@ -336,7 +337,7 @@ void vm_reset(struct vcpu *self)
 	vm->resets++;
 	pr_info("VM %u '%s' reset (%lu)", vm->id, vm->name, vm->resets);
 	WRITE_ONCE(vm->resetting, false);
-	vcpu_power_on(&vm->vcpus[0], vm->entry, vm->dtb_ipa);
+	vcpu_power_on(&vm->vcpus[0], vm->entry, vm->dtb_ipa, true);
 }
 
 void vm_power_off(struct vm *vm, struct vcpu *self)

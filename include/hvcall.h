@@ -24,8 +24,10 @@ bool hvcall_handle(struct vcpu *v, bool lrs_loaded);
 bool psci_handle(struct vcpu *v, uint32_t fn);
 bool psci_handle_const(struct vcpu *v, uint32_t fn);
 
-/* Power management shared by PSCI and the boot code. */
-int vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t context);
+/* Power management shared by PSCI and the boot code: @context is CPU_ON's
+ * context id, or with @boot the guest DTB's IPA. */
+int vcpu_power_on(struct vcpu *target, uint64_t entry, uint64_t context,
+		  bool boot);
 /* SYSTEM_OFF of @vm from its vCPU @self (NULL: from vigil itself). */
 void vm_power_off(struct vm *vm, struct vcpu *self);
 

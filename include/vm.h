@@ -55,6 +55,9 @@ struct vcpu {
 	struct spinlock power_lock;
 	enum vcpu_state state;
 	bool on_pending; /* CPU_ON accepted, entry not yet taken */
+	/* ... by the boot protocol (the VM's start, SYSTEM_RESET), not by
+	 * PSCI CPU_ON: an AArch32 guest gets r0 = 0, not the argument. */
+	bool on_boot;
 	uint64_t on_entry, on_context;
 	/* pCPU currently executing the vCPU, -1 when it is not in guest mode */
 	int running_on;

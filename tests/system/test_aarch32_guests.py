@@ -37,6 +37,7 @@ from test_arm32_guests import (  # noqa: F401 (collected here)
     test_vgic_prints_exactly_the_expected_checks_and_summary,
     test_vgic_system_off_ends_qemu_with_status_0)
 from test_arm32_hello import (  # noqa: F401 (collected here)
+    test_boot_vcpu_gets_r0_0_and_r1_all_ones,
     test_cpu_on_succeeds_per_vcpu_and_fails_beyond_the_vm,
     test_each_vcpu_has_its_index_in_aff0_and_the_mp_bit,
     test_every_vcpu_prints_up_exactly_once, test_psci_version_is_1_1,

@@ -243,6 +243,16 @@ def test_r2_at_entry_points_at_the_guest_dtb(hello):
         run.describe()
 
 
+def test_boot_vcpu_gets_r0_0_and_r1_all_ones(hello):
+    """The Linux boot protocol (Documentation/arch/arm/booting.rst): r0 =
+    0, r1 = ~0 (no machine type; QEMU's own loader gives virt's -1 too),
+    r2 the DTB (test_r2_at_entry_points_at_the_guest_dtb). CPU_ON's
+    context id goes in r0 instead (the secondaries' indices)."""
+    _, run = hello
+    assert len(guest_matching(run, r"^boot regs r0=0x0 r1=0xffffffff$")) \
+        == 1, run.describe()
+
+
 def test_secondaries_are_off_and_the_guest_powers_off(hello):
     vcpus, run = hello
     for vcpu in range(1, vcpus):

@@ -79,10 +79,10 @@ void arch_hyp_init_cpu(void)
 /*
  * Runs on the pCPU that will run @v. The entry state: SVC mode, IRQ, FIQ
  * and asynchronous aborts masked, A32 unless @entry has bit 0 set, MMU
- * off. @arg goes in r0 (PSCI CPU_ON's context id) and in r2 with r1 =
- * ~0, the Linux boot protocol's DTB and "no machine type"
- * (Documentation/arch/arm/booting.rst); a boot vCPU that is Linux reads
- * r2, one of the test guests r0. VFP/Advanced SIMD start zeroed with
+ * off. A boot entry (v->on_boot) follows the Linux boot protocol
+ * (Documentation/arch/arm/booting.rst): r0 = 0, r1 = ~0 ("no machine
+ * type"), r2 = @arg, the DTB; PSCI CPU_ON gives @arg, the context id, in
+ * r0 (and the same r1, r2). VFP/Advanced SIMD start zeroed with
  * FPEXC.EN clear (vfp_reset_state()): vigil keeps no copy of them, so
  * whatever this pCPU's registers hold (the VM's previous boot, firmware)
  * would otherwise reach the new one.
@@ -93,7 +93,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 	memset(a, 0, sizeof(*a));
 	vfp_reset_state();
-	a->regs.r[0] = (uint32_t)arg;
+	a->regs.r[0] = v->on_boot ? 0 : (uint32_t)arg;
 	a->regs.r[1] = 0xffffffffU;
 	a->regs.r[2] = (uint32_t)arg;
 	a->regs.pc = (uint32_t)entry & ~1U;

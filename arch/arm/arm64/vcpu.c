@@ -87,15 +87,17 @@ void arch_hyp_init_cpu(void)
 /*
  * An AArch32 EL1 (vigil,aarch32; HCR_EL2.RW = 0) as the arm32 port starts
  * one (arch/arm/arm32/vcpu.c): SVC mode, A, I, F masked, T32 if @entry
- * has bit 0 set, MMU off; @arg in r0 (PSCI CPU_ON's context id, the test
- * guests' DTB) and in r2 with r1 = ~0, the zImage protocol's DTB and "no
- * machine type" (Linux Documentation/arch/arm/booting.rst). FPEXC.EN
- * starts clear, as out of reset.
+ * has bit 0 set, MMU off. A boot entry (@boot) follows the zImage
+ * protocol (Linux Documentation/arch/arm/booting.rst): r0 = 0, r1 = ~0
+ * ("no machine type"), r2 = @arg, the DTB; PSCI CPU_ON gives @arg, the
+ * context id, in r0 (and the same r1, r2). FPEXC.EN starts clear, as out
+ * of reset.
  */
-static void aarch32_reset(struct vcpu_arch *a, uint64_t entry, uint64_t arg)
+static void aarch32_reset(struct vcpu_arch *a, uint64_t entry, uint64_t arg,
+			  bool boot)
 {
 	a->hcr &= ~HCR_RW;
-	a->regs.x[0] = (uint32_t)arg;
+	a->regs.x[0] = boot ? 0 : (uint32_t)arg;
 	a->regs.x[1] = 0xffffffffU;
 	a->regs.x[2] = (uint32_t)arg;
 	a->regs.pc = (uint32_t)entry & ~1U;
@@ -189,7 +191,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	a->hcr = HCR_GUEST;
 	pmu_vcpu_reset(&a->pmu);
 	if (v->vm->aarch32) {
-		aarch32_reset(a, entry, arg);
+		aarch32_reset(a, entry, arg, v->on_boot);
 		if (on_qemu && !v->vm->arch.a32_tramp_placed)
 			a32_tramp_place_vm(v->vm);
 		return;

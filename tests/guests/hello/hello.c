@@ -192,6 +192,10 @@ int main(uint64_t dtb)
 	check_unmapped_read();
 	check_vigil_write();
 	check_dtb((unsigned long)dtb);
+#ifdef __arm__
+	gprintf("boot regs r0=0x%x r1=0x%x\n", (unsigned)guest_boot_regs[0],
+		(unsigned)guest_boot_regs[1]);
+#endif
 	check_initrd(dtb);
 	wait_secondaries_off(nr);
 	gprintf("hello: done\n");

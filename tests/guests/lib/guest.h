@@ -251,6 +251,10 @@ int main(uint64_t dtb);
 
 /* The DTB pointer vCPU 0 was entered with (x0), or 0. */
 extern uint64_t guest_dtb;
+#ifdef __arm__
+/* The boot vCPU's r0 and r1 at entry (Linux boot protocol: 0 and ~0). */
+extern uint32_t guest_boot_regs[2];
+#endif
 
 /* Index of the calling vCPU (0 = boot vCPU), kept in TPIDR_EL1. */
 static inline unsigned int this_vcpu(void)

@@ -15,8 +15,9 @@
  * magic 0x016f2818 at 0x24, start and end at 0x28/0x2c; the end covers
  * .bss and the stacks, what vigil's reset copy must keep). Entered in SVC
  * mode with the MMU off at its first byte: the no-ops run into the branch.
- * Boot vCPU: r2 = the guest DTB's IPA (vigil sets r0 too, QEMU's Linux
- * boot r0 = 0); secondaries: r0 = the context id = vCPU index. TPIDRPRW
+ * Boot vCPU: the Linux boot protocol's r0 = 0, r1 = ~0 (no machine type),
+ * r2 = the guest DTB's IPA (r0 and r1 kept in guest_boot_regs for the
+ * hello guest to check); secondaries: r0 = the context id = vCPU index. TPIDRPRW
  * holds the vCPU index for this_vcpu().
  *
  * Natively (tools/run-qemu.sh --native) QEMU loads a zImage at RAM base +
@@ -45,6 +46,8 @@ _start:
 guest_entry:
 	cpsid	aif
 	mov	r4, r2			/* DTB, kept across the copy and .bss */
+	mov	r5, r0			/* r0 and r1 of the boot protocol */
+	mov	r6, r1
 	adr	r0, _start		/* where we run */
 	ldr	r1, =_start		/* where we are linked */
 	cmp	r0, r1
@@ -82,6 +85,9 @@ guest_entry:
 	strlo	r3, [r1], #4
 	blo	1b
 	dsb	sy
+	ldr	r1, =guest_boot_regs
+	str	r5, [r1]
+	str	r6, [r1, #4]
 
 	mov	r0, r4			/* guest_boot_main(uint64_t dtb) */
 	mov	r1, #0

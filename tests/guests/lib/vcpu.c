@@ -30,6 +30,9 @@ int vcpu_start(unsigned int idx, void (*fn)(unsigned int idx))
 }
 
 uint64_t guest_dtb;
+#ifdef __arm__
+uint32_t guest_boot_regs[2]; /* r0, r1 at the boot entry (start.S) */
+#endif
 
 void guest_boot_main(uint64_t dtb);
 void guest_boot_main(uint64_t dtb)
