@@ -120,7 +120,6 @@ void arch_note_emulator(bool qemu)
 	unsigned int i;
 
 	on_qemu = qemu;
-	arm64_a32_rt_raw = qemu;
 	if (!qemu)
 		return;
 	a32_tramp_fill(a32_udf_page);
@@ -192,6 +191,10 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	pmu_vcpu_reset(&a->pmu);
 	if (v->vm->aarch32) {
 		aarch32_reset(a, entry, arg, v->on_boot);
+		/* Before the VM's first AArch32 instruction: until then
+		 * AArch64 guests' MMIO exits skip the SRT check. */
+		if (on_qemu)
+			arm64_a32_rt_raw = true;
 		if (on_qemu && !v->vm->arch.a32_tramp_placed)
 			a32_tramp_place_vm(v->vm);
 		return;

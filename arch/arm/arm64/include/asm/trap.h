@@ -51,8 +51,9 @@ void arch_trap_decode(struct vcpu *v, struct trap_info *ti);
  * instruction's Rt), where ESR_EL2 has the AArch64 view (ARM ARM
  * D17.2.40, ISS "SRT"): SVC's r14 comes as 14, not x18. (Its MCR/MRC
  * traps it does convert: arm_cpu_do_interrupt_aarch64() rewrites Rt and
- * Rt2 with aarch64_regnum().) Set from QEMU's GIC (arch_note_emulator());
- * vigil then maps the number itself (a32_view_xreg()). SPSR_EL2 still
+ * Rt2 with aarch64_regnum().) Set on QEMU (arch_note_emulator(), from
+ * its GIC) once an AArch32 VM starts; vigil then maps the number itself
+ * (a32_view_xreg()). SPSR_EL2 still
  * holds the guest's PSTATE here, as ESR_EL2 its syndrome: nothing has
  * been taken to EL2 since the exit.
  */
