@@ -71,7 +71,8 @@ int vgic_inject_hw(struct vm *vm, unsigned int virq)
 		return -EINVAL;
 	}
 	irq->flags |= VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
-	vgic_irq_update(d, irq);
+	if (!vgic_irq_inject_here(d, irq))
+		vgic_irq_update(d, irq);
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
 }

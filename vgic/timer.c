@@ -33,7 +33,8 @@ int vgic_inject_hw_ppi(struct vcpu *v, unsigned int virq, unsigned int pirq)
 	flags = spin_lock_irqsave(&d->vgic.lock);
 	irq->flags |= VGIC_IRQ_HW | VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
 	irq->pirq = (uint16_t)pirq;
-	vgic_irq_update(d, irq);
+	if (!vgic_irq_inject_here(d, irq))
+		vgic_irq_update(d, irq);
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
 }

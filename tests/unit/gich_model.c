@@ -503,6 +503,12 @@ void gm_exit(struct vcpu *v)
 	v->running_on = -1;
 }
 
+void gm_irq_exit(struct vcpu *v)
+{
+	host_set_cpu(v->pcpu);
+	vgic_flush_lrs(v);
+}
+
 bool gm_maint(struct vcpu *v)
 {
 	if (!gm_maint_asserted(v->pcpu))

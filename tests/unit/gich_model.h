@@ -139,6 +139,9 @@ void gm_wr(struct vcpu *v, unsigned int off, unsigned int size, uint32_t val);
 /* Guest entry / exit of @v on its pCPU (the caller becomes that pCPU). */
 void gm_enter(struct vcpu *v);
 void gm_exit(struct vcpu *v);
+/* An IRQ exit of @v that goes straight back in (vcpu_run()): the flush
+ * alone, the LRs staying loaded; the caller becomes @v's pCPU. */
+void gm_irq_exit(struct vcpu *v);
 /* If the maintenance IRQ is asserted on @v's pCPU, run the handler. */
 bool gm_maint(struct vcpu *v);
 /* For randomised runs: each of the first @n vCPUs of @vm whose pCPU was
