@@ -290,14 +290,15 @@ bool vgic_irq_inject_here(struct vcpu *d, struct vgic_irq *irq)
 	int n;
 
 	VGIC_ASSERT_LOCKED(d);
-	if (vgic_hw_poke || vv->loaded_on != (int)arch_cpu_id() ||
+	if (vgic_hw_poke || !vgic_lrs_loaded(d) ||
 	    !list_empty(&vv->lr_pending) || vgic_is_sgi(irq) ||
 	    !vgic_irq_wants_lr(d->vm, irq))
 		return false;
 	n = lr_free_slot(vv);
 	if (n < 0)
 		return false;
-	vv->vmcr = gich_read_vmcr();
+	if (!vv->read_back) /* else read back in this exit, still current */
+		vv->vmcr = gich_read_vmcr();
 	if (!vgic_irq_takeable(vv, irq))
 		return false;
 	/* It wants an LR, so it is in none (a PPI/SPI), and it is not
@@ -590,12 +591,21 @@ static void lrs_refill(struct vcpu *v, bool read_back)
  * which it cleared, is written again. Not with vgic_hw_poke (QEMU 9.1 to
  * 10.0), whose read-back at every exit pokes the GIC for a deactivated
  * HW = 1 LR and whose load re-arms the poke timer.
+ *
+ * Without v's lock. Only this pCPU changes read_back, the GICH and v's
+ * LRs while v is loaded here. Another pCPU that queues an IRQ for v or
+ * sets flush_work does it under v's lock, sees loaded_on == this pCPU
+ * there and kicks it after the unlock (vgic_notify(), migrate.c), behind
+ * a DSB (gic_send_sgi()): a change the loads below miss leaves the kick
+ * pending, IRQs stay masked until the guest is entered, and the guest
+ * exits again at once, to a flush that sees it (docs/vgic.md item 6).
  */
 static bool lrs_flush_light(struct vcpu *v)
 {
 	struct vgic_vcpu *vv = &v->vgic;
 
-	if (vgic_hw_poke || vv->flush_work || !list_empty(&vv->lr_pending))
+	if (vgic_hw_poke || READ_ONCE(vv->flush_work) ||
+	    READ_ONCE(vv->lr_pending.next) != &vv->lr_pending)
 		return false;
 	if (vv->read_back) {
 		vv->read_back = false;
@@ -626,14 +636,14 @@ static __noinline void lrs_flush_full(struct vcpu *v, unsigned long flags,
 
 void vgic_flush_lrs(struct vcpu *v)
 {
-	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
-	int me = (int)arch_cpu_id();
+	unsigned long flags;
+	int me;
 
-	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
-	if (v->vgic.loaded_on == me && lrs_flush_light(v)) {
-		spin_unlock_irqrestore(&v->vgic.lock, flags);
+	if (vgic_lrs_loaded(v) && lrs_flush_light(v))
 		return;
-	}
+	flags = spin_lock_irqsave(&v->vgic.lock);
+	me = (int)arch_cpu_id();
+	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
 	lrs_flush_full(v, flags, me);
 }
 

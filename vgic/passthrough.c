@@ -71,8 +71,12 @@ int vgic_inject_hw(struct vm *vm, unsigned int virq)
 		return -EINVAL;
 	}
 	irq->flags |= VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
-	if (!vgic_irq_inject_here(d, irq))
-		vgic_irq_update(d, irq);
+	if (vgic_irq_inject_here(d, irq)) {
+		/* In an LR now: nothing to notify (vgic_irq_unlock()). */
+		spin_unlock_irqrestore(&d->vgic.lock, flags);
+		return 0;
+	}
+	vgic_irq_update(d, irq);
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
 }

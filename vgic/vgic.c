@@ -268,8 +268,12 @@ int vgic_inject(struct vcpu *v, unsigned int intid)
 		return -EINVAL;
 	d = vgic_irq_lock(v->vm, irq, &flags);
 	vgic_irq_set_pending(d, irq);
-	if (!vgic_irq_inject_here(d, irq))
-		vgic_irq_update(d, irq);
+	if (vgic_irq_inject_here(d, irq)) {
+		/* In an LR now: nothing to notify (vgic_irq_unlock()). */
+		spin_unlock_irqrestore(&d->vgic.lock, flags);
+		return 0;
+	}
+	vgic_irq_update(d, irq);
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
 }
