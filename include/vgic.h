@@ -120,8 +120,9 @@ struct vgic_vcpu {
 	 * LR to retire, a migration's LR rewrite). Set under the lock by
 	 * whoever creates it, cleared by the flush that does it. */
 	bool flush_work;
-	/* IRQs written straight into a free LR (vgic_irq_inject_here()). */
-	unsigned long lr_direct;
+	/* IRQs written straight into a free LR (vgic_irq_inject_here()),
+	 * SGIs put back into the LR they retired from (lr_sgi_refill()). */
+	unsigned long lr_direct, lr_sgi_refills;
 	/* BIT(intid) of the timer PPIs injected in this exit: their line
 	 * was high and the guest has not run since, so the resample before
 	 * the flush can skip them. */

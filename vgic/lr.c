@@ -438,15 +438,48 @@ static void lrs_request_eoi(struct vcpu *d)
 
 /*
  * GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs.
- * @apr: read GICH_APR back too. The flush of a vCPU that stays loaded
- * here neither reads nor writes it (nor writes VMCR, lrs_load()): the
- * GICH holds the guest's, and vigil changes neither while it is loaded;
- * the sync that unloads it reads both.
+ * @refill: from the flush, which loads the LRs it used after this
+ * (lr_sgi_refill()). @apr: read GICH_APR back too. The flush of a vCPU that stays loaded
+ * here and the maintenance IRQ neither read nor write it (nor does the
+ * flush write VMCR, lrs_load()): the GICH holds the guest's, and vigil
+ * changes neither while it is loaded; the sync that unloads it reads
+ * both (APR alone after a maintenance IRQ's read-back).
  */
-static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def, bool apr)
+/*
+ * The flush's read-back found SGI LR @n finished by the guest (@val):
+ * when nothing waits in lr_pending, another instance of that SGI that
+ * waited for this LR (the source sent it again; with
+ * vgic_one_lr_per_sgi, any source) takes the LR back at once, the retire
+ * and the refill in one rewrite of the shadow, which lrs_load() writes
+ * (issue 16: the receiving side of every IPI, two passes through the
+ * lists fewer). Otherwise vgic_lr_retire()'s SGI branch. False, with
+ * nothing done, if @n is not an SGI's or something waits for an LR
+ * (the fill decides then, by priority).
+ */
+static bool lr_sgi_refill(struct vcpu *d, unsigned int n, uint32_t val)
 {
 	struct vgic_vcpu *vv = &d->vgic;
-	uint64_t elrsr, eisr;
+	struct vgic_irq *irq = vv->lr_irq[n];
+
+	if (!vgic_is_sgi(irq) || !list_empty(&vv->lr_pending))
+		return false;
+	lr_clear(vv, n);
+	irq->nr_lrs--;
+	irq->sgi_src_in_lr &= (uint8_t)~BIT(lr_src(val));
+	if (vgic_irq_wants_lr(d->vm, irq) && vgic_irq_takeable(vv, irq)) {
+		lr_fill_state(d, irq, n); /* stays on inflight */
+		vv->lr_sgi_refills++;
+	} else {
+		vgic_irq_update(d, irq);
+	}
+	return true;
+}
+
+static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def, bool apr,
+			  bool refill)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	uint64_t elrsr;
 
 	/* The guest changes GICV_PMR/BPR/CTLR (VMCR) and its active
 	 * priorities (APR) without a trap: read them back before anything
@@ -458,7 +491,6 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def, bool apr)
 	if (!vv->lr_used)
 		return;
 	elrsr = gich_elrsr();
-	eisr = gich_eisr();
 	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
 		unsigned int n = lr_first(m);
 		uint32_t val;
@@ -474,7 +506,14 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def, bool apr)
 			continue;
 		}
 		gich_write_lr(n, 0); /* drops the EISR bit */
-		vgic_lr_retire(d, n, val, true, (eisr & BIT_ULL(n)) != 0, def);
+		if (refill && lr_sgi_refill(d, n, val))
+			continue;
+		/* Through an EOI maintenance IRQ: GICH_EISR's bit, which is
+		 * set exactly for an invalid LR with EOI = 1 and HW = 0
+		 * (§5.3.7), read from the LR instead of the register. */
+		vgic_lr_retire(
+			d, n, val, true,
+			(val & (GICH_LR_HW | GICH_LR_EOI)) == GICH_LR_EOI, def);
 	}
 }
 
@@ -624,7 +663,7 @@ static __noinline void lrs_flush_full(struct vcpu *v, unsigned long flags,
 
 	def.n = 0; /* not = {0}: zeroing irq[] per entry cost ~2,600 insns */
 	if (v->vgic.loaded_on == me && !v->vgic.read_back)
-		lrs_read_back(v, &def, false);
+		lrs_read_back(v, &def, false, true);
 	v->vgic.read_back = false;
 	lrs_refill(v, v->vgic.loaded_on == me);
 	v->vgic.flush_work = false;
@@ -658,7 +697,9 @@ void vgic_sync_lrs(struct vcpu *v)
 		return;
 	}
 	if (!v->vgic.read_back)
-		lrs_read_back(v, &def, true);
+		lrs_read_back(v, &def, true, false);
+	else /* the maintenance IRQ's read-back left GICH_APR */
+		v->vgic.apr = gich_read_apr();
 	v->vgic.read_back = false;
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	if (vgic_hw_poke)
@@ -693,7 +734,7 @@ void vgic_maintenance(struct vcpu *cur)
 	def.n = 0;
 	flags = spin_lock_irqsave(&cur->vgic.lock);
 	if (cur->vgic.loaded_on == (int)arch_cpu_id()) {
-		lrs_read_back(cur, &def, true);
+		lrs_read_back(cur, &def, false, false);
 		cur->vgic.read_back = true;
 	}
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);

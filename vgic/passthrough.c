@@ -44,28 +44,20 @@ void vgic_pt_deactivate(struct vm *vm, struct vgic_irq *irq)
 	vgic_pt_count_deactivated(vm, irq->pirq);
 }
 
-static void vgic_pt_softirq(struct softirq_pt *pt)
+/* The SPI a bound descriptor stands for: vgic_pt_bind() checked it. */
+static inline struct vgic_irq *pt_spi(struct softirq_pt *pt)
 {
-	/* Unbound after the hard-IRQ path took it: the IRQ is active and no
-	 * guest will EOI it. */
-	if (!softirq_pt_bound(pt)) {
-		gic_deactivate((unsigned int)(pt - vgic_pt));
-		vgic_pt_count_deactivated(pt->data,
-					  (unsigned int)(pt - vgic_pt));
-		return;
-	}
-	vgic_inject_hw(pt->data, pt->arg);
+	struct vm *vm = pt->data;
+
+	return &vm->vgic.spis[pt->arg - VGIC_NR_PRIVATE];
 }
 
-int vgic_inject_hw(struct vm *vm, unsigned int virq)
+/* A physical instance of passthrough SPI @irq: wherever the IRQ is now. */
+static int pt_inject(struct vm *vm, struct vgic_irq *irq)
 {
-	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
 	unsigned long flags;
-	struct vcpu *d;
+	struct vcpu *d = vgic_irq_lock(vm, irq, &flags);
 
-	if (!irq || virq < VGIC_NR_PRIVATE)
-		return -EINVAL;
-	d = vgic_irq_lock(vm, irq, &flags);
 	if (!(irq->flags & VGIC_IRQ_HW)) {
 		vgic_irq_unlock(d, NULL, flags);
 		return -EINVAL;
@@ -79,6 +71,28 @@ int vgic_inject_hw(struct vm *vm, unsigned int virq)
 	vgic_irq_update(d, irq);
 	vgic_irq_unlock(d, irq, flags);
 	return 0;
+}
+
+static void vgic_pt_softirq(struct softirq_pt *pt)
+{
+	/* Unbound after the hard-IRQ path took it: the IRQ is active and no
+	 * guest will EOI it. */
+	if (!softirq_pt_bound(pt)) {
+		gic_deactivate((unsigned int)(pt - vgic_pt));
+		vgic_pt_count_deactivated(pt->data,
+					  (unsigned int)(pt - vgic_pt));
+		return;
+	}
+	pt_inject(pt->data, pt_spi(pt));
+}
+
+int vgic_inject_hw(struct vm *vm, unsigned int virq)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
+
+	if (!irq || virq < VGIC_NR_PRIVATE)
+		return -EINVAL;
+	return pt_inject(vm, irq);
 }
 
 int vgic_pt_bind(struct vm *vm, unsigned int virq, unsigned int pirq)
@@ -201,8 +215,8 @@ static bool vgic_pt_take_here(unsigned int pirq, struct vcpu *cur)
 	if (vm != cur->vm ||
 	    !(__atomic_load_n(&pt->state, __ATOMIC_ACQUIRE) & SOFTIRQ_PT_BOUND))
 		return false;
-	irq = vgic_get_irq(vm, NULL, pt->arg);
-	if (!irq || READ_ONCE(irq->target) != cur->id)
+	irq = pt_spi(pt);
+	if (READ_ONCE(irq->target) != cur->id)
 		return false;
 	/* Counted before the injection, as vgic_pt_take() counts before the
 	 * softirq can run: from then on an unbind may deactivate it. */

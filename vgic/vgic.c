@@ -71,6 +71,7 @@ int vgic_vm_init(struct vm *vm, unsigned int nr_irqs)
 		vv->ppi_fresh = 0;
 		vv->flush_work = false;
 		vv->lr_direct = 0;
+		vv->lr_sgi_refills = 0;
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			vgic_irq_init(&vv->priv[i], i, (uint8_t)v->id);
 		/* As vgic_irq_init() sets the flags: SGIs enabled. */
@@ -300,14 +301,22 @@ int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
 {
 	struct vgic_irq *irq;
 	unsigned long flags;
+	int loaded_on;
+	bool notify;
 
 	if (sgi >= VGIC_NR_SGIS || src->vm != dst->vm)
 		return -EINVAL;
 	irq = &dst->vgic.priv[sgi];
 	flags = spin_lock_irqsave(&dst->vgic.lock);
 	irq->sgi_src_pending |= (uint8_t)BIT(src->id);
-	vgic_irq_update(dst, irq);
-	vgic_irq_unlock(dst, irq, flags);
+	/* vgic_irq_unlock()'s test, from what the update knows: queued, or
+	 * waiting for its LR (either way on dst's lists). The send of every
+	 * IPI (issue 16). */
+	notify = vgic_irq_update(dst, irq) || vgic_irq_waits_for_retire(irq);
+	loaded_on = dst->vgic.loaded_on;
+	spin_unlock_irqrestore(&dst->vgic.lock, flags);
+	if (notify)
+		vgic_notify(dst, loaded_on);
 	return 0;
 }
 

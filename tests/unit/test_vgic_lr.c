@@ -1035,3 +1035,40 @@ TEST(vgic_move_of_an_spi_in_a_loaded_lr_is_rewritten_by_the_irq_exit)
 	EXPECT_TRUE(queued_on(&vm.vcpus[1], 40));
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
 }
+
+/*
+ * The receiving side of an IPI ping-pong: the guest finished SGI 1 from
+ * vCPU 1 without an exit, vCPU 1 sends it again, and the kick's IRQ exit
+ * puts the new instance into the LR the old one leaves, with no pass
+ * through lr_pending (lr_sgi_refill()); QEMU's one LR per SGI.
+ */
+TEST(vgic_sgi_sent_again_takes_its_finished_lr_back_in_the_irq_exit)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	const uint32_t iar = (1u << 10) | 1;
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	vgic_one_lr_per_sgi = true;
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_enter(v);
+	for (unsigned int round = 0; round < 3; round++) {
+		host_reset_kicks();
+		host_set_cpu(1);
+		gm_wr(&vm.vcpus[1], GICD_SGIR, 4,
+		      GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+		EXPECT_EQ(host_kicks(0), 1);
+		gm_irq_exit(v); /* the kick */
+		EXPECT_EQ(v->vgic.lr_sgi_refills, round ? round : 0);
+		EXPECT_EQ(gm_valid_lrs(0), 1);
+		EXPECT_FALSE(queued_on(v, 1));
+		EXPECT_TRUE(inflight_on(v, 1));
+		EXPECT_EQ(vgic_check_invariants(&vm), 0);
+		EXPECT_EQ(gm_guest_ack(0), iar);
+		gm_guest_eoi(0, iar); /* no exit */
+	}
+	EXPECT_EQ(v->vgic.lr_sgi_refills, 2);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
+}
