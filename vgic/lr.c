@@ -268,10 +268,11 @@ static int lr_free_slot(struct vgic_vcpu *vv)
 
 /*
  * The direct injection (issue 16): a timer PPI or a passthrough SPI taken
- * in an exit of the vCPU it goes to, whose LRs are in this pCPU's GICH,
- * is written into a free LR there and then, not queued on lr_pending for
- * the flush to fill, and that flush then has nothing to do
- * (lrs_flush_light()). Only when nothing waits for an LR of d: an IRQ in
+ * in an exit of the vCPU it goes to, or a virtual IRQ injected there,
+ * while that vCPU's LRs are in this pCPU's GICH, is written into a free
+ * LR at once, not queued on lr_pending for the flush to fill, and that
+ * flush then has nothing to do (lrs_flush_light()). Only when nothing
+ * waits for an LR of d: an IRQ in
  * lr_pending may have the higher priority, and the flush decides who gets
  * an LR and whom to evict (docs/vgic.md). The IRQ then stands where
  * vgic_irq_update() leaves it after lr_fill_one(): in an LR, on inflight,
@@ -437,15 +438,6 @@ static void lrs_request_eoi(struct vcpu *d)
 }
 
 /*
- * GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs.
- * @refill: from the flush, which loads the LRs it used after this
- * (lr_sgi_refill()). @apr: read GICH_APR back too. The flush of a vCPU that stays loaded
- * here and the maintenance IRQ neither read nor write it (nor does the
- * flush write VMCR, lrs_load()): the GICH holds the guest's, and vigil
- * changes neither while it is loaded; the sync that unloads it reads
- * both (APR alone after a maintenance IRQ's read-back).
- */
-/*
  * The flush's read-back found SGI LR @n finished by the guest (@val):
  * when nothing waits in lr_pending, another instance of that SGI that
  * waited for this LR (the source sent it again; with
@@ -475,6 +467,15 @@ static bool lr_sgi_refill(struct vcpu *d, unsigned int n, uint32_t val)
 	return true;
 }
 
+/*
+ * GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs.
+ * @refill: from the flush, which loads the LRs it used after this
+ * (lr_sgi_refill()). @apr: read GICH_APR back too. The flush of a vCPU
+ * that stays loaded here and the maintenance IRQ neither read nor write
+ * it (nor does the flush write VMCR, lrs_load()): the GICH holds the
+ * guest's, and vigil changes neither while it is loaded; the sync that
+ * unloads it reads both (APR alone after a maintenance IRQ's read-back).
+ */
 static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def, bool apr,
 			  bool refill)
 {
