@@ -111,7 +111,7 @@
  * handler; the other pCPUs run theirs).
  *
  * State space (spin 6.5.2, exhaustive, NFIRES=2 NRESETS=1 NEXITS=0),
- * with issue 16's read_back and flush_work bits: GIC-400 NWRITES=2
+ * with issue 16's direct injection and flush_work: GIC-400 NWRITES=2
  * NPENDS=0: 3.5M states; QEMU the same: 4.6M; GIC-400 NWRITES=1
  * NPENDS=1: 4.9M; liveness GIC-400 NPENDS=0: 3.6M; NQUICK=1 (GIC-400,
  * NWRITES=2 NPENDS=0): 19.4M, 40 s; full bounds (NWRITES=2 NPENDS=1):
@@ -119,7 +119,7 @@
  * liveness 75M (GIC-400), 85M (QEMU). check.sh --full's NQUICK=1
  * NPENDS=1 (gic400-quick-full) no longer completes in 23 GiB: killed at
  * 172M states, and with pan's -DCOLLAPSE stopped at 346M states (18.6
- * GiB), no violation found by then. Before the two bits: 1.65M, 2.2M,
+ * GiB), no violation found by then. Before issue 16: 1.65M, 2.2M,
  * 2.7M, 1.7M, 9.5M; full bounds 36M and 42M.
  */
 
@@ -190,7 +190,6 @@ bit lr_used[2];	    /* lr_used bit 0: the LR holds the SPI */
 bit owes_dir[2];    /* lr_owes_dir bit 0 */
 bit loaded[2];	    /* loaded_on == v (else -1) */
 bit hcr_en[2];	    /* GICH_HCR.En of pCPU v: the maintenance IRQ can fire */
-bit read_back[2];   /* vgic_vcpu.read_back: the maintenance IRQ read back */
 bit flush_work[2];  /* vgic_vcpu.flush_work: the flush must do it in full */
 bit in_guest[2];    /* the vCPU runs guest code */
 byte running_on[2] = NONE; /* vcpu.running_on: pCPU in vcpu_run() */
@@ -508,16 +507,15 @@ inline flush_lrs(c)
 #else
 		:: loaded[c] && q_on != c && !flush_work[c] ->
 #endif
-			if
-			:: read_back[c] -> read_back[c] = 0; hcr_en[c] = 1
-			:: else -> skip
-			fi
+			/* vgic_vcpu.read_back is loaded && !hcr_en here: only
+			 * the maintenance IRQ clears HCR.En of a loaded vCPU,
+			 * and only this write sets it back. */
+			hcr_en[c] = 1
 		:: else ->
 			if
 			:: loaded[c] -> lrs_read_back(c)
 			:: else -> skip
 			fi;
-			read_back[c] = 0;
 			lrs_rewrite_migrating(c);
 			lrs_fill(c);
 			lrs_request_eoi(c);
@@ -544,7 +542,7 @@ inline sync_lrs(c)
 		:: loaded[c] -> lrs_read_back(c); loaded[c] = 0
 		:: else -> skip
 		fi;
-		hcr_en[c] = 0; read_back[c] = 0; flush_work[c] = 0;
+		hcr_en[c] = 0; flush_work[c] = 0;
 		inv()
 	};
 	deferred_run(c)
@@ -558,7 +556,7 @@ inline maintenance(c)
 {
 	d_step {
 		if
-		:: loaded[c] -> lrs_read_back(c); read_back[c] = 1
+		:: loaded[c] -> lrs_read_back(c)
 		:: else -> skip
 		fi;
 		hcr_en[c] = 0;
