@@ -115,6 +115,14 @@ struct vgic_vcpu {
 	/* Read back by the maintenance IRQ in this exit: the flush or sync
 	 * that ends it need not read the GICH again. */
 	bool read_back;
+	/* While loaded on this pCPU: the next vgic_flush_lrs() has work
+	 * that an empty lr_pending does not show (an IRQ waiting for its
+	 * LR to retire, a migration's LR rewrite). Set under the lock by
+	 * whoever creates it, cleared by the flush that does it. */
+	bool flush_work;
+	/* IRQs written straight into a free LR (vgic_irq_inject_here()),
+	 * SGIs put back into the LR they retired from (lr_sgi_refill()). */
+	unsigned long lr_direct, lr_sgi_refills;
 	/* BIT(intid) of the timer PPIs injected in this exit: their line
 	 * was high and the guest has not run since, so the resample before
 	 * the flush can skip them. */

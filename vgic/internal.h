@@ -71,6 +71,42 @@ static inline bool vgic_irq_takeable(const struct vgic_vcpu *vv,
 						     : GICH_VMCR_GRP0EN));
 }
 
+/* Whether @irq should wait in an LR queue: the one place that decides. */
+static inline bool vgic_irq_wants_lr(struct vm *vm, struct vgic_irq *irq)
+{
+	uint32_t ctlr = READ_ONCE(vm->vgic.ctlr);
+
+	if (!(irq->flags & VGIC_IRQ_ENABLED) ||
+	    (irq->flags & VGIC_IRQ_MIGRATING))
+		return false;
+	if (!(ctlr & ((irq->flags & VGIC_IRQ_GROUP1) ? BIT(1) : BIT(0))))
+		return false;
+	/* GICv2 §4.3.12: an SPI with no target is forwarded to no CPU
+	 * interface, except in a uniprocessor GIC (a 1-vCPU VM), where
+	 * ITARGETSR is RAZ/WI and every SPI goes to the one interface. */
+	if (vgic_is_spi(irq) && !irq->targets && vm->nr_vcpus > 1)
+		return false;
+	if (vgic_is_sgi(irq))
+		return (irq->sgi_src_pending & ~irq->sgi_src_in_lr) != 0 &&
+		       !(vgic_one_lr_per_sgi && irq->sgi_src_in_lr);
+	if (irq->nr_lrs)
+		return false; /* a re-pend waits for the LR to retire */
+	return (irq->flags & VGIC_IRQ_PENDING) ||
+	       (!(irq->flags & VGIC_IRQ_EDGE) && (irq->flags & VGIC_IRQ_LINE));
+}
+
+#define VGIC_INSERT_SORTED(head, irq, member)                              \
+	do {                                                               \
+		struct list_head *pos_;                                    \
+		list_for_each (pos_, head) {                               \
+			struct vgic_irq *o_ =                              \
+				list_entry(pos_, struct vgic_irq, member); \
+			if (o_->priority > (irq)->priority)                \
+				break;                                     \
+		}                                                          \
+		list_add_before(&(irq)->member, pos_);                     \
+	} while (0)
+
 static inline uint8_t vgic_vcpu_mask(struct vm *vm)
 {
 	return (uint8_t)(BIT(vm->nr_vcpus) - 1);
@@ -110,6 +146,10 @@ void vgic_irq_unlock(struct vcpu *d, struct vgic_irq *irq, unsigned long flags);
 /* Put @irq on / take it off d's lists as its state says. d locked, d is
  * dest(irq). Returns true if it waits in lr_pending. */
 bool vgic_irq_update(struct vcpu *d, struct vgic_irq *irq);
+/* Deliver a pending PPI/SPI of d (its dest, locked) straight into a free
+ * LR when d is loaded on this pCPU and nothing waits for an LR; false
+ * (nothing changed) otherwise: then vgic_irq_update(). */
+bool vgic_irq_inject_here(struct vcpu *d, struct vgic_irq *irq);
 /* Re-sort @irq after a priority change. */
 void vgic_irq_resort(struct vcpu *d, struct vgic_irq *irq);
 /* Lock dest, update, unlock and notify. */

@@ -178,7 +178,9 @@ static uint32_t lr_build(struct vgic_irq *irq, unsigned int *srcp)
 	return lr;
 }
 
-static void lr_fill_one(struct vcpu *d, struct vgic_irq *irq, unsigned int n)
+/* Put @irq in free LR @n of d's shadow; its lists are the caller's. */
+static inline void lr_fill_state(struct vcpu *d, struct vgic_irq *irq,
+				 unsigned int n)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 	unsigned int src = 0;
@@ -203,6 +205,11 @@ static void lr_fill_one(struct vcpu *d, struct vgic_irq *irq, unsigned int n)
 	vv->lr[n] = lr;
 	vv->lr_irq[n] = irq;
 	vv->lr_used |= BIT_ULL(n);
+}
+
+static void lr_fill_one(struct vcpu *d, struct vgic_irq *irq, unsigned int n)
+{
+	lr_fill_state(d, irq, n);
 	vgic_irq_update(d, irq);
 }
 
@@ -257,6 +264,54 @@ static int lr_free_slot(struct vgic_vcpu *vv)
 	uint64_t free = ~vv->lr_used & all;
 
 	return free ? __builtin_ctzll(free) : -1;
+}
+
+/*
+ * The direct injection (issue 16): a timer PPI or a passthrough SPI taken
+ * in an exit of the vCPU it goes to, or a virtual IRQ injected there,
+ * while that vCPU's LRs are in this pCPU's GICH, is written into a free
+ * LR at once, not queued on lr_pending for the flush to fill, and that
+ * flush then has nothing to do (lrs_flush_light()). Only when nothing
+ * waits for an LR of d: an IRQ in
+ * lr_pending may have the higher priority, and the flush decides who gets
+ * an LR and whom to evict (docs/vgic.md). The IRQ then stands where
+ * vgic_irq_update() leaves it after lr_fill_one(): in an LR, on inflight,
+ * not queued, owned by d.
+ *
+ * A free LR of the shadow is 0 in the GICH (lrs_load() wrote it so, and
+ * an invalid LR cannot become valid without vigil), so nothing the guest
+ * holds is overwritten. The group test uses GICV_CTLR as the guest has
+ * it now (GICH_VMCR), not the last read-back: the LRs hold only what the
+ * guest can take (lrs_fill()). Not with vgic_hw_poke (QEMU 9.1 to 10.0,
+ * see lrs_flush_light()).
+ */
+bool vgic_irq_inject_here(struct vcpu *d, struct vgic_irq *irq)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	int n;
+
+	VGIC_ASSERT_LOCKED(d);
+	if (vgic_hw_poke || !vgic_lrs_loaded(d) ||
+	    !list_empty(&vv->lr_pending) || vgic_is_sgi(irq) ||
+	    !vgic_irq_wants_lr(d->vm, irq))
+		return false;
+	n = lr_free_slot(vv);
+	if (n < 0)
+		return false;
+	if (!vv->read_back) /* else read back in this exit, still current */
+		vv->vmcr = gich_read_vmcr();
+	if (!vgic_irq_takeable(vv, irq))
+		return false;
+	/* It wants an LR, so it is in none (a PPI/SPI), and it is not
+	 * queued: on no list (vgic_irq_update() puts it on inflight iff
+	 * queued or in an LR). */
+	ASSERT(!vgic_irq_inflight(irq) && !irq->owner);
+	lr_fill_state(d, irq, (unsigned int)n);
+	gich_write_lr((unsigned int)n, vv->lr[n]);
+	VGIC_INSERT_SORTED(&vv->inflight, irq, inflight);
+	__atomic_store_n(&irq->owner, d, __ATOMIC_RELEASE);
+	vv->lr_direct++;
+	return true;
 }
 
 /*
@@ -382,21 +437,61 @@ static void lrs_request_eoi(struct vcpu *d)
 	}
 }
 
-/* GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs. */
-static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
+/*
+ * The flush's read-back found SGI LR @n finished by the guest (@val):
+ * when nothing waits in lr_pending, another instance of that SGI that
+ * waited for this LR (the source sent it again; with
+ * vgic_one_lr_per_sgi, any source) takes the LR back at once, the retire
+ * and the refill in one rewrite of the shadow, which lrs_load() writes
+ * (issue 16: the receiving side of every IPI, two passes through the
+ * lists fewer). Otherwise vgic_lr_retire()'s SGI branch. False, with
+ * nothing done, if @n is not an SGI's or something waits for an LR
+ * (the fill decides then, by priority).
+ */
+static bool lr_sgi_refill(struct vcpu *d, unsigned int n, uint32_t val)
 {
 	struct vgic_vcpu *vv = &d->vgic;
-	uint64_t elrsr, eisr;
+	struct vgic_irq *irq = vv->lr_irq[n];
+
+	if (!vgic_is_sgi(irq) || !list_empty(&vv->lr_pending))
+		return false;
+	lr_clear(vv, n);
+	irq->nr_lrs--;
+	irq->sgi_src_in_lr &= (uint8_t)~BIT(lr_src(val));
+	if (vgic_irq_wants_lr(d->vm, irq) && vgic_irq_takeable(vv, irq)) {
+		lr_fill_state(d, irq, n); /* stays on inflight */
+		vv->lr_sgi_refills++;
+	} else {
+		vgic_irq_update(d, irq);
+	}
+	return true;
+}
+
+/*
+ * GICH -> shadow for a vCPU loaded on this pCPU; retire invalid LRs.
+ * @refill: from the flush, which loads the LRs it used after this
+ * (lr_sgi_refill()). @apr: read GICH_APR back too. The flush of a vCPU
+ * that stays loaded here and the maintenance IRQ neither read nor write
+ * it (nor does the flush write VMCR, lrs_load()): the GICH holds the
+ * guest's, and vigil changes neither while it is loaded; the sync that
+ * unloads it reads both (APR alone after a maintenance IRQ's read-back).
+ */
+static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def, bool apr,
+			  bool refill)
+{
+	struct vgic_vcpu *vv = &d->vgic;
+	uint64_t elrsr;
 
 	/* The guest changes GICV_PMR/BPR/CTLR (VMCR) and its active
 	 * priorities (APR) without a trap: read them back before anything
-	 * reloads the interface from the shadow. */
+	 * reloads the interface from the shadow. VMCR also says which
+	 * groups the guest takes (vgic_irq_takeable()). */
 	vv->vmcr = gich_read_vmcr();
-	vv->apr = gich_read_apr();
+	if (apr)
+		vv->apr = gich_read_apr();
 	if (!vv->lr_used)
 		return;
 	elrsr = gich_elrsr();
-	eisr = gich_eisr();
 	for (uint64_t m = vv->lr_used; m; m &= m - 1) {
 		unsigned int n = lr_first(m);
 		uint32_t val;
@@ -412,7 +507,14 @@ static void lrs_read_back(struct vcpu *d, struct vgic_deferred *def)
 			continue;
 		}
 		gich_write_lr(n, 0); /* drops the EISR bit */
-		vgic_lr_retire(d, n, val, true, (eisr & BIT_ULL(n)) != 0, def);
+		if (refill && lr_sgi_refill(d, n, val))
+			continue;
+		/* Through an EOI maintenance IRQ: GICH_EISR's bit, which is
+		 * set exactly for an invalid LR with EOI = 1 and HW = 0
+		 * (§5.3.7), read from the LR instead of the register. */
+		vgic_lr_retire(
+			d, n, val, true,
+			(val & (GICH_LR_HW | GICH_LR_EOI)) == GICH_LR_EOI, def);
 	}
 }
 
@@ -467,11 +569,12 @@ void vgic_hw_poke_init(bool needed)
 }
 
 /*
- * Shadow -> GICH: the LRs in @dirty, then VMCR, APR and HCR. An LR the
- * shadow does not use is 0 there, and needs no write if the GICH has it
- * invalid too; vigil reads back only the LRs it uses.
+ * Shadow -> GICH: the LRs in @dirty, then VMCR and APR unless @loaded
+ * (the vCPU's own are in this GICH already), then HCR. An LR the shadow
+ * does not use is 0 there, and needs no write if the GICH has it invalid
+ * too; vigil reads back only the LRs it uses.
  */
-static void lrs_load(struct vcpu *d, uint64_t dirty)
+static void lrs_load(struct vcpu *d, uint64_t dirty, bool loaded)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 
@@ -480,8 +583,10 @@ static void lrs_load(struct vcpu *d, uint64_t dirty)
 
 		gich_write_lr(n, vv->lr[n]);
 	}
-	gich_write_vmcr(vv->vmcr);
-	gich_write_apr(vv->apr);
+	if (!loaded) { /* else the GICH has them (lrs_read_back()) */
+		gich_write_vmcr(vv->vmcr);
+		gich_write_apr(vv->apr);
+	}
 	gich_write_hcr(vv->hcr);
 	if (vgic_hw_poke)
 		hw_poke_timer(vv);
@@ -509,26 +614,77 @@ static void lrs_refill(struct vcpu *v, bool read_back)
 	lrs_rewrite_migrating(v);
 	lrs_fill(v);
 	lrs_request_eoi(v);
-	lrs_load(v, read_back ? (was | vv->lr_used)
-			      : (vv->lr_used | ~gich_elrsr()) & all);
+	lrs_load(v,
+		 read_back ? (was | vv->lr_used)
+			   : (vv->lr_used | ~gich_elrsr()) & all,
+		 read_back);
 }
 
-void vgic_flush_lrs(struct vcpu *v)
+/*
+ * Whether the flush of @v, loaded on this pCPU, has nothing to do (issue
+ * 16): nothing waits for an LR, no LR must ask for an EOI maintenance IRQ
+ * or be rewritten for a migration (flush_work), and what the IRQs of this
+ * exit brought went into free LRs directly (vgic_irq_inject_here()). The
+ * GICH then holds the LRs, VMCR and APR as they should be; the LRs the
+ * guest has EOId are retired at the next read-back, as they are while
+ * the guest runs. After a maintenance IRQ (read_back) only GICH_HCR,
+ * which it cleared, is written again. Not with vgic_hw_poke (QEMU 9.1 to
+ * 10.0), whose read-back at every exit pokes the GIC for a deactivated
+ * HW = 1 LR and whose load re-arms the poke timer.
+ *
+ * Without v's lock. Only this pCPU changes read_back, the GICH and v's
+ * LRs while v is loaded here. Another pCPU that queues an IRQ for v or
+ * sets flush_work does it under v's lock, sees loaded_on == this pCPU
+ * there and kicks it after the unlock (vgic_notify(), migrate.c), behind
+ * a DSB (gic_send_sgi()): a change the loads below miss leaves the kick
+ * pending, IRQs stay masked until the guest is entered, and the guest
+ * exits again at once, to a flush that sees it (docs/vgic.md item 6).
+ */
+static bool lrs_flush_light(struct vcpu *v)
+{
+	struct vgic_vcpu *vv = &v->vgic;
+
+	if (vgic_hw_poke || READ_ONCE(vv->flush_work) ||
+	    READ_ONCE(vv->lr_pending.next) != &vv->lr_pending)
+		return false;
+	if (vv->read_back) {
+		vv->read_back = false;
+		vv->hcr = GICH_HCR_EN;
+		gich_write_hcr(vv->hcr);
+	}
+	return true;
+}
+
+/* The flush with work (v locked; unlocks): out of line, so that the
+ * light one pays neither its frame nor the deferred list's. */
+static __noinline void lrs_flush_full(struct vcpu *v, unsigned long flags,
+				      int me)
 {
 	struct vgic_deferred def;
-	unsigned long flags = spin_lock_irqsave(&v->vgic.lock);
-	int me = (int)arch_cpu_id();
 
 	def.n = 0; /* not = {0}: zeroing irq[] per entry cost ~2,600 insns */
-	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
 	if (v->vgic.loaded_on == me && !v->vgic.read_back)
-		lrs_read_back(v, &def);
+		lrs_read_back(v, &def, false, true);
 	v->vgic.read_back = false;
 	lrs_refill(v, v->vgic.loaded_on == me);
+	v->vgic.flush_work = false;
 	v->vgic.loaded_on = me;
 	spin_unlock_irqrestore(&v->vgic.lock, flags);
 	if (def.n)
 		vgic_deferred_run(v->vm, &def);
+}
+
+void vgic_flush_lrs(struct vcpu *v)
+{
+	unsigned long flags;
+	int me;
+
+	if (vgic_lrs_loaded(v) && lrs_flush_light(v))
+		return;
+	flags = spin_lock_irqsave(&v->vgic.lock);
+	me = (int)arch_cpu_id();
+	ASSERT(v->vgic.loaded_on < 0 || v->vgic.loaded_on == me);
+	lrs_flush_full(v, flags, me);
 }
 
 void vgic_sync_lrs(struct vcpu *v)
@@ -542,7 +698,9 @@ void vgic_sync_lrs(struct vcpu *v)
 		return;
 	}
 	if (!v->vgic.read_back)
-		lrs_read_back(v, &def);
+		lrs_read_back(v, &def, true, false);
+	else /* the maintenance IRQ's read-back left GICH_APR */
+		v->vgic.apr = gich_read_apr();
 	v->vgic.read_back = false;
 	gich_write_hcr(0); /* no maintenance IRQ while outside the guest */
 	if (vgic_hw_poke)
@@ -577,7 +735,7 @@ void vgic_maintenance(struct vcpu *cur)
 	def.n = 0;
 	flags = spin_lock_irqsave(&cur->vgic.lock);
 	if (cur->vgic.loaded_on == (int)arch_cpu_id()) {
-		lrs_read_back(cur, &def);
+		lrs_read_back(cur, &def, false, false);
 		cur->vgic.read_back = true;
 	}
 	spin_unlock_irqrestore(&cur->vgic.lock, flags);

@@ -124,8 +124,11 @@ void vgic_irq_set_targets(struct vm *vm, struct vgic_irq *irq, uint8_t mask)
 	irq->migrate_to = (uint8_t)n;
 	if (o->vgic.loaded_on < 0)
 		vgic_lr_mark_migrating(o, irq->lr);
-	else if ((unsigned int)o->vgic.loaded_on != arch_cpu_id())
-		kick = o->vgic.loaded_on; /* its pCPU rewrites the LR */
+	else
+		o->vgic.flush_work = true; /* its pCPU rewrites the LR */
+	if (o->vgic.loaded_on >= 0 &&
+	    (unsigned int)o->vgic.loaded_on != arch_cpu_id())
+		kick = o->vgic.loaded_on;
 	vgic_irq_update(o, irq);
 	spin_unlock_irqrestore(&o->vgic.lock, flags);
 	if (kick >= 0)

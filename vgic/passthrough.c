@@ -44,6 +44,35 @@ void vgic_pt_deactivate(struct vm *vm, struct vgic_irq *irq)
 	vgic_pt_count_deactivated(vm, irq->pirq);
 }
 
+/* The SPI a bound descriptor stands for: vgic_pt_bind() checked it. */
+static inline struct vgic_irq *pt_spi(struct softirq_pt *pt)
+{
+	struct vm *vm = pt->data;
+
+	return &vm->vgic.spis[pt->arg - VGIC_NR_PRIVATE];
+}
+
+/* A physical instance of passthrough SPI @irq: wherever the IRQ is now. */
+static int pt_inject(struct vm *vm, struct vgic_irq *irq)
+{
+	unsigned long flags;
+	struct vcpu *d = vgic_irq_lock(vm, irq, &flags);
+
+	if (!(irq->flags & VGIC_IRQ_HW)) {
+		vgic_irq_unlock(d, NULL, flags);
+		return -EINVAL;
+	}
+	irq->flags |= VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
+	if (vgic_irq_inject_here(d, irq)) {
+		/* In an LR now: nothing to notify (vgic_irq_unlock()). */
+		spin_unlock_irqrestore(&d->vgic.lock, flags);
+		return 0;
+	}
+	vgic_irq_update(d, irq);
+	vgic_irq_unlock(d, irq, flags);
+	return 0;
+}
+
 static void vgic_pt_softirq(struct softirq_pt *pt)
 {
 	/* Unbound after the hard-IRQ path took it: the IRQ is active and no
@@ -54,26 +83,16 @@ static void vgic_pt_softirq(struct softirq_pt *pt)
 					  (unsigned int)(pt - vgic_pt));
 		return;
 	}
-	vgic_inject_hw(pt->data, pt->arg);
+	pt_inject(pt->data, pt_spi(pt));
 }
 
 int vgic_inject_hw(struct vm *vm, unsigned int virq)
 {
 	struct vgic_irq *irq = vgic_get_irq(vm, NULL, virq);
-	unsigned long flags;
-	struct vcpu *d;
 
 	if (!irq || virq < VGIC_NR_PRIVATE)
 		return -EINVAL;
-	d = vgic_irq_lock(vm, irq, &flags);
-	if (!(irq->flags & VGIC_IRQ_HW)) {
-		vgic_irq_unlock(d, NULL, flags);
-		return -EINVAL;
-	}
-	irq->flags |= VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
-	vgic_irq_update(d, irq);
-	vgic_irq_unlock(d, irq, flags);
-	return 0;
+	return pt_inject(vm, irq);
 }
 
 int vgic_pt_bind(struct vm *vm, unsigned int virq, unsigned int pirq)
@@ -196,8 +215,8 @@ static bool vgic_pt_take_here(unsigned int pirq, struct vcpu *cur)
 	if (vm != cur->vm ||
 	    !(__atomic_load_n(&pt->state, __ATOMIC_ACQUIRE) & SOFTIRQ_PT_BOUND))
 		return false;
-	irq = vgic_get_irq(vm, NULL, pt->arg);
-	if (!irq || READ_ONCE(irq->target) != cur->id)
+	irq = pt_spi(pt);
+	if (READ_ONCE(irq->target) != cur->id)
 		return false;
 	/* Counted before the injection, as vgic_pt_take() counts before the
 	 * softirq can run: from then on an unbind may deactivate it. */

@@ -18,23 +18,34 @@
 #include "vgic_timer.h"
 #include "vm.h"
 
+/* PPI @virq of v, taken as @pirq; both checked. True if it went into an
+ * LR at once (vgic_irq_inject_here()), false if it waits in lr_pending. */
+static inline bool ppi_inject_hw(struct vcpu *v, unsigned int virq,
+				 unsigned int pirq)
+{
+	struct vgic_irq *irq = &v->vgic.priv[virq];
+	/* A private IRQ is always v's: its lock, with no owner lookup. */
+	struct vcpu *d = v;
+	unsigned long flags = spin_lock_irqsave(&d->vgic.lock);
+
+	irq->flags |= VGIC_IRQ_HW | VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
+	irq->pirq = (uint16_t)pirq;
+	if (vgic_irq_inject_here(d, irq)) {
+		/* In an LR now: nothing to notify (vgic_irq_unlock()). */
+		spin_unlock_irqrestore(&d->vgic.lock, flags);
+		return true;
+	}
+	vgic_irq_update(d, irq);
+	vgic_irq_unlock(d, irq, flags);
+	return false;
+}
+
 int vgic_inject_hw_ppi(struct vcpu *v, unsigned int virq, unsigned int pirq)
 {
-	struct vgic_irq *irq;
-	unsigned long flags;
-	struct vcpu *d;
-
 	if (virq < VGIC_NR_SGIS || virq >= VGIC_NR_PRIVATE ||
 	    pirq < VGIC_NR_SGIS || pirq >= VGIC_NR_PRIVATE)
 		return -EINVAL;
-	irq = &v->vgic.priv[virq];
-	/* A private IRQ is always v's: its lock, with no owner lookup. */
-	d = v;
-	flags = spin_lock_irqsave(&d->vgic.lock);
-	irq->flags |= VGIC_IRQ_HW | VGIC_IRQ_PENDING | VGIC_IRQ_HW_ACTIVE;
-	irq->pirq = (uint16_t)pirq;
-	vgic_irq_update(d, irq);
-	vgic_irq_unlock(d, irq, flags);
+	ppi_inject_hw(v, virq, pirq);
 	return 0;
 }
 
@@ -120,14 +131,15 @@ static enum irq_result vgic_timer_irq(unsigned int irq, void *data,
 	struct vcpu *owner = this_cpu()->loaded;
 
 	this_cpu()->irqs_timer++;
-	if (owner && vgic_inject_hw_ppi(owner, irq, irq) == 0) {
-		if (owner == cur)
-			owner->vgic.ppi_fresh |= (uint32_t)BIT(irq);
-		return IRQ_KEPT;
-	}
 	/* No vCPU loaded: its timer was stopped when it was put, so this is a
 	 * stale edge of the line. */
-	return IRQ_DONE;
+	if (!owner)
+		return IRQ_DONE;
+	/* PPI_VTIMER or PPI_PTIMER (vgic_timer_init()), a PPI. Gone into
+	 * an LR at once, it is no longer HW_ACTIVE: no resample looks. */
+	if (!ppi_inject_hw(owner, irq, irq) && owner == cur)
+		owner->vgic.ppi_fresh |= (uint32_t)BIT(irq);
+	return IRQ_KEPT;
 }
 
 void vgic_timer_offline(void)

@@ -126,6 +126,8 @@ run break-scheduled fail safety -DBREAK_SCHEDULED -DQEMU_GIC=1 -DNPENDS=0
 run break-idle-softirq fail liveness -DBREAK_IDLE_SOFTIRQ -DNPENDS=0
 run break-irq-reentry fail safety -DBREAK_IRQ_REENTRY -DNPENDS=0
 run break-run-here fail safety -DBREAK_RUN_HERE -DQEMU_GIC=1 -DNPENDS=0
+run break-flush-light fail safety -DBREAK_FLUSH_LIGHT -DNPENDS=1 -DNWRITES=1
+run break-inject-here fail safety -DBREAK_INJECT_HERE -DQEMU_GIC=1 -DNPENDS=0
 if [ $full = 1 ]; then
 	run break-running fail safety -DBREAK_RUNNING -DNPENDS=0
 	run break-handover fail safety -DBREAK_HANDOVER -DNPENDS=0

@@ -56,7 +56,8 @@
  *    vgic_pt_unbind() -EAGAIN loop always ends.
  *
  * Mutants (check.sh expects each to be caught; make test runs the first
- * three and BREAK_IRQ_REENTRY):
+ * three, BREAK_IRQ_REENTRY, BREAK_RUN_HERE, BREAK_FLUSH_LIGHT and
+ * BREAK_INJECT_HERE):
  *  - BREAK_MIGRATING_GUARD: vgic_irq_set_targets() without its MIGRATING
  *    branch: a second write, back to the old vCPU, is taken for "target
  *    unchanged" and the move completes to the stale target (assertion:
@@ -92,6 +93,15 @@
  *    IRQ exit without looking for a pending softirq: a passthrough edge
  *    taken in that exit waits in the softirq until some later exit
  *    (token left at quiescence).
+ *  - BREAK_FLUSH_LIGHT (issue 16): lrs_flush_light() without the
+ *    flush_work test, on an empty lr_pending alone: an ISPENDR re-pend
+ *    behind the LR of a vCPU loaded on the other pCPU is kicked there,
+ *    but the IRQ exit's flush does not give the LR the EOI bit, and the
+ *    re-pend waits for an exit that never comes (token left).
+ *  - BREAK_INJECT_HERE (issue 16): vgic_irq_inject_here() without its
+ *    "in no LR" tests: an instance taken while the previous one is still
+ *    in the LR is written over it (the IRQ in an LR and not on inflight:
+ *    the assertion in inject_here).
  * Not caught, because the code does not need them (the model shows the
  * protocol correct without): BREAK_MIGRATING_QUEUE (the MIGRATING test in
  * vgic_irq_wants_lr(): nr_lrs != 0 already keeps a MIGRATING SPI off
@@ -100,11 +110,17 @@
  * entered the guest with no softirq pending and takes no IRQ in the HVC
  * handler; the other pCPUs run theirs).
  *
- * State space (spin 6.5.2, exhaustive, NFIRES=2 NRESETS=1 NEXITS=0):
- * GIC-400 NWRITES=2 NPENDS=0: 1.65M states; QEMU the same: 2.2M; GIC-400
- * NWRITES=1 NPENDS=1: 2.7M; liveness GIC-400 NPENDS=0: 1.7M; full bounds
- * (NWRITES=2 NPENDS=1): 36M (GIC-400), 42M (QEMU), a few minutes each.
- * NQUICK=1 (GIC-400, NWRITES=2 NPENDS=0): 9.5M, 14 s.
+ * State space (spin 6.5.2, exhaustive, NFIRES=2 NRESETS=1 NEXITS=0),
+ * with issue 16's direct injection and flush_work: GIC-400 NWRITES=2
+ * NPENDS=0: 3.5M states; QEMU the same: 4.6M; GIC-400 NWRITES=1
+ * NPENDS=1: 4.9M; liveness GIC-400 NPENDS=0: 3.6M; NQUICK=1 (GIC-400,
+ * NWRITES=2 NPENDS=0): 19.4M, 40 s; full bounds (NWRITES=2 NPENDS=1):
+ * 73M (GIC-400), 83M (QEMU), about 3 minutes each; NEXITS=1: 31M;
+ * liveness 75M (GIC-400), 85M (QEMU). check.sh --full's NQUICK=1
+ * NPENDS=1 (gic400-quick-full) no longer completes in 23 GiB: killed at
+ * 172M states, and with pan's -DCOLLAPSE stopped at 346M states (18.6
+ * GiB), no violation found by then. Before issue 16: 1.65M, 2.2M,
+ * 2.7M, 1.7M, 9.5M; full bounds 36M and 42M.
  */
 
 #ifndef QEMU_GIC
@@ -174,6 +190,7 @@ bit lr_used[2];	    /* lr_used bit 0: the LR holds the SPI */
 bit owes_dir[2];    /* lr_owes_dir bit 0 */
 bit loaded[2];	    /* loaded_on == v (else -1) */
 bit hcr_en[2];	    /* GICH_HCR.En of pCPU v: the maintenance IRQ can fire */
+bit flush_work[2];  /* vgic_vcpu.flush_work: the flush must do it in full */
 bit in_guest[2];    /* the vCPU runs guest code */
 byte running_on[2] = NONE; /* vcpu.running_on: pCPU in vcpu_run() */
 bit kick[2];	    /* SGI_KICK pending at pCPU v */
@@ -274,6 +291,13 @@ inline irq_update(d)
 	if
 	:: q && q_on == NONE -> q_on = d
 	:: !q && q_on != NONE -> q_on = NONE
+	:: else -> skip
+	fi;
+	/* vgic_irq_update() sets it for any IRQ in an LR; it is read only
+	 * while d is loaded, and every load passes through a full flush,
+	 * which clears it: kept here only while loaded (fewer states). */
+	if
+	:: nr_lrs > 0 && loaded[d] -> flush_work[d] = 1
 	:: else -> skip
 	fi
 }
@@ -385,6 +409,39 @@ inline lrs_fill(d)
 	fi
 }
 
+/* vgic_irq_inject_here() in vgic/lr.c (issue 16): d loaded on this pCPU
+ * c (its exit), nothing queued on d (the one IRQ: not queued) and d's LR
+ * free: the LR is written in the shadow and the GICH at once, the IRQ
+ * put on inflight, with no pass through lr_pending. Sets here. */
+inline inject_here(d, c)
+{
+	here = 0;
+#ifdef BREAK_INJECT_HERE
+	if
+	:: loaded[d] && d == c && q_on == NONE && en && !mig && ctlr &&
+	   targets != 0 && pend ->
+#else
+	if
+	:: loaded[d] && d == c && q_on == NONE && !lr_used[d] && en && !mig &&
+	   ctlr && targets != 0 && nr_lrs == 0 && pend ->
+#endif
+		assert(inf_on == NONE && owner == NONE);
+		val = LR_P;
+		if
+		:: hwa && HW_LRS -> val = val | LR_HW
+		:: hwa && !HW_LRS -> val = val | LR_EOI; owes_dir[d] = 1
+		:: else -> skip
+		fi;
+		hwa = 0; pend = 0;
+		nr_lrs = nr_lrs + 1; lr_used[d] = 1; lr_sh[d] = val;
+		lr_hw[d] = val; /* gich_write_lr() */
+		inst_lr[d] = inst_pend; inst_pend = 0;
+		inf_on = d; owner = d;
+		here = 1
+	:: else -> skip
+	fi
+}
+
 /* vgic_irq_waits_for_retire() in vgic/internal.h: a newer instance waits
  * for the LR that holds an earlier one. */
 #define waits_for_retire (nr_lrs > 0 && pend && !mig)
@@ -438,20 +495,35 @@ inline deferred_run(c)
 	fi
 }
 
-/* vgic_flush_lrs(): before every entry, IRQs masked. */
+/* vgic_flush_lrs(): before every entry, IRQs masked. Loaded here with
+ * nothing queued and no flush_work, lrs_flush_light(): HCR back on if the
+ * maintenance IRQ cleared it, nothing else (issue 16). */
 inline flush_lrs(c)
 {
 	d_step {
 		if
-		:: loaded[c] -> lrs_read_back(c)
-		:: else -> skip
+#ifdef BREAK_FLUSH_LIGHT
+		:: loaded[c] && q_on != c ->
+#else
+		:: loaded[c] && q_on != c && !flush_work[c] ->
+#endif
+			/* vgic_vcpu.read_back is loaded && !hcr_en here: only
+			 * the maintenance IRQ clears HCR.En of a loaded vCPU,
+			 * and only this write sets it back. */
+			hcr_en[c] = 1
+		:: else ->
+			if
+			:: loaded[c] -> lrs_read_back(c)
+			:: else -> skip
+			fi;
+			lrs_rewrite_migrating(c);
+			lrs_fill(c);
+			lrs_request_eoi(c);
+			lr_hw[c] = lr_sh[c]; /* lrs_load() */
+			hcr_en[c] = 1;
+			loaded[c] = 1;
+			flush_work[c] = 0
 		fi;
-		lrs_rewrite_migrating(c);
-		lrs_fill(c);
-		lrs_request_eoi(c);
-		lr_hw[c] = lr_sh[c]; /* lrs_load() */
-		hcr_en[c] = 1;
-		loaded[c] = 1;
 		in_guest[c] = !defer; /* guest_enter(), unless deferred work */
 		inv()
 	};
@@ -470,7 +542,7 @@ inline sync_lrs(c)
 		:: loaded[c] -> lrs_read_back(c); loaded[c] = 0
 		:: else -> skip
 		fi;
-		hcr_en[c] = 0;
+		hcr_en[c] = 0; flush_work[c] = 0;
 		inv()
 	};
 	deferred_run(c)
@@ -544,7 +616,11 @@ inline pt_fn(c)
 			:: hw ->
 				pend = 1; hwa = 1;
 				inst_pend = inst_pend + inst_soft; inst_soft = 0;
-				irq_update(d);
+				inject_here(d, c);
+				if
+				:: !here -> irq_update(d)
+				:: else -> skip
+				fi;
 				notify(d, c)
 			:: else -> skip
 			fi
@@ -779,6 +855,7 @@ inline vm_reset()
 		lr_sh[0] = 0; lr_sh[1] = 0; lr_used[0] = 0; lr_used[1] = 0;
 		owes_dir[0] = 0; owes_dir[1] = 0;
 		loaded[0] = 0; loaded[1] = 0; /* loaded_on = -1 */
+		flush_work[0] = 0; flush_work[1] = 0;
 		/* vgic_pt_bind() */
 		assert(!(pt_state & (PT_BOUND | PT_SCHED | PT_RUN)));
 		hw = 1; p_enabled = 0; pirq_route(0);
@@ -811,7 +888,7 @@ end:	do
 proctype pcpu(byte c)
 {
 	byte d, n, o, q, inf, val, tkick, mask;
-	bit need_dir, defer, work, again;
+	bit need_dir, defer, work, again, here;
 
 	/* The guest boots and programs its distributor. */
 	if

@@ -503,6 +503,12 @@ void gm_exit(struct vcpu *v)
 	v->running_on = -1;
 }
 
+void gm_irq_exit(struct vcpu *v)
+{
+	host_set_cpu(v->pcpu);
+	vgic_flush_lrs(v);
+}
+
 bool gm_maint(struct vcpu *v)
 {
 	if (!gm_maint_asserted(v->pcpu))
@@ -523,7 +529,12 @@ void gm_service_kicks_and_maint(struct vm *vm, unsigned int n,
 
 		if (host_kicks(v->pcpu) != kicks_seen[c]) {
 			kicks_seen[c] = host_kicks(v->pcpu);
-			if (in_guest[c]) {
+			/* vcpu_run() takes a kick as an IRQ exit and goes
+			 * back in, or leaves for sched_run_vcpu()'s round
+			 * (a softirq pending, the vCPU stopped): both. */
+			if (in_guest[c] && (kicks_seen[c] & 1)) {
+				gm_irq_exit(v);
+			} else if (in_guest[c]) {
 				gm_exit(v);
 				gm_enter(v);
 			}

@@ -139,12 +139,16 @@ void gm_wr(struct vcpu *v, unsigned int off, unsigned int size, uint32_t val);
 /* Guest entry / exit of @v on its pCPU (the caller becomes that pCPU). */
 void gm_enter(struct vcpu *v);
 void gm_exit(struct vcpu *v);
+/* An IRQ exit of @v that goes straight back in (vcpu_run()): the flush
+ * alone, the LRs staying loaded; the caller becomes @v's pCPU. */
+void gm_irq_exit(struct vcpu *v);
 /* If the maintenance IRQ is asserted on @v's pCPU, run the handler. */
 bool gm_maint(struct vcpu *v);
 /* For randomised runs: each of the first @n vCPUs of @vm whose pCPU was
- * kicked since @kicks_seen[i] and is in guest mode (@in_guest[i]) exits
- * and enters again; then every vCPU in guest mode takes its maintenance
- * IRQ if asserted. */
+ * kicked since @kicks_seen[i] and is in guest mode (@in_guest[i]) takes
+ * an IRQ exit (gm_irq_exit(), odd kick counts) or exits and enters again
+ * (even); then every vCPU in guest mode takes its maintenance IRQ if
+ * asserted. */
 void gm_service_kicks_and_maint(struct vm *vm, unsigned int n,
 				const bool *in_guest, unsigned int *kicks_seen);
 /* Enable SPI/PPI @intid with @prio targeting vCPU mask @targets (SPIs),

@@ -12,6 +12,7 @@
 #include "softirq.h"
 #include "test.h"
 #include "vgic.h"
+#include "vgic_timer.h"
 #include "vm.h"
 
 static struct vm vm;
@@ -845,4 +846,229 @@ TEST(vgic_priority_change_resorts_queued_irqs)
 	gm_enter(v);
 	EXPECT_EQ(gm_guest_ack(0), 33);
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/* ---- the direct injection (issue 16) --------------------------------- */
+
+/*
+ * An IRQ for the vCPU loaded on this pCPU (taken in an exit of its guest)
+ * goes into a free LR of the GICH at once, and the IRQ exit's flush then
+ * writes nothing: the guest's GICV state (VMCR, APR), changed without a
+ * trap since the entry, stays as the guest left it.
+ */
+TEST(vgic_inject_into_the_vcpu_loaded_here_writes_a_free_lr_at_once)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	gm_enter(v);
+	host_reset_kicks();
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_EQ(v->vgic.lr_direct, 1);
+	EXPECT_EQ(gm_cpus[0].lr[0],
+		  GICH_LR_PENDING | (0x80u >> 3 << GICH_LR_PRIORITY_SHIFT) |
+			  40);
+	EXPECT_TRUE(inflight_on(v, 40));
+	EXPECT_FALSE(queued_on(v, 40));
+	EXPECT_EQ(host_kicks(0), 0);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	/* The guest changes its GICV_PMR and active priorities meanwhile. */
+	gm_cpus[0].vmcr = 0xf0000000u;
+	gm_cpus[0].apr = 0x4;
+	gm_cpus[0].hcr = GICH_HCR_EN;
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].vmcr, 0xf0000000u);
+	EXPECT_EQ(gm_cpus[0].apr, 0x4);
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_EQ(v->vgic.vmcr, 0xf0000000u);
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/* The timer PPI's injection in the timer exit: an HW = 1 LR at once. */
+TEST(vgic_timer_ppi_in_its_exit_goes_into_an_hw_lr_at_once)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 27, 0x80, 0, false);
+	gm_enter(v);
+	ASSERT_EQ(vgic_inject_hw_ppi(v, 27, 27), 0);
+	EXPECT_EQ(v->vgic.lr_direct, 1);
+	EXPECT_EQ(gm_cpus[0].lr[0] &
+			  (GICH_LR_HW | GICH_LR_PHYSID_MASK |
+			   GICH_LR_STATE_MASK | GICH_LR_VIRTUALID_MASK),
+		  GICH_LR_HW | (27u << GICH_LR_PHYSID_SHIFT) | GICH_LR_PENDING |
+			  27);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_guest_ack(0), 27);
+	gm_guest_eoi(0, 27);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 27));
+}
+
+/*
+ * Something waits for an LR: the injection is queued, whatever its
+ * priority, and the flush decides; here it evicts the lower-priority
+ * pending LR for it (lrs_fill()).
+ */
+TEST(vgic_inject_behind_a_waiting_irq_is_queued_and_evicts_by_priority)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	unsigned int order[4], got;
+
+	gm_vm_setup(&vm, 1, 64, 1);
+	gm_irq_setup(v, 32, 0x80, 1, true);
+	gm_irq_setup(v, 33, 0xa0, 1, true);
+	gm_irq_setup(v, 34, 0x40, 1, true);
+	gm_enter(v);
+	ASSERT_EQ(vgic_inject(v, 32), 0); /* the free LR */
+	ASSERT_EQ(vgic_inject(v, 33), 0); /* none free: waits */
+	EXPECT_TRUE(queued_on(v, 33));
+	ASSERT_EQ(vgic_inject(v, 34), 0); /* 33 waits: queued too */
+	EXPECT_TRUE(queued_on(v, 34));
+	EXPECT_EQ(v->vgic.lr_direct, 1);
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].lr[0] & GICH_LR_VIRTUALID_MASK, 34);
+	EXPECT_TRUE(queued_on(v, 32)); /* evicted */
+	EXPECT_EQ(vm.vgic.stats.lr_evictions, 1);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	got = drain(v, order, 4);
+	ASSERT_EQ(got, 3);
+	EXPECT_EQ(order[0], 34);
+	EXPECT_EQ(order[1], 32);
+	EXPECT_EQ(order[2], 33);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/*
+ * The guest disabled the IRQ's group in GICV_CTLR (no trap): the direct
+ * injection reads GICH_VMCR and leaves it to lr_pending, where the group
+ * watch (GICH_HCR.VGrp0EIE) brings it in once the guest enables it.
+ */
+TEST(vgic_inject_of_a_group_the_guest_disabled_waits_for_the_group_watch)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_vmcr_groups = true;
+	gm_irq_setup(v, 40, 0x80, 1, true); /* Group 0 */
+	gm_enter(v);
+	gm_cpus[0].vmcr = GICH_VMCR_GRP1EN; /* EnableGrp0 = 0, no trap */
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_EQ(v->vgic.lr_direct, 0);
+	EXPECT_TRUE(queued_on(v, 40));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_valid_lrs(0), 0);
+	EXPECT_TRUE(gm_cpus[0].hcr & GICH_HCR_VGRP0EIE);
+	EXPECT_FALSE(gm_maint_asserted(0));
+	gm_cpus[0].vmcr = GICH_VMCR_GRP0EN | GICH_VMCR_GRP1EN;
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/*
+ * A re-pend behind the LR of the vCPU loaded here (no free-LR path: the
+ * IRQ is in an LR) is work the IRQ exit's flush must do although nothing
+ * is queued: the LR asks for the EOI maintenance IRQ (flush_work).
+ */
+TEST(vgic_repend_behind_an_lr_loaded_here_asks_for_eoi_in_the_irq_exit)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 1, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	gm_enter(v);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_EQ(v->vgic.lr_direct, 1);
+	EXPECT_TRUE(v->vgic.flush_work);
+	gm_irq_exit(v);
+	EXPECT_FALSE(v->vgic.flush_work);
+	EXPECT_TRUE(gm_cpus[0].lr[0] & GICH_LR_EOI);
+	gm_guest_eoi(0, 40);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	EXPECT_FALSE(gm_maint_asserted(0));
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/*
+ * ITARGETSR of an SPI held in the LR of a vCPU loaded on another pCPU:
+ * that pCPU's kick is an IRQ exit, whose flush rewrites the LR with the
+ * EOI bit although nothing is queued there; the EOI completes the move.
+ */
+TEST(vgic_move_of_an_spi_in_a_loaded_lr_is_rewritten_by_the_irq_exit)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	gm_irq_setup(v, 40, 0x80, 1, true);
+	gm_enter(v);
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	host_reset_kicks();
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_ITARGETSR + 40, 1, 2);
+	EXPECT_EQ(host_kicks(0), 1);
+	EXPECT_TRUE(v->vgic.flush_work);
+	gm_irq_exit(v); /* the kick */
+	EXPECT_TRUE(gm_cpus[0].lr[0] & GICH_LR_EOI);
+	gm_guest_eoi(0, 40);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(vm.vgic.stats.moves_maint, 1);
+	EXPECT_FALSE(inflight_on(v, 40));
+	ASSERT_EQ(vgic_inject(v, 40), 0);
+	EXPECT_TRUE(queued_on(&vm.vcpus[1], 40));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+}
+
+/*
+ * The receiving side of an IPI ping-pong: the guest finished SGI 1 from
+ * vCPU 1 without an exit, vCPU 1 sends it again, and the kick's IRQ exit
+ * puts the new instance into the LR the old one leaves, with no pass
+ * through lr_pending (lr_sgi_refill()); QEMU's one LR per SGI.
+ */
+TEST(vgic_sgi_sent_again_takes_its_finished_lr_back_in_the_irq_exit)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	const uint32_t iar = (1u << 10) | 1;
+
+	gm_vm_setup(&vm, 2, 64, 4);
+	vgic_one_lr_per_sgi = true;
+	gm_wr(v, GICD_CTLR, 4, 1);
+	gm_enter(v);
+	for (unsigned int round = 0; round < 3; round++) {
+		host_reset_kicks();
+		host_set_cpu(1);
+		gm_wr(&vm.vcpus[1], GICD_SGIR, 4,
+		      GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+		EXPECT_EQ(host_kicks(0), 1);
+		gm_irq_exit(v); /* the kick */
+		EXPECT_EQ(v->vgic.lr_sgi_refills, round ? round : 0);
+		EXPECT_EQ(gm_valid_lrs(0), 1);
+		EXPECT_FALSE(queued_on(v, 1));
+		EXPECT_TRUE(inflight_on(v, 1));
+		EXPECT_EQ(vgic_check_invariants(&vm), 0);
+		EXPECT_EQ(gm_guest_ack(0), iar);
+		gm_guest_eoi(0, iar); /* no exit */
+	}
+	EXPECT_EQ(v->vgic.lr_sgi_refills, 2);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
 }

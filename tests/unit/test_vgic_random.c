@@ -159,7 +159,7 @@ static void step(void)
 	unsigned int virq = FIRST_SPI + rnd(NR_SPIS);
 
 	host_set_cpu(c);
-	switch (rnd(12)) {
+	switch (rnd(13)) {
 	case 0:
 		if (is_hw(virq)) {
 			gm_phys_assert(PIRQ(virq));
@@ -206,6 +206,12 @@ static void step(void)
 		if (!L.in_guest[c])
 			gm_wr(&vm.vcpus[c], GICD_IPRIORITYR + virq, 1,
 			      0x40 + 0x20 * rnd(4));
+		break;
+	case 12:
+		/* An IRQ exit: the flush alone, the LRs staying loaded
+		 * (vcpu_run()'s re-entry; mostly the light flush). */
+		if (L.in_guest[c])
+			vgic_flush_lrs(&vm.vcpus[c]);
 		break;
 	}
 }
@@ -285,10 +291,12 @@ static void run_seed(unsigned int s, unsigned int nr_lrs, unsigned int steps)
 
 TEST(vgic_random_interleavings_keep_invariants_with_four_lrs)
 {
-	unsigned long moves = 0, maint = 0;
+	unsigned long moves = 0, maint = 0, direct = 0;
 
 	for (unsigned int s = 1; s <= 30; s++) {
 		run_seed(s, 4, 3000);
+		for (unsigned int c = 0; c < NR_VCPUS; c++)
+			direct += vm.vcpus[c].vgic.lr_direct;
 		moves += vm.vgic.stats.moves_requested;
 		maint += vm.vgic.stats.moves_maint;
 		if (L.failures) {
@@ -296,9 +304,11 @@ TEST(vgic_random_interleavings_keep_invariants_with_four_lrs)
 			break;
 		}
 	}
-	/* The run exercised both migration paths. */
+	/* The run exercised both migration paths, and the direct
+	 * injection into a loaded vCPU's free LR. */
 	EXPECT_TRUE(moves > 100);
 	EXPECT_TRUE(maint > 10);
+	EXPECT_TRUE(direct > 100);
 }
 
 TEST(vgic_random_interleavings_keep_invariants_with_two_lrs)

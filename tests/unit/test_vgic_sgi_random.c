@@ -215,13 +215,20 @@ static void run(unsigned int s, unsigned int nr_lrs, bool qemu)
 
 static void seeds(unsigned int nr_lrs, bool qemu)
 {
-	unsigned long sent = 0, merged = 0;
+	unsigned long sent = 0, merged = 0, refills = 0;
 
 	for (unsigned int s = 1; s <= 25 && !S.failures; s++) {
 		run(s, nr_lrs, qemu);
 		sent += S.sent;
 		merged += S.merged;
+		for (unsigned int c = 0; c < NR_VCPUS; c++)
+			refills += vm.vcpus[c].vgic.lr_sgi_refills;
 	}
+	/* With QEMU's one LR per SGI and LRs to spare, a re-sent SGI
+	 * mostly takes its finished LR back in the IRQ exit's flush
+	 * (lr_sgi_refill(): ~1,200 times over the seeds). */
+	if (qemu && nr_lrs == 4)
+		EXPECT_TRUE(refills > 100);
 	/* Both paths ran: instances delivered one by one (~8,700 over the
 	 * seeds) and merged (~26,000). */
 	EXPECT_TRUE(sent > 5000);
