@@ -448,7 +448,7 @@ static void lrs_request_eoi(struct vcpu *d)
  * nothing done, if @n is not an SGI's or something waits for an LR
  * (the fill decides then, by priority).
  */
-static bool lr_sgi_refill(struct vcpu *d, unsigned int n, uint32_t val)
+static inline bool lr_sgi_refill(struct vcpu *d, unsigned int n, uint32_t val)
 {
 	struct vgic_vcpu *vv = &d->vgic;
 	struct vgic_irq *irq = vv->lr_irq[n];
@@ -655,6 +655,59 @@ static bool lrs_flush_light(struct vcpu *v)
 	return true;
 }
 
+/*
+ * The receiving side of an IPI (issue 16): v, loaded here and not read
+ * back in this exit, uses one LR, an SGI's, and nothing waits in
+ * lr_pending. Its flush is then the read-back of that LR and, if the
+ * guest finished it and the SGI was sent again, the refill in place
+ * (lr_sgi_refill()) with the EOI request lrs_request_eoi() would make,
+ * then that LR and GICH_HCR written: no ELRSR read, no walks over the
+ * LRs in lrs_fill(), lrs_request_eoi() and lrs_load(), no deferred list.
+ * What those walks would find here is nothing: no other LR, no
+ * migration (SGIs do not move), no eviction (the refill took the LR
+ * only if the guest's GICV_CTLR, read now, takes its group), no fill
+ * (lr_pending empty), no overflow and so no UIE or group watch.
+ *
+ * False with nothing changed when the conditions do not hold or the LR
+ * is still valid (the general read-back and lrs_request_eoi() handle it,
+ * re-reading that LR). False after the read-back when the SGI did not go
+ * back into the LR (no other instance, or its group is off): the LR is
+ * zeroed and retired as lrs_read_back() does, read_back set so that
+ * lrs_flush_full() does not read back again, and the general refill
+ * decides (the SGI may wait in lr_pending behind a group watch). v locked.
+ */
+static bool lrs_flush_sgi(struct vcpu *v)
+{
+	struct vgic_vcpu *vv = &v->vgic;
+	uint64_t used = vv->lr_used;
+	unsigned int n;
+	uint32_t val;
+
+	if (vgic_hw_poke || !used || (used & (used - 1)) ||
+	    !list_empty(&vv->lr_pending))
+		return false;
+	n = lr_first(used);
+	if (!vgic_is_sgi(vv->lr_irq[n]))
+		return false;
+	val = gich_read_lr(n);
+	if (val & GICH_LR_STATE_MASK)
+		return false;
+	vv->vmcr = gich_read_vmcr();
+	lr_sgi_refill(v, n, val); /* true: an SGI, lr_pending empty */
+	if (!vv->lr_used) {
+		gich_write_lr(n, 0);
+		vv->read_back = true;
+		return false;
+	}
+	if (vgic_sgi_waiting(vv->lr_irq[n], BIT(lr_src(vv->lr[n]))))
+		lr_ask_eoi(vv, n);
+	gich_write_lr(n, vv->lr[n]);
+	vv->hcr = GICH_HCR_EN;
+	gich_write_hcr(vv->hcr);
+	vv->flush_work = false;
+	return true;
+}
+
 /* The flush with work (v locked; unlocks): out of line, so that the
  * light one pays neither its frame nor the deferred list's. */
 static __noinline void lrs_flush_full(struct vcpu *v, unsigned long flags,
@@ -662,6 +715,10 @@ static __noinline void lrs_flush_full(struct vcpu *v, unsigned long flags,
 {
 	struct vgic_deferred def;
 
+	if (v->vgic.loaded_on == me && !v->vgic.read_back && lrs_flush_sgi(v)) {
+		spin_unlock_irqrestore(&v->vgic.lock, flags);
+		return;
+	}
 	def.n = 0; /* not = {0}: zeroing irq[] per entry cost ~2,600 insns */
 	if (v->vgic.loaded_on == me && !v->vgic.read_back)
 		lrs_read_back(v, &def, false, true);

@@ -51,6 +51,7 @@ uint32_t gich_read_lr(unsigned int n)
 
 void gich_write_lr(unsigned int n, uint32_t val)
 {
+	me()->lr_writes++;
 	me()->lr[n] = val;
 }
 
@@ -79,6 +80,7 @@ static uint64_t eisr_of(struct gm_cpu *c)
 
 uint64_t gich_elrsr(void)
 {
+	me()->elrsr_reads++;
 	return elrsr_of(me());
 }
 

@@ -32,6 +32,8 @@ struct gm_cpu {
 	uint32_t lr[GM_MAX_LRS];
 	uint32_t hcr, vmcr, apr;
 	unsigned int eoicount;
+	/* vigil's GICH_LR<n> writes and GICH_ELRSR reads: which flush ran. */
+	unsigned int lr_writes, elrsr_reads;
 };
 
 struct gm_pirq {

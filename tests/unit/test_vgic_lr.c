@@ -1072,3 +1072,195 @@ TEST(vgic_sgi_sent_again_takes_its_finished_lr_back_in_the_irq_exit)
 	EXPECT_EQ(vgic_check_invariants(&vm), 0);
 	vgic_one_lr_per_sgi = false;
 }
+
+/*
+ * lrs_flush_sgi(), the receiving side of an IPI: SGI 1 from vCPU @src to
+ * vCPU 0 (loaded on pCPU 0), delivered and finished by the guest without
+ * an exit, so that vCPU 0's shadow still holds its LR. QEMU's one LR per
+ * SGI (as the bench runs); the caller turns it off. @spi: an SPI
+ * (edge, Group 0, to vCPU 0) set up too, or 0.
+ */
+static void sgi_finished_in_lr(unsigned int nr_vcpus, unsigned int src,
+			       unsigned int spi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	const uint32_t iar = (src << 10) | 1;
+
+	gm_vm_setup(&vm, nr_vcpus, 64, 4);
+	vgic_one_lr_per_sgi = true;
+	gm_wr(v, GICD_CTLR, 4, 1);
+	if (spi) /* set up before entering: its GICD writes are exits */
+		gm_irq_setup(v, spi, 0x80, 1, true);
+	gm_enter(v);
+	host_set_cpu(src);
+	gm_wr(&vm.vcpus[src], GICD_SGIR, 4,
+	      GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_guest_ack(0), iar);
+	gm_guest_eoi(0, iar); /* no exit: the shadow still has the LR */
+	EXPECT_EQ(v->vgic.lr_used, 1);
+	gm_cpus[0].lr_writes = gm_cpus[0].elrsr_reads = 0;
+}
+
+/* The SGI sent again: the kick's flush reads that LR back and rewrites it
+ * with the new instance, then GICH_HCR; no ELRSR read, no other LR. */
+TEST(vgic_sgi_flush_refills_the_one_lr_with_one_write)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	sgi_finished_in_lr(2, 1, 0);
+	host_reset_kicks();
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	EXPECT_EQ(host_kicks(0), 1);
+	EXPECT_TRUE(v->vgic.flush_work);
+	gm_irq_exit(v); /* the kick */
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 0);
+	EXPECT_EQ(gm_cpus[0].lr_writes, 1);
+	EXPECT_EQ(gm_cpus[0].lr[0],
+		  GICH_LR_PENDING | (1u << GICH_LR_CPUID_SHIFT) | 1);
+	EXPECT_EQ(gm_cpus[0].hcr, GICH_HCR_EN);
+	EXPECT_EQ(v->vgic.lr_sgi_refills, 1);
+	EXPECT_FALSE(v->vgic.flush_work);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
+}
+
+/* Two sources sent it again (QEMU: one LR per SGI INTID): the LR takes the
+ * lower one and asks for the EOI maintenance IRQ, as lrs_request_eoi()
+ * would; the guest's EOI brings the other, each exactly once. */
+TEST(vgic_sgi_flush_asks_for_eoi_when_another_source_waits)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	sgi_finished_in_lr(3, 1, 0);
+	host_set_cpu(2);
+	gm_wr(&vm.vcpus[2], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	EXPECT_FALSE(queued_on(v, 1));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 0);
+	EXPECT_EQ(gm_cpus[0].lr_writes, 1);
+	EXPECT_EQ(gm_cpus[0].lr[0], GICH_LR_PENDING | GICH_LR_EOI |
+					    (1u << GICH_LR_CPUID_SHIFT) | 1);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), (2u << 10) | 1);
+	gm_guest_eoi(0, (2u << 10) | 1);
+	EXPECT_FALSE(gm_maint_asserted(0));
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
+}
+
+/* Not that flush: the SGI's LR still active (the general read-back asks
+ * for the EOI maintenance IRQ), or a second LR in use (an SPI's). */
+TEST(vgic_sgi_flush_is_not_taken_with_the_lr_busy_or_another_lr_used)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	sgi_finished_in_lr(2, 1, 40);
+	host_set_cpu(0);
+	ASSERT_EQ(vgic_inject(v, 40), 0); /* into LR 1 at once */
+	EXPECT_EQ(v->vgic.lr_used, 3);
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 1);
+	EXPECT_EQ(gm_valid_lrs(0), 2);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1); /* held: active */
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	gm_cpus[0].elrsr_reads = 0;
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 1);
+	EXPECT_TRUE(gm_cpus[0].lr[0] & GICH_LR_EOI);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	EXPECT_EQ(gm_guest_ack(0), 40);
+	gm_guest_eoi(0, 40);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_FALSE(inflight_on(v, 40));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
+}
+
+/* The guest disabled the SGI's group (GICV_CTLR, no trap) after finishing
+ * it: the new instance cannot go back into the LR. The LR is retired and
+ * zeroed, and the general refill queues the SGI behind the group watch
+ * (VGrp0EIE), with no second read-back; the enable delivers it. */
+TEST(vgic_sgi_flush_leaves_an_sgi_of_a_disabled_group_to_the_group_watch)
+{
+	struct vcpu *v = &vm.vcpus[0];
+
+	sgi_finished_in_lr(2, 1, 0);
+	gm_vmcr_groups = true;
+	gm_cpus[0].vmcr = GICH_VMCR_GRP1EN; /* EnableGrp0 = 0 */
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 0);
+	EXPECT_EQ(gm_cpus[0].lr[0], 0);
+	EXPECT_EQ(v->vgic.lr_used, 0);
+	EXPECT_TRUE(queued_on(v, 1));
+	EXPECT_TRUE(gm_cpus[0].hcr & GICH_HCR_VGRP0EIE);
+	EXPECT_FALSE(v->vgic.read_back);
+	EXPECT_EQ(v->vgic.lr_sgi_refills, 0);
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_cpus[0].vmcr = GICH_VMCR_GRP0EN;
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), (1u << 10) | 1);
+	gm_guest_eoi(0, (1u << 10) | 1);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
+}
+
+/* Nor while the guest holds the SGI's one LR (active): the resend waits
+ * for its EOI, which the general flush asks a maintenance IRQ for. */
+TEST(vgic_sgi_flush_is_not_taken_while_the_guest_holds_the_sgi)
+{
+	struct vcpu *v = &vm.vcpus[0];
+	const uint32_t iar = (1u << 10) | 1;
+
+	sgi_finished_in_lr(2, 1, 0);
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 0);
+	EXPECT_EQ(gm_guest_ack(0), iar); /* held: active */
+	host_set_cpu(1);
+	gm_wr(&vm.vcpus[1], GICD_SGIR, 4, GM_SGIR(GICD_SGIR_FILTER_LIST, 1, 1));
+	gm_irq_exit(v);
+	EXPECT_EQ(gm_cpus[0].elrsr_reads, 1);
+	EXPECT_EQ(gm_cpus[0].lr[0], GICH_LR_ACTIVE | GICH_LR_EOI |
+					    (1u << GICH_LR_CPUID_SHIFT) | 1);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_guest_eoi(0, iar);
+	EXPECT_TRUE(gm_maint(v));
+	EXPECT_EQ(gm_guest_ack(0), iar);
+	gm_guest_eoi(0, iar);
+	EXPECT_EQ(gm_guest_ack(0), 1023);
+	gm_exit(v);
+	EXPECT_FALSE(inflight_on(v, 1));
+	EXPECT_EQ(vgic_check_invariants(&vm), 0);
+	vgic_one_lr_per_sgi = false;
+}
