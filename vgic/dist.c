@@ -367,11 +367,11 @@ static uint32_t iidr_read(struct vcpu *v, unsigned int off)
 	return VGIC_IIDR;
 }
 
-static void sgir_write(struct vcpu *v, unsigned int off, uint32_t val)
+/* The vCPUs a GICD_SGIR value from @v sends to, as a mask of its VM's
+ * vCPUs; 0 for the reserved filter (no SGI). */
+static inline unsigned int sgir_targets(struct vcpu *v, uint32_t val)
 {
-	struct vm *vm = v->vm;
-	unsigned int sgi = val & GICD_SGIR_INTID_MASK;
-	uint32_t targets;
+	unsigned int targets;
 
 	switch ((val & GICD_SGIR_FILTER_MASK) >> GICD_SGIR_FILTER_SHIFT) {
 	case GICD_SGIR_FILTER_LIST:
@@ -385,12 +385,14 @@ static void sgir_write(struct vcpu *v, unsigned int off, uint32_t val)
 		targets = BIT(v->id);
 		break;
 	default:
-		return; /* reserved filter: no SGI */
+		return 0; /* reserved filter: no SGI */
 	}
-	targets &= vgic_vcpu_mask(vm);
-	for (unsigned int t = 0; t < vm->nr_vcpus; t++)
-		if (targets & BIT(t))
-			vgic_send_sgi(v, &vm->vcpus[t], sgi);
+	return targets & vgic_vcpu_mask(v->vm);
+}
+
+static void sgir_write(struct vcpu *v, unsigned int off, uint32_t val)
+{
+	vgic_send_sgis(v, sgir_targets(v, val), val & GICD_SGIR_INTID_MASK);
 }
 
 /* PIDR4..7, PIDR0..3, CIDR0..3 of a GICv2 (PIDR2.ArchRev = 2), as GIC-400. */
@@ -634,17 +636,11 @@ static void vgic_reg_access(struct vcpu *v, const struct vgic_reg *r,
 		*val = out;
 }
 
-/* A GICD_SGIR value whose SGIs all go to other vCPUs than @v. */
+/* A GICD_SGIR value whose SGIs all go to other vCPUs than @v (or none:
+ * the reserved filter). */
 static bool sgir_spares_self(struct vcpu *v, uint32_t val)
 {
-	switch ((val & GICD_SGIR_FILTER_MASK) >> GICD_SGIR_FILTER_SHIFT) {
-	case GICD_SGIR_FILTER_LIST:
-		return !(val & BIT(GICD_SGIR_TARGETS_SHIFT + v->id));
-	case GICD_SGIR_FILTER_OTHERS:
-		return true;
-	default:
-		return false;
-	}
+	return !(sgir_targets(v, val) & BIT(v->id));
 }
 
 /*
@@ -698,11 +694,14 @@ int vgic_dist_mmio(void *vm, struct vcpu *v, uint64_t offset, unsigned int size,
 	unsigned int off = (unsigned int)offset;
 
 	/* GICD_SGIR, the write of every IPI, as the general path would do
-	 * it: word only, and with the LRs loaded only when it spares them. */
+	 * it: word only, and with the LRs loaded only when it spares them;
+	 * its targets decoded once, the send one call (issue 16). */
 	if (write && size == 4 && offset == GICD_SGIR) {
-		if (vgic_lrs_loaded(v) && !sgir_spares_self(v, (uint32_t)*val))
+		unsigned int targets = sgir_targets(v, (uint32_t)*val);
+
+		if ((targets & BIT(v->id)) && vgic_lrs_loaded(v))
 			return -EAGAIN;
-		sgir_write(v, off, (uint32_t)*val);
+		vgic_send_sgis(v, targets, *val & GICD_SGIR_INTID_MASK);
 		return 0;
 	}
 	if (!write && size == 4 && offset < VGIC_DIST_SIZE && !(off & 3)) {

@@ -155,6 +155,9 @@ void vgic_irq_resort(struct vcpu *d, struct vgic_irq *irq);
 /* Lock dest, update, unlock and notify. */
 void vgic_irq_queue(struct vm *vm, struct vgic_irq *irq);
 void vgic_deferred_run(struct vm *vm, struct vgic_deferred *def);
+/* GICD_SGIR: SGI @sgi (< 16) from @src to the vCPUs in @targets, a mask
+ * of its VM's vCPUs. */
+void vgic_send_sgis(struct vcpu *src, unsigned int targets, unsigned int sgi);
 
 /* lr.c */
 /* LR @idx of d stopped holding its IRQ; @val is its last value (state

@@ -184,7 +184,9 @@ void vgic_irq_unlock(struct vcpu *d, struct vgic_irq *irq, unsigned long flags)
 		vgic_notify(d, loaded_on);
 }
 
-bool vgic_irq_update(struct vcpu *d, struct vgic_irq *irq)
+/* vgic_irq_update(), inline in the send of an SGI (the IPI path). */
+static inline __attribute__((always_inline)) bool
+irq_update(struct vcpu *d, struct vgic_irq *irq)
 {
 	bool q, inf;
 
@@ -213,6 +215,11 @@ bool vgic_irq_update(struct vcpu *d, struct vgic_irq *irq)
 	if (irq->nr_lrs)
 		d->vgic.flush_work = true;
 	return q;
+}
+
+bool vgic_irq_update(struct vcpu *d, struct vgic_irq *irq)
+{
+	return irq_update(d, irq);
 }
 
 void vgic_irq_resort(struct vcpu *d, struct vgic_irq *irq)
@@ -297,27 +304,45 @@ int vgic_set_level(struct vcpu *v, unsigned int intid, bool level)
 	return 0;
 }
 
-int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
+/* SGI @sgi from @src to @dst, both of one VM, sgi < 16. */
+static inline __attribute__((always_inline)) void
+send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
 {
-	struct vgic_irq *irq;
-	unsigned long flags;
+	struct vgic_irq *irq = &dst->vgic.priv[sgi];
+	unsigned long flags = spin_lock_irqsave(&dst->vgic.lock);
 	int loaded_on;
 	bool notify;
 
-	if (sgi >= VGIC_NR_SGIS || src->vm != dst->vm)
-		return -EINVAL;
-	irq = &dst->vgic.priv[sgi];
-	flags = spin_lock_irqsave(&dst->vgic.lock);
 	irq->sgi_src_pending |= (uint8_t)BIT(src->id);
 	/* vgic_irq_unlock()'s test, from what the update knows: queued, or
 	 * waiting for its LR (either way on dst's lists). The send of every
 	 * IPI (issue 16). */
-	notify = vgic_irq_update(dst, irq) || vgic_irq_waits_for_retire(irq);
+	notify = irq_update(dst, irq) || vgic_irq_waits_for_retire(irq);
 	loaded_on = dst->vgic.loaded_on;
 	spin_unlock_irqrestore(&dst->vgic.lock, flags);
 	if (notify)
 		vgic_notify(dst, loaded_on);
+}
+
+int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
+{
+	if (sgi >= VGIC_NR_SGIS || src->vm != dst->vm)
+		return -EINVAL;
+	send_sgi(src, dst, sgi);
 	return 0;
+}
+
+/*
+ * A GICD_SGIR write's SGI @sgi (< 16) from @src to each vCPU of its VM in
+ * @targets (existing vCPUs only): the send and the update inline, one
+ * call for the write (issue 16: the sending side of every IPI).
+ */
+void vgic_send_sgis(struct vcpu *src, unsigned int targets, unsigned int sgi)
+{
+	struct vcpu *vcpus = src->vm->vcpus;
+
+	for (; targets; targets &= targets - 1)
+		send_sgi(src, &vcpus[__builtin_ctz(targets)], sgi);
 }
 
 bool vgic_vcpu_has_pending(struct vcpu *v)
