@@ -328,7 +328,7 @@ int vgic_send_sgi(struct vcpu *src, struct vcpu *dst, unsigned int sgi)
 {
 	if (sgi >= VGIC_NR_SGIS || src->vm != dst->vm)
 		return -EINVAL;
-	send_sgi(src, dst, sgi);
+	vgic_send_sgis(src, BIT(dst->id), sgi);
 	return 0;
 }
 
