@@ -40,11 +40,9 @@ static int read_only_value(struct vcpu *v, const struct trap_info *ti,
 	return 0;
 }
 
-int cp15_emulate(struct vcpu *v, const struct trap_info *ti, bool pl0,
-		 uint32_t actlr)
+static int cp15_emulate_rt(struct vcpu *v, const struct trap_info *ti, bool pl0,
+			   uint32_t actlr)
 {
-	if (ti->cls != TRAP_CP15)
-		return -EINVAL;
 	if (ti->crn == 9 && ti->op1 == 0 && ti->crm >= 12 && ti->crm <= 14)
 		return pmu_trap(v, ti, pl0);
 	/* The rest exist at PL1 only: UNDEFINED from PL0. */
@@ -62,4 +60,31 @@ int cp15_emulate(struct vcpu *v, const struct trap_info *ti, bool pl0,
 	if (ti->crn == 9 && ti->op1 == 1 && ti->crm == 0 && ti->op2 == 3)
 		return read_only_value(v, ti, 0);
 	return -EINVAL;
+}
+
+/*
+ * An MRC to APSR_nzcv (Rt 15, reported as A32_RT_APSR_NZCV) writes the
+ * value's bits [31:28] to the flags (ARM ARM DDI 0406C A8.8.108): the
+ * access is emulated into r0, whose value is kept, and the flags taken
+ * from it.
+ */
+int cp15_emulate(struct vcpu *v, const struct trap_info *ti, bool pl0,
+		 uint32_t actlr)
+{
+	struct trap_info t;
+	vreg_t r0;
+	int r;
+
+	if (ti->cls != TRAP_CP15)
+		return -EINVAL;
+	if (!ti->read || ti->rt != A32_RT_APSR_NZCV)
+		return cp15_emulate_rt(v, ti, pl0, actlr);
+	t = *ti;
+	t.rt = 0;
+	r0 = vcpu_get_reg(v, 0);
+	r = cp15_emulate_rt(v, &t, pl0, actlr);
+	if (!r)
+		arch_set_nzcv(&v->arch, (uint32_t)vcpu_get_reg(v, 0));
+	vcpu_set_reg(v, 0, r0);
+	return r;
 }

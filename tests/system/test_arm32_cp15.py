@@ -21,8 +21,8 @@ import pytest
 import vigil_qemu
 from test_arm32_hello import BUILD, run_native, vigil_only, with_arm32
 
-CHECKS = ["actlr", "l2ctlr", "pmu_counter_past_n_undef", "pmu_cycles",
-          "pmu_nsh_virtual", "smc_psci_version", "unknown_call",
+CHECKS = ["actlr", "l2ctlr", "pmcr_to_apsr_nzcv",
+          "pmu_counter_past_n_undef", "pmu_cycles", "pmu_nsh_virtual", "smc_psci_version", "unknown_call",
           "thumb_mmio_load", "mmio_writeback_abort", "mmio_ldrd_abort"]
 CHECK_LINE = re.compile(r"^cp15 ([a-z0-9_]+): (PASS|FAIL)\b(.*)$")
 SUMMARY = re.compile(r"^cp15: (\d+) passed, (\d+) failed$")

@@ -83,6 +83,29 @@ static void check_l2ctlr(unsigned int nr)
  * HCR.TIDCP in AArch32, and undefines a write to a read-only PMU register
  * itself: neither would show vigil's injection.
  */
+/*
+ * MRC to APSR_nzcv (ARM ARM DDI 0406C A8.8.108: Rt 15 writes the value's
+ * bits [31:28] to the flags), of PMCR, which vigil traps and emulates:
+ * the flags, set to the opposite first, become PMCR[31:28]; r0 and the
+ * rest of the CPSR keep their values.
+ */
+static void check_mrc_apsr_nzcv(void)
+{
+	register unsigned long r0 __asm__("r0");
+	unsigned long pmcr = MRC(0, c9, c12, 0), flags, keep = 0x5a5a5a5aUL;
+
+	r0 = keep;
+	__asm__ __volatile__("msr APSR_nzcvq, %2\n"
+			     "mrc p15, 0, APSR_nzcv, c9, c12, 0\n"
+			     "mrs %1, APSR\n"
+			     : "+r"(r0), "=r"(flags)
+			     : "r"(~pmcr & 0xf0000000UL)
+			     : "cc");
+	check("pmcr_to_apsr_nzcv",
+	      (flags & 0xf0000000UL) == (pmcr & 0xf0000000UL) && r0 == keep,
+	      "pmcr=0x%lx nzcv=0x%lx r0=0x%lx", pmcr, flags >> 28, r0);
+}
+
 static void check_pmu_undef(void)
 {
 	unsigned long v = 0x1234, insn, n = PMCR_N(MRC(0, c9, c12, 0));
@@ -216,6 +239,7 @@ int main(uint64_t dtb)
 	gprintf("cp15: %u vcpus\n", nr);
 	check_actlr();
 	check_l2ctlr(nr);
+	check_mrc_apsr_nzcv();
 	check_pmu_undef();
 	check_pmu();
 	check_calls();

@@ -131,6 +131,15 @@ static inline void arch_set_reg(struct vcpu_arch *a, unsigned int n, vreg_t val)
 		*p = (uint32_t)val;
 }
 
+/* An MRC to APSR_nzcv: HSR's Rt is 15 (arch/arm/cp15.c). */
+#define A32_RT_APSR_NZCV 15
+
+/* The guest's CPSR.NZCV from @val's bits [31:28] (an MRC to APSR_nzcv). */
+static inline void arch_set_nzcv(struct vcpu_arch *a, uint32_t val)
+{
+	a->regs.cpsr = (a->regs.cpsr & 0x0fffffffU) | (val & 0xf0000000U);
+}
+
 /*
  * Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
  * (@wide: the syndrome's IL bit). Inside a T32 IT block the IT state

@@ -121,6 +121,16 @@ static inline unsigned int a32_view_xreg(unsigned int n, uint32_t cpsr)
 	}
 }
 
+/* An AArch32 MRC to APSR_nzcv: ESR_EL2's Rt is 31, there being no X
+ * register for r15 (QEMU's aarch64_regnum(); arch/arm/cp15.c). */
+#define A32_RT_APSR_NZCV 31
+
+/* The guest's PSTATE.NZCV from @val's bits [31:28] (an MRC to APSR_nzcv). */
+static inline void arch_set_nzcv(struct vcpu_arch *a, uint32_t val)
+{
+	a->regs.pstate = (a->regs.pstate & ~0xf0000000UL) | (val & 0xf0000000U);
+}
+
 /* Step past the trapped instruction: 4 bytes, or 2 for a 16-bit T32 one
  * (@wide: the syndrome's IL bit); in an AArch32 guest's T32 IT block the
  * IT state advances (a32_it_advance(), shared with the arm32 port). */
