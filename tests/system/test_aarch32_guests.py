@@ -21,11 +21,11 @@ arm32 vigil, and test_arm32_hello.py's assertions run here unchanged.
 Images: build/qemu-virt-arm64 and build/qemu-virt-arm32 (`make test`
 builds both).
 """
-import os
 
 import pytest
 
 import vigil_qemu
+from vigil_qemu import with_env
 from test_arm32_guests import CHECK_LINE, STORM_IRQS, TIMEOUT
 from test_arm32_guests import (  # noqa: F401 (collected here)
     test_storm_header_names_the_environment_and_relatch,
@@ -105,19 +105,6 @@ def need(*files):
     for f in files:
         if not f.is_file():
             pytest.fail(f"not built: {f} (run make and make ARCH=arm32)")
-
-
-def with_env(env, fn):
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        return fn()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,8 @@ from test_hostile import (  # noqa: F401
     test_with_the_opt_in_both_vms_run,
     test_without_a_dma_device_the_bystander_canary_is_intact,
     test_without_the_opt_in_the_dma_configuration_is_refused)
-from test_aarch32_guests import BUILD32, BUILD64, need, with_env
+from test_aarch32_guests import BUILD32, BUILD64, need
+from vigil_qemu import with_env
 
 GUEST = "../../qemu-virt-arm32/guests/hostile32"
 ENV = {"VIGIL_BUILD": str(BUILD64), "VIGIL_ARCH": "arm64"}

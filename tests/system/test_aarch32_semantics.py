@@ -8,7 +8,8 @@ AArch32 EL1 under an AArch64 EL2 as for ARMv7's PL1 under HYP.
 import pytest
 
 import vigil_qemu
-from test_aarch32_guests import BUILD32, BUILD64, need, with_env
+from test_aarch32_guests import BUILD32, BUILD64, need
+from vigil_qemu import with_env
 from test_arm32_cp15 import CHECK_LINE as CP15_LINE
 from test_arm32_cp15 import (  # noqa: F401 (the tests)
     test_cp15_check_passes, test_cp15_powers_off_with_nothing_unexpected,

@@ -13,7 +13,6 @@ into aborts do not fault, and the DTB is where QEMU's boot code puts it.
 
 Images: build/qemu-virt-arm32 (`make ARCH=arm32`, which `make test` runs).
 """
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -43,20 +42,10 @@ def with_arm32(fn, mem=None):
     """Run fn() with the arm32 build and QEMU (vigil_qemu reads both from
     the environment), and `mem` of RAM if given, then put the environment
     back."""
-    saved = {k: os.environ.get(k)
-             for k in ("VIGIL_BUILD", "VIGIL_ARCH", "VIGIL_MEM")}
-    os.environ["VIGIL_BUILD"] = str(BUILD)
-    os.environ["VIGIL_ARCH"] = "arm32"
+    env = {"VIGIL_BUILD": str(BUILD), "VIGIL_ARCH": "arm32"}
     if mem:
-        os.environ["VIGIL_MEM"] = mem
-    try:
-        return fn()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        env["VIGIL_MEM"] = mem
+    return vigil_qemu.with_env(env, fn)
 
 
 # (name, vCPUs, /hypervisor fragment, QEMU's RAM). With 3 GiB the default

@@ -7,7 +7,6 @@ its console. Guest lines look like `<vm>| vcpu 1 up mpidr=0x80000001`.
 """
 from dataclasses import dataclass
 
-import os
 import re
 
 import pytest
@@ -80,21 +79,6 @@ CONFIGS = [
 ]
 
 
-def with_env(env, fn):
-    """fn() with `env` set in os.environ (vigil_qemu and tools/mkdtb.sh
-    read VIGIL_MEM and VIGIL_GUEST_ADDR from there), then put back."""
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        return fn()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 @pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c.name)
 def hello(request):
     cfg = request.param
@@ -109,7 +93,7 @@ def hello(request):
         dtb = (vigil_qemu.make_dtb(name, cfg.fragment) if cfg.fragment
                else None)
         return vigil_qemu.run_vigil(name, guest=cfg.guest, dtb=dtb, smp=4)
-    return cfg, with_env(env, boot)
+    return cfg, vigil_qemu.with_env(env, boot)
 
 
 def test_every_vcpu_prints_up_exactly_once(hello):

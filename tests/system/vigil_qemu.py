@@ -128,6 +128,22 @@ def make_dtb(name, fragment, smp=4):
     return out
 
 
+def with_env(env, fn):
+    """fn() with `env` set in os.environ (this module and tools/mkdtb.sh
+    read VIGIL_BUILD, VIGIL_ARCH, VIGIL_MEM, VIGIL_GUEST_ADDR from there),
+    then the environment put back as it was."""
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        return fn()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def run_vigil(name, guest="hello", dtb=None, smp=4, timeout=None,
               qemu_args=(), append=None, machine=None, build=None):
     """Boot vigil with `guest` and read the console until QEMU exits.
